@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { applyDiffData, applyMergePatch, composeMergePatches } from './merge-patch';
+
+describe('RFC 7396 merge patch', () => {
+  // The RFC 7396 appendix A examples.
+  it.each([
+    [{ a: 'b' }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'b' }, { b: 'c' }, { a: 'b', b: 'c' }],
+    [{ a: 'b' }, { a: null }, {}],
+    [{ a: 'b', b: 'c' }, { a: null }, { b: 'c' }],
+    [{ a: ['b'] }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
+    [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
+    [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
+    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [{ a: 'b' }, ['c'], ['c']],
+    [{ a: 'foo' }, null, null],
+    [{ a: 'foo' }, 'bar', 'bar'],
+    [{ e: null }, { a: 1 }, { e: null, a: 1 }],
+    [[1, 2], { a: 'b', c: null }, { a: 'b' }],
+    [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
+  ])('apply(%j, %j) = %j', (target, patch, expected) => {
+    expect(applyMergePatch(target, patch)).toEqual(expected);
+  });
+
+  it('does not modify the target', () => {
+    const target = { a: { b: 1 }, c: 2 };
+    applyMergePatch(target, { a: { b: 2 }, c: null });
+    expect(target).toEqual({ a: { b: 1 }, c: 2 });
+  });
+
+  it('never pollutes prototypes, whatever the patch', () => {
+    const hostile = JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"a":{"__proto__":{"polluted":"yes"}}}') as unknown;
+    const result = applyMergePatch({}, hostile) as Record<string, unknown>;
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(result)).toEqual(['a']);
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect((result.a as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('applies a DIFF transaction in order and drops objects emptied by deletion', () => {
+    const snapshot = { trade: { u1: { session: { trading_day: '20250328' }, orders: { o1: { status: 'ALIVE' } } } } };
+    const next = applyDiffData(snapshot, [
+      { trade: { u1: { orders: { o1: { status: 'FINISHED' } } } } },
+      { trade: { u1: { orders: { o1: null } } } },
+    ]);
+    expect(next).toEqual({ trade: { u1: { session: { trading_day: '20250328' } } } });
+    expect(applyDiffData({ a: { b: { c: 1 } } }, [{ a: { b: { c: null } } }])).toEqual({});
+  });
+
+  it('composition equals sequential application (property)', () => {
+    const leaf = fc.oneof(fc.integer(), fc.string({ maxLength: 2 }), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
+    const key = fc.constantFrom('a', 'b', 'c');
+    const patch = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, fc.dictionary(key, tie('node'), { maxKeys: 3 })),
+    })).node;
+    const doc = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.dictionary(key, tie('node'), { maxKeys: 3 })),
+    })).node;
+    fc.assert(
+      fc.property(doc, patch, patch, (target, first, second) => {
+        const sequential = applyMergePatch(applyMergePatch(target, first), second);
+        const composed = composeMergePatches(first, second).reduce<unknown>((state, p) => applyMergePatch(state, p), target);
+        expect(composed).toEqual(sequential);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('composes to one patch where RFC 7396 can express it', () => {
+    expect(composeMergePatches({ a: { b: 1 } }, { a: { c: 2 }, d: null })).toEqual([{ a: { b: 1, c: 2 }, d: null }]);
+    expect(composeMergePatches({ a: 1 }, { a: { b: 1 } })).toHaveLength(2);
+  });
+});
