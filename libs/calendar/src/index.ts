@@ -1,0 +1,3 @@
+export * from './calendar.error';
+export * from './trade-calendar';
+export * from './futures-session';
