@@ -1,0 +1,467 @@
+import { FuturesPreset } from '@qautlra/qamd';
+import { accept, Outcome, reject } from './account.error';
+import { commissionOf, defaultPresetFor, isStockExchange, marginOf, marketValue, stampDutyOf } from './market-preset';
+import { roundMoney } from './money';
+import { emptySide, Lot, PositionSide, PositionState, takeFromLot, toQifiPosition } from './position-book';
+import { Qifi, QifiAccountFields, QifiDirection, QifiOffset, QifiOrder, QifiTrade, QifiTransfer } from './qifi.types';
+
+export interface OrderRequest {
+  /** Client order id (DIFF: unique per user, ≤ 128 bytes); generated when absent. */
+  order_id?: string;
+  exchange_id: string;
+  instrument_id: string;
+  direction: QifiDirection;
+  offset: QifiOffset;
+  volume: number;
+  /** Limit price; for MARKET orders the reference price used to freeze money. */
+  limit_price: number;
+  price_type?: 'LIMIT' | 'MARKET' | 'ANY';
+  time_condition?: string;
+  volume_condition?: string;
+}
+
+export interface Fill {
+  price: number;
+  volume: number;
+  exchange_trade_id?: string;
+}
+
+export interface AccountOptions {
+  accountCookie: string;
+  initCash: number;
+  /** Trading day, `YYYYMMDD` or `YYYY-MM-DD` (kept as given). */
+  tradingDay: string;
+  portfolio?: string;
+  brokerName?: string;
+  investorName?: string;
+  /** Preset lookup; defaults to the futures table and the stock default. */
+  presetFor?: (exchange: string, instrument: string) => FuturesPreset | undefined;
+}
+
+interface OrderState {
+  order: QifiOrder;
+  side: 'long' | 'short';
+  opening: boolean;
+  /** Opening orders: money still frozen. */
+  frozenMargin: number;
+  frozenCommission: number;
+  /** Closing orders: volume still frozen in each bucket (his is consumed first). */
+  frozenHis: number;
+  frozenToday: number;
+  fills: number;
+}
+
+const NS_PER_MS = 1_000_000;
+
+/**
+ * The QIFI account engine: one account's cash, positions, orders and trades, with the order check
+ * and freezing, fills, cancels, mark-to-market and daily settlement of spec §7 — one engine for the
+ * sim broker, the trader, realtime monitoring and backtests. Account formulas (OTG, §14 A3–A5):
+ * `static_balance = pre_balance + deposit − withdraw`;
+ * `balance = static_balance + close_profit − commission − premium + position_profit`;
+ * `available = balance − margin − frozen_margin − frozen_commission − frozen_premium`;
+ * `risk_ratio = 1 − available / balance`. Amounts are posted in fen (0.01 CNY).
+ * Time comes in as arguments (epoch ms); nothing here reads a clock.
+ */
+export class QifiAccount {
+  readonly accountCookie: string;
+  private tradingDay: string;
+  private preBalance: number;
+  private deposit = 0;
+  private withdraw = 0;
+  private closeProfit = 0;
+  private commission = 0;
+  private frozenMargin = 0;
+  private frozenCommission = 0;
+  private seqno = 0;
+  private readonly positions = new Map<string, PositionState>();
+  private readonly orders = new Map<string, OrderState>();
+  private readonly trades = new Map<string, QifiTrade>();
+  private readonly transfers = new Map<string, QifiTransfer>();
+  private readonly settlements: Record<string, string> = {};
+  private readonly presetFor: NonNullable<AccountOptions['presetFor']>;
+
+  constructor(private readonly options: AccountOptions) {
+    this.accountCookie = options.accountCookie;
+    this.tradingDay = options.tradingDay;
+    this.preBalance = roundMoney(options.initCash);
+    this.presetFor = options.presetFor ?? defaultPresetFor;
+  }
+
+  // ---- orders ----
+
+  insertOrder(request: OrderRequest, atMs: number): Outcome<QifiOrder> {
+    const orderId = request.order_id ?? `${this.accountCookie}-${this.seqno + 1}`;
+    if (this.orders.has(orderId)) return reject('DUPLICATE_ORDER_ID', `order ${orderId} already exists`);
+    const problem = this.checkRequest(request);
+    const preset = this.presetFor(request.exchange_id, request.instrument_id);
+    if (problem) return this.recordRejected(orderId, request, atMs, reject('INVALID_ORDER', problem));
+    if (!preset) {
+      return this.recordRejected(orderId, request, atMs, reject('UNKNOWN_INSTRUMENT', `no contract preset for ${request.exchange_id}.${request.instrument_id}`));
+    }
+    const opening = request.offset === 'OPEN';
+    const side: 'long' | 'short' = (request.direction === 'BUY') === opening ? 'long' : 'short';
+    const state: OrderState = { order: this.newOrder(orderId, request, atMs), side, opening, frozenMargin: 0, frozenCommission: 0, frozenHis: 0, frozenToday: 0, fills: 0 };
+    const position = this.positionFor(request.exchange_id, request.instrument_id, preset);
+    const outcome = opening ? this.freezeOpen(state, position, request) : this.freezeClose(state, position, request);
+    if (!outcome.ok) return this.recordRejected(orderId, request, atMs, outcome);
+    this.orders.set(orderId, state);
+    return accept({ ...state.order });
+  }
+
+  receiveDeal(orderId: string, fill: Fill, atMs: number): Outcome<QifiTrade> {
+    const state = this.orders.get(orderId);
+    if (!state) return reject('ORDER_NOT_FOUND', `order ${orderId} not found`);
+    const order = state.order;
+    if (order.status !== 'ALIVE') return reject('ORDER_NOT_ALIVE', `order ${orderId} is ${order.status}`);
+    if (!Number.isInteger(fill.volume) || fill.volume <= 0 || fill.volume > order.volume_left) {
+      return reject('INVALID_FILL', `fill volume ${fill.volume} is not within 1..${order.volume_left}`);
+    }
+    if (!(fill.price > 0) || !Number.isFinite(fill.price)) return reject('INVALID_FILL', `fill price ${fill.price} is not positive`);
+    const position = this.positionFor(order.exchange_id, order.instrument_id);
+    if (position.lastPrice === 0) position.lastPrice = fill.price;
+    const charge = state.opening ? this.fillOpen(state, position, fill) : this.fillClose(state, position, fill);
+    order.volume_left -= fill.volume;
+    order.status = order.volume_left === 0 ? 'FINISHED' : 'ALIVE';
+    order.last_msg = order.volume_left === 0 ? '全部成交' : '部分成交';
+    state.fills += 1;
+    this.seqno += 1;
+    const trade: QifiTrade = {
+      seqno: this.seqno,
+      user_id: this.accountCookie,
+      trade_id: `${orderId}|${state.fills}`,
+      exchange_id: order.exchange_id,
+      instrument_id: order.instrument_id,
+      order_id: orderId,
+      exchange_trade_id: fill.exchange_trade_id ?? `${orderId}|${state.fills}`,
+      direction: order.direction,
+      offset: order.offset,
+      volume: fill.volume,
+      price: fill.price,
+      trade_date_time: atMs * NS_PER_MS,
+      commission: charge,
+    };
+    this.trades.set(trade.trade_id, trade);
+    return accept({ ...trade });
+  }
+
+  cancelOrder(orderId: string): Outcome<QifiOrder> {
+    const state = this.orders.get(orderId);
+    if (!state) return reject('ORDER_NOT_FOUND', `order ${orderId} not found`);
+    if (state.order.status !== 'ALIVE') return reject('ORDER_NOT_ALIVE', `order ${orderId} is ${state.order.status}`);
+    this.releaseFreeze(state);
+    state.order.status = 'FINISHED';
+    state.order.last_msg = '已撤单';
+    return accept({ ...state.order });
+  }
+
+  // ---- prices, transfers, settlement ----
+
+  /** Marks a position (`EXCHANGE.code` key or the instrument id) to a new last price. */
+  updatePrice(instrument: string, lastPrice: number): void {
+    if (!(lastPrice > 0) || !Number.isFinite(lastPrice)) return;
+    for (const position of this.positions.values()) {
+      if (position.key === instrument || position.instrumentId === instrument) position.lastPrice = lastPrice;
+    }
+  }
+
+  transfer(amount: number, atMs: number): Outcome<QifiTransfer> {
+    if (!Number.isFinite(amount) || amount === 0) return reject('INVALID_TRANSFER', `transfer amount ${amount} is not a non-zero number`);
+    const value = roundMoney(amount);
+    if (value < 0 && -value > this.account().available) {
+      return reject('INVALID_TRANSFER', `withdrawal ${-value} exceeds available ${this.account().available}`);
+    }
+    if (value > 0) this.deposit = roundMoney(this.deposit + value);
+    else this.withdraw = roundMoney(this.withdraw - value);
+    const record: QifiTransfer = { datetime: atMs * NS_PER_MS, currency: 'CNY', amount: value, error_id: 0, error_msg: '成功' };
+    this.transfers.set(String(this.transfers.size + 1), record);
+    return accept({ ...record });
+  }
+
+  /**
+   * Daily settlement: live orders expire (GFD) and release their freezes; each position is marked
+   * to its settlement price (or last price), today's lots become yesterday's, margin is recomputed
+   * at that price; `pre_balance` becomes the settled balance; the day's orders and trades are
+   * cleared and a statement is kept under `settlement[trading_day]`.
+   */
+  settle(nextTradingDay: string, settlementPrices: Readonly<Record<string, number>> = {}): void {
+    for (const state of this.orders.values()) {
+      if (state.order.status === 'ALIVE') {
+        this.releaseFreeze(state);
+        state.order.status = 'FINISHED';
+        state.order.last_msg = '已撤单: 收盘撤单';
+      }
+    }
+    for (const position of this.positions.values()) {
+      const mark = settlementPrices[position.key] ?? settlementPrices[position.instrumentId] ?? position.lastPrice;
+      if (mark > 0) position.lastPrice = mark;
+    }
+    const before = this.account();
+    for (const [key, position] of this.positions) {
+      rollSide(position, position.long, 'long');
+      rollSide(position, position.short, 'short');
+      if (position.long.his.volume === 0 && position.short.his.volume === 0) this.positions.delete(key);
+    }
+    this.settlements[this.tradingDay] = [
+      `trading_day ${this.tradingDay}`,
+      `pre_balance ${before.pre_balance.toFixed(2)}`,
+      `close_profit ${before.close_profit.toFixed(2)}`,
+      `position_profit ${before.position_profit.toFixed(2)}`,
+      `commission ${before.commission.toFixed(2)}`,
+      `balance ${before.balance.toFixed(2)}`,
+    ].join('\n');
+    this.preBalance = before.balance;
+    this.deposit = 0;
+    this.withdraw = 0;
+    this.closeProfit = 0;
+    this.commission = 0;
+    this.orders.clear();
+    this.trades.clear();
+    this.tradingDay = nextTradingDay;
+  }
+
+  // ---- views ----
+
+  account(): QifiAccountFields {
+    let margin = 0;
+    let positionProfit = 0;
+    let floatProfit = 0;
+    for (const position of this.positions.values()) {
+      const view = toQifiPosition(position, this.accountCookie);
+      margin += view.margin;
+      positionProfit += view.position_profit;
+      floatProfit += view.float_profit;
+    }
+    const staticBalance = roundMoney(this.preBalance + this.deposit - this.withdraw);
+    const balance = roundMoney(staticBalance + this.closeProfit - this.commission + positionProfit);
+    const available = roundMoney(balance - margin - this.frozenMargin - this.frozenCommission);
+    return {
+      user_id: this.accountCookie,
+      currency: 'CNY',
+      pre_balance: this.preBalance,
+      deposit: this.deposit,
+      withdraw: this.withdraw,
+      WithdrawQuota: Math.max(0, available),
+      close_profit: this.closeProfit,
+      commission: this.commission,
+      premium: 0,
+      static_balance: staticBalance,
+      position_profit: roundMoney(positionProfit),
+      float_profit: roundMoney(floatProfit),
+      balance,
+      margin: roundMoney(margin),
+      frozen_margin: this.frozenMargin,
+      frozen_commission: this.frozenCommission,
+      frozen_premium: 0,
+      available,
+      risk_ratio: balance === 0 ? 0 : 1 - available / balance,
+    };
+  }
+
+  /** The whole account as a QIFI document. `updatetime` is the caller's formatted local time. */
+  toQifi(updatetime = ''): Qifi {
+    const accounts = this.account();
+    return {
+      databaseip: '',
+      account_cookie: this.accountCookie,
+      password: '',
+      portfolio: this.options.portfolio ?? 'default',
+      broker_name: this.options.brokerName ?? 'QAPaperTrading',
+      capital_password: '',
+      bank_password: '',
+      bankid: 'QASIM',
+      bankname: 'QASIMBank',
+      investor_name: this.options.investorName ?? '',
+      money: accounts.available,
+      pub_host: '',
+      trade_host: '',
+      wsuri: '',
+      eventmq_ip: '',
+      settlement: { ...this.settlements },
+      taskid: '',
+      updatetime,
+      trading_day: this.tradingDay,
+      status: 200,
+      accounts,
+      banks: {},
+      event: {},
+      orders: Object.fromEntries([...this.orders].map(([id, state]) => [id, { ...state.order }])),
+      positions: Object.fromEntries([...this.positions].map(([key, position]) => [key, toQifiPosition(position, this.accountCookie)])),
+      trades: Object.fromEntries([...this.trades].map(([id, trade]) => [id, { ...trade }])),
+      transfers: Object.fromEntries([...this.transfers].map(([id, transfer]) => [id, { ...transfer }])),
+      executions: {},
+      ping_gap: 5,
+      model: 'SIM',
+    };
+  }
+
+  // ---- internals ----
+
+  private checkRequest(request: OrderRequest): string | undefined {
+    if (!Number.isInteger(request.volume) || request.volume <= 0) return `volume ${request.volume} must be a positive integer`;
+    if (!(request.limit_price > 0) || !Number.isFinite(request.limit_price)) return `limit_price ${request.limit_price} must be positive`;
+    if (request.direction !== 'BUY' && request.direction !== 'SELL') return `direction ${String(request.direction)} must be BUY or SELL`;
+    if (!['OPEN', 'CLOSE', 'CLOSETODAY', 'CLOSEYESTERDAY'].includes(request.offset)) return `offset ${String(request.offset)} is not supported`;
+    if (isStockExchange(request.exchange_id) && request.direction === 'SELL' && request.offset === 'OPEN') return 'short selling of stocks is not supported';
+    return undefined;
+  }
+
+  private newOrder(orderId: string, request: OrderRequest, atMs: number): QifiOrder {
+    this.seqno += 1;
+    return {
+      seqno: this.seqno,
+      user_id: this.accountCookie,
+      order_id: orderId,
+      exchange_id: request.exchange_id,
+      instrument_id: request.instrument_id,
+      direction: request.direction,
+      offset: request.offset,
+      volume_orign: request.volume,
+      price_type: request.price_type ?? 'LIMIT',
+      limit_price: request.limit_price,
+      time_condition: request.time_condition ?? 'GFD',
+      volume_condition: request.volume_condition ?? 'ANY',
+      insert_date_time: atMs * NS_PER_MS,
+      exchange_order_id: orderId,
+      status: 'ALIVE',
+      volume_left: request.volume,
+      last_msg: '已报',
+    };
+  }
+
+  private recordRejected<T>(orderId: string, request: OrderRequest, atMs: number, outcome: Outcome<T>): Outcome<T> {
+    if (outcome.ok) return outcome;
+    const order = this.newOrder(orderId, request, atMs);
+    order.status = 'FINISHED';
+    order.last_msg = outcome.rejection.message;
+    this.orders.set(orderId, { order, side: 'long', opening: true, frozenMargin: 0, frozenCommission: 0, frozenHis: 0, frozenToday: 0, fills: 0 });
+    return outcome;
+  }
+
+  private positionFor(exchangeId: string, instrumentId: string, preset?: FuturesPreset): PositionState {
+    const key = `${exchangeId}.${instrumentId}`;
+    let position = this.positions.get(key);
+    if (!position) {
+      const resolved = preset ?? this.presetFor(exchangeId, instrumentId);
+      if (!resolved) throw new Error(`no preset for ${key}`);
+      position = { key, exchangeId, instrumentId, preset: resolved, isStock: isStockExchange(exchangeId), long: emptySide(), short: emptySide(), lastPrice: 0 };
+      this.positions.set(key, position);
+    }
+    return position;
+  }
+
+  private freezeOpen(state: OrderState, position: PositionState, request: OrderRequest): Outcome<void> {
+    const margin = marginOf(position.preset, state.side, request.limit_price, request.volume);
+    const commission = commissionOf(position.preset, request.limit_price, request.volume, false);
+    const available = this.account().available;
+    if (margin + commission > available) {
+      return reject('INSUFFICIENT_FUNDS', `insufficient funds: needs ${(margin + commission).toFixed(2)} (margin ${margin.toFixed(2)} + commission ${commission.toFixed(2)}), available ${available.toFixed(2)}`);
+    }
+    state.frozenMargin = margin;
+    state.frozenCommission = commission;
+    this.frozenMargin = roundMoney(this.frozenMargin + margin);
+    this.frozenCommission = roundMoney(this.frozenCommission + commission);
+    return accept(undefined);
+  }
+
+  private freezeClose(state: OrderState, position: PositionState, request: OrderRequest): Outcome<void> {
+    const side = position[state.side];
+    const freeHis = side.his.volume - side.his.frozen;
+    const freeToday = side.today.volume - side.today.frozen;
+    const wanted = request.volume;
+    let fromHis = 0;
+    let fromToday = 0;
+    let mixed = false;
+    const shfeStyle = ['SHFE', 'INE'].includes(position.exchangeId.toUpperCase());
+    if (request.offset === 'CLOSETODAY' && !position.isStock) {
+      fromToday = wanted;
+    } else if (request.offset === 'CLOSEYESTERDAY' || position.isStock || shfeStyle) {
+      fromHis = wanted;
+    } else {
+      mixed = true;
+      fromHis = Math.min(wanted, freeHis);
+      fromToday = wanted - fromHis;
+    }
+    if (fromHis > freeHis || fromToday > freeToday) {
+      if (position.isStock && wanted <= freeHis + freeToday) {
+        return reject('T_PLUS_ONE', `T+1: only ${freeHis} shares bought before today can be sold, ${wanted} requested`);
+      }
+      const [which, free] = mixed ? ['closable', freeHis + freeToday] : fromHis === 0 ? ["today's", freeToday] : ["yesterday's", freeHis];
+      return reject('INSUFFICIENT_POSITION', `insufficient ${which} ${state.side} position: ${wanted} requested, ${free} available`);
+    }
+    side.his.frozen += fromHis;
+    side.today.frozen += fromToday;
+    state.frozenHis = fromHis;
+    state.frozenToday = fromToday;
+    return accept(undefined);
+  }
+
+  private fillOpen(state: OrderState, position: PositionState, fill: Fill): number {
+    const share = fill.volume / state.order.volume_left;
+    const releasedMargin = share === 1 ? state.frozenMargin : roundMoney(state.frozenMargin * share);
+    const releasedCommission = share === 1 ? state.frozenCommission : roundMoney(state.frozenCommission * share);
+    state.frozenMargin = roundMoney(state.frozenMargin - releasedMargin);
+    state.frozenCommission = roundMoney(state.frozenCommission - releasedCommission);
+    this.frozenMargin = roundMoney(this.frozenMargin - releasedMargin);
+    this.frozenCommission = roundMoney(this.frozenCommission - releasedCommission);
+    const lot = position[state.side].today;
+    const value = marketValue(position.preset, fill.price, fill.volume);
+    lot.volume += fill.volume;
+    lot.openCost += value;
+    lot.positionCost += value;
+    lot.margin = roundMoney(lot.margin + marginOf(position.preset, state.side, fill.price, fill.volume));
+    const commission = commissionOf(position.preset, fill.price, fill.volume, false);
+    this.commission = roundMoney(this.commission + commission);
+    return commission;
+  }
+
+  private fillClose(state: OrderState, position: PositionState, fill: Fill): number {
+    const side = position[state.side];
+    const fromHis = Math.min(fill.volume, state.frozenHis);
+    const fromToday = fill.volume - fromHis;
+    state.frozenHis -= fromHis;
+    state.frozenToday -= fromToday;
+    const sign = state.side === 'long' ? 1 : -1;
+    let profit = 0;
+    let commission = 0;
+    for (const [lot, volume, today] of [[side.his, fromHis, false], [side.today, fromToday, true]] as [Lot, number, boolean][]) {
+      if (volume === 0) continue;
+      lot.frozen -= volume;
+      const taken = takeFromLot(lot, volume);
+      profit += sign * (marketValue(position.preset, fill.price, volume) - taken.positionCost);
+      commission += commissionOf(position.preset, fill.price, volume, today && !position.isStock);
+    }
+    if (position.isStock && state.side === 'long') commission += stampDutyOf(fill.price, fill.volume, this.tradingDay);
+    commission = roundMoney(commission);
+    this.closeProfit = roundMoney(this.closeProfit + roundMoney(profit));
+    this.commission = roundMoney(this.commission + commission);
+    return commission;
+  }
+
+  private releaseFreeze(state: OrderState): void {
+    if (state.opening) {
+      this.frozenMargin = roundMoney(this.frozenMargin - state.frozenMargin);
+      this.frozenCommission = roundMoney(this.frozenCommission - state.frozenCommission);
+      state.frozenMargin = 0;
+      state.frozenCommission = 0;
+      return;
+    }
+    const side = this.positions.get(`${state.order.exchange_id}.${state.order.instrument_id}`)?.[state.side];
+    if (side) {
+      side.his.frozen -= state.frozenHis;
+      side.today.frozen -= state.frozenToday;
+    }
+    state.frozenHis = 0;
+    state.frozenToday = 0;
+  }
+}
+
+/** Settlement of one side: today's lots join yesterday's, costs and margin re-marked at the last price. */
+function rollSide(position: PositionState, side: PositionSide, which: 'long' | 'short'): void {
+  const volume = side.his.volume + side.today.volume;
+  const openCost = side.his.openCost + side.today.openCost;
+  const value = marketValue(position.preset, position.lastPrice, volume);
+  side.his = { volume, frozen: 0, openCost, positionCost: value, margin: marginOf(position.preset, which, position.lastPrice, volume) };
+  side.today = { volume: 0, frozen: 0, openCost: 0, positionCost: 0, margin: 0 };
+  side.yd = volume;
+}
