@@ -177,7 +177,15 @@ export function qifiFromBson(bytes: Uint8Array): Qifi {
     throw new QifiError('QIFI_INVALID_BSON', `QIFI document is not BSON: ${(error as Error).message}`);
   }
   delete raw._id;
-  return parseQifi(raw);
+  return parseQifi(longsToNumbers(raw));
+}
+
+/** NumberLong values beyond 2^53 (ns timestamps) stay `Long` after BSON decoding; QIFI reads them as numbers. */
+function longsToNumbers(value: unknown): unknown {
+  if (Long.isLong(value)) return value.toNumber();
+  if (Array.isArray(value)) return value.map(longsToNumbers);
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, longsToNumbers(member)]));
+  return value;
 }
 
 /** JSON text of a document (field order of the schema). */
