@@ -38,7 +38,7 @@ describe('account engine invariants (property)', () => {
       fc.property(fc.array(action, { minLength: 1, maxLength: 60 }), (actions) => {
         const initCash = 2_000_000;
         const account = new QifiAccount({ accountCookie: 'p', initCash, tradingDay: '20250327' });
-        const last = INSTRUMENTS.map((item) => item.price);
+        const last: number[] = INSTRUMENTS.map((item) => item.price);
         let ledger = initCash; // cash in, minus commissions, plus signed notional of every trade
         const netVolume = new Map<string, number>();
         let postings = 0;

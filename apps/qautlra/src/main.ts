@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { createHttpApp, createLogger } from '@qautlra/platform';
+import { AppModule } from './app.module';
+import { loadConfig, QautlraConfig } from './config';
+
+/** Boots the all-in-one platform; exported so tests start the real app on a free port. */
+export async function bootstrap(config: QautlraConfig = loadConfig()): Promise<INestApplication> {
+  const app = await createHttpApp(AppModule.forRoot(config), {
+    title: 'QAUTLRA platform',
+    description: 'All-in-one host: health, metrics and the list of components with links to their APIs',
+  });
+  await app.listen(config.port, config.host);
+  return app;
+}
+
+if (require.main === module) {
+  const config = loadConfig();
+  const logger = createLogger('qautlra', config.logLevel);
+  bootstrap(config)
+    .then(async (app) => {
+      const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
+      logger.info({ url }, 'QAUTLRA is up');
+      process.stdout.write(
+        [
+          '',
+          'QAUTLRA is running',
+          `  platform   ${url}/`,
+          `  health     ${url}/health`,
+          `  metrics    ${url}/metrics`,
+          `  API docs   ${url}/api/docs`,
+          '',
+        ].join('\n') + '\n',
+      );
+    })
+    .catch((error: unknown) => {
+      logger.fatal({ err: error }, 'QAUTLRA failed to start');
+      process.exit(1);
+    });
+}

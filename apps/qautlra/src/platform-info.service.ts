@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { QAUTLRA_CONFIG } from './tokens';
+import type { QautlraConfig } from './config';
+
+export interface ComponentInfo {
+  app: string;
+  original: string;
+  state: 'planned' | 'partial' | 'working';
+  url?: string;
+  docs?: string;
+}
+
+export interface PlatformInfo {
+  name: string;
+  description: string;
+  database: 'postgres' | 'pglite';
+  health: string;
+  metrics: string;
+  docs: string;
+  components: ComponentInfo[];
+}
+
+/** The components of DESIGN.md §1 and what this process serves of them. */
+const COMPONENTS: ComponentInfo[] = [
+  { app: 'md-gateway', original: 'QAMDGATEWAY', state: 'planned' },
+  { app: 'tsdb', original: 'QADB-RS', state: 'planned' },
+  { app: 'trade-server', original: 'QATRADESERVER-RS', state: 'planned' },
+  { app: 'trader', original: 'QATRADER-RS', state: 'planned' },
+  { app: 'realtime', original: 'QAREALTIMEPRO-RS', state: 'planned' },
+  { app: 'fund-analytics', original: 'QAMAINTAINDB-RS', state: 'planned' },
+  { app: 'backtest', original: 'QARS', state: 'planned' },
+  { app: 'web', original: 'QAOMS', state: 'planned' },
+];
+
+@Injectable()
+export class PlatformInfoService {
+  private database: PlatformInfo['database'] = 'pglite';
+
+  constructor(@Inject(QAUTLRA_CONFIG) private readonly config: QautlraConfig) {}
+
+  setDatabase(kind: PlatformInfo['database']): void {
+    this.database = kind;
+  }
+
+  describe(): PlatformInfo {
+    const base = `http://localhost:${this.config.port}`;
+    return {
+      name: 'QAUTLRA',
+      description: 'Quantitative trading and market-data platform for Chinese futures and A-shares',
+      database: this.database,
+      health: `${base}/health`,
+      metrics: `${base}/metrics`,
+      docs: `${base}/api/docs`,
+      components: COMPONENTS,
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { INestApplication } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { bootstrap } from '../src/main';
+
+const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+describe.each([
+  ['embedded PGlite', undefined, 'pglite'],
+  ['PostgreSQL', POSTGRES_URL, 'postgres'],
+])('all-in-one host on %s', (_name, databaseUrl, kind) => {
+  let app: INestApplication;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'qautlra-e2e-'));
+    app = await bootstrap({ host: '127.0.0.1', port: 0, logLevel: 'silent', databaseUrl, dataDir });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves /health with 200 and a passing database check', async () => {
+    const response = await request(app.getHttpServer()).get('/health').expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', app: 'qautlra', checks: { database: { status: 'ok' } } });
+  });
+
+  it('serves Prometheus metrics', async () => {
+    const response = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.text).toMatch(/^process_cpu_user_seconds_total\{app="qautlra"\} \d/m);
+  });
+
+  it('describes the platform and links the API docs', async () => {
+    const response = await request(app.getHttpServer()).get('/').expect(200);
+    expect(response.body).toMatchObject({ name: 'QAUTLRA', database: kind });
+    expect(response.body.components.map((component: { app: string }) => component.app)).toContain('md-gateway');
+    const docs = await request(app.getHttpServer()).get('/api/docs-json').expect(200);
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/health', '/metrics', '/']));
+  });
+});

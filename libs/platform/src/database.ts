@@ -1,0 +1,59 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migration, MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import { Pool } from 'pg';
+
+export interface DatabaseOptions {
+  /** `postgres://…`; when absent an embedded PGlite database is used. */
+  url?: string;
+  /** PGlite data directory; absent → in memory. */
+  embeddedDir?: string;
+}
+
+export interface DatabaseHandle<DB> {
+  readonly db: Kysely<DB>;
+  readonly kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+/** Kysely on PostgreSQL (`pg` pool) when a URL is given, on PGlite (embedded Postgres) otherwise. */
+export async function openDatabase<DB>(options: DatabaseOptions): Promise<DatabaseHandle<DB>> {
+  if (options.url) {
+    const pool = new Pool({ connectionString: options.url, max: 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const client = options.embeddedDir ? new PGlite(options.embeddedDir) : new PGlite();
+  await client.waitReady;
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+/** Migrations given in code (the same list runs on PostgreSQL and PGlite). */
+export class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly migrations: Record<string, Migration>) {}
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(this.migrations);
+  }
+}
+
+/** Runs pending migrations in a named table (one table per app, so apps migrate independently). */
+export async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>, tableName = 'qautlra_migration'): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations), migrationTableName: tableName, migrationLockTableName: `${tableName}_lock` });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/** `SELECT 1` round trip, for health checks. */
+export async function pingDatabase<DB>(db: Kysely<DB>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,18 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { HealthRegistry } from './health.registry';
+
+@ApiTags('platform')
+@Controller()
+export class HealthController {
+  constructor(private readonly registry: HealthRegistry) {}
+
+  @Get('health')
+  @ApiOkResponse({ description: 'Every registered check passed' })
+  @ApiServiceUnavailableResponse({ description: 'A check failed; the body names it' })
+  async health(@Res() response: Response): Promise<void> {
+    const report = await this.registry.report();
+    response.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
+  }
+}

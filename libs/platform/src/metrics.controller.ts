@@ -1,0 +1,16 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Registry } from 'prom-client';
+
+@ApiTags('platform')
+@Controller()
+export class MetricsController {
+  constructor(private readonly registry: Registry) {}
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOkResponse({ description: 'Prometheus text exposition' })
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
