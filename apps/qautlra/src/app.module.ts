@@ -14,7 +14,11 @@ export class AppModule {
       module: AppModule,
       imports: [PlatformModule.forRoot({ appName: 'qautlra' })],
       controllers: [PlatformInfoController],
-      providers: [{ provide: QAUTLRA_CONFIG, useValue: config }, PlatformInfoService, DatabaseProvider],
+      providers: [
+        { provide: QAUTLRA_CONFIG, useValue: config },
+        PlatformInfoService,
+        DatabaseProvider,
+      ],
     };
   }
 }

@@ -1,4 +1,11 @@
-import { Env, readLogLevel, readOptionalString, readPort, readString, LogLevel } from '@qautlra/platform';
+import {
+  Env,
+  readLogLevel,
+  readOptionalString,
+  readPort,
+  readString,
+  LogLevel,
+} from '@qautlra/platform';
 
 /** All-in-one host configuration; the only place that reads `process.env` for this app. */
 export interface QautlraConfig {

@@ -1,7 +1,15 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseHandle, HealthRegistry, migrate, openDatabase, pingDatabase, QIFI_STORE_MIGRATIONS, QifiDatabase } from '@qautlra/platform';
+import {
+  DatabaseHandle,
+  HealthRegistry,
+  migrate,
+  openDatabase,
+  pingDatabase,
+  QIFI_STORE_MIGRATIONS,
+  QifiDatabase,
+} from '@qautlra/platform';
 import type { QautlraConfig } from './config';
 import { PlatformInfoService } from './platform-info.service';
 import { QAUTLRA_CONFIG } from './tokens';

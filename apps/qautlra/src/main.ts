@@ -8,7 +8,8 @@ import { loadConfig, QautlraConfig } from './config';
 export async function bootstrap(config: QautlraConfig = loadConfig()): Promise<INestApplication> {
   const app = await createHttpApp(AppModule.forRoot(config), {
     title: 'QAUTLRA platform',
-    description: 'All-in-one host: health, metrics and the list of components with links to their APIs',
+    description:
+      'All-in-one host: health, metrics and the list of components with links to their APIs',
   });
   await app.listen(config.port, config.host);
   return app;
@@ -19,7 +20,10 @@ if (require.main === module) {
   const logger = createLogger('qautlra', config.logLevel);
   bootstrap(config)
     .then(async (app) => {
-      const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
+      const url = (await app.getUrl()).replace(
+        /\/\/(\[::1\]|0\.0\.0\.0|127\.0\.0\.1)/,
+        '//localhost',
+      );
       logger.info({ url }, 'QAUTLRA is up');
       process.stdout.write(
         [

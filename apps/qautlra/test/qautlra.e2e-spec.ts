@@ -26,7 +26,11 @@ describe.each([
 
   it('serves /health with 200 and a passing database check', async () => {
     const response = await request(app.getHttpServer()).get('/health').expect(200);
-    expect(response.body).toMatchObject({ status: 'ok', app: 'qautlra', checks: { database: { status: 'ok' } } });
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      app: 'qautlra',
+      checks: { database: { status: 'ok' } },
+    });
   });
 
   it('serves Prometheus metrics', async () => {
@@ -38,8 +42,12 @@ describe.each([
   it('describes the platform and links the API docs', async () => {
     const response = await request(app.getHttpServer()).get('/').expect(200);
     expect(response.body).toMatchObject({ name: 'QAUTLRA', database: kind });
-    expect(response.body.components.map((component: { app: string }) => component.app)).toContain('md-gateway');
+    expect(response.body.components.map((component: { app: string }) => component.app)).toContain(
+      'md-gateway',
+    );
     const docs = await request(app.getHttpServer()).get('/api/docs-json').expect(200);
-    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/health', '/metrics', '/']));
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/health', '/metrics', '/']),
+    );
   });
 });

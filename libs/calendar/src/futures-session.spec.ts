@@ -21,11 +21,20 @@ describe('futures night session', () => {
     ['SHFE', '20250331', '', '21:00:00', 0, '2025-03-28T13:00:00.000Z', '2025-03-31'],
     // Mid-week night: Tuesday 21:05 belongs to Wednesday.
     ['SHFE', '20250326', '20250325', '21:05:00', 0, '2025-03-25T13:05:00.000Z', '2025-03-26'],
-  ])('%s TradingDay=%s ActionDay=%s %s.%d → %s, trading day %s', (exchange, tradingDay, actionDay, updateTime, updateMillisec, instant, expectedDay) => {
-    const resolved = resolveCtpTickTime({ exchange, tradingDay, actionDay, updateTime, updateMillisec });
-    expect(iso(resolved.epochMs)).toBe(instant);
-    expect(resolved.tradingDay).toBe(expectedDay);
-  });
+  ])(
+    '%s TradingDay=%s ActionDay=%s %s.%d → %s, trading day %s',
+    (exchange, tradingDay, actionDay, updateTime, updateMillisec, instant, expectedDay) => {
+      const resolved = resolveCtpTickTime({
+        exchange,
+        tradingDay,
+        actionDay,
+        updateTime,
+        updateMillisec,
+      });
+      expect(iso(resolved.epochMs)).toBe(instant);
+      expect(resolved.tradingDay).toBe(expectedDay);
+    },
+  );
 
   it('a Friday 21:30 Beijing tick keeps its Friday datetime and belongs to Monday', () => {
     const fridayNight = Date.parse('2025-03-28T13:30:00Z');

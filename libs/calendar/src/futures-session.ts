@@ -8,7 +8,9 @@ export const BEIJING_OFFSET_MS = 8 * 3_600_000;
 export function beijingToEpochMs(date: string, time: string, millis = 0): number {
   const match = /^(\d{1,2}):(\d{2}):(\d{2})$/.exec(time.trim());
   if (!match) {
-    throw new CalendarError('CALENDAR_INVALID_DATE', `invalid time ${JSON.stringify(time)}`, { input: time });
+    throw new CalendarError('CALENDAR_INVALID_DATE', `invalid time ${JSON.stringify(time)}`, {
+      input: time,
+    });
   }
   const [, h, m, s] = match;
   const seconds = Number(h) * 3600 + Number(m) * 60 + Number(s);
@@ -22,7 +24,10 @@ export function epochMsToBeijing(epochMs: number): { date: string; time: string 
 }
 
 /** Trading day of a futures instant: the night session (21:00–02:30) belongs to the next trading day. */
-export function futuresTradingDay(epochMs: number, calendar: TradeCalendar = CHINA_TRADE_CALENDAR): string {
+export function futuresTradingDay(
+  epochMs: number,
+  calendar: TradeCalendar = CHINA_TRADE_CALENDAR,
+): string {
   const { date, time } = epochMsToBeijing(epochMs);
   return calendar.tradingDayOf(`${date} ${time}`);
 }
@@ -82,5 +87,8 @@ export function resolveCtpTickTime(
     tradingDay = toIsoDate(tick.tradingDay);
     calendarDate = toIsoDate(tick.actionDay);
   }
-  return { epochMs: beijingToEpochMs(calendarDate, tick.updateTime, tick.updateMillisec), tradingDay };
+  return {
+    epochMs: beijingToEpochMs(calendarDate, tick.updateTime, tick.updateMillisec),
+    tradingDay,
+  };
 }

@@ -66,11 +66,17 @@ export class TradeCalendar {
    * Input `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` or with `T`.
    */
   tradingDayOf(beijingDatetime: string): string {
-    const match = /^(\d{4}-?\d{2}-?\d{2})(?:[ T](\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.exec(beijingDatetime.trim());
+    const match = /^(\d{4}-?\d{2}-?\d{2})(?:[ T](\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.exec(
+      beijingDatetime.trim(),
+    );
     if (!match) {
-      throw new CalendarError('CALENDAR_INVALID_DATE', `invalid datetime ${JSON.stringify(beijingDatetime)}`, {
-        input: beijingDatetime,
-      });
+      throw new CalendarError(
+        'CALENDAR_INVALID_DATE',
+        `invalid datetime ${JSON.stringify(beijingDatetime)}`,
+        {
+          input: beijingDatetime,
+        },
+      );
     }
     const [, datePart = '', hourText] = match;
     const date = toIsoDate(datePart);
@@ -113,9 +119,12 @@ export function toIsoDate(date: DateInput): string {
   if (match) {
     const [, y, m, d] = match;
     const probe = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-    if (probe.getUTCMonth() === Number(m) - 1 && probe.getUTCDate() === Number(d)) return `${y}-${m}-${d}`;
+    if (probe.getUTCMonth() === Number(m) - 1 && probe.getUTCDate() === Number(d))
+      return `${y}-${m}-${d}`;
   }
-  throw new CalendarError('CALENDAR_INVALID_DATE', `invalid date ${JSON.stringify(date)}`, { input: date });
+  throw new CalendarError('CALENDAR_INVALID_DATE', `invalid date ${JSON.stringify(date)}`, {
+    input: date,
+  });
 }
 
 /** `YYYYMMDD` form (QIFI `trading_day`, DIFF `qry_settlement_info`). */

@@ -12,7 +12,11 @@ describe('RFC 7396 merge patch', () => {
     [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
     [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
     [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['c', 'd'],
+    ],
     [{ a: 'b' }, ['c'], ['c']],
     [{ a: 'foo' }, null, null],
     [{ a: 'foo' }, 'bar', 'bar'],
@@ -30,7 +34,9 @@ describe('RFC 7396 merge patch', () => {
   });
 
   it('never pollutes prototypes, whatever the patch', () => {
-    const hostile = JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"a":{"__proto__":{"polluted":"yes"}}}') as unknown;
+    const hostile = JSON.parse(
+      '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"a":{"__proto__":{"polluted":"yes"}}}',
+    ) as unknown;
     const result = applyMergePatch({}, hostile) as Record<string, unknown>;
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.keys(result)).toEqual(['a']);
@@ -39,7 +45,9 @@ describe('RFC 7396 merge patch', () => {
   });
 
   it('applies a DIFF transaction in order and drops objects emptied by deletion', () => {
-    const snapshot = { trade: { u1: { session: { trading_day: '20250328' }, orders: { o1: { status: 'ALIVE' } } } } };
+    const snapshot = {
+      trade: { u1: { session: { trading_day: '20250328' }, orders: { o1: { status: 'ALIVE' } } } },
+    };
     const next = applyDiffData(snapshot, [
       { trade: { u1: { orders: { o1: { status: 'FINISHED' } } } } },
       { trade: { u1: { orders: { o1: null } } } },
@@ -49,18 +57,30 @@ describe('RFC 7396 merge patch', () => {
   });
 
   it('composition equals sequential application (property)', () => {
-    const leaf = fc.oneof(fc.integer(), fc.string({ maxLength: 2 }), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
+    const leaf = fc.oneof(
+      fc.integer(),
+      fc.string({ maxLength: 2 }),
+      fc.constant(null),
+      fc.array(fc.integer(), { maxLength: 2 }),
+    );
     const key = fc.constantFrom('a', 'b', 'c');
     const patch = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: 'small' }, leaf, fc.dictionary(key, tie('node'), { maxKeys: 3 })),
     })).node;
     const doc = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.dictionary(key, tie('node'), { maxKeys: 3 })),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.integer(),
+        fc.dictionary(key, tie('node'), { maxKeys: 3 }),
+      ),
     })).node;
     fc.assert(
       fc.property(doc, patch, patch, (target, first, second) => {
         const sequential = applyMergePatch(applyMergePatch(target, first), second);
-        const composed = composeMergePatches(first, second).reduce<unknown>((state, p) => applyMergePatch(state, p), target);
+        const composed = composeMergePatches(first, second).reduce<unknown>(
+          (state, p) => applyMergePatch(state, p),
+          target,
+        );
         expect(composed).toEqual(sequential);
       }),
       { numRuns: 500 },
@@ -68,7 +88,9 @@ describe('RFC 7396 merge patch', () => {
   });
 
   it('composes to one patch where RFC 7396 can express it', () => {
-    expect(composeMergePatches({ a: { b: 1 } }, { a: { c: 2 }, d: null })).toEqual([{ a: { b: 1, c: 2 }, d: null }]);
+    expect(composeMergePatches({ a: { b: 1 } }, { a: { c: 2 }, d: null })).toEqual([
+      { a: { b: 1, c: 2 }, d: null },
+    ]);
     expect(composeMergePatches({ a: 1 }, { a: { b: 1 } })).toHaveLength(2);
   });
 });

@@ -34,7 +34,11 @@ function ownEntries(object: JsonObject): [string, unknown][] {
  * Applies `patch` to `target` and returns the result. `target` is not modified: objects on the
  * patched paths are copied, the rest is shared.
  */
-export function applyMergePatch(target: unknown, patch: unknown, options: MergeOptions = {}): unknown {
+export function applyMergePatch(
+  target: unknown,
+  patch: unknown,
+  options: MergeOptions = {},
+): unknown {
   if (!isJsonObject(patch)) return patch;
   const result: JsonObject = Object.create(null) as JsonObject;
   if (isJsonObject(target)) {
@@ -46,7 +50,13 @@ export function applyMergePatch(target: unknown, patch: unknown, options: MergeO
       continue;
     }
     const merged = applyMergePatch(result[key], value, options);
-    if (options.pruneEmptyObjects && isJsonObject(merged) && Object.keys(merged).length === 0 && isJsonObject(value) && Object.keys(value).length > 0) {
+    if (
+      options.pruneEmptyObjects &&
+      isJsonObject(merged) &&
+      Object.keys(merged).length === 0 &&
+      isJsonObject(value) &&
+      Object.keys(value).length > 0
+    ) {
       delete result[key];
       continue;
     }
@@ -59,14 +69,22 @@ export function applyMergePatch(target: unknown, patch: unknown, options: MergeO
 function toPlainObject(object: JsonObject): JsonObject {
   const plain: JsonObject = {};
   for (const key of Object.keys(object)) {
-    Object.defineProperty(plain, key, { value: object[key], enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(plain, key, {
+      value: object[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return plain;
 }
 
 /** Applies a DIFF `data` array — one transaction — in order, with the DIFF empty-object rule. */
 export function applyDiffData(snapshot: unknown, data: readonly unknown[]): unknown {
-  return data.reduce<unknown>((state, patch) => applyMergePatch(state, patch, { pruneEmptyObjects: true }), snapshot);
+  return data.reduce<unknown>(
+    (state, patch) => applyMergePatch(state, patch, { pruneEmptyObjects: true }),
+    snapshot,
+  );
 }
 
 const INEXPRESSIBLE = Symbol('inexpressible');
@@ -101,4 +119,3 @@ export function composeMergePatches(first: unknown, second: unknown): unknown[] 
   if (composed === INEXPRESSIBLE) return [first, second];
   return [composed];
 }
-

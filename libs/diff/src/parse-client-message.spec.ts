@@ -18,7 +18,7 @@ const order = {
 };
 
 describe('DIFF client messages', () => {
-  it('accepts the trader\'s insert_order and keeps its fields', () => {
+  it("accepts the trader's insert_order and keeps its fields", () => {
     expect(parseDiffClientMessage(JSON.stringify(order))).toEqual(order);
     expect(parseDiffClientMessage('{"aid":"peek_message"}')).toEqual({ aid: 'peek_message' });
   });
@@ -29,7 +29,10 @@ describe('DIFF client messages', () => {
     [{ ...order, volume: 1.5 }, 'insert_order.volume: expected an integer'],
     [{ ...order, order_id: 'x'.repeat(129) }, 'insert_order.order_id: expected at most 128 bytes'],
     [{ aid: 'cancel_order', user_id: 'u1' }, 'cancel_order.order_id: expected a string'],
-    [{ aid: 'qry_settlement_info', trading_day: '20200101' }, 'qry_settlement_info.trading_day: expected a number'],
+    [
+      { aid: 'qry_settlement_info', trading_day: '20200101' },
+      'qry_settlement_info.trading_day: expected a number',
+    ],
   ])('rejects %j: %s', (message, text) => {
     expect(() => parseDiffClientMessage(message)).toThrow(text);
   });
@@ -43,13 +46,23 @@ describe('DIFF client messages', () => {
 
   it('throws only DiffProtocolError on arbitrary input (fuzz)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue(), fc.record({ aid: fc.constantFrom('insert_order', 'req_login', 'set_chart') }, { requiredKeys: [] })), (input) => {
-        try {
-          parseDiffClientMessage(input);
-        } catch (error) {
-          expect(error).toBeInstanceOf(DiffProtocolError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue(),
+          fc.record(
+            { aid: fc.constantFrom('insert_order', 'req_login', 'set_chart') },
+            { requiredKeys: [] },
+          ),
+        ),
+        (input) => {
+          try {
+            parseDiffClientMessage(input);
+          } catch (error) {
+            expect(error).toBeInstanceOf(DiffProtocolError);
+          }
+        },
+      ),
     );
   });
 });

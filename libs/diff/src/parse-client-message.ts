@@ -15,7 +15,11 @@ type FieldRule =
   | { kind: 'enum'; values: readonly string[]; optional?: boolean };
 
 const MESSAGE_RULES: Record<DiffClientAid, Record<string, FieldRule>> = {
-  req_login: { bid: { kind: 'string' }, user_name: { kind: 'string' }, password: { kind: 'string' } },
+  req_login: {
+    bid: { kind: 'string' },
+    user_name: { kind: 'string' },
+    password: { kind: 'string' },
+  },
   peek_message: {},
   insert_order: {
     user_id: { kind: 'string' },
@@ -83,7 +87,8 @@ function check(aid: string, name: string, rule: FieldRule, value: unknown): void
       if (rule.positive && (value as number) <= 0) fail('a positive number');
       return;
     case 'enum':
-      if (typeof value !== 'string' || !rule.values.includes(value)) fail(`one of ${rule.values.join('/')}`);
+      if (typeof value !== 'string' || !rule.values.includes(value))
+        fail(`one of ${rule.values.join('/')}`);
       return;
   }
 }
@@ -92,7 +97,7 @@ function check(aid: string, name: string, rule: FieldRule, value: unknown): void
  * Parses and validates one client frame (JSON text or a parsed value). Extra fields are kept (the
  * protocol is open to additions). Throws `DiffProtocolError` naming the field.
  */
-export function parseDiffClientMessage(input: string | unknown): DiffClientMessage {
+export function parseDiffClientMessage(input: unknown): DiffClientMessage {
   let value: unknown = input;
   if (typeof input === 'string') {
     try {

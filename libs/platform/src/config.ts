@@ -29,7 +29,8 @@ export function readPort(env: Env, key: string, fallback: number): number {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(key, `must be a port number 0-65535, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(key, `must be a port number 0-65535, got ${JSON.stringify(raw)}`);
   return port;
 }
 
@@ -47,7 +48,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export function readLogLevel(env: Env, key: string, fallback: LogLevel): LogLevel {
   const raw = (env[key] ?? '').toLowerCase();
   if (raw === '') return fallback;
-  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError(key, `must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!(LOG_LEVELS as readonly string[]).includes(raw))
+    throw new ConfigError(key, `must be one of ${LOG_LEVELS.join(', ')}`);
   return raw as LogLevel;
 }
 
@@ -55,7 +57,10 @@ export function readLogLevel(env: Env, key: string, fallback: LogLevel): LogLeve
  * Loads the first JSON config document found, in the original's order: the whole document in an
  * env variable, a file named by an env variable, then fixed file names. Returns undefined when none.
  */
-export function loadJsonConfig(env: Env, options: { inlineKey?: string; pathKey?: string; files?: string[] }): { source: string; value: unknown } | undefined {
+export function loadJsonConfig(
+  env: Env,
+  options: { inlineKey?: string; pathKey?: string; files?: string[] },
+): { source: string; value: unknown } | undefined {
   const parse = (text: string, source: string) => {
     try {
       return { source, value: JSON.parse(text) as unknown };

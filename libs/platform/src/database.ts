@@ -46,11 +46,22 @@ export class StaticMigrationProvider implements MigrationProvider {
 }
 
 /** Runs pending migrations in a named table (one table per app, so apps migrate independently). */
-export async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>, tableName = 'qautlra_migration'): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations), migrationTableName: tableName, migrationLockTableName: `${tableName}_lock` });
+export async function migrate<DB>(
+  db: Kysely<DB>,
+  migrations: Record<string, Migration>,
+  tableName = 'qautlra_migration',
+): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(migrations),
+    migrationTableName: tableName,
+    migrationLockTableName: `${tableName}_lock`,
+  });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
+  return (results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
 }
 
 /** `SELECT 1` round trip, for health checks. */

@@ -13,6 +13,8 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'A check failed; the body names it' })
   async health(@Res() response: Response): Promise<void> {
     const report = await this.registry.report();
-    response.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
+    response
+      .status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+      .json(report);
   }
 }

@@ -33,6 +33,11 @@ export class HealthRegistry {
       }),
     );
     const failed = Object.values(checks).some((check) => check.status === 'error');
-    return { status: failed ? 'error' : 'ok', app: this.appName, uptime: Math.round((Date.now() - this.startedAt) / 1000), checks };
+    return {
+      status: failed ? 'error' : 'ok',
+      app: this.appName,
+      uptime: Math.round((Date.now() - this.startedAt) / 1000),
+      checks,
+    };
   }
 }

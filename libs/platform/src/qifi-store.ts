@@ -33,16 +33,33 @@ export class QifiRepository {
   constructor(private readonly db: Kysely<QifiDatabase>) {}
 
   async save(document: Qifi): Promise<void> {
-    const row = { account_cookie: document.account_cookie, trading_day: document.trading_day, document: JSON.stringify(document), updated_at: new Date() };
+    const row = {
+      account_cookie: document.account_cookie,
+      trading_day: document.trading_day,
+      document: JSON.stringify(document),
+      updated_at: new Date(),
+    };
     await this.db
       .insertInto('qifi_account')
       .values(row)
-      .onConflict((conflict) => conflict.column('account_cookie').doUpdateSet({ trading_day: row.trading_day, document: row.document, updated_at: row.updated_at }))
+      .onConflict((conflict) =>
+        conflict
+          .column('account_cookie')
+          .doUpdateSet({
+            trading_day: row.trading_day,
+            document: row.document,
+            updated_at: row.updated_at,
+          }),
+      )
       .execute();
   }
 
   async find(accountCookie: string): Promise<Qifi | undefined> {
-    const row = await this.db.selectFrom('qifi_account').select('document').where('account_cookie', '=', accountCookie).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('qifi_account')
+      .select('document')
+      .where('account_cookie', '=', accountCookie)
+      .executeTakeFirst();
     if (!row) return undefined;
     return parseQifi(typeof row.document === 'string' ? row.document : row.document);
   }

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { parseQifi, QifiAccount } from '@qautlra/qifi';
-import { connectAmqp, createRedis, migrate, openDatabase, QIFI_STORE_MIGRATIONS, QifiDatabase, QifiRepository } from '@qautlra/platform';
+import {
+  connectAmqp,
+  createRedis,
+  migrate,
+  openDatabase,
+  QIFI_STORE_MIGRATIONS,
+  QifiDatabase,
+  QifiRepository,
+} from '@qautlra/platform';
 
 const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -8,7 +16,18 @@ const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 function sampleDocument(accountCookie: string) {
   const account = new QifiAccount({ accountCookie, initCash: 1_000_000, tradingDay: '20250327' });
-  account.insertOrder({ order_id: 'o1', exchange_id: 'SHFE', instrument_id: 'au2512', direction: 'BUY', offset: 'OPEN', volume: 1, limit_price: 600 }, Date.parse('2025-03-27T01:30:00Z'));
+  account.insertOrder(
+    {
+      order_id: 'o1',
+      exchange_id: 'SHFE',
+      instrument_id: 'au2512',
+      direction: 'BUY',
+      offset: 'OPEN',
+      volume: 1,
+      limit_price: 600,
+    },
+    Date.parse('2025-03-27T01:30:00Z'),
+  );
   account.receiveDeal('o1', { price: 600, volume: 1 }, Date.parse('2025-03-27T01:30:01Z'));
   return account.toQifi('2025-03-27 09:30:01');
 }
@@ -63,9 +82,15 @@ describe('RabbitMQ', () => {
       const { queue } = await channel.assertQueue('', { exclusive: true });
       await channel.bindQueue(queue, exchange, 'acc1');
       const received = new Promise<string>((resolve) => {
-        void channel.consume(queue, (message) => message && resolve(message.content.toString()), { noAck: true });
+        void channel.consume(queue, (message) => message && resolve(message.content.toString()), {
+          noAck: true,
+        });
       });
-      channel.publish(exchange, 'acc1', Buffer.from(JSON.stringify({ topic: 'sendorder', account_cookie: 'acc1' })));
+      channel.publish(
+        exchange,
+        'acc1',
+        Buffer.from(JSON.stringify({ topic: 'sendorder', account_cookie: 'acc1' })),
+      );
       expect(JSON.parse(await received)).toEqual({ topic: 'sendorder', account_cookie: 'acc1' });
       await channel.deleteExchange(exchange);
       await channel.close();

@@ -1,4 +1,12 @@
-import { barPercentChange, barRange, barReturns, parseDailyBar, parseMinuteBar, serializeDailyBar, serializeMinuteBar } from './bars';
+import {
+  barPercentChange,
+  barRange,
+  barReturns,
+  parseDailyBar,
+  parseMinuteBar,
+  serializeDailyBar,
+  serializeMinuteBar,
+} from './bars';
 import { parseSnapshot } from './snapshot';
 import { parseTick, serializeTick, tickFromSnapshot } from './tick';
 import { QamdError } from './qamd.error';
@@ -19,7 +27,10 @@ describe('bars (qamd-rs daily/minute)', () => {
     const bar = parseMinuteBar(minute);
     expect(barRange(bar)).toBe(5);
     expect(barReturns(bar)).toBeCloseTo(2 / 3950, 15);
-    expect(barPercentChange({ open: 4000, high: 4005, low: 3995, close: 4003 })).toBeCloseTo(0.075, 12);
+    expect(barPercentChange({ open: 4000, high: 4005, low: 3995, close: 4003 })).toBeCloseTo(
+      0.075,
+      12,
+    );
     expect(barReturns({ open: 0, high: 1, low: 0, close: 1 })).toBe(0);
   });
 
@@ -32,11 +43,21 @@ describe('bars (qamd-rs daily/minute)', () => {
 
 describe('tick', () => {
   it('is taken from a snapshot and round-trips', () => {
-    const snapshot = parseSnapshot((examples as Record<string, string>)['library-stock-l1-whole-second']);
+    const snapshot = parseSnapshot(
+      (examples as Record<string, string>)['library-stock-l1-whole-second'],
+    );
     const tick = tickFromSnapshot(snapshot);
-    expect(tick).toEqual({ instrument_id: 'SZSE_300750', last_price: 55.66, volume: 10000, amount: 500000, datetime: '2025-03-28T07:00:00Z' });
+    expect(tick).toEqual({
+      instrument_id: 'SZSE_300750',
+      last_price: 55.66,
+      volume: 10000,
+      amount: 500000,
+      datetime: '2025-03-28T07:00:00Z',
+    });
     const text = serializeTick(tick);
-    expect(text).toBe('{"instrument_id":"SZSE_300750","last_price":55.66,"volume":10000,"amount":500000.0,"datetime":"2025-03-28T07:00:00Z"}');
+    expect(text).toBe(
+      '{"instrument_id":"SZSE_300750","last_price":55.66,"volume":10000,"amount":500000.0,"datetime":"2025-03-28T07:00:00Z"}',
+    );
     expect(parseTick(text)).toEqual(tick);
   });
 });

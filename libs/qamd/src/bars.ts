@@ -84,7 +84,7 @@ const MINUTE_FIELDS: Spec[] = [
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function readBar(fields: Spec[], input: string | unknown, what: string): Record<string, unknown> {
+function readBar(fields: Spec[], input: unknown, what: string): Record<string, unknown> {
   let source: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -103,21 +103,29 @@ function readBar(fields: Spec[], input: string | unknown, what: string): Record<
     if (value !== undefined) out[name] = value;
   }
   if (!INSTRUMENT_TYPES.includes(out.instrument_type as InstrumentType)) {
-    throw new QamdError('QAMD_INVALID_MARKET_DATA', `${what} field "instrument_type": unknown ${JSON.stringify(out.instrument_type)}`, {
-      field: 'instrument_type',
-    });
+    throw new QamdError(
+      'QAMD_INVALID_MARKET_DATA',
+      `${what} field "instrument_type": unknown ${JSON.stringify(out.instrument_type)}`,
+      {
+        field: 'instrument_type',
+      },
+    );
   }
   for (const name of ['date', 'trading_date']) {
     if (out[name] !== undefined && !DATE.test(out[name] as string)) {
-      throw new QamdError('QAMD_INVALID_MARKET_DATA', `${what} field "${name}": expected YYYY-MM-DD`, {
-        field: name,
-      });
+      throw new QamdError(
+        'QAMD_INVALID_MARKET_DATA',
+        `${what} field "${name}": expected YYYY-MM-DD`,
+        {
+          field: name,
+        },
+      );
     }
   }
   return out;
 }
 
-export function parseDailyBar(input: string | unknown): DailyBar {
+export function parseDailyBar(input: unknown): DailyBar {
   return readBar(DAILY_FIELDS, input, 'daily bar') as unknown as DailyBar;
 }
 
@@ -128,7 +136,7 @@ export function serializeDailyBar(bar: DailyBar): string {
   );
 }
 
-export function parseMinuteBar(input: string | unknown): MinuteBar {
+export function parseMinuteBar(input: unknown): MinuteBar {
   const bar = readBar(MINUTE_FIELDS, input, 'minute bar');
   bar.datetime = normaliseDatetime(bar.datetime as string);
   return bar as unknown as MinuteBar;

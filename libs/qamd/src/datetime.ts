@@ -18,9 +18,13 @@ export interface UtcInstant {
 export function parseRfc3339(text: string): UtcInstant {
   const match = RFC3339.exec(text);
   if (!match) {
-    throw new QamdError('QAMD_DATETIME_PARSE', `invalid RFC 3339 datetime: ${JSON.stringify(text)}`, {
-      input: text,
-    });
+    throw new QamdError(
+      'QAMD_DATETIME_PARSE',
+      `invalid RFC 3339 datetime: ${JSON.stringify(text)}`,
+      {
+        input: text,
+      },
+    );
   }
   const [, y, mo, d, h, mi, s, fraction = '', zone = 'Z'] = match;
   const year = Number(y);

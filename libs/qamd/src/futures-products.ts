@@ -19,7 +19,7 @@ export interface FuturesPreset {
   readonly commission_coeff_today_pervol: number;
 }
 
-const table = presets as unknown as Record<string, FuturesPreset | unknown>;
+const table = presets as unknown as Record<string, unknown>;
 
 /** Presets keyed by upper-case product code (`AU`, `IF`, …). */
 export const FUTURES_PRESETS: ReadonlyMap<string, FuturesPreset> = new Map(

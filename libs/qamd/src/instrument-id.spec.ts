@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { formatInstrumentId, InstrumentIdStyle, normaliseInstrumentId, parseInstrumentId } from './instrument-id';
+import {
+  formatInstrumentId,
+  InstrumentIdStyle,
+  normaliseInstrumentId,
+  parseInstrumentId,
+} from './instrument-id';
 import { QamdError } from './qamd.error';
 
 describe('instrument id normalisation', () => {
@@ -75,9 +80,19 @@ describe('instrument id normalisation', () => {
   });
 
   it('every style parses back to the same canonical id', () => {
-    const ids = ['SHFE.au2512', 'CZCE.SR501', 'CFFEX.IF2301', 'SSE.600000', 'SZSE.000001', 'DCE.m2505', 'BSE.430047'];
+    const ids = [
+      'SHFE.au2512',
+      'CZCE.SR501',
+      'CFFEX.IF2301',
+      'SSE.600000',
+      'SZSE.000001',
+      'DCE.m2505',
+      'BSE.430047',
+    ];
     const styles: InstrumentIdStyle[] = ['canonical', 'underscore', 'suffix'];
-    for (const id of ids) for (const style of styles) expect(normaliseInstrumentId(formatInstrumentId(id, style))).toBe(id);
+    for (const id of ids)
+      for (const style of styles)
+        expect(normaliseInstrumentId(formatInstrumentId(id, style))).toBe(id);
   });
 
   it('throws only QamdError on arbitrary strings (fuzz)', () => {

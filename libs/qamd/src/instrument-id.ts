@@ -83,9 +83,13 @@ export function stockExchangeByPrefix(code: string): Exchange | undefined {
 
 function build(exchange: Exchange, rawCode: string, input: string): InstrumentId {
   if (!/^[A-Za-z0-9-]+$/.test(rawCode)) {
-    throw new QamdError('QAMD_UNKNOWN_INSTRUMENT', `invalid instrument code in ${JSON.stringify(input)}`, {
-      input,
-    });
+    throw new QamdError(
+      'QAMD_UNKNOWN_INSTRUMENT',
+      `invalid instrument code in ${JSON.stringify(input)}`,
+      {
+        input,
+      },
+    );
   }
   const market = marketOf(exchange);
   if (market === 'future') {
@@ -106,7 +110,11 @@ function build(exchange: Exchange, rawCode: string, input: string): InstrumentId
 function fromBare(code: string, input: string): InstrumentId {
   const stockExchange = stockExchangeByPrefix(code);
   if (stockExchange) return build(stockExchange, code, input);
-  if (/^[A-Za-z]{1,2}\d{3,4}$/.test(code) || /^[A-Za-z]{1,2}L[89]$/i.test(code) || /^[A-Za-z]{1,2}\d{3,4}-?[CP]-?\d+$/i.test(code)) {
+  if (
+    /^[A-Za-z]{1,2}\d{3,4}$/.test(code) ||
+    /^[A-Za-z]{1,2}L[89]$/i.test(code) ||
+    /^[A-Za-z]{1,2}\d{3,4}-?[CP]-?\d+$/i.test(code)
+  ) {
     const product = productOf(code);
     const exchange = exchangeOf(productExchange(product) ?? '');
     if (exchange) return build(exchange, code, input);
@@ -135,15 +143,23 @@ export function parseInstrumentId(input: string): InstrumentId {
     const leftExchange = exchangeOf(left);
     const rightExchange = exchangeOf(right);
     if (leftExchange && rightExchange) {
-      throw new QamdError('QAMD_AMBIGUOUS_INSTRUMENT', `instrument ${JSON.stringify(input)} names two exchanges`, {
-        input,
-      });
+      throw new QamdError(
+        'QAMD_AMBIGUOUS_INSTRUMENT',
+        `instrument ${JSON.stringify(input)} names two exchanges`,
+        {
+          input,
+        },
+      );
     }
     if (leftExchange) return build(leftExchange, right, input);
     if (rightExchange) return build(rightExchange, left, input);
-    throw new QamdError('QAMD_UNKNOWN_INSTRUMENT', `unknown exchange in instrument ${JSON.stringify(input)}`, {
-      input,
-    });
+    throw new QamdError(
+      'QAMD_UNKNOWN_INSTRUMENT',
+      `unknown exchange in instrument ${JSON.stringify(input)}`,
+      {
+        input,
+      },
+    );
   }
   const prefixed = /^(sh|sz|bj)(\d{6})$/i.exec(text);
   if (prefixed) {
@@ -181,8 +197,12 @@ const SUFFIX_EXCHANGE: Partial<Record<Exchange, string>> = { SSE: 'XSHG', SZSE: 
 const MARKET_PREFIX: Partial<Record<Exchange, string>> = { SSE: 'sh', SZSE: 'sz', BSE: 'bj' };
 
 /** Formats an instrument (or any accepted id string) in one of the original's styles. */
-export function formatInstrumentId(instrument: InstrumentId | string, style: InstrumentIdStyle): string {
-  const { exchange, code } = typeof instrument === 'string' ? parseInstrumentId(instrument) : instrument;
+export function formatInstrumentId(
+  instrument: InstrumentId | string,
+  style: InstrumentIdStyle,
+): string {
+  const { exchange, code } =
+    typeof instrument === 'string' ? parseInstrumentId(instrument) : instrument;
   switch (style) {
     case 'canonical':
       return `${exchange}.${code}`;
@@ -195,9 +215,13 @@ export function formatInstrumentId(instrument: InstrumentId | string, style: Ins
     case 'market-prefix': {
       const prefix = MARKET_PREFIX[exchange];
       if (!prefix) {
-        throw new QamdError('QAMD_UNKNOWN_INSTRUMENT', `${exchange}.${code} has no market-prefix form`, {
-          input: `${exchange}.${code}`,
-        });
+        throw new QamdError(
+          'QAMD_UNKNOWN_INSTRUMENT',
+          `${exchange}.${code} has no market-prefix form`,
+          {
+            input: `${exchange}.${code}`,
+          },
+        );
       }
       return `${prefix}${code}`;
     }

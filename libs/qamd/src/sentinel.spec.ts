@@ -1,5 +1,12 @@
 import { parseSnapshot } from './snapshot';
-import { cleanClose, cleanLevelPrice, cleanLevelVolume, cleanOptionalValue, cleanRequiredPrice, cleanSnapshot } from './sentinel';
+import {
+  cleanClose,
+  cleanLevelPrice,
+  cleanLevelVolume,
+  cleanOptionalValue,
+  cleanRequiredPrice,
+  cleanSnapshot,
+} from './sentinel';
 
 const DBL_MAX = 1.7976931348623157e308;
 
@@ -10,7 +17,9 @@ describe('CTP sentinel cleaning (§3.2, §14 M1)', () => {
     [1e301, 0],
     [612.5, 612.5],
     [0, 0],
-  ])('required price %p → %p', (input, expected) => expect(cleanRequiredPrice(input)).toBe(expected));
+  ])('required price %p → %p', (input, expected) =>
+    expect(cleanRequiredPrice(input)).toBe(expected),
+  );
 
   it.each([
     [DBL_MAX, '-'],
@@ -18,7 +27,9 @@ describe('CTP sentinel cleaning (§3.2, §14 M1)', () => {
     [-1, '-'],
     [Number.NaN, '-'],
     [182345, 182345],
-  ])('open interest / settlement %p → %p', (input, expected) => expect(cleanOptionalValue(input)).toBe(expected));
+  ])('open interest / settlement %p → %p', (input, expected) =>
+    expect(cleanOptionalValue(input)).toBe(expected),
+  );
 
   it.each([
     [DBL_MAX, null],

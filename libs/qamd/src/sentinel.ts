@@ -48,7 +48,13 @@ const REQUIRED_PRICES = [
   'upper_limit',
   'average',
 ] as const;
-const OPTIONAL_VALUES = ['open_interest', 'pre_open_interest', 'settlement', 'pre_settlement', 'iopv'] as const;
+const OPTIONAL_VALUES = [
+  'open_interest',
+  'pre_open_interest',
+  'settlement',
+  'pre_settlement',
+  'iopv',
+] as const;
 
 /**
  * Applies the CTP sentinel rules (spec §3.2 and §14 M1) to every numeric field of a snapshot:

@@ -1,11 +1,14 @@
 import { isDepthField, MDSnapshot, SNAPSHOT_FIELDS } from './snapshot';
 
 /** A partial snapshot: changed fields only; `null` on a depth level means "level removed". */
-export type SnapshotPatch = Partial<Record<keyof MDSnapshot | string, unknown>>;
+export type SnapshotPatch = Record<string, unknown>;
 
 /** Equality for change detection: NaN equals NaN (the original counted NaN as always changed). */
 export function sameFieldValue(a: unknown, b: unknown): boolean {
-  return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
+  return (
+    a === b ||
+    (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b))
+  );
 }
 
 /**

@@ -4,12 +4,24 @@ import { DEPTH_LEVELS, MDSnapshot, OptionalF64 } from './snapshot';
 
 /** Generated snapshots for property tests (test support; not used at run time). */
 export function snapshotArbitrary(options: { withNaN?: boolean } = {}): fc.Arbitrary<MDSnapshot> {
-  const finite = fc.oneof(fc.double({ min: -1e6, max: 1e9, noNaN: true }), fc.constantFrom(0, 1, 10.5, 3.14));
+  const finite = fc.oneof(
+    fc.double({ min: -1e6, max: 1e9, noNaN: true }),
+    fc.constantFrom(0, 1, 10.5, 3.14),
+  );
   const price = options.withNaN ? fc.oneof(finite, fc.constant(Number.NaN)) : finite;
   const volume = fc.integer({ min: 0, max: 2 ** 40 });
-  const optional: fc.Arbitrary<OptionalF64> = fc.oneof(price, fc.constant('-' as const), fc.constant(null));
+  const optional: fc.Arbitrary<OptionalF64> = fc.oneof(
+    price,
+    fc.constant('-' as const),
+    fc.constant(null),
+  );
   const levels = fc.array(
-    fc.record({ side: fc.constantFrom('ask', 'bid'), level: fc.constantFrom(...DEPTH_LEVELS), price, volume }),
+    fc.record({
+      side: fc.constantFrom('ask', 'bid'),
+      level: fc.constantFrom(...DEPTH_LEVELS),
+      price,
+      volume,
+    }),
     { maxLength: 6 },
   );
   return fc

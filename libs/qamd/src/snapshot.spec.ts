@@ -129,16 +129,23 @@ describe('snapshot diff and merge', () => {
 
   it('merge(a, diff(a, b)) equals b for generated snapshots', () => {
     fc.assert(
-      fc.property(snapshotArbitrary({ withNaN: true }), snapshotArbitrary({ withNaN: true }), (a, b0) => {
-        const b = { ...b0, instrument_id: a.instrument_id };
-        expect(snapshotsEqual(mergeSnapshot(a, diffSnapshot(a, b)), b)).toBe(true);
-        expect(mergeSnapshot(a, diffSnapshot(a, b))).toEqual(b);
-      }),
+      fc.property(
+        snapshotArbitrary({ withNaN: true }),
+        snapshotArbitrary({ withNaN: true }),
+        (a, b0) => {
+          const b = { ...b0, instrument_id: a.instrument_id };
+          expect(snapshotsEqual(mergeSnapshot(a, diffSnapshot(a, b)), b)).toBe(true);
+          expect(mergeSnapshot(a, diffSnapshot(a, b))).toEqual(b);
+        },
+      ),
     );
   });
 
   it('ignores prototype-polluting keys', () => {
-    const merged = mergeSnapshot(base, JSON.parse('{"__proto__":{"polluted":1}}') as Record<string, unknown>);
+    const merged = mergeSnapshot(
+      base,
+      JSON.parse('{"__proto__":{"polluted":1}}') as Record<string, unknown>,
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(merged).toEqual(base);
   });

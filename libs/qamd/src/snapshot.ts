@@ -145,13 +145,16 @@ export function readSnapshotField(
  * omitted when absent) or the gateway wire form (levels 2–5 as explicit `null`). Unknown fields
  * are ignored, as serde does. Throws `QamdError` naming the bad field.
  */
-export function parseSnapshot(input: string | unknown): MDSnapshot {
+export function parseSnapshot(input: unknown): MDSnapshot {
   let source: unknown = input;
   if (typeof input === 'string') {
     try {
       source = JSON.parse(input);
     } catch (error) {
-      throw new QamdError('QAMD_SERIALIZATION', `snapshot is not JSON: ${(error as Error).message}`);
+      throw new QamdError(
+        'QAMD_SERIALIZATION',
+        `snapshot is not JSON: ${(error as Error).message}`,
+      );
     }
   }
   if (typeof source !== 'object' || source === null || Array.isArray(source)) {
@@ -165,7 +168,7 @@ export function parseSnapshot(input: string | unknown): MDSnapshot {
   }
   try {
     out.datetime = normaliseDatetime(out.datetime as string);
-  } catch (error) {
+  } catch {
     throw invalid('datetime', 'an RFC 3339 timestamp', record.datetime);
   }
   return out as MDSnapshot;

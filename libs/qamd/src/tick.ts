@@ -34,14 +34,15 @@ export function serializeTick(tick: Tick): string {
   return writeRustObject(TICK_FIELDS, tick as unknown as Record<string, unknown>);
 }
 
-export function parseTick(input: string | unknown): Tick {
+export function parseTick(input: unknown): Tick {
   const source = typeof input === 'string' ? (JSON.parse(input) as unknown) : input;
   if (typeof source !== 'object' || source === null) {
     throw new QamdError('QAMD_SERIALIZATION', 'tick must be a JSON object');
   }
   const record = source as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [name, kind] of TICK_FIELDS) out[name] = readSnapshotField(name, kind, record[name], true);
+  for (const [name, kind] of TICK_FIELDS)
+    out[name] = readSnapshotField(name, kind, record[name], true);
   out.datetime = normaliseDatetime(out.datetime as string);
   return out as unknown as Tick;
 }

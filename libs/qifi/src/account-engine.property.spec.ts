@@ -14,7 +14,14 @@ const instrumentIndex = fc.integer({ min: 0, max: INSTRUMENTS.length - 1 });
 const priceFactor = fc.integer({ min: -50, max: 50 }).map((n) => 1 + n / 1000);
 
 type Action =
-  | { kind: 'order'; instrument: number; direction: 'BUY' | 'SELL'; offset: 'OPEN' | 'CLOSE' | 'CLOSETODAY' | 'CLOSEYESTERDAY'; volume: number; factor: number }
+  | {
+      kind: 'order';
+      instrument: number;
+      direction: 'BUY' | 'SELL';
+      offset: 'OPEN' | 'CLOSE' | 'CLOSETODAY' | 'CLOSEYESTERDAY';
+      volume: number;
+      factor: number;
+    }
   | { kind: 'fill'; pick: number; part: number; factor: number }
   | { kind: 'cancel'; pick: number }
   | { kind: 'price'; instrument: number; factor: number }
@@ -22,12 +29,49 @@ type Action =
   | { kind: 'transfer'; amount: number };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('order' as const), instrument: instrumentIndex, direction: fc.constantFrom('BUY' as const, 'SELL' as const), offset: fc.constantFrom('OPEN' as const, 'OPEN' as const, 'CLOSE' as const, 'CLOSETODAY' as const, 'CLOSEYESTERDAY' as const), volume: fc.integer({ min: 1, max: 5 }), factor: priceFactor }) },
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('fill' as const), pick: fc.nat(), part: fc.double({ min: 0.01, max: 1, noNaN: true }), factor: priceFactor }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('order' as const),
+      instrument: instrumentIndex,
+      direction: fc.constantFrom('BUY' as const, 'SELL' as const),
+      offset: fc.constantFrom(
+        'OPEN' as const,
+        'OPEN' as const,
+        'CLOSE' as const,
+        'CLOSETODAY' as const,
+        'CLOSEYESTERDAY' as const,
+      ),
+      volume: fc.integer({ min: 1, max: 5 }),
+      factor: priceFactor,
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('fill' as const),
+      pick: fc.nat(),
+      part: fc.double({ min: 0.01, max: 1, noNaN: true }),
+      factor: priceFactor,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('price' as const), instrument: instrumentIndex, factor: priceFactor }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('price' as const),
+      instrument: instrumentIndex,
+      factor: priceFactor,
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'settle' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('transfer' as const), amount: fc.integer({ min: -50_000, max: 50_000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('transfer' as const),
+      amount: fc.integer({ min: -50_000, max: 50_000 }),
+    }),
+  },
 );
 
 const roundTick = (price: number, tick: number) => Math.round(price / tick) * tick;
@@ -51,17 +95,38 @@ describe('account engine invariants (property)', () => {
               const item = INSTRUMENTS[act.instrument]!;
               const preset = presetOf(item.instrument_id);
               const id = `o${step}`;
-              const result = account.insertOrder({ order_id: id, exchange_id: item.exchange_id, instrument_id: item.instrument_id, direction: act.direction, offset: act.offset, volume: item.exchange_id === 'SSE' ? act.volume * 100 : act.volume, limit_price: roundTick(last[act.instrument]! * act.factor, item.exchange_id === 'SSE' ? 0.01 : preset.price_tick) }, now);
+              const result = account.insertOrder(
+                {
+                  order_id: id,
+                  exchange_id: item.exchange_id,
+                  instrument_id: item.instrument_id,
+                  direction: act.direction,
+                  offset: act.offset,
+                  volume: item.exchange_id === 'SSE' ? act.volume * 100 : act.volume,
+                  limit_price: roundTick(
+                    last[act.instrument]! * act.factor,
+                    item.exchange_id === 'SSE' ? 0.01 : preset.price_tick,
+                  ),
+                },
+                now,
+              );
               if (result.ok) orderIds.push(id);
               break;
             }
             case 'fill': {
-              const alive = orderIds.filter((id) => account.toQifi().orders[id]?.status === 'ALIVE');
+              const alive = orderIds.filter(
+                (id) => account.toQifi().orders[id]?.status === 'ALIVE',
+              );
               if (alive.length === 0) break;
               const id = alive[act.pick % alive.length]!;
               const order = account.toQifi().orders[id]!;
-              const index = INSTRUMENTS.findIndex((item) => item.instrument_id === order.instrument_id);
-              const preset = order.exchange_id === 'SSE' ? { unit_table: 1, price_tick: 0.01 } : presetOf(order.instrument_id);
+              const index = INSTRUMENTS.findIndex(
+                (item) => item.instrument_id === order.instrument_id,
+              );
+              const preset =
+                order.exchange_id === 'SSE'
+                  ? { unit_table: 1, price_tick: 0.01 }
+                  : presetOf(order.instrument_id);
               const volume = Math.max(1, Math.floor(order.volume_left * act.part));
               const price = roundTick(order.limit_price * act.factor, preset.price_tick);
               const trade = account.receiveDeal(id, { price, volume }, now);
@@ -71,20 +136,28 @@ describe('account engine invariants (property)', () => {
               ledger += -signed * price * volume * preset.unit_table - trade.value.commission;
               const key = `${order.exchange_id}.${order.instrument_id}`;
               netVolume.set(key, (netVolume.get(key) ?? 0) + signed * volume);
-              if (account.toQifi().positions[key]!.last_price !== last[index]) last[index] = account.toQifi().positions[key]!.last_price;
+              if (account.toQifi().positions[key]!.last_price !== last[index])
+                last[index] = account.toQifi().positions[key]!.last_price;
               postings += 4;
               break;
             }
             case 'cancel': {
-              const alive = orderIds.filter((id) => account.toQifi().orders[id]?.status === 'ALIVE');
-              if (alive.length > 0) expect(account.cancelOrder(alive[act.pick % alive.length]!).ok).toBe(true);
+              const alive = orderIds.filter(
+                (id) => account.toQifi().orders[id]?.status === 'ALIVE',
+              );
+              if (alive.length > 0)
+                expect(account.cancelOrder(alive[act.pick % alive.length]!).ok).toBe(true);
               break;
             }
             case 'price': {
               const item = INSTRUMENTS[act.instrument]!;
-              const tick = item.exchange_id === 'SSE' ? 0.01 : presetOf(item.instrument_id).price_tick;
+              const tick =
+                item.exchange_id === 'SSE' ? 0.01 : presetOf(item.instrument_id).price_tick;
               last[act.instrument] = roundTick(last[act.instrument]! * act.factor, tick);
-              account.updatePrice(`${item.exchange_id}.${item.instrument_id}`, last[act.instrument]!);
+              account.updatePrice(
+                `${item.exchange_id}.${item.instrument_id}`,
+                last[act.instrument]!,
+              );
               break;
             }
             case 'settle':
@@ -100,10 +173,17 @@ describe('account engine invariants (property)', () => {
           }
           const document = account.toQifi();
           const a = document.accounts;
-          const near = (x: number, y: number, tolerance = 1e-6) => expect(Math.abs(x - y)).toBeLessThanOrEqual(tolerance);
+          const near = (x: number, y: number, tolerance = 1e-6) =>
+            expect(Math.abs(x - y)).toBeLessThanOrEqual(tolerance);
           near(a.static_balance, a.pre_balance + a.deposit - a.withdraw);
-          near(a.balance, a.static_balance + a.close_profit - a.commission - a.premium + a.position_profit);
-          near(a.available, a.balance - a.margin - a.frozen_margin - a.frozen_commission - a.frozen_premium);
+          near(
+            a.balance,
+            a.static_balance + a.close_profit - a.commission - a.premium + a.position_profit,
+          );
+          near(
+            a.available,
+            a.balance - a.margin - a.frozen_margin - a.frozen_commission - a.frozen_premium,
+          );
           near(a.risk_ratio, a.balance === 0 ? 0 : 1 - a.available / a.balance);
           expect(a.frozen_margin).toBeGreaterThanOrEqual(0);
           expect(a.frozen_commission).toBeGreaterThanOrEqual(0);
@@ -113,12 +193,21 @@ describe('account engine invariants (property)', () => {
           for (const [key, p] of Object.entries(document.positions)) {
             expect(p.volume_long).toBe(p.volume_long_today + p.volume_long_his);
             expect(p.volume_short).toBe(p.volume_short_today + p.volume_short_his);
-            expect(p.volume_long_frozen).toBe(p.volume_long_frozen_today + p.volume_long_frozen_his);
+            expect(p.volume_long_frozen).toBe(
+              p.volume_long_frozen_today + p.volume_long_frozen_his,
+            );
             expect(p.volume_long_frozen_today).toBeLessThanOrEqual(p.volume_long_today);
             expect(p.volume_long_frozen_his).toBeLessThanOrEqual(p.volume_long_his);
             expect(p.volume_short_frozen_today).toBeLessThanOrEqual(p.volume_short_today);
             expect(p.volume_short_frozen_his).toBeLessThanOrEqual(p.volume_short_his);
-            expect(Math.min(p.volume_long_frozen_today, p.volume_long_frozen_his, p.volume_short_frozen_today, p.volume_short_frozen_his)).toBeGreaterThanOrEqual(0);
+            expect(
+              Math.min(
+                p.volume_long_frozen_today,
+                p.volume_long_frozen_his,
+                p.volume_short_frozen_today,
+                p.volume_short_frozen_his,
+              ),
+            ).toBeGreaterThanOrEqual(0);
             near(p.margin, p.margin_long + p.margin_short);
             near(p.float_profit, p.float_profit_long + p.float_profit_short);
             near(p.position_profit, p.position_profit_long + p.position_profit_short);

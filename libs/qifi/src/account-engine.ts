@@ -1,9 +1,31 @@
 import { FuturesPreset } from '@qautlra/qamd';
 import { accept, Outcome, reject } from './account.error';
-import { commissionOf, defaultPresetFor, isStockExchange, marginOf, marketValue, stampDutyOf } from './market-preset';
+import {
+  commissionOf,
+  defaultPresetFor,
+  isStockExchange,
+  marginOf,
+  marketValue,
+  stampDutyOf,
+} from './market-preset';
 import { roundMoney } from './money';
-import { emptySide, Lot, PositionSide, PositionState, takeFromLot, toQifiPosition } from './position-book';
-import { Qifi, QifiAccountFields, QifiDirection, QifiOffset, QifiOrder, QifiTrade, QifiTransfer } from './qifi.types';
+import {
+  emptySide,
+  Lot,
+  PositionSide,
+  PositionState,
+  takeFromLot,
+  toQifiPosition,
+} from './position-book';
+import {
+  Qifi,
+  QifiAccountFields,
+  QifiDirection,
+  QifiOffset,
+  QifiOrder,
+  QifiTrade,
+  QifiTransfer,
+} from './qifi.types';
 
 export interface OrderRequest {
   /** Client order id (DIFF: unique per user, ≤ 128 bytes); generated when absent. */
@@ -92,18 +114,39 @@ export class QifiAccount {
 
   insertOrder(request: OrderRequest, atMs: number): Outcome<QifiOrder> {
     const orderId = request.order_id ?? `${this.accountCookie}-${this.seqno + 1}`;
-    if (this.orders.has(orderId)) return reject('DUPLICATE_ORDER_ID', `order ${orderId} already exists`);
+    if (this.orders.has(orderId))
+      return reject('DUPLICATE_ORDER_ID', `order ${orderId} already exists`);
     const problem = this.checkRequest(request);
     const preset = this.presetFor(request.exchange_id, request.instrument_id);
-    if (problem) return this.recordRejected(orderId, request, atMs, reject('INVALID_ORDER', problem));
+    if (problem)
+      return this.recordRejected(orderId, request, atMs, reject('INVALID_ORDER', problem));
     if (!preset) {
-      return this.recordRejected(orderId, request, atMs, reject('UNKNOWN_INSTRUMENT', `no contract preset for ${request.exchange_id}.${request.instrument_id}`));
+      return this.recordRejected(
+        orderId,
+        request,
+        atMs,
+        reject(
+          'UNKNOWN_INSTRUMENT',
+          `no contract preset for ${request.exchange_id}.${request.instrument_id}`,
+        ),
+      );
     }
     const opening = request.offset === 'OPEN';
     const side: 'long' | 'short' = (request.direction === 'BUY') === opening ? 'long' : 'short';
-    const state: OrderState = { order: this.newOrder(orderId, request, atMs), side, opening, frozenMargin: 0, frozenCommission: 0, frozenHis: 0, frozenToday: 0, fills: 0 };
+    const state: OrderState = {
+      order: this.newOrder(orderId, request, atMs),
+      side,
+      opening,
+      frozenMargin: 0,
+      frozenCommission: 0,
+      frozenHis: 0,
+      frozenToday: 0,
+      fills: 0,
+    };
     const position = this.positionFor(request.exchange_id, request.instrument_id, preset);
-    const outcome = opening ? this.freezeOpen(state, position, request) : this.freezeClose(state, position, request);
+    const outcome = opening
+      ? this.freezeOpen(state, position, request)
+      : this.freezeClose(state, position, request);
     if (!outcome.ok) return this.recordRejected(orderId, request, atMs, outcome);
     this.orders.set(orderId, state);
     return accept({ ...state.order });
@@ -113,14 +156,21 @@ export class QifiAccount {
     const state = this.orders.get(orderId);
     if (!state) return reject('ORDER_NOT_FOUND', `order ${orderId} not found`);
     const order = state.order;
-    if (order.status !== 'ALIVE') return reject('ORDER_NOT_ALIVE', `order ${orderId} is ${order.status}`);
+    if (order.status !== 'ALIVE')
+      return reject('ORDER_NOT_ALIVE', `order ${orderId} is ${order.status}`);
     if (!Number.isInteger(fill.volume) || fill.volume <= 0 || fill.volume > order.volume_left) {
-      return reject('INVALID_FILL', `fill volume ${fill.volume} is not within 1..${order.volume_left}`);
+      return reject(
+        'INVALID_FILL',
+        `fill volume ${fill.volume} is not within 1..${order.volume_left}`,
+      );
     }
-    if (!(fill.price > 0) || !Number.isFinite(fill.price)) return reject('INVALID_FILL', `fill price ${fill.price} is not positive`);
+    if (!(fill.price > 0) || !Number.isFinite(fill.price))
+      return reject('INVALID_FILL', `fill price ${fill.price} is not positive`);
     const position = this.positionFor(order.exchange_id, order.instrument_id);
     if (position.lastPrice === 0) position.lastPrice = fill.price;
-    const charge = state.opening ? this.fillOpen(state, position, fill) : this.fillClose(state, position, fill);
+    const charge = state.opening
+      ? this.fillOpen(state, position, fill)
+      : this.fillClose(state, position, fill);
     order.volume_left -= fill.volume;
     order.status = order.volume_left === 0 ? 'FINISHED' : 'ALIVE';
     order.last_msg = order.volume_left === 0 ? '全部成交' : '部分成交';
@@ -148,7 +198,8 @@ export class QifiAccount {
   cancelOrder(orderId: string): Outcome<QifiOrder> {
     const state = this.orders.get(orderId);
     if (!state) return reject('ORDER_NOT_FOUND', `order ${orderId} not found`);
-    if (state.order.status !== 'ALIVE') return reject('ORDER_NOT_ALIVE', `order ${orderId} is ${state.order.status}`);
+    if (state.order.status !== 'ALIVE')
+      return reject('ORDER_NOT_ALIVE', `order ${orderId} is ${state.order.status}`);
     this.releaseFreeze(state);
     state.order.status = 'FINISHED';
     state.order.last_msg = '已撤单';
@@ -161,19 +212,30 @@ export class QifiAccount {
   updatePrice(instrument: string, lastPrice: number): void {
     if (!(lastPrice > 0) || !Number.isFinite(lastPrice)) return;
     for (const position of this.positions.values()) {
-      if (position.key === instrument || position.instrumentId === instrument) position.lastPrice = lastPrice;
+      if (position.key === instrument || position.instrumentId === instrument)
+        position.lastPrice = lastPrice;
     }
   }
 
   transfer(amount: number, atMs: number): Outcome<QifiTransfer> {
-    if (!Number.isFinite(amount) || amount === 0) return reject('INVALID_TRANSFER', `transfer amount ${amount} is not a non-zero number`);
+    if (!Number.isFinite(amount) || amount === 0)
+      return reject('INVALID_TRANSFER', `transfer amount ${amount} is not a non-zero number`);
     const value = roundMoney(amount);
     if (value < 0 && -value > this.account().available) {
-      return reject('INVALID_TRANSFER', `withdrawal ${-value} exceeds available ${this.account().available}`);
+      return reject(
+        'INVALID_TRANSFER',
+        `withdrawal ${-value} exceeds available ${this.account().available}`,
+      );
     }
     if (value > 0) this.deposit = roundMoney(this.deposit + value);
     else this.withdraw = roundMoney(this.withdraw - value);
-    const record: QifiTransfer = { datetime: atMs * NS_PER_MS, currency: 'CNY', amount: value, error_id: 0, error_msg: '成功' };
+    const record: QifiTransfer = {
+      datetime: atMs * NS_PER_MS,
+      currency: 'CNY',
+      amount: value,
+      error_id: 0,
+      error_msg: '成功',
+    };
     this.transfers.set(String(this.transfers.size + 1), record);
     return accept({ ...record });
   }
@@ -193,14 +255,18 @@ export class QifiAccount {
       }
     }
     for (const position of this.positions.values()) {
-      const mark = settlementPrices[position.key] ?? settlementPrices[position.instrumentId] ?? position.lastPrice;
+      const mark =
+        settlementPrices[position.key] ??
+        settlementPrices[position.instrumentId] ??
+        position.lastPrice;
       if (mark > 0) position.lastPrice = mark;
     }
     const before = this.account();
     for (const [key, position] of this.positions) {
       rollSide(position, position.long, 'long');
       rollSide(position, position.short, 'short');
-      if (position.long.his.volume === 0 && position.short.his.volume === 0) this.positions.delete(key);
+      if (position.long.his.volume === 0 && position.short.his.volume === 0)
+        this.positions.delete(key);
     }
     this.settlements[this.tradingDay] = [
       `trading_day ${this.tradingDay}`,
@@ -286,9 +352,16 @@ export class QifiAccount {
       banks: {},
       event: {},
       orders: Object.fromEntries([...this.orders].map(([id, state]) => [id, { ...state.order }])),
-      positions: Object.fromEntries([...this.positions].map(([key, position]) => [key, toQifiPosition(position, this.accountCookie)])),
+      positions: Object.fromEntries(
+        [...this.positions].map(([key, position]) => [
+          key,
+          toQifiPosition(position, this.accountCookie),
+        ]),
+      ),
       trades: Object.fromEntries([...this.trades].map(([id, trade]) => [id, { ...trade }])),
-      transfers: Object.fromEntries([...this.transfers].map(([id, transfer]) => [id, { ...transfer }])),
+      transfers: Object.fromEntries(
+        [...this.transfers].map(([id, transfer]) => [id, { ...transfer }]),
+      ),
       executions: {},
       ping_gap: 5,
       model: 'SIM',
@@ -298,11 +371,20 @@ export class QifiAccount {
   // ---- internals ----
 
   private checkRequest(request: OrderRequest): string | undefined {
-    if (!Number.isInteger(request.volume) || request.volume <= 0) return `volume ${request.volume} must be a positive integer`;
-    if (!(request.limit_price > 0) || !Number.isFinite(request.limit_price)) return `limit_price ${request.limit_price} must be positive`;
-    if (request.direction !== 'BUY' && request.direction !== 'SELL') return `direction ${String(request.direction)} must be BUY or SELL`;
-    if (!['OPEN', 'CLOSE', 'CLOSETODAY', 'CLOSEYESTERDAY'].includes(request.offset)) return `offset ${String(request.offset)} is not supported`;
-    if (isStockExchange(request.exchange_id) && request.direction === 'SELL' && request.offset === 'OPEN') return 'short selling of stocks is not supported';
+    if (!Number.isInteger(request.volume) || request.volume <= 0)
+      return `volume ${request.volume} must be a positive integer`;
+    if (!(request.limit_price > 0) || !Number.isFinite(request.limit_price))
+      return `limit_price ${request.limit_price} must be positive`;
+    if (request.direction !== 'BUY' && request.direction !== 'SELL')
+      return `direction ${String(request.direction)} must be BUY or SELL`;
+    if (!['OPEN', 'CLOSE', 'CLOSETODAY', 'CLOSEYESTERDAY'].includes(request.offset))
+      return `offset ${String(request.offset)} is not supported`;
+    if (
+      isStockExchange(request.exchange_id) &&
+      request.direction === 'SELL' &&
+      request.offset === 'OPEN'
+    )
+      return 'short selling of stocks is not supported';
     return undefined;
   }
 
@@ -329,33 +411,67 @@ export class QifiAccount {
     };
   }
 
-  private recordRejected<T>(orderId: string, request: OrderRequest, atMs: number, outcome: Outcome<T>): Outcome<T> {
+  private recordRejected<T>(
+    orderId: string,
+    request: OrderRequest,
+    atMs: number,
+    outcome: Outcome<T>,
+  ): Outcome<T> {
     if (outcome.ok) return outcome;
     const order = this.newOrder(orderId, request, atMs);
     order.status = 'FINISHED';
     order.last_msg = outcome.rejection.message;
-    this.orders.set(orderId, { order, side: 'long', opening: true, frozenMargin: 0, frozenCommission: 0, frozenHis: 0, frozenToday: 0, fills: 0 });
+    this.orders.set(orderId, {
+      order,
+      side: 'long',
+      opening: true,
+      frozenMargin: 0,
+      frozenCommission: 0,
+      frozenHis: 0,
+      frozenToday: 0,
+      fills: 0,
+    });
     return outcome;
   }
 
-  private positionFor(exchangeId: string, instrumentId: string, preset?: FuturesPreset): PositionState {
+  private positionFor(
+    exchangeId: string,
+    instrumentId: string,
+    preset?: FuturesPreset,
+  ): PositionState {
     const key = `${exchangeId}.${instrumentId}`;
     let position = this.positions.get(key);
     if (!position) {
       const resolved = preset ?? this.presetFor(exchangeId, instrumentId);
       if (!resolved) throw new Error(`no preset for ${key}`);
-      position = { key, exchangeId, instrumentId, preset: resolved, isStock: isStockExchange(exchangeId), long: emptySide(), short: emptySide(), lastPrice: 0 };
+      position = {
+        key,
+        exchangeId,
+        instrumentId,
+        preset: resolved,
+        isStock: isStockExchange(exchangeId),
+        long: emptySide(),
+        short: emptySide(),
+        lastPrice: 0,
+      };
       this.positions.set(key, position);
     }
     return position;
   }
 
-  private freezeOpen(state: OrderState, position: PositionState, request: OrderRequest): Outcome<void> {
+  private freezeOpen(
+    state: OrderState,
+    position: PositionState,
+    request: OrderRequest,
+  ): Outcome<void> {
     const margin = marginOf(position.preset, state.side, request.limit_price, request.volume);
     const commission = commissionOf(position.preset, request.limit_price, request.volume, false);
     const available = this.account().available;
     if (margin + commission > available) {
-      return reject('INSUFFICIENT_FUNDS', `insufficient funds: needs ${(margin + commission).toFixed(2)} (margin ${margin.toFixed(2)} + commission ${commission.toFixed(2)}), available ${available.toFixed(2)}`);
+      return reject(
+        'INSUFFICIENT_FUNDS',
+        `insufficient funds: needs ${(margin + commission).toFixed(2)} (margin ${margin.toFixed(2)} + commission ${commission.toFixed(2)}), available ${available.toFixed(2)}`,
+      );
     }
     state.frozenMargin = margin;
     state.frozenCommission = commission;
@@ -364,7 +480,11 @@ export class QifiAccount {
     return accept(undefined);
   }
 
-  private freezeClose(state: OrderState, position: PositionState, request: OrderRequest): Outcome<void> {
+  private freezeClose(
+    state: OrderState,
+    position: PositionState,
+    request: OrderRequest,
+  ): Outcome<void> {
     const side = position[state.side];
     const freeHis = side.his.volume - side.his.frozen;
     const freeToday = side.today.volume - side.today.frozen;
@@ -384,10 +504,20 @@ export class QifiAccount {
     }
     if (fromHis > freeHis || fromToday > freeToday) {
       if (position.isStock && wanted <= freeHis + freeToday) {
-        return reject('T_PLUS_ONE', `T+1: only ${freeHis} shares bought before today can be sold, ${wanted} requested`);
+        return reject(
+          'T_PLUS_ONE',
+          `T+1: only ${freeHis} shares bought before today can be sold, ${wanted} requested`,
+        );
       }
-      const [which, free] = mixed ? ['closable', freeHis + freeToday] : fromHis === 0 ? ["today's", freeToday] : ["yesterday's", freeHis];
-      return reject('INSUFFICIENT_POSITION', `insufficient ${which} ${state.side} position: ${wanted} requested, ${free} available`);
+      const [which, free] = mixed
+        ? ['closable', freeHis + freeToday]
+        : fromHis === 0
+          ? ["today's", freeToday]
+          : ["yesterday's", freeHis];
+      return reject(
+        'INSUFFICIENT_POSITION',
+        `insufficient ${which} ${state.side} position: ${wanted} requested, ${free} available`,
+      );
     }
     side.his.frozen += fromHis;
     side.today.frozen += fromToday;
@@ -398,8 +528,10 @@ export class QifiAccount {
 
   private fillOpen(state: OrderState, position: PositionState, fill: Fill): number {
     const share = fill.volume / state.order.volume_left;
-    const releasedMargin = share === 1 ? state.frozenMargin : roundMoney(state.frozenMargin * share);
-    const releasedCommission = share === 1 ? state.frozenCommission : roundMoney(state.frozenCommission * share);
+    const releasedMargin =
+      share === 1 ? state.frozenMargin : roundMoney(state.frozenMargin * share);
+    const releasedCommission =
+      share === 1 ? state.frozenCommission : roundMoney(state.frozenCommission * share);
     state.frozenMargin = roundMoney(state.frozenMargin - releasedMargin);
     state.frozenCommission = roundMoney(state.frozenCommission - releasedCommission);
     this.frozenMargin = roundMoney(this.frozenMargin - releasedMargin);
@@ -409,7 +541,9 @@ export class QifiAccount {
     lot.volume += fill.volume;
     lot.openCost += value;
     lot.positionCost += value;
-    lot.margin = roundMoney(lot.margin + marginOf(position.preset, state.side, fill.price, fill.volume));
+    lot.margin = roundMoney(
+      lot.margin + marginOf(position.preset, state.side, fill.price, fill.volume),
+    );
     const commission = commissionOf(position.preset, fill.price, fill.volume, false);
     this.commission = roundMoney(this.commission + commission);
     return commission;
@@ -424,14 +558,18 @@ export class QifiAccount {
     const sign = state.side === 'long' ? 1 : -1;
     let profit = 0;
     let commission = 0;
-    for (const [lot, volume, today] of [[side.his, fromHis, false], [side.today, fromToday, true]] as [Lot, number, boolean][]) {
+    for (const [lot, volume, today] of [
+      [side.his, fromHis, false],
+      [side.today, fromToday, true],
+    ] as [Lot, number, boolean][]) {
       if (volume === 0) continue;
       lot.frozen -= volume;
       const taken = takeFromLot(lot, volume);
       profit += sign * (marketValue(position.preset, fill.price, volume) - taken.positionCost);
       commission += commissionOf(position.preset, fill.price, volume, today && !position.isStock);
     }
-    if (position.isStock && state.side === 'long') commission += stampDutyOf(fill.price, fill.volume, this.tradingDay);
+    if (position.isStock && state.side === 'long')
+      commission += stampDutyOf(fill.price, fill.volume, this.tradingDay);
     commission = roundMoney(commission);
     this.closeProfit = roundMoney(this.closeProfit + roundMoney(profit));
     this.commission = roundMoney(this.commission + commission);
@@ -446,7 +584,9 @@ export class QifiAccount {
       state.frozenCommission = 0;
       return;
     }
-    const side = this.positions.get(`${state.order.exchange_id}.${state.order.instrument_id}`)?.[state.side];
+    const side = this.positions.get(`${state.order.exchange_id}.${state.order.instrument_id}`)?.[
+      state.side
+    ];
     if (side) {
       side.his.frozen -= state.frozenHis;
       side.today.frozen -= state.frozenToday;
@@ -461,7 +601,13 @@ function rollSide(position: PositionState, side: PositionSide, which: 'long' | '
   const volume = side.his.volume + side.today.volume;
   const openCost = side.his.openCost + side.today.openCost;
   const value = marketValue(position.preset, position.lastPrice, volume);
-  side.his = { volume, frozen: 0, openCost, positionCost: value, margin: marginOf(position.preset, which, position.lastPrice, volume) };
+  side.his = {
+    volume,
+    frozen: 0,
+    openCost,
+    positionCost: value,
+    margin: marginOf(position.preset, which, position.lastPrice, volume),
+  };
   side.today = { volume: 0, frozen: 0, openCost: 0, positionCost: 0, margin: 0 };
   side.yd = volume;
 }

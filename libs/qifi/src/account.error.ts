@@ -17,7 +17,9 @@ export interface AccountRejection {
   readonly message: string;
 }
 
-export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejection: AccountRejection };
+export type Outcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly rejection: AccountRejection };
 
 export function reject<T>(code: AccountRejectionCode, message: string): Outcome<T> {
   return { ok: false, rejection: { code, message } };

@@ -29,7 +29,12 @@ export function marginRatio(preset: FuturesPreset, side: 'long' | 'short'): numb
 }
 
 /** Margin of a position or an open order, rounded to the fen. */
-export function marginOf(preset: FuturesPreset, side: 'long' | 'short', price: number, volume: number): number {
+export function marginOf(
+  preset: FuturesPreset,
+  side: 'long' | 'short',
+  price: number,
+  volume: number,
+): number {
   return roundMoney(marketValue(preset, price, volume) * marginRatio(preset, side));
 }
 
@@ -38,9 +43,18 @@ export function marginOf(preset: FuturesPreset, side: 'long' | 'short', price: n
  * opened the same day (close-today) uses the `commission_coeff_today_*` pair — which the original
  * (qapro-rs) never applied (§14 A1).
  */
-export function commissionOf(preset: FuturesPreset, price: number, volume: number, closeToday: boolean): number {
-  const perVolume = closeToday ? preset.commission_coeff_today_pervol : preset.commission_coeff_pervol;
-  const perAmount = closeToday ? preset.commission_coeff_today_peramount : preset.commission_coeff_peramount;
+export function commissionOf(
+  preset: FuturesPreset,
+  price: number,
+  volume: number,
+  closeToday: boolean,
+): number {
+  const perVolume = closeToday
+    ? preset.commission_coeff_today_pervol
+    : preset.commission_coeff_pervol;
+  const perAmount = closeToday
+    ? preset.commission_coeff_today_peramount
+    : preset.commission_coeff_peramount;
   return roundMoney(perVolume * volume + perAmount * Math.abs(marketValue(preset, price, volume)));
 }
 

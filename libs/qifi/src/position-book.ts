@@ -47,7 +47,10 @@ export function emptySide(): PositionSide {
  * Removes `volume` lots from a bucket (the caller has already released their frozen volume);
  * returns the share of cost and margin they carried. Emptying a bucket zeroes it exactly.
  */
-export function takeFromLot(lot: Lot, volume: number): { openCost: number; positionCost: number; margin: number } {
+export function takeFromLot(
+  lot: Lot,
+  volume: number,
+): { openCost: number; positionCost: number; margin: number } {
   if (volume >= lot.volume) {
     const taken = { openCost: lot.openCost, positionCost: lot.positionCost, margin: lot.margin };
     Object.assign(lot, { volume: 0, frozen: 0, openCost: 0, positionCost: 0, margin: 0 });
@@ -86,7 +89,10 @@ function sideFigures(position: PositionState, side: PositionSide, sign: 1 | -1) 
 
 /** Position profit (mark-to-market since the last settlement) of both sides, in CNY. */
 export function positionProfitOf(position: PositionState): number {
-  return roundMoney(sideFigures(position, position.long, 1).positionProfit + sideFigures(position, position.short, -1).positionProfit);
+  return roundMoney(
+    sideFigures(position, position.long, 1).positionProfit +
+      sideFigures(position, position.short, -1).positionProfit,
+  );
 }
 
 /** The QIFI position record (39 fields) of a position's state. */

@@ -24,13 +24,31 @@ describe('QIFI document', () => {
   });
 
   it.each([
-    [(d: Record<string, any>) => (d.positions['SHFE.au2512'].volume_long = 'two'), 'positions["SHFE.au2512"].volume_long: expected a number'],
-    [(d: Record<string, any>) => delete d.accounts.WithdrawQuota, 'accounts.WithdrawQuota: expected a number, got nothing (missing)'],
-    [(d: Record<string, any>) => (d.orders['strategy1.0001'].insert_date_time = 1.5), 'orders["strategy1.0001"].insert_date_time: expected an integer'],
+    [
+      (d: Record<string, any>) => (d.positions['SHFE.au2512'].volume_long = 'two'),
+      'positions["SHFE.au2512"].volume_long: expected a number',
+    ],
+    [
+      (d: Record<string, any>) => delete d.accounts.WithdrawQuota,
+      'accounts.WithdrawQuota: expected a number, got nothing (missing)',
+    ],
+    [
+      (d: Record<string, any>) => (d.orders['strategy1.0001'].insert_date_time = 1.5),
+      'orders["strategy1.0001"].insert_date_time: expected an integer',
+    ],
     [(d: Record<string, any>) => (d.trades = []), 'trades: expected an object'],
-    [(d: Record<string, any>) => (d.executions['exec-1'].order_ids = [1]), 'executions["exec-1"].order_ids: expected an array of strings'],
-    [(d: Record<string, any>) => (d.executions['exec-1'].metrics.vwap = null), 'executions["exec-1"].metrics.vwap: expected a number'],
-    [(d: Record<string, any>) => (d.settlement['20250326'] = 5), 'settlement["20250326"]: expected a string'],
+    [
+      (d: Record<string, any>) => (d.executions['exec-1'].order_ids = [1]),
+      'executions["exec-1"].order_ids: expected an array of strings',
+    ],
+    [
+      (d: Record<string, any>) => (d.executions['exec-1'].metrics.vwap = null),
+      'executions["exec-1"].metrics.vwap: expected a number',
+    ],
+    [
+      (d: Record<string, any>) => (d.settlement['20250326'] = 5),
+      'settlement["20250326"]: expected a string',
+    ],
     [(d: Record<string, any>) => delete d.account_cookie, 'account_cookie: expected a string'],
   ])('rejects malformed documents naming the field (%#)', (mutate, message) => {
     const document = JSON.parse(text) as Record<string, unknown>;
@@ -48,7 +66,10 @@ describe('QIFI document', () => {
     delete document.databaseip;
     document.investor_name = null;
     document.note = 'null stays null inside strings';
-    document.positions = { SHFE_au2512: document.positions['SHFE.au2512'], m2505: { ...document.positions['DCE.m2505'], exchange_id: '' } };
+    document.positions = {
+      SHFE_au2512: document.positions['SHFE.au2512'],
+      m2505: { ...document.positions['DCE.m2505'], exchange_id: '' },
+    };
     const parsed = parseQifi(document);
     expect(parsed.event).toEqual(realistic.event);
     expect(parsed.investor_name).toBe('');
@@ -64,7 +85,9 @@ describe('QIFI document', () => {
   });
 
   it('ignores prototype keys and throws only QifiError on arbitrary input (fuzz)', () => {
-    const polluted = JSON.parse(text.replace('"orders":{', '"orders":{"__proto__":{"x":1},')) as unknown;
+    const polluted = JSON.parse(
+      text.replace('"orders":{', '"orders":{"__proto__":{"x":1},'),
+    ) as unknown;
     expect(Object.keys(parseQifi(polluted).orders)).not.toContain('__proto__');
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.jsonValue()), (input) => {

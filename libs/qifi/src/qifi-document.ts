@@ -12,8 +12,12 @@ function childPath(path: string, key: string): string {
 }
 
 function fail(path: string, expected: string, value: unknown): never {
-  const shown = value === undefined ? 'nothing (missing)' : (JSON.stringify(value) ?? String(value));
-  throw new QifiError('QIFI_INVALID_DOCUMENT', `${path}: expected ${expected}, got ${shown.slice(0, 80)}`, path);
+  const shown = value === undefined ? 'nothing (missing)' : (JSON.stringify(value) ?? typeof value);
+  throw new QifiError(
+    'QIFI_INVALID_DOCUMENT',
+    `${path}: expected ${expected}, got ${shown.slice(0, 80)}`,
+    path,
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -47,13 +51,15 @@ function readValue(kind: FieldKind, value: unknown, path: string): unknown {
       return value;
     case 'nullable-i64':
       if (value === null) return null;
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(path, 'an integer or null', value);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        fail(path, 'an integer or null', value);
       return value;
     case 'bool':
       if (typeof value !== 'boolean') fail(path, 'true or false', value);
       return value;
     case 'string[]':
-      if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) fail(path, 'an array of strings', value);
+      if (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))
+        fail(path, 'an array of strings', value);
       return [...(value as string[])];
     case 'string-map': {
       if (!isRecord(value)) fail(path, 'an object of strings', value);
@@ -71,7 +77,7 @@ function readValue(kind: FieldKind, value: unknown, path: string): unknown {
 function readObject(schema: Schema, value: unknown, path: string): Record<string, unknown> {
   if (!isRecord(value)) fail(path || 'document', 'an object', value);
   const out: Record<string, unknown> = {};
-  for (const [name, rule] of Object.entries(schema) as [string, FieldRule][]) {
+  for (const [name, rule] of Object.entries<FieldRule>(schema)) {
     const fieldPath = childPath(path, name);
     const raw = value[name];
     if (raw === undefined || (raw === null && rule.default && rule.kind !== 'nullable-i64')) {
@@ -87,7 +93,16 @@ function readObject(schema: Schema, value: unknown, path: string): Record<string
 
 function describe(kind: FieldKind): string {
   if (typeof kind === 'object') return 'an object';
-  return { string: 'a string', f64: 'a number', i32: 'an integer', i64: 'an integer', bool: 'true or false', 'string[]': 'an array of strings', 'string-map': 'an object of strings', 'nullable-i64': 'an integer or null' }[kind];
+  return {
+    string: 'a string',
+    f64: 'a number',
+    i32: 'an integer',
+    i64: 'an integer',
+    bool: 'true or false',
+    'string[]': 'an array of strings',
+    'string-map': 'an object of strings',
+    'nullable-i64': 'an integer or null',
+  }[kind];
 }
 
 /**
@@ -96,13 +111,16 @@ function describe(kind: FieldKind): string {
  * in `SHFE_rb2001` or bare form, re-keyed to canonical `EXCHANGE.code` (Q5). Unknown top-level
  * fields are dropped. Throws `QifiError` whose message starts with the field's path.
  */
-export function parseQifi(input: string | unknown): Qifi {
+export function parseQifi(input: unknown): Qifi {
   let value: unknown = input;
   if (typeof input === 'string') {
     try {
       value = JSON.parse(input);
     } catch (error) {
-      throw new QifiError('QIFI_INVALID_JSON', `QIFI document is not JSON: ${(error as Error).message}`);
+      throw new QifiError(
+        'QIFI_INVALID_JSON',
+        `QIFI document is not JSON: ${(error as Error).message}`,
+      );
     }
   }
   if (!isRecord(value)) fail('document', 'an object', value);
@@ -117,7 +135,9 @@ function rekeyPositions(positions: Qifi['positions']): Qifi['positions'] {
   const out: Qifi['positions'] = {};
   for (const [key, position] of Object.entries(positions)) {
     const canonical =
-      tryNormaliseInstrumentId(position.exchange_id ? `${position.exchange_id}.${position.instrument_id}` : key) ??
+      tryNormaliseInstrumentId(
+        position.exchange_id ? `${position.exchange_id}.${position.instrument_id}` : key,
+      ) ??
       tryNormaliseInstrumentId(key) ??
       key;
     out[canonical] = position;
@@ -132,7 +152,12 @@ function toBsonValue(kind: FieldKind, value: unknown): unknown {
   if (typeof kind === 'object') {
     const record = value as Record<string, unknown>;
     if ('object' in kind) return toBsonObject(kind.object, record);
-    return Object.fromEntries(Object.entries(record).map(([key, member]) => [key, toBsonObject(kind.map, member as Record<string, unknown>)]));
+    return Object.fromEntries(
+      Object.entries(record).map(([key, member]) => [
+        key,
+        toBsonObject(kind.map, member as Record<string, unknown>),
+      ]),
+    );
   }
   switch (kind) {
     case 'f64':
@@ -174,7 +199,10 @@ export function qifiFromBson(bytes: Uint8Array): Qifi {
   try {
     raw = BSON.deserialize(bytes, { promoteLongs: true, promoteValues: true });
   } catch (error) {
-    throw new QifiError('QIFI_INVALID_BSON', `QIFI document is not BSON: ${(error as Error).message}`);
+    throw new QifiError(
+      'QIFI_INVALID_BSON',
+      `QIFI document is not BSON: ${(error as Error).message}`,
+    );
   }
   delete raw._id;
   return parseQifi(longsToNumbers(raw));
@@ -184,7 +212,10 @@ export function qifiFromBson(bytes: Uint8Array): Qifi {
 function longsToNumbers(value: unknown): unknown {
   if (Long.isLong(value)) return value.toNumber();
   if (Array.isArray(value)) return value.map(longsToNumbers);
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, longsToNumbers(member)]));
+  if (isRecord(value))
+    return Object.fromEntries(
+      Object.entries(value).map(([key, member]) => [key, longsToNumbers(member)]),
+    );
   return value;
 }
 
@@ -203,7 +234,12 @@ function orderBySchema(schema: Schema, record: Record<string, unknown>): Record<
       out[name] =
         'object' in kind
           ? orderBySchema(kind.object, value as Record<string, unknown>)
-          : Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, member]) => [key, orderBySchema(kind.map, member as Record<string, unknown>)]));
+          : Object.fromEntries(
+              Object.entries(value as Record<string, unknown>).map(([key, member]) => [
+                key,
+                orderBySchema(kind.map, member as Record<string, unknown>),
+              ]),
+            );
     } else {
       out[name] = value;
     }

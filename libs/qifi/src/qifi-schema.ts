@@ -88,7 +88,14 @@ export const POSITION_SCHEMA: Schema = {
 
 export const ORDER_SCHEMA: Schema = {
   seqno: req('i32'),
-  ...fields('string', ['user_id', 'order_id', 'exchange_id', 'instrument_id', 'direction', 'offset']),
+  ...fields('string', [
+    'user_id',
+    'order_id',
+    'exchange_id',
+    'instrument_id',
+    'direction',
+    'offset',
+  ]),
   volume_orign: req('f64'),
   price_type: req('string'),
   limit_price: req('f64'),
@@ -134,7 +141,15 @@ export const BANK_SCHEMA: Schema = {
 };
 
 export const EXECUTION_SCHEMA: Schema = {
-  ...fields('string', ['exec_id', 'account_cookie', 'strategy_id', 'instrument_id', 'exchange_id', 'direction', 'offset']),
+  ...fields('string', [
+    'exec_id',
+    'account_cookie',
+    'strategy_id',
+    'instrument_id',
+    'exchange_id',
+    'direction',
+    'offset',
+  ]),
   ...fields('f64', ['volume_total', 'volume_filled', 'price_limit']),
   create_time: req('i64'),
   start_time: req('i64'),
@@ -142,7 +157,12 @@ export const EXECUTION_SCHEMA: Schema = {
   status: req('string'),
   algorithm: req('string'),
   parameters: req({
-    object: { slices: req('i32'), interval: req('i64'), current_slice: req('i32'), next_slice_time: req('i64') },
+    object: {
+      slices: req('i32'),
+      interval: req('i64'),
+      current_slice: req('i32'),
+      next_slice_time: req('i64'),
+    },
   }),
   order_ids: req('string[]'),
   ...fields('f64', ['avg_price', 'commission', 'progress']),
