@@ -39,6 +39,15 @@ describe.each([
     expect(response.text).toMatch(/^process_cpu_user_seconds_total\{app="qautlra"\} \d/m);
   });
 
+  it('answers unknown routes in the {statusCode, code, message} shape', async () => {
+    const response = await request(app.getHttpServer()).get('/no/such/route').expect(404);
+    expect(response.body).toEqual({
+      statusCode: 404,
+      code: 'NOT_FOUND',
+      message: 'Cannot GET /no/such/route',
+    });
+  });
+
   it('describes the platform and links the API docs', async () => {
     const response = await request(app.getHttpServer()).get('/').expect(200);
     expect(response.body).toMatchObject({ name: 'QAUTLRA', database: kind });

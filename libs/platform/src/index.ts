@@ -7,4 +7,5 @@ export * from './health.registry';
 export * from './health.controller';
 export * from './metrics.controller';
 export * from './platform.module';
+export * from './http-error.filter';
 export * from './http-app';

@@ -43,13 +43,11 @@ export class QifiRepository {
       .insertInto('qifi_account')
       .values(row)
       .onConflict((conflict) =>
-        conflict
-          .column('account_cookie')
-          .doUpdateSet({
-            trading_day: row.trading_day,
-            document: row.document,
-            updated_at: row.updated_at,
-          }),
+        conflict.column('account_cookie').doUpdateSet({
+          trading_day: row.trading_day,
+          document: row.document,
+          updated_at: row.updated_at,
+        }),
       )
       .execute();
   }

@@ -468,6 +468,8 @@ describe('scenario 4: rejections carry a reason', () => {
       },
     });
     expect(account.toQifi().orders.x1).toMatchObject({ status: 'FINISHED', volume_left: 1 });
+    // A refused order leaves no empty position behind.
+    expect(account.toQifi().positions).toEqual({});
     expectAccount(account, { frozen_margin: 0, available: 10_000 });
   });
 

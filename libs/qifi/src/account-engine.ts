@@ -148,6 +148,7 @@ export class QifiAccount {
       ? this.freezeOpen(state, position, request)
       : this.freezeClose(state, position, request);
     if (!outcome.ok) return this.recordRejected(orderId, request, atMs, outcome);
+    this.positions.set(position.key, position);
     this.orders.set(orderId, state);
     return accept({ ...state.order });
   }
@@ -434,6 +435,7 @@ export class QifiAccount {
     return outcome;
   }
 
+  /** The position of an instrument, or a new empty one that is not kept until an order is accepted. */
   private positionFor(
     exchangeId: string,
     instrumentId: string,
@@ -454,7 +456,6 @@ export class QifiAccount {
         short: emptySide(),
         lastPrice: 0,
       };
-      this.positions.set(key, position);
     }
     return position;
   }
