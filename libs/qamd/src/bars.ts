@@ -1,6 +1,6 @@
 import { normaliseDatetime } from './datetime';
 import { QamdError } from './qamd.error';
-import { RustFieldKind, writeRustObject } from './rust-json';
+import { compileRustWriter, RustFieldKind } from './rust-json';
 import { readSnapshotField } from './snapshot';
 
 export type InstrumentType = 'Stock' | 'Future' | 'Index' | 'Fund' | 'Other';
@@ -82,6 +82,9 @@ const MINUTE_FIELDS: Spec[] = [
   ['open_interest', 'f64', false],
 ];
 
+const writeDailyBar = compileRustWriter(DAILY_FIELDS.map(([name, kind]) => [name, kind] as const));
+const writeMinuteBar = compileRustWriter(MINUTE_FIELDS.map(([name, kind]) => [name, kind] as const));
+
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function readBar(fields: Spec[], input: unknown, what: string): Record<string, unknown> {
@@ -130,10 +133,7 @@ export function parseDailyBar(input: unknown): DailyBar {
 }
 
 export function serializeDailyBar(bar: DailyBar): string {
-  return writeRustObject(
-    DAILY_FIELDS.map(([name, kind]) => [name, kind] as const),
-    bar as unknown as Record<string, unknown>,
-  );
+  return writeDailyBar(bar as unknown as Record<string, unknown>);
 }
 
 export function parseMinuteBar(input: unknown): MinuteBar {
@@ -143,10 +143,7 @@ export function parseMinuteBar(input: unknown): MinuteBar {
 }
 
 export function serializeMinuteBar(bar: MinuteBar): string {
-  return writeRustObject(
-    MINUTE_FIELDS.map(([name, kind]) => [name, kind] as const),
-    bar as unknown as Record<string, unknown>,
-  );
+  return writeMinuteBar(bar as unknown as Record<string, unknown>);
 }
 
 interface Ohlc {

@@ -10,8 +10,15 @@
 export function formatF64(value: number): string {
   if (!Number.isFinite(value)) return 'null';
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  const magnitude = Math.abs(value);
+  // Fast path: between 1e-5 and 1e16 both layouts are plain decimals with the same digits; only
+  // integral values differ (ryu appends ".0").
+  if (magnitude >= 1e-5 && magnitude < 1e16) {
+    const text = String(value);
+    return Number.isInteger(value) ? `${text}.0` : text;
+  }
   const negative = value < 0;
-  const [mantissa = '0', exponentText = '0'] = Math.abs(value).toExponential().split('e');
+  const [mantissa = '0', exponentText = '0'] = magnitude.toExponential().split('e');
   const digits = mantissa.replace('.', '');
   const length = digits.length;
   // value = 0.d1d2…dn × 10^kk
@@ -60,20 +67,40 @@ export function formatRustValue(kind: RustFieldKind, value: unknown): string {
   }
 }
 
-/** Writes an object with keys in the given order, each formatted by its kind; undefined keys are skipped. */
-export function writeRustObject(
+/** A compiled writer: an object with keys in a fixed order, each formatted by its kind. */
+export type RustObjectWriter = (source: Readonly<Record<string, unknown>>) => string;
+
+/**
+ * Compiles a writer for a field list (key prefixes are built once). Undefined fields are skipped,
+ * except those in `nullForMissing`, which are written as `null` (the gateway's explicit levels).
+ */
+export function compileRustWriter(
   fields: ReadonlyArray<readonly [string, RustFieldKind]>,
-  source: Readonly<Record<string, unknown>>,
   options: { nullForMissing?: ReadonlySet<string> } = {},
-): string {
-  const parts: string[] = [];
-  for (const [name, kind] of fields) {
-    const value = source[name];
-    if (value === undefined) {
-      if (options.nullForMissing?.has(name)) parts.push(`${JSON.stringify(name)}:null`);
-      continue;
+): RustObjectWriter {
+  const plan = fields.map(([name, kind]) => ({
+    name,
+    kind,
+    key: `${JSON.stringify(name)}:`,
+    nullIfMissing: options.nullForMissing?.has(name) ?? false,
+  }));
+  return (source) => {
+    let out = '';
+    for (const field of plan) {
+      const value = source[field.name];
+      let text: string;
+      if (value === undefined) {
+        if (!field.nullIfMissing) continue;
+        text = 'null';
+      } else if (value === null) {
+        text = 'null';
+      } else if (field.kind === 'f64') {
+        text = formatF64(value as number);
+      } else {
+        text = formatRustValue(field.kind, value);
+      }
+      out += out === '' ? `{${field.key}${text}` : `,${field.key}${text}`;
     }
-    parts.push(`${JSON.stringify(name)}:${formatRustValue(kind, value)}`);
-  }
-  return `{${parts.join(',')}}`;
+    return out === '' ? '{}' : `${out}}`;
+  };
 }

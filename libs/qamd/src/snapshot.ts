@@ -1,6 +1,6 @@
 import { normaliseDatetime } from './datetime';
 import { QamdError } from './qamd.error';
-import { RustFieldKind, writeRustObject } from './rust-json';
+import { compileRustWriter, RustFieldKind } from './rust-json';
 
 /**
  * QAMD `OptionalF64`: an untagged union of a number, the string `"-"` (no value: stocks have no
@@ -101,6 +101,9 @@ const WIRE_NULL_LEVELS: ReadonlySet<string> = new Set(
   WIRE_SNAPSHOT_FIELDS.map(([name]) => name).filter((name) => isDepthField(name)),
 );
 
+const writeLibrarySnapshot = compileRustWriter(SNAPSHOT_FIELDS);
+const writeWireSnapshot = compileRustWriter(WIRE_SNAPSHOT_FIELDS, { nullForMissing: WIRE_NULL_LEVELS });
+
 function invalid(field: string, expected: string, value: unknown): QamdError {
   return new QamdError(
     'QAMD_INVALID_MARKET_DATA',
@@ -176,7 +179,7 @@ export function parseSnapshot(input: unknown): MDSnapshot {
 
 /** Serialises a snapshot exactly as serde writes `qamd-rs` `MDSnapshot` (struct order, absent levels omitted). */
 export function serializeSnapshot(snapshot: MDSnapshot): string {
-  return writeRustObject(SNAPSHOT_FIELDS, snapshot);
+  return writeLibrarySnapshot(snapshot);
 }
 
 /**
@@ -184,7 +187,7 @@ export function serializeSnapshot(snapshot: MDSnapshot): string {
  * as `null` when absent), as `md_distributor.rs::snapshot_to_json` produces it.
  */
 export function serializeWireSnapshot(snapshot: MDSnapshot): string {
-  return writeRustObject(WIRE_SNAPSHOT_FIELDS, snapshot, { nullForMissing: WIRE_NULL_LEVELS });
+  return writeWireSnapshot(snapshot);
 }
 
 /** The gateway's full-snapshot object as a plain JS value (levels 2–5 present as `null`). */

@@ -1,7 +1,7 @@
 import { MDSnapshot, readSnapshotField } from './snapshot';
 import { normaliseDatetime } from './datetime';
 import { QamdError } from './qamd.error';
-import { writeRustObject } from './rust-json';
+import { compileRustWriter } from './rust-json';
 
 /** A trade print (`qamd-rs` `Tick`): cumulative day `volume` and `amount`, RFC 3339 `datetime`. */
 export interface Tick {
@@ -20,6 +20,8 @@ const TICK_FIELDS = [
   ['datetime', 'string'],
 ] as const;
 
+const writeTick = compileRustWriter(TICK_FIELDS);
+
 export function tickFromSnapshot(snapshot: MDSnapshot): Tick {
   return {
     instrument_id: snapshot.instrument_id,
@@ -31,7 +33,7 @@ export function tickFromSnapshot(snapshot: MDSnapshot): Tick {
 }
 
 export function serializeTick(tick: Tick): string {
-  return writeRustObject(TICK_FIELDS, tick as unknown as Record<string, unknown>);
+  return writeTick(tick as unknown as Record<string, unknown>);
 }
 
 export function parseTick(input: unknown): Tick {
