@@ -67,7 +67,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       const payload = exception.getResponse();
       const message =
         typeof payload === 'object' && payload !== null && 'message' in payload
-          ? ([] as unknown[]).concat((payload).message).join('; ')
+          ? ([] as unknown[]).concat(payload.message).join('; ')
           : exception.message;
       return { statusCode: status, code: codeOfStatus(status), message };
     }

@@ -83,7 +83,9 @@ const MINUTE_FIELDS: Spec[] = [
 ];
 
 const writeDailyBar = compileRustWriter(DAILY_FIELDS.map(([name, kind]) => [name, kind] as const));
-const writeMinuteBar = compileRustWriter(MINUTE_FIELDS.map(([name, kind]) => [name, kind] as const));
+const writeMinuteBar = compileRustWriter(
+  MINUTE_FIELDS.map(([name, kind]) => [name, kind] as const),
+);
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -102,7 +102,9 @@ const WIRE_NULL_LEVELS: ReadonlySet<string> = new Set(
 );
 
 const writeLibrarySnapshot = compileRustWriter(SNAPSHOT_FIELDS);
-const writeWireSnapshot = compileRustWriter(WIRE_SNAPSHOT_FIELDS, { nullForMissing: WIRE_NULL_LEVELS });
+const writeWireSnapshot = compileRustWriter(WIRE_SNAPSHOT_FIELDS, {
+  nullForMissing: WIRE_NULL_LEVELS,
+});
 
 function invalid(field: string, expected: string, value: unknown): QamdError {
   return new QamdError(

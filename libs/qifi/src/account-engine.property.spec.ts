@@ -1,6 +1,32 @@
 import fc from 'fast-check';
 import { presetOf } from '@qautlra/qamd';
 import { QifiAccount } from './account-engine';
+import { parseQifi, qifiToJson } from './qifi-document';
+
+/** Deep equality with a relative tolerance for numbers (prices are recomputed from rounded costs). */
+function expectClose(actual: unknown, expected: unknown, path = ''): void {
+  if (typeof expected === 'number') {
+    expect([
+      path,
+      Math.abs((actual as number) - expected) <= 1e-6 * Math.max(1, Math.abs(expected)),
+    ]).toEqual([path, true]);
+    return;
+  }
+  if (typeof expected === 'object' && expected !== null) {
+    expect([path, Object.keys(actual as object).sort()]).toEqual([
+      path,
+      Object.keys(expected).sort(),
+    ]);
+    for (const key of Object.keys(expected))
+      expectClose(
+        (actual as Record<string, unknown>)[key],
+        (expected as Record<string, unknown>)[key],
+        `${path}.${key}`,
+      );
+    return;
+  }
+  expect([path, actual]).toEqual([path, expected]);
+}
 
 const INSTRUMENTS = [
   { exchange_id: 'SHFE', instrument_id: 'au2512', price: 600 },
@@ -23,6 +49,13 @@ type Action =
       factor: number;
     }
   | { kind: 'fill'; pick: number; part: number; factor: number }
+  | {
+      kind: 'close';
+      pick: number;
+      part: number;
+      factor: number;
+      offset: 'CLOSE' | 'CLOSETODAY' | 'CLOSEYESTERDAY';
+    }
   | { kind: 'cancel'; pick: number }
   | { kind: 'price'; instrument: number; factor: number }
   | { kind: 'settle' }
@@ -55,6 +88,16 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       factor: priceFactor,
     }),
   },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('close' as const),
+      pick: fc.nat(),
+      part: fc.double({ min: 0.01, max: 1, noNaN: true }),
+      factor: priceFactor,
+      offset: fc.constantFrom('CLOSE' as const, 'CLOSETODAY' as const, 'CLOSEYESTERDAY' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
   {
     weight: 2,
@@ -77,158 +120,199 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 const roundTick = (price: number, tick: number) => Math.round(price / tick) * tick;
 
 describe('account engine invariants (property)', () => {
-  it('formulas, volume splits and an independent cash ledger hold after every step', () => {
+  it('formulas, volume splits and an independent cash ledger hold after every step, across a restore from QIFI', () => {
     fc.assert(
-      fc.property(fc.array(action, { minLength: 1, maxLength: 60 }), (actions) => {
-        const initCash = 2_000_000;
-        const account = new QifiAccount({ accountCookie: 'p', initCash, tradingDay: '20250327' });
-        const last: number[] = INSTRUMENTS.map((item) => item.price);
-        let ledger = initCash; // cash in, minus commissions, plus signed notional of every trade
-        const netVolume = new Map<string, number>();
-        let postings = 0;
-        let day = 0;
-        const orderIds: string[] = [];
-        for (const [step, act] of actions.entries()) {
-          const now = Date.parse('2025-03-27T01:30:00Z') + step * 1000;
-          switch (act.kind) {
-            case 'order': {
-              const item = INSTRUMENTS[act.instrument]!;
-              const preset = presetOf(item.instrument_id);
-              const id = `o${step}`;
-              const result = account.insertOrder(
-                {
-                  order_id: id,
-                  exchange_id: item.exchange_id,
-                  instrument_id: item.instrument_id,
-                  direction: act.direction,
-                  offset: act.offset,
-                  volume: item.exchange_id === 'SSE' ? act.volume * 100 : act.volume,
-                  limit_price: roundTick(
-                    last[act.instrument]! * act.factor,
-                    item.exchange_id === 'SSE' ? 0.01 : preset.price_tick,
-                  ),
-                },
-                now,
-              );
-              if (result.ok) orderIds.push(id);
-              break;
+      fc.property(
+        fc.array(action, { minLength: 20, maxLength: 80, size: 'max' }),
+        fc.nat(),
+        (actions, restoreAt) => {
+          const initCash = 2_000_000;
+          let account = new QifiAccount({ accountCookie: 'p', initCash, tradingDay: '20250327' });
+          const last: number[] = INSTRUMENTS.map((item) => item.price);
+          let ledger = initCash; // cash in, minus commissions, plus signed notional of every trade
+          const netVolume = new Map<string, number>();
+          let postings = 0;
+          let day = 0;
+          const orderIds: string[] = [];
+          for (const [step, act] of actions.entries()) {
+            if (step === restoreAt % actions.length) {
+              // A restart: the account comes back from its stored QIFI document.
+              const stored = account.toQifi();
+              account = QifiAccount.fromQifi(parseQifi(qifiToJson(stored)));
+              expectClose(account.toQifi(), stored);
             }
-            case 'fill': {
-              const alive = orderIds.filter(
-                (id) => account.toQifi().orders[id]?.status === 'ALIVE',
-              );
-              if (alive.length === 0) break;
-              const id = alive[act.pick % alive.length]!;
-              const order = account.toQifi().orders[id]!;
-              const index = INSTRUMENTS.findIndex(
-                (item) => item.instrument_id === order.instrument_id,
-              );
-              const preset =
-                order.exchange_id === 'SSE'
-                  ? { unit_table: 1, price_tick: 0.01 }
-                  : presetOf(order.instrument_id);
-              const volume = Math.max(1, Math.floor(order.volume_left * act.part));
-              const price = roundTick(order.limit_price * act.factor, preset.price_tick);
-              const trade = account.receiveDeal(id, { price, volume }, now);
-              expect(trade.ok).toBe(true);
-              if (!trade.ok) break;
-              const signed = order.direction === 'BUY' ? 1 : -1;
-              ledger += -signed * price * volume * preset.unit_table - trade.value.commission;
-              const key = `${order.exchange_id}.${order.instrument_id}`;
-              netVolume.set(key, (netVolume.get(key) ?? 0) + signed * volume);
-              if (account.toQifi().positions[key]!.last_price !== last[index])
-                last[index] = account.toQifi().positions[key]!.last_price;
-              postings += 4;
-              break;
+            const now = Date.parse('2025-03-27T01:30:00Z') + step * 1000;
+            switch (act.kind) {
+              case 'order': {
+                const item = INSTRUMENTS[act.instrument]!;
+                const preset = presetOf(item.instrument_id);
+                const id = `o${step}`;
+                const result = account.insertOrder(
+                  {
+                    order_id: id,
+                    exchange_id: item.exchange_id,
+                    instrument_id: item.instrument_id,
+                    direction: act.direction,
+                    offset: act.offset,
+                    volume: item.exchange_id === 'SSE' ? act.volume * 100 : act.volume,
+                    limit_price: roundTick(
+                      last[act.instrument]! * act.factor,
+                      item.exchange_id === 'SSE' ? 0.01 : preset.price_tick,
+                    ),
+                  },
+                  now,
+                );
+                if (result.ok) orderIds.push(id);
+                break;
+              }
+              case 'fill': {
+                const alive = orderIds.filter(
+                  (id) => account.toQifi().orders[id]?.status === 'ALIVE',
+                );
+                if (alive.length === 0) break;
+                const id = alive[act.pick % alive.length]!;
+                const order = account.toQifi().orders[id]!;
+                const index = INSTRUMENTS.findIndex(
+                  (item) => item.instrument_id === order.instrument_id,
+                );
+                const preset =
+                  order.exchange_id === 'SSE'
+                    ? { unit_table: 1, price_tick: 0.01 }
+                    : presetOf(order.instrument_id);
+                const volume = Math.max(1, Math.floor(order.volume_left * act.part));
+                const price = roundTick(order.limit_price * act.factor, preset.price_tick);
+                const trade = account.receiveDeal(id, { price, volume }, now);
+                expect(trade.ok).toBe(true);
+                if (!trade.ok) break;
+                const signed = order.direction === 'BUY' ? 1 : -1;
+                ledger += -signed * price * volume * preset.unit_table - trade.value.commission;
+                const key = `${order.exchange_id}.${order.instrument_id}`;
+                netVolume.set(key, (netVolume.get(key) ?? 0) + signed * volume);
+                if (account.toQifi().positions[key]!.last_price !== last[index])
+                  last[index] = account.toQifi().positions[key]!.last_price;
+                postings += 4;
+                break;
+              }
+              case 'close': {
+                // Close part of an existing position, so that live closing orders are common.
+                const held = Object.values(account.toQifi().positions).filter(
+                  (p) => p.volume_long + p.volume_short > 0,
+                );
+                if (held.length === 0) break;
+                const p = held[act.pick % held.length]!;
+                const long = p.volume_long > 0;
+                const volume = Math.max(
+                  1,
+                  Math.floor((long ? p.volume_long : p.volume_short) * act.part),
+                );
+                const tick = p.exchange_id === 'SSE' ? 0.01 : presetOf(p.instrument_id).price_tick;
+                const result = account.insertOrder(
+                  {
+                    order_id: `c${step}`,
+                    exchange_id: p.exchange_id,
+                    instrument_id: p.instrument_id,
+                    direction: long ? 'SELL' : 'BUY',
+                    offset: act.offset,
+                    volume,
+                    limit_price: roundTick(p.last_price * act.factor, tick),
+                  },
+                  now,
+                );
+                if (result.ok) orderIds.push(`c${step}`);
+                break;
+              }
+              case 'cancel': {
+                const alive = orderIds.filter(
+                  (id) => account.toQifi().orders[id]?.status === 'ALIVE',
+                );
+                if (alive.length > 0)
+                  expect(account.cancelOrder(alive[act.pick % alive.length]!).ok).toBe(true);
+                break;
+              }
+              case 'price': {
+                const item = INSTRUMENTS[act.instrument]!;
+                const tick =
+                  item.exchange_id === 'SSE' ? 0.01 : presetOf(item.instrument_id).price_tick;
+                last[act.instrument] = roundTick(last[act.instrument]! * act.factor, tick);
+                account.updatePrice(
+                  `${item.exchange_id}.${item.instrument_id}`,
+                  last[act.instrument]!,
+                );
+                break;
+              }
+              case 'settle':
+                day += 1;
+                account.settle(`2025033${day}`);
+                postings += 4;
+                break;
+              case 'transfer': {
+                const result = account.transfer(act.amount, now);
+                if (result.ok) ledger += result.value.amount;
+                break;
+              }
             }
-            case 'cancel': {
-              const alive = orderIds.filter(
-                (id) => account.toQifi().orders[id]?.status === 'ALIVE',
-              );
-              if (alive.length > 0)
-                expect(account.cancelOrder(alive[act.pick % alive.length]!).ok).toBe(true);
-              break;
-            }
-            case 'price': {
-              const item = INSTRUMENTS[act.instrument]!;
-              const tick =
-                item.exchange_id === 'SSE' ? 0.01 : presetOf(item.instrument_id).price_tick;
-              last[act.instrument] = roundTick(last[act.instrument]! * act.factor, tick);
-              account.updatePrice(
-                `${item.exchange_id}.${item.instrument_id}`,
-                last[act.instrument]!,
-              );
-              break;
-            }
-            case 'settle':
-              day += 1;
-              account.settle(`2025033${day}`);
-              postings += 4;
-              break;
-            case 'transfer': {
-              const result = account.transfer(act.amount, now);
-              if (result.ok) ledger += result.value.amount;
-              break;
-            }
-          }
-          const document = account.toQifi();
-          const a = document.accounts;
-          const near = (x: number, y: number, tolerance = 1e-6) =>
-            expect(Math.abs(x - y)).toBeLessThanOrEqual(tolerance);
-          near(a.static_balance, a.pre_balance + a.deposit - a.withdraw);
-          near(
-            a.balance,
-            a.static_balance + a.close_profit - a.commission - a.premium + a.position_profit,
-          );
-          near(
-            a.available,
-            a.balance - a.margin - a.frozen_margin - a.frozen_commission - a.frozen_premium,
-          );
-          near(a.risk_ratio, a.balance === 0 ? 0 : 1 - a.available / a.balance);
-          expect(a.frozen_margin).toBeGreaterThanOrEqual(0);
-          expect(a.frozen_commission).toBeGreaterThanOrEqual(0);
-          let margin = 0;
-          let positionProfit = 0;
-          let markToMarket = 0;
-          for (const [key, p] of Object.entries(document.positions)) {
-            expect(p.volume_long).toBe(p.volume_long_today + p.volume_long_his);
-            expect(p.volume_short).toBe(p.volume_short_today + p.volume_short_his);
-            expect(p.volume_long_frozen).toBe(
-              p.volume_long_frozen_today + p.volume_long_frozen_his,
+            const document = account.toQifi();
+            const a = document.accounts;
+            const near = (x: number, y: number, tolerance = 1e-6) =>
+              expect(Math.abs(x - y)).toBeLessThanOrEqual(tolerance);
+            near(a.static_balance, a.pre_balance + a.deposit - a.withdraw);
+            near(
+              a.balance,
+              a.static_balance + a.close_profit - a.commission - a.premium + a.position_profit,
             );
-            expect(p.volume_long_frozen_today).toBeLessThanOrEqual(p.volume_long_today);
-            expect(p.volume_long_frozen_his).toBeLessThanOrEqual(p.volume_long_his);
-            expect(p.volume_short_frozen_today).toBeLessThanOrEqual(p.volume_short_today);
-            expect(p.volume_short_frozen_his).toBeLessThanOrEqual(p.volume_short_his);
-            expect(
-              Math.min(
-                p.volume_long_frozen_today,
-                p.volume_long_frozen_his,
-                p.volume_short_frozen_today,
-                p.volume_short_frozen_his,
-              ),
-            ).toBeGreaterThanOrEqual(0);
-            near(p.margin, p.margin_long + p.margin_short);
-            near(p.float_profit, p.float_profit_long + p.float_profit_short);
-            near(p.position_profit, p.position_profit_long + p.position_profit_short);
-            margin += p.margin;
-            positionProfit += p.position_profit;
-            const unit = p.exchange_id === 'SSE' ? 1 : presetOf(p.instrument_id).unit_table;
-            expect(p.volume_long - p.volume_short).toBe(netVolume.get(key) ?? 0);
-            markToMarket += (p.volume_long - p.volume_short) * p.last_price * unit;
+            near(
+              a.available,
+              a.balance - a.margin - a.frozen_margin - a.frozen_commission - a.frozen_premium,
+            );
+            near(a.risk_ratio, a.balance === 0 ? 0 : 1 - a.available / a.balance);
+            expect(a.frozen_margin).toBeGreaterThanOrEqual(0);
+            expect(a.frozen_commission).toBeGreaterThanOrEqual(0);
+            let margin = 0;
+            let positionProfit = 0;
+            let markToMarket = 0;
+            for (const [key, p] of Object.entries(document.positions)) {
+              expect(p.volume_long).toBe(p.volume_long_today + p.volume_long_his);
+              expect(p.volume_short).toBe(p.volume_short_today + p.volume_short_his);
+              expect(p.volume_long_frozen).toBe(
+                p.volume_long_frozen_today + p.volume_long_frozen_his,
+              );
+              expect(p.volume_long_frozen_today).toBeLessThanOrEqual(p.volume_long_today);
+              expect(p.volume_long_frozen_his).toBeLessThanOrEqual(p.volume_long_his);
+              expect(p.volume_short_frozen_today).toBeLessThanOrEqual(p.volume_short_today);
+              expect(p.volume_short_frozen_his).toBeLessThanOrEqual(p.volume_short_his);
+              expect(
+                Math.min(
+                  p.volume_long_frozen_today,
+                  p.volume_long_frozen_his,
+                  p.volume_short_frozen_today,
+                  p.volume_short_frozen_his,
+                ),
+              ).toBeGreaterThanOrEqual(0);
+              near(p.margin, p.margin_long + p.margin_short);
+              near(p.float_profit, p.float_profit_long + p.float_profit_short);
+              near(p.position_profit, p.position_profit_long + p.position_profit_short);
+              margin += p.margin;
+              positionProfit += p.position_profit;
+              const unit = p.exchange_id === 'SSE' ? 1 : presetOf(p.instrument_id).unit_table;
+              expect(p.volume_long - p.volume_short).toBe(netVolume.get(key) ?? 0);
+              markToMarket += (p.volume_long - p.volume_short) * p.last_price * unit;
+            }
+            near(a.margin, margin, 0.01);
+            near(a.position_profit, positionProfit, 0.01);
+            if (!Object.values(document.orders).some((order) => order.status === 'ALIVE')) {
+              expect(a.frozen_margin).toBe(0);
+              expect(a.frozen_commission).toBe(0);
+              for (const p of Object.values(document.positions)) {
+                expect([p.volume_long_frozen, p.volume_short_frozen]).toEqual([0, 0]);
+              }
+            }
+            // Independent check: balance = cash ledger + value of the net position at last prices,
+            // within one fen per rounded posting.
+            near(a.balance, ledger + markToMarket, 0.01 * (postings + 1));
           }
-          near(a.margin, margin, 0.01);
-          near(a.position_profit, positionProfit, 0.01);
-          if (!Object.values(document.orders).some((order) => order.status === 'ALIVE')) {
-            expect(a.frozen_margin).toBe(0);
-            expect(a.frozen_commission).toBe(0);
-          }
-          // Independent check: balance = cash ledger + value of the net position at last prices,
-          // within one fen per rounded posting.
-          near(a.balance, ledger + markToMarket, 0.01 * (postings + 1));
-        }
-      }),
-      { numRuns: 300 },
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
     );
   });
 });

@@ -538,3 +538,67 @@ describe('scenario 4: rejections carry a reason', () => {
     expect(code(account.transfer(-1e9, T0))).toBe('INVALID_TRANSFER');
   });
 });
+
+describe('restoring an account from its QIFI document', () => {
+  it('keeps live orders fillable and cancellable with their freezes', () => {
+    const original = new QifiAccount({
+      accountCookie: 'acc5',
+      initCash: 1_000_000,
+      tradingDay: '20250327',
+    });
+    original.insertOrder(
+      {
+        order_id: 'open',
+        exchange_id: 'DCE',
+        instrument_id: 'm2505',
+        direction: 'BUY',
+        offset: 'OPEN',
+        volume: 6,
+        limit_price: 3000,
+      },
+      T0,
+    );
+    original.receiveDeal('open', { price: 3000, volume: 6 }, T0);
+    original.insertOrder(
+      {
+        order_id: 'more',
+        exchange_id: 'DCE',
+        instrument_id: 'm2505',
+        direction: 'BUY',
+        offset: 'OPEN',
+        volume: 3,
+        limit_price: 2990,
+      },
+      T0,
+    );
+    original.insertOrder(
+      {
+        order_id: 'close',
+        exchange_id: 'DCE',
+        instrument_id: 'm2505',
+        direction: 'SELL',
+        offset: 'CLOSETODAY',
+        volume: 4,
+        limit_price: 3010,
+      },
+      T0,
+    );
+    const restored = QifiAccount.fromQifi(original.toQifi());
+    expect(restored.toQifi()).toEqual(original.toQifi());
+    // m: unit 10, margin 0.05 (DCE 豆粕), commission 1.5/lot: frozen for "more" = 2990 × 3 × 10 × 0.05 = 4,485.00 + 4.50
+    expect(restored.account()).toMatchObject({
+      frozen_margin: original.account().frozen_margin,
+      frozen_commission: original.account().frozen_commission,
+    });
+    for (const account of [original, restored]) {
+      account.receiveDeal('close', { price: 3010, volume: 4 }, T0 + 1000);
+      account.cancelOrder('more');
+    }
+    expect(restored.account()).toEqual(original.account());
+    expect(restored.account()).toMatchObject({ frozen_margin: 0, frozen_commission: 0 });
+    expect(restored.toQifi().positions['DCE.m2505']).toMatchObject({
+      volume_long: 2,
+      volume_long_frozen: 0,
+    });
+  });
+});

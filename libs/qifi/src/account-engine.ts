@@ -1,6 +1,7 @@
 import { FuturesPreset } from '@qautlra/qamd';
 import { accept, Outcome, reject } from './account.error';
 import {
+  closeLotsFor,
   commissionOf,
   defaultPresetFor,
   isStockExchange,
@@ -9,6 +10,7 @@ import {
   stampDutyOf,
 } from './market-preset';
 import { roundMoney } from './money';
+import { OrderState, restoreAccountState } from './account-restore';
 import {
   emptySide,
   Lot,
@@ -60,19 +62,6 @@ export interface AccountOptions {
   presetFor?: (exchange: string, instrument: string) => FuturesPreset | undefined;
 }
 
-interface OrderState {
-  order: QifiOrder;
-  side: 'long' | 'short';
-  opening: boolean;
-  /** Opening orders: money still frozen. */
-  frozenMargin: number;
-  frozenCommission: number;
-  /** Closing orders: volume still frozen in each bucket (his is consumed first). */
-  frozenHis: number;
-  frozenToday: number;
-  fills: number;
-}
-
 const NS_PER_MS = 1_000_000;
 
 /**
@@ -108,6 +97,41 @@ export class QifiAccount {
     this.tradingDay = options.tradingDay;
     this.preBalance = roundMoney(options.initCash);
     this.presetFor = options.presetFor ?? defaultPresetFor;
+  }
+
+  /**
+   * An engine holding the state of a stored QIFI document (e.g. after a restart), so that live
+   * orders can still be filled or cancelled and their freezes released exactly.
+   */
+  static fromQifi(
+    document: Qifi,
+    options: Partial<Omit<AccountOptions, 'accountCookie' | 'tradingDay' | 'initCash'>> = {},
+  ): QifiAccount {
+    const account = new QifiAccount({
+      ...options,
+      accountCookie: document.account_cookie,
+      tradingDay: document.trading_day,
+      initCash: document.accounts.pre_balance,
+      portfolio: options.portfolio ?? document.portfolio,
+      brokerName: options.brokerName ?? document.broker_name,
+      investorName: options.investorName ?? document.investor_name,
+    });
+    const state = restoreAccountState(document, account.presetFor);
+    account.tradingDay = state.tradingDay;
+    account.preBalance = state.preBalance;
+    account.deposit = state.deposit;
+    account.withdraw = state.withdraw;
+    account.closeProfit = state.closeProfit;
+    account.commission = state.commission;
+    account.frozenMargin = state.frozenMargin;
+    account.frozenCommission = state.frozenCommission;
+    account.seqno = state.seqno;
+    for (const [key, value] of state.positions) account.positions.set(key, value);
+    for (const [key, value] of state.orders) account.orders.set(key, value);
+    for (const [key, value] of state.trades) account.trades.set(key, value);
+    for (const [key, value] of state.transfers) account.transfers.set(key, value);
+    Object.assign(account.settlements, state.settlements);
+    return account;
   }
 
   // ---- orders ----
@@ -490,19 +514,10 @@ export class QifiAccount {
     const freeHis = side.his.volume - side.his.frozen;
     const freeToday = side.today.volume - side.today.frozen;
     const wanted = request.volume;
-    let fromHis = 0;
-    let fromToday = 0;
-    let mixed = false;
-    const shfeStyle = ['SHFE', 'INE'].includes(position.exchangeId.toUpperCase());
-    if (request.offset === 'CLOSETODAY' && !position.isStock) {
-      fromToday = wanted;
-    } else if (request.offset === 'CLOSEYESTERDAY' || position.isStock || shfeStyle) {
-      fromHis = wanted;
-    } else {
-      mixed = true;
-      fromHis = Math.min(wanted, freeHis);
-      fromToday = wanted - fromHis;
-    }
+    const lots = closeLotsFor(request.offset, position.exchangeId);
+    const mixed = lots === 'his-then-today';
+    const fromHis = lots === 'his' ? wanted : mixed ? Math.min(wanted, freeHis) : 0;
+    const fromToday = wanted - fromHis;
     if (fromHis > freeHis || fromToday > freeToday) {
       if (position.isStock && wanted <= freeHis + freeToday) {
         return reject(

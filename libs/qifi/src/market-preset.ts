@@ -71,3 +71,18 @@ export function stampDutyRate(tradingDay: string): number {
 export function stampDutyOf(price: number, volume: number, tradingDay: string): number {
   return roundMoney(price * volume * stampDutyRate(tradingDay));
 }
+
+/** Which lots a closing order may take: today's, yesterday's, or yesterday's first then today's. */
+export type CloseLots = 'today' | 'his' | 'his-then-today';
+
+/**
+ * The exchange rule for a closing offset: CLOSETODAY takes today's lots and CLOSEYESTERDAY
+ * yesterday's; a plain CLOSE takes yesterday's lots on SHFE and INE (which require CLOSETODAY for
+ * today's) and for stocks (T+1, whatever the offset), and yesterday's then today's elsewhere.
+ */
+export function closeLotsFor(offset: string, exchange: string): CloseLots {
+  if (isStockExchange(exchange)) return 'his';
+  if (offset === 'CLOSETODAY') return 'today';
+  if (offset === 'CLOSEYESTERDAY' || ['SHFE', 'INE'].includes(exchange.toUpperCase())) return 'his';
+  return 'his-then-today';
+}
