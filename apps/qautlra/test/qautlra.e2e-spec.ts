@@ -1,3 +1,4 @@
+import { serviceUrls } from '@qautlra/testing';
 import { INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,11 +6,9 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { bootstrap } from '../src/main';
 
-const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 describe.each([
   ['embedded PGlite', undefined, 'pglite'],
-  ['PostgreSQL', POSTGRES_URL, 'postgres'],
+  ['PostgreSQL', serviceUrls.postgres, 'postgres'],
 ])('all-in-one host on %s', (_name, databaseUrl, kind) => {
   let app: INestApplication;
   let dataDir: string;

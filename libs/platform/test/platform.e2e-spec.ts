@@ -1,3 +1,4 @@
+import { serviceUrls } from '@qautlra/testing';
 import { randomUUID } from 'node:crypto';
 import { parseQifi, QifiAccount } from '@qautlra/qifi';
 import {
@@ -9,10 +10,6 @@ import {
   QifiDatabase,
   QifiRepository,
 } from '@qautlra/platform';
-
-const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 function sampleDocument(accountCookie: string) {
   const account = new QifiAccount({ accountCookie, initCash: 1_000_000, tradingDay: '20250327' });
@@ -33,7 +30,7 @@ function sampleDocument(accountCookie: string) {
 }
 
 describe.each([
-  ['PostgreSQL', POSTGRES_URL],
+  ['PostgreSQL', serviceUrls.postgres],
   ['PGlite', undefined],
 ])('QIFI store on %s (same migrations)', (_name, url) => {
   it('migrates, upserts and reads back a validated QIFI document', async () => {
@@ -59,7 +56,7 @@ describe.each([
 
 describe('Redis', () => {
   it('round-trips a value through a real server', async () => {
-    const redis = createRedis(REDIS_URL, 'e2e');
+    const redis = createRedis(serviceUrls.redis, 'e2e');
     try {
       await redis.connect();
       const key = `qautlra:e2e:${randomUUID()}`;
@@ -74,7 +71,7 @@ describe('Redis', () => {
 
 describe('RabbitMQ', () => {
   it('delivers a message through a direct exchange, like QAORDER_ROUTER', async () => {
-    const connection = await connectAmqp(AMQP_URL);
+    const connection = await connectAmqp(serviceUrls.amqp);
     try {
       const channel = await connection.createChannel();
       const exchange = `qautlra.e2e.${randomUUID()}`;

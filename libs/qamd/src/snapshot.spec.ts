@@ -12,7 +12,7 @@ import {
   toWireSnapshot,
 } from './snapshot';
 import { diffSnapshot, mergeSnapshot, snapshotsEqual } from './snapshot-diff';
-import { snapshotArbitrary } from './snapshot.arbitrary';
+import { snapshotArbitrary } from '@qautlra/testing';
 import { QamdError } from './qamd.error';
 
 const fixtures = examples as Record<string, string>;

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { epochMsToDatetime } from './datetime';
-import { DEPTH_LEVELS, MDSnapshot, OptionalF64 } from './snapshot';
+import { DEPTH_LEVELS, epochMsToDatetime, MDSnapshot, OptionalF64 } from '@qautlra/qamd';
 
 /** Generated snapshots for property tests (test support; not used at run time). */
 export function snapshotArbitrary(options: { withNaN?: boolean } = {}): fc.Arbitrary<MDSnapshot> {

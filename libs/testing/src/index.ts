@@ -1,0 +1,3 @@
+export * from './service-urls';
+export * from './wait-for';
+export * from './snapshot.arbitrary';
