@@ -1,6 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { PlatformInfoService, PlatformInfo } from './platform-info.service';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { renderPlatformPage } from './platform-info.page';
+import { PlatformInfo, PlatformInfoService } from './platform-info.service';
 
 @ApiTags('platform')
 @Controller()
@@ -8,8 +10,20 @@ export class PlatformInfoController {
   constructor(private readonly info: PlatformInfoService) {}
 
   @Get()
-  @ApiOkResponse({ description: 'What runs in this process, with links to each API and its docs' })
-  index(): PlatformInfo {
-    return this.info.describe();
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({
+    description:
+      'What runs in this process, with links to each API and its docs (HTML for browsers)',
+  })
+  index(
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): PlatformInfo | string {
+    const info = this.info.describe();
+    if (accept?.includes('text/html')) {
+      response.type('html');
+      return renderPlatformPage(info);
+    }
+    return info;
   }
 }

@@ -53,6 +53,10 @@ describe.each([
     expect(response.body.components.map((component: { app: string }) => component.app)).toContain(
       'md-gateway',
     );
+    const page = await request(app.getHttpServer()).get('/').set('Accept', 'text/html').expect(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.text).toContain('<a href="http://localhost:');
+    expect(page.text).toContain('/api/docs">Platform API docs</a>');
     const docs = await request(app.getHttpServer()).get('/api/docs-json').expect(200);
     expect(Object.keys(docs.body.paths)).toEqual(
       expect.arrayContaining(['/health', '/metrics', '/']),

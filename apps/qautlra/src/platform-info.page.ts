@@ -1,0 +1,33 @@
+import type { PlatformInfo } from './platform-info.service';
+
+const escape = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+/** The landing page a browser gets at `/`: what runs, its state, and links to every API's docs. */
+export function renderPlatformPage(info: PlatformInfo): string {
+  const rows = info.components
+    .map(
+      (component) =>
+        `<tr><td>${escape(component.app)}</td><td>${escape(component.original)}</td><td class="${component.state}">${component.state}</td><td>${
+          component.url ? `<a href="${escape(component.url)}">${escape(component.url)}</a>` : ''
+        }</td><td>${component.docs ? `<a href="${escape(component.docs)}">API docs</a>` : ''}</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escape(info.name)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}
+.working{color:#187a2f}.partial{color:#a66d00}.planned{color:#777}
+</style></head><body>
+<h1>${escape(info.name)}</h1>
+<p>${escape(info.description)}. Database: <b>${escape(info.database)}</b>.</p>
+<p><a href="${escape(info.docs)}">Platform API docs</a> · <a href="${escape(info.health)}">health</a> · <a href="${escape(info.metrics)}">metrics</a></p>
+<table><thead><tr><th>App</th><th>Original</th><th>State</th><th>URL</th><th>Docs</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+</body></html>`;
+}
