@@ -8,8 +8,3 @@ export function roundMoney(value: number): number {
   const rounded = (Math.sign(value) * Math.round(cents)) / 100;
   return rounded === 0 ? 0 : rounded;
 }
-
-/** Sum of money amounts, rounded to the fen. */
-export function sumMoney(...values: number[]): number {
-  return roundMoney(values.reduce((total, value) => total + value, 0));
-}

@@ -87,14 +87,6 @@ function sideFigures(position: PositionState, side: PositionSide, sign: 1 | -1) 
   };
 }
 
-/** Position profit (mark-to-market since the last settlement) of both sides, in CNY. */
-export function positionProfitOf(position: PositionState): number {
-  return roundMoney(
-    sideFigures(position, position.long, 1).positionProfit +
-      sideFigures(position, position.short, -1).positionProfit,
-  );
-}
-
 /** The QIFI position record (39 fields) of a position's state. */
 export function toQifiPosition(position: PositionState, userId: string): QifiPosition {
   const long = sideFigures(position, position.long, 1);
