@@ -10,7 +10,7 @@ import {
   stampDutyOf,
 } from './market-preset';
 import { roundMoney } from './money';
-import { OrderState, restoreAccountState } from './account-restore';
+import { newOrderState, OrderState, restoreAccountState } from './account-restore';
 import {
   emptySide,
   Lot,
@@ -138,40 +138,22 @@ export class QifiAccount {
 
   insertOrder(request: OrderRequest, atMs: number): Outcome<QifiOrder> {
     const orderId = request.order_id ?? `${this.accountCookie}-${this.seqno + 1}`;
-    if (this.orders.has(orderId))
+    if (this.orders.has(orderId)) {
       return reject('DUPLICATE_ORDER_ID', `order ${orderId} already exists`);
-    const problem = this.checkRequest(request);
-    const preset = this.presetFor(request.exchange_id, request.instrument_id);
-    if (problem)
-      return this.recordRejected(orderId, request, atMs, reject('INVALID_ORDER', problem));
-    if (!preset) {
-      return this.recordRejected(
-        orderId,
-        request,
-        atMs,
-        reject(
-          'UNKNOWN_INSTRUMENT',
-          `no contract preset for ${request.exchange_id}.${request.instrument_id}`,
-        ),
-      );
     }
-    const opening = request.offset === 'OPEN';
-    const side: 'long' | 'short' = (request.direction === 'BUY') === opening ? 'long' : 'short';
-    const state: OrderState = {
-      order: this.newOrder(orderId, request, atMs),
-      side,
-      opening,
-      frozenMargin: 0,
-      frozenCommission: 0,
-      frozenHis: 0,
-      frozenToday: 0,
-      fills: 0,
-    };
+    const state = newOrderState(this.newOrder(orderId, request, atMs));
+    const problem = this.checkRequest(request);
+    if (problem) return this.recordRejected(state, reject('INVALID_ORDER', problem));
+    const preset = this.presetFor(request.exchange_id, request.instrument_id);
+    if (!preset) {
+      const message = `no contract preset for ${request.exchange_id}.${request.instrument_id}`;
+      return this.recordRejected(state, reject('UNKNOWN_INSTRUMENT', message));
+    }
     const position = this.positionFor(request.exchange_id, request.instrument_id, preset);
-    const outcome = opening
+    const outcome = state.opening
       ? this.freezeOpen(state, position, request)
       : this.freezeClose(state, position, request);
-    if (!outcome.ok) return this.recordRejected(orderId, request, atMs, outcome);
+    if (!outcome.ok) return this.recordRejected(state, outcome);
     this.positions.set(position.key, position);
     this.orders.set(orderId, state);
     return accept({ ...state.order });
@@ -436,26 +418,12 @@ export class QifiAccount {
     };
   }
 
-  private recordRejected<T>(
-    orderId: string,
-    request: OrderRequest,
-    atMs: number,
-    outcome: Outcome<T>,
-  ): Outcome<T> {
+  /** A refused order is kept, finished, with the reason in `last_msg` (DIFF clients show it). */
+  private recordRejected<T>(state: OrderState, outcome: Outcome<T>): Outcome<T> {
     if (outcome.ok) return outcome;
-    const order = this.newOrder(orderId, request, atMs);
-    order.status = 'FINISHED';
-    order.last_msg = outcome.rejection.message;
-    this.orders.set(orderId, {
-      order,
-      side: 'long',
-      opening: true,
-      frozenMargin: 0,
-      frozenCommission: 0,
-      frozenHis: 0,
-      frozenToday: 0,
-      fills: 0,
-    });
+    state.order.status = 'FINISHED';
+    state.order.last_msg = outcome.rejection.message;
+    this.orders.set(state.order.order_id, state);
     return outcome;
   }
 

@@ -19,6 +19,22 @@ export interface OrderState {
   fills: number;
 }
 
+/** Bookkeeping for an order with nothing frozen yet; the side follows from direction and offset. */
+export function newOrderState(order: QifiOrder, fills = 0): OrderState {
+  const opening = order.offset === 'OPEN';
+  const side: 'long' | 'short' = (order.direction === 'BUY') === opening ? 'long' : 'short';
+  return {
+    order,
+    side,
+    opening,
+    frozenMargin: 0,
+    frozenCommission: 0,
+    frozenHis: 0,
+    frozenToday: 0,
+    fills,
+  };
+}
+
 export interface RestoredAccountState {
   tradingDay: string;
   preBalance: number;
@@ -134,18 +150,8 @@ export function restoreAccountState(document: Qifi, presetFor: PresetLookup): Re
   const liveCloses: OrderState[] = [];
   const sorted = Object.values(document.orders).sort((a, b) => a.seqno - b.seqno);
   for (const order of sorted) {
-    const opening = order.offset === 'OPEN';
-    const side: 'long' | 'short' = (order.direction === 'BUY') === opening ? 'long' : 'short';
-    const state: OrderState = {
-      order: { ...order },
-      side,
-      opening,
-      frozenMargin: 0,
-      frozenCommission: 0,
-      frozenHis: 0,
-      frozenToday: 0,
-      fills: fillsByOrder.get(order.order_id) ?? 0,
-    };
+    const state = newOrderState({ ...order }, fillsByOrder.get(order.order_id) ?? 0);
+    const { opening, side } = state;
     orders.set(order.order_id, state);
     if (order.status !== 'ALIVE') continue;
     if (!opening) {
