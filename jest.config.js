@@ -24,6 +24,8 @@ const common = {
 };
 
 module.exports = {
+  // E2E tests use real services and sockets and wait by polling: allow for a loaded machine.
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts'] },
     {

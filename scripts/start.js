@@ -4,7 +4,7 @@
  * runs the whole platform in one process on embedded defaults (PGlite under ./data).
  */
 'use strict';
-const { execSync, spawn } = require('node:child_process');
+const { execSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -24,11 +24,35 @@ function newest(dir) {
 
 run('bash scripts/ensure-deps.sh');
 const entry = join(root, 'dist/apps/qautlra/src/main.js');
+const gatewayEntry = join(root, 'dist/apps/md-gateway/src/main.js');
 const sources = Math.max(newest(join(root, 'apps')), newest(join(root, 'libs')), statSync(join(root, 'package-lock.json')).mtimeMs);
-if (!existsSync(entry) || statSync(entry).mtimeMs < sources) {
+if (!existsSync(entry) || !existsSync(gatewayEntry) || statSync(entry).mtimeMs < sources) {
   console.log('building…');
   run('npm run build --silent');
 }
-const child = spawn(process.execPath, [entry], { cwd: root, stdio: 'inherit', env: process.env });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 0));
+// Every app in one process, each on its own port (the composition root; apps never import each other).
+process.env.LOG_LEVEL ??= 'warn';
+const apps = [
+  { name: 'md-gateway', main: 'dist/apps/md-gateway/src/main.js', port: process.env.MD_GATEWAY_PORT ?? '8014', ws: '/ws/market' },
+];
+(async () => {
+  const running = [];
+  for (const app of apps) {
+    const { bootstrap, loadConfig } = require(join(root, app.main));
+    const instance = await bootstrap();
+    const url = (await instance.getUrl()).replace(/\/\/(\[::1\]|0\.0\.0\.0|127\.0\.0\.1)/, '//localhost');
+    running.push({ app: app.name, url, docs: `${url}/api/docs`, websocket: app.ws ? `${url.replace('http', 'ws')}${app.ws}` : undefined });
+  }
+  process.env.QAUTLRA_RUNNING = JSON.stringify(running);
+  const host = require(join(root, 'dist/apps/qautlra/src/main.js'));
+  const instance = await host.bootstrap();
+  const url = (await instance.getUrl()).replace(/\/\/(\[::1\]|0\.0\.0\.0|127\.0\.0\.1)/, '//localhost');
+  const lines = ['', 'QAUTLRA is running', `  platform     ${url}/   (health ${url}/health, API docs ${url}/api/docs)`];
+  for (const app of running) {
+    lines.push(`  ${app.app.padEnd(12)} ${app.url}   (API docs ${app.docs}${app.websocket ? `, quotes ${app.websocket}` : ''})`);
+  }
+  console.log(lines.join('\n') + '\n');
+})().catch((error) => {
+  console.error('QAUTLRA failed to start:', error);
+  process.exit(1);
+});

@@ -8,6 +8,7 @@ export interface ComponentInfo {
   state: 'planned' | 'partial' | 'working';
   url?: string;
   docs?: string;
+  websocket?: string;
 }
 
 export interface PlatformInfo {
@@ -51,7 +52,18 @@ export class PlatformInfoService {
       health: `${base}/health`,
       metrics: `${base}/metrics`,
       docs: `${base}/api/docs`,
-      components: COMPONENTS,
+      components: COMPONENTS.map((component) => {
+        const running = this.config.running.find((app) => app.app === component.app);
+        return running
+          ? {
+              ...component,
+              state: 'partial',
+              url: running.url,
+              docs: running.docs,
+              websocket: running.websocket,
+            }
+          : component;
+      }),
     };
   }
 }

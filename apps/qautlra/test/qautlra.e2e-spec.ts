@@ -15,7 +15,16 @@ describe.each([
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'qautlra-e2e-'));
-    app = await bootstrap({ host: '127.0.0.1', port: 0, logLevel: 'silent', databaseUrl, dataDir });
+    app = await bootstrap({
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+      databaseUrl,
+      dataDir,
+      running: [
+        { app: 'md-gateway', url: 'http://localhost:8014', docs: 'http://localhost:8014/api/docs' },
+      ],
+    });
   });
 
   afterAll(async () => {

@@ -1,0 +1,238 @@
+import {
+  diffSnapshot,
+  MDSnapshot,
+  toWireSnapshot,
+  tryNormaliseInstrumentId,
+  WIRE_SNAPSHOT_FIELDS,
+} from '@qautlra/qamd';
+
+const WIRE_FIELDS: ReadonlySet<string> = new Set(WIRE_SNAPSHOT_FIELDS.map(([name]) => name));
+
+/** Quotes for one client, keyed by the id string the client subscribed with. */
+export type QuoteBatch = Record<string, Record<string, unknown>>;
+
+/** A subscriber: the distributor calls `deliver` with one batch per flush. */
+export interface QuoteSubscriber {
+  deliver(quotes: QuoteBatch): void;
+}
+
+export interface SubscriptionChange {
+  /** Ids the client now has (as the client wrote them). */
+  subscribed: string[];
+  /** Ids that could not be resolved to an instrument any source serves. */
+  unknown: string[];
+}
+
+interface ClientState {
+  subscriber: QuoteSubscriber;
+  /** canonical id → the keys the client used for it. */
+  keys: Map<string, Set<string>>;
+}
+
+export interface DistributorHooks {
+  /** Called when an instrument gets its first subscriber / loses its last one. */
+  upstreamSubscribe(canonicalIds: string[]): void;
+  upstreamUnsubscribe(canonicalIds: string[]): void;
+  /** Whether a source serves the canonical id. */
+  serves(canonicalId: string): boolean;
+}
+
+/**
+ * The gateway's distributor (the original's `md_distributor.rs`, fixed): latest snapshot per
+ * instrument, NaN-safe change detection, pending change-sets merged within a batch window (the
+ * original overwrote them), one frame per client per flush with every changed instrument, full
+ * snapshot on first subscribe, upstream reference counting.
+ */
+export class MarketDistributor {
+  private readonly cache = new Map<string, MDSnapshot>();
+  private readonly pending = new Map<string, Record<string, unknown>>();
+  private readonly clients = new Map<string, ClientState>();
+  private readonly references = new Map<string, number>();
+  ticksIn = 0;
+  framesOut = 0;
+
+  constructor(private readonly hooks: DistributorHooks) {}
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  addClient(clientId: string, subscriber: QuoteSubscriber): void {
+    this.clients.set(clientId, { subscriber, keys: new Map() });
+  }
+
+  removeClient(clientId: string): void {
+    const client = this.clients.get(clientId);
+    if (!client) return;
+    this.release([...client.keys.keys()]);
+    this.clients.delete(clientId);
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Every instrument with at least one subscriber (canonical ids). */
+  activeInstruments(): string[] {
+    return [...this.references.keys()].sort();
+  }
+
+  /** The client's ids, as it wrote them. */
+  subscriptionsOf(clientId: string): string[] {
+    const client = this.clients.get(clientId);
+    if (!client) return [];
+    return [...client.keys.values()].flatMap((keys) => [...keys]);
+  }
+
+  /** Replaces a client's subscription set (DIFF `subscribe_quote` semantics). */
+  setSubscriptions(clientId: string, ids: readonly string[]): SubscriptionChange {
+    const client = this.clients.get(clientId);
+    if (!client) return { subscribed: [], unknown: [...ids] };
+    const { wanted, unknown } = this.resolve(ids);
+    const removed = [...client.keys.keys()].filter((canonical) => !wanted.has(canonical));
+    for (const canonical of removed) client.keys.delete(canonical);
+    this.release(removed);
+    this.addKeys(client, wanted);
+    return { subscribed: this.subscriptionsOf(clientId), unknown };
+  }
+
+  /** Adds ids to a client's set (legacy `subscribe`). */
+  addSubscriptions(clientId: string, ids: readonly string[]): SubscriptionChange {
+    const client = this.clients.get(clientId);
+    if (!client) return { subscribed: [], unknown: [...ids] };
+    const { wanted, unknown } = this.resolve(ids);
+    this.addKeys(client, wanted);
+    return { subscribed: this.subscriptionsOf(clientId), unknown };
+  }
+
+  /** Removes ids from a client's set (`unsubscribe_quote`, legacy `unsubscribe`); returns how many went. */
+  removeSubscriptions(clientId: string, ids: readonly string[]): number {
+    const client = this.clients.get(clientId);
+    if (!client) return 0;
+    const released: string[] = [];
+    let count = 0;
+    for (const id of ids) {
+      const canonical = tryNormaliseInstrumentId(id);
+      const keys = canonical ? client.keys.get(canonical) : undefined;
+      if (!canonical || !keys?.delete(id.trim())) continue;
+      count += 1;
+      if (keys.size === 0) {
+        client.keys.delete(canonical);
+        released.push(canonical);
+      }
+    }
+    this.release(released);
+    return count;
+  }
+
+  /** Latest snapshot of an instrument (any accepted id style). */
+  latest(id: string): MDSnapshot | undefined {
+    const canonical = tryNormaliseInstrumentId(id);
+    return canonical ? this.cache.get(canonical) : undefined;
+  }
+
+  /** Takes a snapshot from a source; returns true when it changed anything. */
+  onSnapshot(snapshot: MDSnapshot): boolean {
+    this.ticksIn += 1;
+    const id = snapshot.instrument_id;
+    const previous = this.cache.get(id);
+    this.cache.set(id, snapshot);
+    if (!previous) {
+      this.pending.set(id, toWireSnapshot(snapshot));
+      return true;
+    }
+    const changes = diffSnapshot(previous, snapshot);
+    let changed = false;
+    const pending = this.pending.get(id) ?? {};
+    for (const [field, value] of Object.entries(changes)) {
+      if (!WIRE_FIELDS.has(field)) continue;
+      pending[field] = value;
+      changed = true;
+    }
+    if (changed) this.pending.set(id, pending);
+    return changed;
+  }
+
+  /** Sends every pending change to the clients that subscribe to it: one batch per client. */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    for (const client of this.clients.values()) {
+      let batch: QuoteBatch | undefined;
+      for (const [canonical, changes] of this.pending) {
+        const keys = client.keys.get(canonical);
+        if (!keys) continue;
+        batch ??= {};
+        for (const key of keys) batch[key] = { ...changes, instrument_id: key };
+      }
+      if (batch) {
+        this.framesOut += 1;
+        client.subscriber.deliver(batch);
+      }
+    }
+    this.pending.clear();
+  }
+
+  private resolve(ids: readonly string[]): { wanted: Map<string, Set<string>>; unknown: string[] } {
+    const wanted = new Map<string, Set<string>>();
+    const unknown: string[] = [];
+    for (const raw of ids) {
+      const id = raw.trim();
+      if (!id) continue;
+      const canonical = tryNormaliseInstrumentId(id);
+      if (!canonical || !this.hooks.serves(canonical)) {
+        unknown.push(id);
+        continue;
+      }
+      const keys = wanted.get(canonical) ?? new Set<string>();
+      keys.add(id);
+      wanted.set(canonical, keys);
+    }
+    return { wanted, unknown };
+  }
+
+  private addKeys(client: ClientState, wanted: Map<string, Set<string>>): void {
+    const fresh: string[] = [];
+    const full: QuoteBatch = {};
+    for (const [canonical, keys] of wanted) {
+      const existing = client.keys.get(canonical);
+      if (!existing) fresh.push(canonical);
+      const target = existing ?? new Set<string>();
+      const cached = this.cache.get(canonical);
+      for (const key of keys) {
+        if (!target.has(key) && cached)
+          full[key] = { ...toWireSnapshot(cached), instrument_id: key };
+        target.add(key);
+      }
+      client.keys.set(canonical, target);
+    }
+    this.retain(fresh);
+    // Full snapshot on first subscribe, for instruments already cached.
+    if (Object.keys(full).length > 0) {
+      this.framesOut += 1;
+      client.subscriber.deliver(full);
+    }
+  }
+
+  private retain(canonicalIds: string[]): void {
+    const first: string[] = [];
+    for (const id of canonicalIds) {
+      const count = this.references.get(id) ?? 0;
+      this.references.set(id, count + 1);
+      if (count === 0) first.push(id);
+    }
+    if (first.length > 0) this.hooks.upstreamSubscribe(first);
+  }
+
+  private release(canonicalIds: string[]): void {
+    const last: string[] = [];
+    for (const id of canonicalIds) {
+      const count = (this.references.get(id) ?? 0) - 1;
+      if (count > 0) this.references.set(id, count);
+      else {
+        this.references.delete(id);
+        last.push(id);
+      }
+    }
+    if (last.length > 0) this.hooks.upstreamUnsubscribe(last);
+  }
+}

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { createHttpApp, createLogger } from '@qautlra/platform';
+import { AppModule } from './app.module';
+import { loadConfig, MdGatewayConfig } from './config';
+
+/** Boots the market-data gateway; exported for the all-in-one launcher and the e2e tests. */
+export async function bootstrap(config: MdGatewayConfig = loadConfig()): Promise<INestApplication> {
+  const app = await createHttpApp(AppModule.forRoot(config), {
+    title: 'QAUTLRA market-data gateway',
+    description: `QAMD quotes over WebSocket (${config.websocketPath}) and REST; sources: sim`,
+  });
+  app.enableCors();
+  await app.listen(config.port, config.host);
+  return app;
+}
+
+if (require.main === module) {
+  const config = loadConfig();
+  const logger = createLogger('md-gateway', config.logLevel);
+  bootstrap(config)
+    .then(async (app) => {
+      const url = (await app.getUrl()).replace(
+        /\/\/(\[::1\]|0\.0\.0\.0|127\.0\.0\.1)/,
+        '//localhost',
+      );
+      logger.info(
+        { url, websocket: `${url.replace('http', 'ws')}${config.websocketPath}` },
+        'md-gateway is up',
+      );
+    })
+    .catch((error: unknown) => {
+      logger.fatal({ err: error }, 'md-gateway failed to start');
+      process.exit(1);
+    });
+}

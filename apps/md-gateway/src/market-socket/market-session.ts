@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { MarketDistributor, QuoteBatch } from '../distributor/market-distributor';
+
+/** What a session needs from its transport. */
+export interface SessionTransport {
+  send(text: string): void;
+}
+
+const system = (message: string) => JSON.stringify({ type: 'system', payload: { message } });
+const error = (message: string) => JSON.stringify({ type: 'error', payload: { message } });
+
+function instrumentsOf(payload: unknown): string[] | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const instruments = (payload as { instruments?: unknown }).instruments;
+  if (!Array.isArray(instruments) || instruments.some((item) => typeof item !== 'string'))
+    return undefined;
+  return instruments as string[];
+}
+
+/**
+ * One `/ws/market` connection: the original gateway protocol (`subscribe_quote` with replace
+ * semantics, `peek_message` answered with `rsp_peek_message`, legacy `{type, payload}` messages,
+ * system and error messages in the original shapes) plus `unsubscribe_quote`. Quotes go out as
+ * `rtn_data` frames, one per flush with every changed instrument.
+ */
+export class MarketSession {
+  readonly id = randomUUID();
+
+  constructor(
+    private readonly transport: SessionTransport,
+    private readonly distributor: MarketDistributor,
+  ) {
+    distributor.addClient(this.id, { deliver: (quotes) => this.deliver(quotes) });
+    transport.send(system(`Connected to QAMD Gateway WebSocket. Session ID: ${this.id}`));
+  }
+
+  close(): void {
+    this.distributor.removeClient(this.id);
+  }
+
+  handle(text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch (cause) {
+      this.transport.send(error(`Invalid message format: ${(cause as Error).message}`));
+      return;
+    }
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      this.transport.send(error('Unknown message type'));
+      return;
+    }
+    const record = message as Record<string, unknown>;
+    if (typeof record.aid === 'string') this.handleAid(record.aid, record);
+    else if (typeof record.type === 'string') this.handleLegacy(record.type, record.payload);
+    else this.transport.send(error('Unknown message type'));
+  }
+
+  private handleAid(aid: string, record: Record<string, unknown>): void {
+    switch (aid) {
+      case 'subscribe_quote': {
+        const insList = typeof record.ins_list === 'string' ? record.ins_list : '';
+        const ids = insList
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean);
+        if (ids.length === 0) {
+          this.transport.send(error('No instruments specified'));
+        } else {
+          const change = this.distributor.setSubscriptions(this.id, ids);
+          this.reportUnknown(change.unknown);
+          this.transport.send(system(`Subscribed to ${change.subscribed.length} instruments`));
+        }
+        // The original always answers, even after the error (§14 G16).
+        this.transport.send(JSON.stringify({ aid: 'rsp_subscribe_quote', ins_list: insList }));
+        return;
+      }
+      case 'unsubscribe_quote': {
+        const insList = typeof record.ins_list === 'string' ? record.ins_list : '';
+        const removed = this.distributor.removeSubscriptions(this.id, insList.split(','));
+        this.transport.send(system(`Unsubscribed from ${removed} instruments`));
+        this.transport.send(JSON.stringify({ aid: 'rsp_unsubscribe_quote', ins_list: insList }));
+        return;
+      }
+      case 'peek_message':
+        this.transport.send(
+          JSON.stringify({
+            aid: 'rsp_peek_message',
+            ins_list: this.distributor.subscriptionsOf(this.id).join(','),
+          }),
+        );
+        return;
+      default:
+        this.transport.send(error('Unknown message type'));
+    }
+  }
+
+  private handleLegacy(type: string, payload: unknown): void {
+    switch (type) {
+      case 'subscribe':
+      case 'unsubscribe': {
+        const instruments = instrumentsOf(payload);
+        if (!instruments) {
+          this.transport.send(
+            error('Invalid message format: payload.instruments must be an array of strings'),
+          );
+          return;
+        }
+        if (type === 'subscribe') {
+          const change = this.distributor.addSubscriptions(this.id, instruments);
+          this.reportUnknown(change.unknown);
+          this.transport.send(
+            system(`Subscribed to ${instruments.length - change.unknown.length} instruments`),
+          );
+        } else {
+          this.transport.send(
+            system(
+              `Unsubscribed from ${this.distributor.removeSubscriptions(this.id, instruments)} instruments`,
+            ),
+          );
+        }
+        return;
+      }
+      case 'subscriptions':
+        this.transport.send(
+          JSON.stringify({
+            type: 'subscriptions',
+            payload: { instruments: this.distributor.subscriptionsOf(this.id) },
+          }),
+        );
+        return;
+      case 'ping':
+        this.transport.send(JSON.stringify({ type: 'pong' }));
+        return;
+      case 'auth':
+        this.transport.send(system('Authentication not implemented'));
+        return;
+      default:
+        this.transport.send(error('Unknown message type'));
+    }
+  }
+
+  private reportUnknown(unknown: string[]): void {
+    for (const id of unknown) this.transport.send(error(`Unknown instrument: ${id}`));
+  }
+
+  private deliver(quotes: QuoteBatch): void {
+    this.transport.send(JSON.stringify({ aid: 'rtn_data', data: [{ quotes }] }));
+  }
+}

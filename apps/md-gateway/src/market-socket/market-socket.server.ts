@@ -1,0 +1,93 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { RawData, WebSocket, WebSocketServer } from 'ws';
+import type { MdGatewayConfig } from '../config';
+import { DistributorService } from '../distributor/distributor.service';
+import { MD_GATEWAY_CONFIG } from '../tokens';
+import { MarketSession } from './market-session';
+
+/** Frames larger than this close the connection with 1009 (message too big). */
+const MAX_FRAME_BYTES = 1024 * 1024;
+/** A client whose unsent data exceeds this is too slow: it is dropped rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+/** Serves `/ws/market` on the app's HTTP server (the original served REST and WebSocket on one port). */
+@Injectable()
+export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+
+  constructor(
+    @Inject(MD_GATEWAY_CONFIG) private readonly config: MdGatewayConfig,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly distributor: DistributorService,
+  ) {}
+
+  get clientCount(): number {
+    return this.server.clients.size;
+  }
+
+  onApplicationBootstrap(): void {
+    const http = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (request.url ?? '').split('?')[0];
+      if (path !== this.config.websocketPath) return;
+      this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+    });
+  }
+
+  /** Before the HTTP server closes: open sockets would keep it from closing. */
+  beforeApplicationShutdown(): void {
+    for (const client of this.server.clients) client.terminate();
+    this.server.close();
+  }
+
+  private accept(ws: WebSocket): void {
+    let lastSeen = Date.now();
+    const session = new MarketSession(
+      {
+        send: (text) => {
+          if (ws.readyState !== WebSocket.OPEN) return;
+          if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+            ws.close(1008, 'client too slow');
+            return;
+          }
+          ws.send(text);
+        },
+      },
+      this.distributor.distributor,
+    );
+    const touch = () => (lastSeen = Date.now());
+    const { pingIntervalMs, idleTimeoutMs } = this.config.heartbeat;
+    const heartbeat = setInterval(() => {
+      if (Date.now() - lastSeen > idleTimeoutMs) {
+        ws.terminate();
+        return;
+      }
+      ws.ping();
+    }, pingIntervalMs);
+    heartbeat.unref();
+    ws.on('message', (data, isBinary) => {
+      touch();
+      if (!isBinary) session.handle(rawText(data));
+    });
+    ws.on('pong', touch);
+    ws.on('ping', touch);
+    ws.on('close', () => {
+      clearInterval(heartbeat);
+      session.close();
+    });
+    ws.on('error', () => ws.terminate());
+  }
+}

@@ -1,0 +1,107 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { toWireSnapshot } from '@qautlra/qamd';
+import { DistributorService } from '../distributor/distributor.service';
+import { MarketSocketServer } from '../market-socket/market-socket.server';
+import { InstrumentsBody } from './dto';
+
+const REST_CLIENT = 'server:rest';
+
+function instrumentsOf(body: unknown): string[] {
+  const instruments = (body as { instruments?: unknown } | undefined)?.instruments;
+  if (!Array.isArray(instruments) || instruments.some((item) => typeof item !== 'string')) {
+    throw new BadRequestException('body.instruments must be an array of strings');
+  }
+  return instruments as string[];
+}
+
+/** The original gateway's REST API (`api.rs`) with real counters, plus quotes and instruments. */
+@ApiTags('market data')
+@Controller('api')
+export class MarketController {
+  constructor(
+    private readonly service: DistributorService,
+    private readonly sockets: MarketSocketServer,
+  ) {
+    service.distributor.addClient(REST_CLIENT, { deliver: () => undefined });
+  }
+
+  @Get('subscriptions')
+  @ApiOkResponse({ description: '`{"instruments":[…]}`: every instrument subscribed upstream' })
+  subscriptions(): { instruments: string[] } {
+    return { instruments: this.service.distributor.activeInstruments() };
+  }
+
+  @Post(['subscriptions', 'subscribe'])
+  @HttpCode(200)
+  @ApiOkResponse({
+    description: 'Subscribes upstream for a server-owned subscriber; `{"instruments":[…]}`',
+  })
+  subscribe(@Body() body: InstrumentsBody): { instruments: string[] } {
+    const change = this.service.distributor.addSubscriptions(REST_CLIENT, instrumentsOf(body));
+    if (change.unknown.length > 0)
+      throw new NotFoundException(`unknown instrument: ${change.unknown.join(', ')}`);
+    return { instruments: change.subscribed };
+  }
+
+  @Post('unsubscribe')
+  @HttpCode(200)
+  unsubscribe(@Body() body: InstrumentsBody): { instruments: string[] } {
+    this.service.distributor.removeSubscriptions(REST_CLIENT, instrumentsOf(body));
+    return { instruments: this.service.distributor.subscriptionsOf(REST_CLIENT) };
+  }
+
+  @Get('status')
+  @ApiOkResponse({ description: 'Gateway state with real counters' })
+  status() {
+    const distributor = this.service.distributor;
+    return {
+      status: this.service.sourceStatus().every((source) => source.state === 'connected')
+        ? 'connected'
+        : 'degraded',
+      uptime: Math.round((Date.now() - this.service.startedAt) / 1000),
+      connected_clients: this.sockets.clientCount,
+      active_subscriptions: distributor.activeInstruments().length,
+      sources: this.service.sourceStatus(),
+      ticks_in: distributor.ticksIn,
+      frames_out: distributor.framesOut,
+      last_tick_age_ms: this.service.lastTickAgeMs(),
+    };
+  }
+
+  @Get('instruments')
+  instruments() {
+    return this.service.instruments();
+  }
+
+  @Get('quotes')
+  @ApiQuery({ name: 'ins', example: 'SHFE.au2512,sh600000' })
+  quotes(@Query('ins') ins = ''): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const id of ins
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)) {
+      const snapshot = this.service.distributor.latest(id);
+      if (snapshot) out[id] = { ...toWireSnapshot(snapshot), instrument_id: id };
+    }
+    return out;
+  }
+
+  @Get('quotes/:instrument')
+  quote(@Param('instrument') instrument: string): Record<string, unknown> {
+    const snapshot = this.service.distributor.latest(instrument);
+    if (!snapshot) throw new NotFoundException(`no quote for ${instrument} (subscribe first)`);
+    return { ...toWireSnapshot(snapshot), instrument_id: instrument };
+  }
+}

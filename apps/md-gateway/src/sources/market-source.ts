@@ -1,0 +1,35 @@
+import type { MDSnapshot } from '@qautlra/qamd';
+
+/** Connection state of a source, reported to clients and `/api/status`. */
+export type SourceState = 'connecting' | 'connected' | 'disconnected';
+
+/** What the gateway knows about an instrument a source serves (`GET /api/instruments`). */
+export interface InstrumentInfo {
+  id: string;
+  exchange: string;
+  product: string;
+  name: string;
+  priceTick: number;
+  volumeMultiple: number;
+  upperLimit: number;
+  lowerLimit: number;
+}
+
+export interface SourceEvents {
+  snapshot(snapshot: MDSnapshot): void;
+  state(source: string, state: SourceState, detail?: string): void;
+}
+
+/**
+ * A market-data source (sim, Sina, Tencent, upstream gateway, CTP). Instrument ids are canonical
+ * `EXCHANGE.code`; snapshots come out with canonical `instrument_id`.
+ */
+export interface MarketSource {
+  readonly name: string;
+  serves(instrumentId: string): boolean;
+  instruments(): InstrumentInfo[];
+  start(events: SourceEvents): void;
+  subscribe(instrumentIds: readonly string[]): void;
+  unsubscribe(instrumentIds: readonly string[]): void;
+  stop(): Promise<void>;
+}

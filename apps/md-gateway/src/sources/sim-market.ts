@@ -1,0 +1,299 @@
+import { epochMsToDatetime, FUTURES_PRESETS, MDSnapshot, productOf } from '@qautlra/qamd';
+import type { InstrumentInfo } from './market-source';
+
+/** A simulated instrument: static facts plus the reference prices the day starts from. */
+export interface SimInstrument {
+  id: string;
+  exchange: string;
+  code: string;
+  name: string;
+  kind: 'future' | 'stock' | 'etf' | 'index';
+  priceTick: number;
+  volumeMultiple: number;
+  /** Yesterday's settlement (futures) or close (stocks): the day's reference price. */
+  reference: number;
+  /** Daily price limit as a fraction of the reference (0 = none, e.g. indices). */
+  limitRatio: number;
+}
+
+/** Deterministic PRNG (mulberry32): the same seed gives the same market. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const onTick = (price: number, tick: number) =>
+  Number((Math.round(price / tick) * tick).toFixed(6));
+
+const FUTURES: [string, string, number][] = [
+  ['SHFE', 'au', 620],
+  ['SHFE', 'ag', 7800],
+  ['SHFE', 'cu', 78000],
+  ['SHFE', 'al', 20500],
+  ['SHFE', 'zn', 23500],
+  ['SHFE', 'ni', 125000],
+  ['SHFE', 'rb', 3300],
+  ['SHFE', 'hc', 3450],
+  ['SHFE', 'ru', 15500],
+  ['SHFE', 'fu', 3100],
+  ['SHFE', 'bu', 3500],
+  ['SHFE', 'sp', 5800],
+  ['INE', 'sc', 520],
+  ['INE', 'lu', 3900],
+  ['DCE', 'm', 2900],
+  ['DCE', 'y', 7800],
+  ['DCE', 'p', 8600],
+  ['DCE', 'i', 780],
+  ['DCE', 'j', 1900],
+  ['DCE', 'jm', 1200],
+  ['DCE', 'c', 2250],
+  ['DCE', 'pp', 7300],
+  ['DCE', 'v', 5200],
+  ['DCE', 'eg', 4500],
+  ['CZCE', 'SR', 5900],
+  ['CZCE', 'CF', 13800],
+  ['CZCE', 'TA', 4900],
+  ['CZCE', 'MA', 2500],
+  ['CZCE', 'FG', 1300],
+  ['CZCE', 'SA', 1500],
+  ['CZCE', 'OI', 9100],
+  ['CZCE', 'RM', 2500],
+  ['CZCE', 'AP', 7600],
+  ['CFFEX', 'IF', 3900],
+  ['CFFEX', 'IH', 2700],
+  ['CFFEX', 'IC', 5800],
+  ['CFFEX', 'IM', 6200],
+  ['CFFEX', 'T', 108],
+  ['GFEX', 'si', 11500],
+  ['GFEX', 'lc', 75000],
+];
+
+const STOCKS: [string, string, string, SimInstrument['kind'], number][] = [
+  ['SSE', '600000', '浦发银行', 'stock', 10.2],
+  ['SSE', '600036', '招商银行', 'stock', 42.5],
+  ['SSE', '600519', '贵州茅台', 'stock', 1520],
+  ['SSE', '601318', '中国平安', 'stock', 52.3],
+  ['SSE', '601398', '工商银行', 'stock', 7.1],
+  ['SSE', '600900', '长江电力', 'stock', 28.6],
+  ['SSE', '601012', '隆基绿能', 'stock', 18.4],
+  ['SSE', '600276', '恒瑞医药', 'stock', 55.2],
+  ['SSE', '688981', '中芯国际', 'stock', 88.5],
+  ['SSE', '688111', '金山办公', 'stock', 290],
+  ['SZSE', '000001', '平安银行', 'stock', 11.6],
+  ['SZSE', '000002', '万科A', 'stock', 7.9],
+  ['SZSE', '000333', '美的集团', 'stock', 76.4],
+  ['SZSE', '000858', '五粮液', 'stock', 128],
+  ['SZSE', '002594', '比亚迪', 'stock', 330],
+  ['SZSE', '300750', '宁德时代', 'stock', 260],
+  ['SZSE', '300059', '东方财富', 'stock', 24.1],
+  ['SZSE', '002415', '海康威视', 'stock', 30.2],
+  ['SZSE', '000725', '京东方A', 'stock', 4.3],
+  ['SZSE', '300015', '爱尔眼科', 'stock', 13.5],
+  ['SSE', '510050', '上证50ETF', 'etf', 2.85],
+  ['SSE', '510300', '沪深300ETF', 'etf', 4.05],
+  ['SSE', '510500', '中证500ETF', 'etf', 6.1],
+  ['SSE', '588000', '科创50ETF', 'etf', 1.05],
+  ['SZSE', '159915', '创业板ETF', 'etf', 2.3],
+  ['SZSE', '159919', '沪深300ETF', 'etf', 4.1],
+  ['SSE', '000001', '上证指数', 'index', 3350],
+  ['SSE', '000300', '沪深300', 'index', 3950],
+  ['SSE', '000016', '上证50', 'index', 2720],
+  ['SSE', '000905', '中证500', 'index', 5850],
+  ['SZSE', '399001', '深证成指', 'index', 10500],
+  ['SZSE', '399006', '创业板指', 'index', 2150],
+];
+
+/** Contract month `yymm` two months after `now` (a liquid contract for most products). */
+function contractMonth(now: Date): string {
+  const date = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1));
+  return `${String(date.getUTCFullYear()).slice(2)}${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** The default universe: ~40 futures across the six exchanges and ~30 A-shares, ETFs and indices. */
+export function defaultUniverse(now: Date): SimInstrument[] {
+  const month = contractMonth(now);
+  const futures = FUTURES.map(([exchange, product, reference]): SimInstrument => {
+    const preset = FUTURES_PRESETS.get(product.toUpperCase());
+    const code = exchange === 'CZCE' ? `${product}${month.slice(1)}` : `${product}${month}`;
+    return {
+      id: `${exchange}.${code}`,
+      exchange,
+      code,
+      name: preset?.name ?? product.toUpperCase(),
+      kind: 'future',
+      priceTick: preset?.price_tick ?? (exchange === 'GFEX' ? 5 : 1),
+      volumeMultiple: preset?.unit_table ?? (product === 'lc' ? 1 : 5),
+      reference,
+      limitRatio: exchange === 'CFFEX' ? 0.1 : 0.07,
+    };
+  });
+  const stocks = STOCKS.map(([exchange, code, name, kind, reference]): SimInstrument => ({
+    id: `${exchange}.${code}`,
+    exchange,
+    code,
+    name,
+    kind,
+    priceTick: kind === 'etf' ? 0.001 : 0.01,
+    volumeMultiple: 1,
+    reference,
+    limitRatio: kind === 'index' ? 0 : code.startsWith('688') || code.startsWith('300') ? 0.2 : 0.1,
+  }));
+  return [...futures, ...stocks];
+}
+
+interface DayState {
+  last: number;
+  open: number;
+  highest: number;
+  lowest: number;
+  volume: number;
+  amount: number;
+  openInterest: number;
+  preOpenInterest: number;
+}
+
+/**
+ * A seeded random-walk market: prices move on the tick grid inside the daily limits, with
+ * cumulative volume, amount and open interest and a 5-level book around the last price.
+ */
+export class SimMarket {
+  private readonly random: () => number;
+  private readonly states = new Map<string, DayState>();
+  private readonly byId: Map<string, SimInstrument>;
+
+  constructor(
+    readonly universe: readonly SimInstrument[],
+    seed = 20250328,
+  ) {
+    this.random = seededRandom(seed);
+    this.byId = new Map(universe.map((instrument) => [instrument.id, instrument]));
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  limits(instrument: SimInstrument): { upper: number; lower: number } {
+    if (instrument.limitRatio === 0) return { upper: 0, lower: 0 };
+    return {
+      upper: onTick(instrument.reference * (1 + instrument.limitRatio), instrument.priceTick),
+      lower: onTick(instrument.reference * (1 - instrument.limitRatio), instrument.priceTick),
+    };
+  }
+
+  info(): InstrumentInfo[] {
+    return this.universe.map((instrument) => {
+      const { upper, lower } = this.limits(instrument);
+      return {
+        id: instrument.id,
+        exchange: instrument.exchange,
+        product:
+          instrument.kind === 'future' ? productOf(instrument.code) : instrument.kind.toUpperCase(),
+        name: instrument.name,
+        priceTick: instrument.priceTick,
+        volumeMultiple: instrument.volumeMultiple,
+        upperLimit: upper,
+        lowerLimit: lower,
+      };
+    });
+  }
+
+  /** The next tick of an instrument at `nowMs`. */
+  tick(id: string, nowMs: number): MDSnapshot | undefined {
+    const instrument = this.byId.get(id);
+    if (!instrument) return undefined;
+    const tick = instrument.priceTick;
+    const { upper, lower } = this.limits(instrument);
+    let state = this.states.get(id);
+    if (!state) {
+      const open = onTick(instrument.reference * (1 + (this.random() - 0.5) * 0.01), tick);
+      const openInterest =
+        instrument.kind === 'future' ? Math.round(50_000 + this.random() * 150_000) : 0;
+      state = {
+        last: open,
+        open,
+        highest: open,
+        lowest: open,
+        volume: 0,
+        amount: 0,
+        openInterest,
+        preOpenInterest: openInterest,
+      };
+      this.states.set(id, state);
+    }
+    const step = Math.round((this.random() - 0.5) * 4);
+    let last = onTick(state.last + step * tick, tick);
+    if (upper > 0) last = Math.min(upper, Math.max(lower, last));
+    const lots = 1 + Math.floor(this.random() * 20);
+    const traded = instrument.kind === 'future' ? lots : lots * 100;
+    state.last = last;
+    state.highest = Math.max(state.highest, last);
+    state.lowest = Math.min(state.lowest, last);
+    state.volume += traded;
+    state.amount = Number((state.amount + traded * last * instrument.volumeMultiple).toFixed(2));
+    if (instrument.kind === 'future')
+      state.openInterest = Math.max(0, state.openInterest + Math.round((this.random() - 0.5) * 10));
+    return this.snapshot(instrument, state, nowMs, upper, lower);
+  }
+
+  private snapshot(
+    instrument: SimInstrument,
+    state: DayState,
+    nowMs: number,
+    upper: number,
+    lower: number,
+  ): MDSnapshot {
+    const tick = instrument.priceTick;
+    const isFuture = instrument.kind === 'future';
+    const isIndex = instrument.kind === 'index';
+    const bid1 = onTick(state.last - (this.random() < 0.5 ? 0 : tick), tick);
+    const book: Record<string, number> = {};
+    for (let level = 1; level <= 5 && !isIndex; level += 1) {
+      const bid = onTick(bid1 - (level - 1) * tick, tick);
+      const ask = onTick(bid1 + level * tick, tick);
+      const unit = isFuture ? 1 : 100;
+      if (upper === 0 || ask <= upper) {
+        book[`ask_price${level}`] = ask;
+        book[`ask_volume${level}`] = (1 + Math.floor(this.random() * 50)) * unit;
+      }
+      if (lower === 0 || bid >= lower) {
+        book[`bid_price${level}`] = bid;
+        book[`bid_volume${level}`] = (1 + Math.floor(this.random() * 50)) * unit;
+      }
+    }
+    return {
+      instrument_id: instrument.id,
+      amount: state.amount,
+      ask_price1: book.ask_price1 ?? 0,
+      ask_volume1: book.ask_volume1 ?? 0,
+      bid_price1: book.bid_price1 ?? 0,
+      bid_volume1: book.bid_volume1 ?? 0,
+      ...Object.fromEntries(Object.entries(book).filter(([key]) => !key.endsWith('1'))),
+      close: null,
+      datetime: epochMsToDatetime(nowMs),
+      highest: state.highest,
+      last_price: state.last,
+      lower_limit: lower,
+      lowest: state.lowest,
+      open: state.open,
+      open_interest: isFuture ? state.openInterest : '-',
+      pre_close: instrument.reference,
+      pre_open_interest: isFuture ? state.preOpenInterest : '-',
+      pre_settlement: isFuture ? instrument.reference : '-',
+      settlement: '-',
+      upper_limit: upper,
+      volume: state.volume,
+      average:
+        state.volume > 0
+          ? Number((state.amount / (state.volume * instrument.volumeMultiple)).toFixed(4))
+          : 0,
+      iopv: instrument.kind === 'etf' ? state.last : null,
+    };
+  }
+}

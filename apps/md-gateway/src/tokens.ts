@@ -1,0 +1,1 @@
+export const MD_GATEWAY_CONFIG = Symbol('MD_GATEWAY_CONFIG');

@@ -1,0 +1,255 @@
+import { INestApplication } from '@nestjs/common';
+import { applyMergePatch } from '@qautlra/diff';
+import { waitFor } from '@qautlra/testing';
+import request from 'supertest';
+import WebSocket from 'ws';
+import { loadConfig } from '../src/config';
+import { bootstrap } from '../src/main';
+
+type Message = Record<string, any>;
+
+/** A `/ws/market` client that records every message and merges `rtn_data` quotes like a DIFF client. */
+class MarketClient {
+  readonly messages: Message[] = [];
+  quotes: Record<string, Record<string, unknown>> = {};
+  private readonly socket: WebSocket;
+  readonly opened: Promise<void>;
+
+  constructor(url: string) {
+    this.socket = new WebSocket(url);
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+    });
+    this.socket.on('message', (data) => {
+      const message = JSON.parse((data as Buffer).toString('utf8')) as Message;
+      this.messages.push(message);
+      if (message.aid === 'rtn_data') {
+        for (const patch of message.data as Message[])
+          this.quotes = applyMergePatch(this.quotes, patch.quotes) as typeof this.quotes;
+      }
+    });
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  frames(): Message[] {
+    return this.messages.filter((message) => message.aid === 'rtn_data');
+  }
+
+  async next(predicate: (message: Message) => boolean, after = 0): Promise<Message> {
+    return waitFor(() => this.messages.slice(after).find(predicate), {
+      what: 'a matching message',
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+describe('md-gateway /ws/market (sim source)', () => {
+  let app: INestApplication;
+  let base: string;
+  let ids: string[];
+
+  beforeAll(async () => {
+    const config = loadConfig({
+      MD_GATEWAY_PORT: '0',
+      MD_GATEWAY_HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      MD_SIM_TICKS_PER_SECOND: '4',
+    });
+    app = await bootstrap(config);
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const instruments = await request(app.getHttpServer()).get('/api/instruments').expect(200);
+    ids = (instruments.body as { id: string }[]).map((instrument) => instrument.id);
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('lists the sim universe: futures on six exchanges and A-shares/ETFs/indices', () => {
+    const exchanges = new Set(ids.map((id) => id.split('.')[0]));
+    expect([...exchanges].sort()).toEqual([
+      'CFFEX',
+      'CZCE',
+      'DCE',
+      'GFEX',
+      'INE',
+      'SHFE',
+      'SSE',
+      'SZSE',
+    ]);
+    expect(ids.length).toBeGreaterThanOrEqual(70);
+  });
+
+  it('sends a full snapshot, then only changed fields; merged state equals GET /api/quotes', async () => {
+    const client = new MarketClient(`${base.replace('http', 'ws')}/ws/market`);
+    await client.opened;
+    const [future, stock] = [ids.find((id) => id.startsWith('SHFE.au'))!, 'SSE.600000'];
+    const bare = future.split('.')[1]!;
+    client.send({ aid: 'subscribe_quote', ins_list: `${bare},${stock}` });
+    await client.next((message) => message.aid === 'rsp_subscribe_quote');
+    expect(client.messages[0]).toMatchObject({
+      type: 'system',
+      payload: {
+        message: expect.stringMatching(
+          /^Connected to QAMD Gateway WebSocket\. Session ID: [0-9a-f-]{36}$/,
+        ),
+      },
+    });
+    expect(client.messages).toContainEqual({
+      type: 'system',
+      payload: { message: 'Subscribed to 2 instruments' },
+    });
+    expect(client.messages).toContainEqual({
+      aid: 'rsp_subscribe_quote',
+      ins_list: `${bare},${stock}`,
+    });
+
+    // The first quote of each instrument is the full wire snapshot, keyed by the id as subscribed.
+    await waitFor(() => (client.quotes[bare] && client.quotes[stock] ? true : undefined));
+    const firstFrame = client.frames().find((frame) => frame.data[0].quotes[bare])!;
+    expect(Object.keys(firstFrame.data[0].quotes[bare]).length).toBe(37);
+    expect(firstFrame.data[0].quotes[bare].instrument_id).toBe(bare);
+    // Later frames carry only what changed.
+    const count = client.frames().length;
+    const partial = await client.next(
+      (message) => message.aid === 'rtn_data' && message.data[0].quotes[bare] !== undefined,
+      client.messages.indexOf(client.frames()[count - 1]!) + 1,
+    );
+    expect(Object.keys(partial.data[0].quotes[bare]).length).toBeLessThan(37);
+    expect(partial.data[0].quotes[bare].instrument_id).toBe(bare);
+
+    // Merged client state (RFC 7396: null removes a field) equals the gateway's latest snapshot.
+    await waitFor(
+      async () => {
+        const rest = await request(app.getHttpServer()).get(`/api/quotes?ins=${bare},${stock}`);
+        const same = [bare, stock].every(
+          (id) =>
+            JSON.stringify(withoutNulls(rest.body[id])) ===
+            JSON.stringify(sortKeys(client.quotes[id]!)),
+        );
+        return same ? true : undefined;
+      },
+      { timeoutMs: 10_000, what: 'merged state to equal /api/quotes' },
+    );
+    client.close();
+  });
+
+  it('replace semantics, unsubscribe_quote, peek_message and legacy messages', async () => {
+    const client = new MarketClient(`${base.replace('http', 'ws')}/ws/market`);
+    await client.opened;
+    const [a, b, c] = ids;
+    client.send({ aid: 'subscribe_quote', ins_list: `${a},${b}` });
+    client.send({ aid: 'subscribe_quote', ins_list: `${b},${c}` });
+    client.send({ aid: 'peek_message' });
+    const peek = await client.next((message) => message.aid === 'rsp_peek_message');
+    expect(peek.ins_list.split(',').sort()).toEqual([b, c].sort());
+
+    let mark = client.messages.length;
+    client.send({ aid: 'unsubscribe_quote', ins_list: c });
+    await client.next((message) => message.aid === 'rsp_unsubscribe_quote', mark);
+    expect(client.messages.slice(mark)).toContainEqual({
+      type: 'system',
+      payload: { message: 'Unsubscribed from 1 instruments' },
+    });
+    client.send({ type: 'subscriptions' });
+    const listed = await client.next((message) => message.type === 'subscriptions', mark);
+    expect(listed.payload.instruments).toEqual([b]);
+
+    // Only b flows now.
+    mark = client.messages.length;
+    await waitFor(() =>
+      client.messages.slice(mark).filter((message) => message.aid === 'rtn_data').length >= 3
+        ? true
+        : undefined,
+    );
+    const later = client.messages.slice(mark).filter((message) => message.aid === 'rtn_data');
+    for (const frame of later) expect(Object.keys(frame.data[0].quotes)).toEqual([b]);
+
+    client.send({ type: 'ping' });
+    await client.next((message) => message.type === 'pong', mark);
+    client.close();
+  });
+
+  it('answers bad input in the original error shapes and keeps the connection', async () => {
+    const client = new MarketClient(`${base.replace('http', 'ws')}/ws/market`);
+    await client.opened;
+    client.send('{not json');
+    client.send({ aid: 'no_such_aid' });
+    client.send({ aid: 'subscribe_quote', ins_list: '' });
+    client.send({ aid: 'subscribe_quote', ins_list: 'XYZ.nope,SSE.600000' });
+    client.send({ type: 'auth', payload: { token: 't' } });
+    client.send({ type: 'ping' });
+    await client.next((message) => message.type === 'pong');
+    const errors = client.messages
+      .filter((message) => message.type === 'error')
+      .map((message) => String(message.payload.message));
+    expect(errors[0]).toMatch(/^Invalid message format: /);
+    expect(errors.slice(1)).toEqual([
+      'Unknown message type',
+      'No instruments specified',
+      'Unknown instrument: XYZ.nope',
+    ]);
+    expect(client.messages).toContainEqual({ aid: 'rsp_subscribe_quote', ins_list: '' });
+    expect(client.messages).toContainEqual({
+      type: 'system',
+      payload: { message: 'Subscribed to 1 instruments' },
+    });
+    expect(client.messages).toContainEqual({
+      type: 'system',
+      payload: { message: 'Authentication not implemented' },
+    });
+    client.close();
+  });
+
+  it('REST: subscriptions, status with real counts, quotes, errors', async () => {
+    const server = app.getHttpServer();
+    const subscribed = await request(server)
+      .post('/api/subscribe')
+      .send({ instruments: ['SZSE.000001'] })
+      .expect(200);
+    expect(subscribed.body).toEqual({ instruments: ['SZSE.000001'] });
+    await waitFor(async () =>
+      (await request(server).get('/api/quotes/SZSE.000001')).status === 200 ? true : undefined,
+    );
+    expect(
+      (await request(server).get('/api/subscriptions').expect(200)).body.instruments,
+    ).toContain('SZSE.000001');
+    const status = await request(server).get('/api/status').expect(200);
+    expect(status.body).toMatchObject({
+      status: 'connected',
+      sources: [{ name: 'sim', state: 'connected' }],
+    });
+    expect(status.body.ticks_in).toBeGreaterThan(0);
+    expect(status.body.active_subscriptions).toBeGreaterThanOrEqual(1);
+    await request(server)
+      .post('/api/unsubscribe')
+      .send({ instruments: ['SZSE.000001'] })
+      .expect(200, { instruments: [] });
+    const missing = await request(server)
+      .post('/api/subscriptions')
+      .send({ instruments: ['XYZ.nope'] })
+      .expect(404);
+    expect(missing.body).toEqual({
+      statusCode: 404,
+      code: 'NOT_FOUND',
+      message: 'unknown instrument: XYZ.nope',
+    });
+    await request(server).post('/api/subscriptions').send({ nope: 1 }).expect(400);
+    await request(server).get('/health').expect(200);
+  });
+});
+
+function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== null));
+}
+
+function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
