@@ -1,4 +1,4 @@
-import { MDSnapshot, parseSnapshot } from '@qautlra/qamd';
+import { parseSnapshot } from '@qautlra/qamd';
 import { MarketDistributor, QuoteBatch } from './market-distributor';
 
 const base = parseSnapshot({
