@@ -208,6 +208,61 @@ describe('md-gateway /ws/market (sim source)', () => {
     client.close();
   });
 
+  it('/ws/marketdata speaks the core hub protocol', async () => {
+    const client = new MarketClient(`${base.replace('http', 'ws')}/ws/marketdata`);
+    await client.opened;
+    const bare = ids.find((id) => id.startsWith('SHFE.au'))!.split('.')[1]!;
+    client.send('{oops');
+    client.send({ symbols: ['x'] });
+    client.send({ op: 'list' });
+    client.send({ op: 'subscribe', symbols: [] });
+    client.send({ op: 'subscribe', symbols: [bare] });
+    const data = await client.next((message) => message.topic === 'marketdata');
+    expect(client.messages[0]).toMatchObject({
+      topic: 'error',
+      code: 400,
+      data: expect.any(String),
+    });
+    expect(client.messages.slice(1, 4)).toEqual([
+      { data: 'Missing operation', topic: 'error', code: 400 },
+      { data: 'Unknown operation', topic: 'error', code: 400 },
+      { data: 'Subscribed', topic: 'subscribe', code: 200 },
+    ]);
+    expect(Object.keys(data.data)).toEqual([
+      'trading_day',
+      'instrument_id',
+      'exchange_id',
+      'exchange_inst_id',
+      'last_price',
+      'pre_settlement_price',
+      'pre_close_price',
+      'pre_open_interest',
+      'open_price',
+      'highest_price',
+      'lowest_price',
+      'volume',
+      'turnover',
+      'open_interest',
+      'upper_limit_price',
+      'lower_limit_price',
+      'update_time',
+      'update_millisec',
+      'bid_price1',
+      'bid_volume1',
+      'ask_price1',
+      'ask_volume1',
+    ]);
+    expect(data).toMatchObject({
+      code: 200,
+      data: { instrument_id: bare, exchange_id: 'SHFE', exchange_inst_id: bare },
+    });
+    expect(data.data.update_time).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+    const mark = client.messages.length;
+    client.send({ op: 'unsubscribe', symbols: [bare] });
+    await client.next((message) => message.topic === 'unsubscribe', mark);
+    client.close();
+  });
+
   it('REST: subscriptions, status with real counts, quotes, errors', async () => {
     const server = app.getHttpServer();
     const subscribed = await request(server)

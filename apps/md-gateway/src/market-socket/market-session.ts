@@ -38,7 +38,21 @@ export class MarketSession {
     this.distributor.removeClient(this.id);
   }
 
+  /** Quotes produced while a request is handled go out after its replies, as in the original. */
+  private held?: QuoteBatch[];
+
   handle(text: string): void {
+    this.held = [];
+    try {
+      this.dispatch(text);
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      for (const quotes of held) this.deliver(quotes);
+    }
+  }
+
+  private dispatch(text: string): void {
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -145,6 +159,10 @@ export class MarketSession {
   }
 
   private deliver(quotes: QuoteBatch): void {
+    if (this.held) {
+      this.held.push(quotes);
+      return;
+    }
     this.transport.send(JSON.stringify({ aid: 'rtn_data', data: [{ quotes }] }));
   }
 }

@@ -11,7 +11,12 @@ import { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { MdGatewayConfig } from '../config';
 import { DistributorService } from '../distributor/distributor.service';
 import { MD_GATEWAY_CONFIG } from '../tokens';
-import { MarketSession } from './market-session';
+import { HubSession } from './hub-session';
+import { MarketSession, SessionTransport } from './market-session';
+
+/** The core hub's protocol path and heartbeat (ping every 5 s, close after 10 s of silence). */
+export const HUB_PATH = '/ws/marketdata';
+const HUB_HEARTBEAT = { pingIntervalMs: 5_000, idleTimeoutMs: 10_000 };
 
 /** Frames larger than this close the connection with 1009 (message too big). */
 const MAX_FRAME_BYTES = 1024 * 1024;
@@ -42,8 +47,23 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
     const http = this.adapterHost.httpAdapter.getHttpServer() as Server;
     http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (request.url ?? '').split('?')[0];
-      if (path !== this.config.websocketPath) return;
-      this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+      if (path === this.config.websocketPath) {
+        this.server.handleUpgrade(request, socket, head, (ws) =>
+          this.accept(
+            ws,
+            (transport) => new MarketSession(transport, this.distributor.distributor),
+            this.config.heartbeat,
+          ),
+        );
+      } else if (path === HUB_PATH) {
+        this.server.handleUpgrade(request, socket, head, (ws) =>
+          this.accept(
+            ws,
+            (transport) => new HubSession(transport, this.distributor.distributor),
+            HUB_HEARTBEAT,
+          ),
+        );
+      }
     });
   }
 
@@ -53,23 +73,23 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
     this.server.close();
   }
 
-  private accept(ws: WebSocket): void {
+  private accept(
+    ws: WebSocket,
+    createSession: (transport: SessionTransport) => { handle(text: string): void; close(): void },
+    { pingIntervalMs, idleTimeoutMs }: { pingIntervalMs: number; idleTimeoutMs: number },
+  ): void {
     let lastSeen = Date.now();
-    const session = new MarketSession(
-      {
-        send: (text) => {
-          if (ws.readyState !== WebSocket.OPEN) return;
-          if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-            ws.close(1008, 'client too slow');
-            return;
-          }
-          ws.send(text);
-        },
+    const session = createSession({
+      send: (text) => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+          ws.close(1008, 'client too slow');
+          return;
+        }
+        ws.send(text);
       },
-      this.distributor.distributor,
-    );
+    });
     const touch = () => (lastSeen = Date.now());
-    const { pingIntervalMs, idleTimeoutMs } = this.config.heartbeat;
     const heartbeat = setInterval(() => {
       if (Date.now() - lastSeen > idleTimeoutMs) {
         ws.terminate();
