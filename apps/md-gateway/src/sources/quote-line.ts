@@ -1,0 +1,102 @@
+import { beijingToEpochMs } from '@qautlra/calendar';
+import { cleanLevelPrice, cleanLevelVolume, epochMsToDatetime, MDSnapshot } from '@qautlra/qamd';
+
+/** A line that produced no snapshot, and why (empty quote, too few fields, not an A-share line). */
+export interface SkippedLine {
+  code: string;
+  reason: string;
+}
+
+export interface ParsedBody {
+  snapshots: MDSnapshot[];
+  skipped: SkippedLine[];
+}
+
+export const STOCK_MARKETS: Readonly<Record<string, string>> = { sh: 'SSE', sz: 'SZSE', bj: 'BSE' };
+
+/** A finite number from a field, 0 for empty or garbage. */
+export function numberField(value: string | undefined): number {
+  const parsed = Number(value);
+  return value === undefined || value.trim() === '' || !Number.isFinite(parsed) ? 0 : parsed;
+}
+
+/** Book levels 1–5 from `[price, volume]` pairs; levels without a price or volume are left out (level 1 → 0). */
+export function bookFields(
+  bids: [number, number][],
+  asks: [number, number][],
+): Partial<MDSnapshot> {
+  const out: Record<string, number> = {
+    bid_price1: 0,
+    bid_volume1: 0,
+    ask_price1: 0,
+    ask_volume1: 0,
+  };
+  for (const [side, levels] of [
+    ['bid', bids],
+    ['ask', asks],
+  ] as const) {
+    levels.forEach(([price, volume], index) => {
+      const level = index + 1;
+      const cleanPrice = cleanLevelPrice(price);
+      const cleanVolume = cleanLevelVolume(volume);
+      if (level === 1) {
+        out[`${side}_price1`] = cleanPrice ?? 0;
+        out[`${side}_volume1`] = cleanPrice === undefined ? 0 : (cleanVolume ?? 0);
+      } else if (cleanPrice !== undefined && cleanVolume !== undefined) {
+        out[`${side}_price${level}`] = cleanPrice;
+        out[`${side}_volume${level}`] = cleanVolume;
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * The common part of a stock quote (Sina and Tencent both carry no open interest or settlement:
+ * `"-"`; `close` is `null` until the close). `amount` in yuan, `volume` in shares, `average` the
+ * per-share VWAP (§14 M5).
+ */
+export function stockSnapshot(fields: {
+  instrumentId: string;
+  date: string;
+  time: string;
+  open: number;
+  preClose: number;
+  last: number;
+  high: number;
+  low: number;
+  volume: number;
+  amount: number;
+  upperLimit: number;
+  lowerLimit: number;
+  average?: number;
+  book: Partial<MDSnapshot>;
+}): MDSnapshot {
+  const traded = fields.volume > 0;
+  return {
+    instrument_id: fields.instrumentId,
+    amount: fields.amount,
+    ask_price1: 0,
+    ask_volume1: 0,
+    bid_price1: 0,
+    bid_volume1: 0,
+    ...fields.book,
+    close: null,
+    datetime: epochMsToDatetime(beijingToEpochMs(fields.date, fields.time)),
+    highest: fields.high,
+    // No trade yet: Sina sends 0, Tencent repeats the previous close; both read as the previous close (§G).
+    last_price: fields.last > 0 || traded ? fields.last : fields.preClose,
+    lower_limit: fields.lowerLimit,
+    lowest: fields.low,
+    open: fields.open,
+    open_interest: '-',
+    pre_close: fields.preClose,
+    pre_open_interest: '-',
+    pre_settlement: '-',
+    settlement: '-',
+    upper_limit: fields.upperLimit,
+    volume: Math.round(fields.volume),
+    average: fields.average ?? (traded ? Number((fields.amount / fields.volume).toFixed(4)) : 0),
+    iopv: null,
+  };
+}
