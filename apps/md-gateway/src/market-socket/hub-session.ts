@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   CalendarError,
   epochMsToBeijing,
@@ -6,8 +5,8 @@ import {
   toCompactDate,
 } from '@qautlra/calendar';
 import { datetimeToEpochMs, MDSnapshot, OptionalF64, parseInstrumentId } from '@qautlra/qamd';
-import type { MarketDistributor, QuoteBatch } from '../distributor/market-distributor';
-import type { SessionTransport } from './market-session';
+import type { QuoteBatch } from '../distributor/market-distributor';
+import { SocketSession } from './socket-session';
 
 /** The core hub's 22-field `MarketData` (`qautlra-rs/src/server/websocket/mdsession.rs`), in its field order. */
 export interface HubMarketData {
@@ -82,35 +81,8 @@ const reply = (data: unknown, topic: string, code: number) => JSON.stringify({ d
  * `unsubscribe`, replies only for a non-empty `symbols` array (§14 H7), errors with `topic:"error"`
  * and code 400, quotes as `{"data":MarketData,"topic":"marketdata","code":200}`.
  */
-export class HubSession {
-  readonly id = randomUUID();
-
-  constructor(
-    private readonly transport: SessionTransport,
-    private readonly distributor: MarketDistributor,
-  ) {
-    distributor.addClient(this.id, { deliver: (quotes) => this.deliver(quotes) });
-  }
-
-  close(): void {
-    this.distributor.removeClient(this.id);
-  }
-
-  /** Quotes produced while a request is handled go out after its replies, as in the original. */
-  private held?: QuoteBatch[];
-
-  handle(text: string): void {
-    this.held = [];
-    try {
-      this.dispatch(text);
-    } finally {
-      const held = this.held;
-      this.held = undefined;
-      for (const quotes of held) this.deliver(quotes);
-    }
-  }
-
-  private dispatch(text: string): void {
+export class HubSession extends SocketSession {
+  protected dispatch(text: string): void {
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -145,11 +117,7 @@ export class HubSession {
     }
   }
 
-  private deliver(quotes: QuoteBatch): void {
-    if (this.held) {
-      this.held.push(quotes);
-      return;
-    }
+  protected sendQuotes(quotes: QuoteBatch): void {
     for (const key of Object.keys(quotes)) {
       const snapshot = this.distributor.latest(key);
       if (snapshot) this.transport.send(reply(toHubMarketData(snapshot, key), 'marketdata', 200));

@@ -1,10 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { MarketDistributor, QuoteBatch } from '../distributor/market-distributor';
-
-/** What a session needs from its transport. */
-export interface SessionTransport {
-  send(text: string): void;
-}
+import { SessionTransport, SocketSession } from './socket-session';
 
 const system = (message: string) => JSON.stringify({ type: 'system', payload: { message } });
 const error = (message: string) => JSON.stringify({ type: 'error', payload: { message } });
@@ -23,36 +18,13 @@ function instrumentsOf(payload: unknown): string[] | undefined {
  * system and error messages in the original shapes) plus `unsubscribe_quote`. Quotes go out as
  * `rtn_data` frames, one per flush with every changed instrument.
  */
-export class MarketSession {
-  readonly id = randomUUID();
-
-  constructor(
-    private readonly transport: SessionTransport,
-    private readonly distributor: MarketDistributor,
-  ) {
-    distributor.addClient(this.id, { deliver: (quotes) => this.deliver(quotes) });
+export class MarketSession extends SocketSession {
+  constructor(transport: SessionTransport, distributor: MarketDistributor) {
+    super(transport, distributor);
     transport.send(system(`Connected to QAMD Gateway WebSocket. Session ID: ${this.id}`));
   }
 
-  close(): void {
-    this.distributor.removeClient(this.id);
-  }
-
-  /** Quotes produced while a request is handled go out after its replies, as in the original. */
-  private held?: QuoteBatch[];
-
-  handle(text: string): void {
-    this.held = [];
-    try {
-      this.dispatch(text);
-    } finally {
-      const held = this.held;
-      this.held = undefined;
-      for (const quotes of held) this.deliver(quotes);
-    }
-  }
-
-  private dispatch(text: string): void {
+  protected dispatch(text: string): void {
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -158,11 +130,7 @@ export class MarketSession {
     for (const id of unknown) this.transport.send(error(`Unknown instrument: ${id}`));
   }
 
-  private deliver(quotes: QuoteBatch): void {
-    if (this.held) {
-      this.held.push(quotes);
-      return;
-    }
+  protected sendQuotes(quotes: QuoteBatch): void {
     this.transport.send(JSON.stringify({ aid: 'rtn_data', data: [{ quotes }] }));
   }
 }

@@ -12,7 +12,8 @@ import type { MdGatewayConfig } from '../config';
 import { DistributorService } from '../distributor/distributor.service';
 import { MD_GATEWAY_CONFIG } from '../tokens';
 import { HubSession } from './hub-session';
-import { MarketSession, SessionTransport } from './market-session';
+import { MarketSession } from './market-session';
+import { SessionTransport } from './socket-session';
 
 /** The core hub's protocol path and heartbeat (ping every 5 s, close after 10 s of silence). */
 export const HUB_PATH = '/ws/marketdata';
