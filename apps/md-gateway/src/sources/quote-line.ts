@@ -12,6 +12,50 @@ export interface ParsedBody {
   skipped: SkippedLine[];
 }
 
+const A_SHARE = /^(sh|sz|bj)(\d{6})$/;
+
+/** One quote line: its symbol split into market and code (A-shares), and the quoted content. */
+export interface QuoteLine {
+  symbol: string;
+  /** `sh` / `sz` / `bj`, or '' for any other market. */
+  market: string;
+  code: string;
+  content: string;
+}
+
+/**
+ * Runs `parseLine` on every `<prefix><symbol>="<content>";` line of a reply body. A line that does
+ * not match, or for which `parseLine` returns a reason or throws, is skipped alone; the rest of the
+ * batch is kept (the original dropped it, §14 M7).
+ */
+export function parseQuoteLines(
+  body: string,
+  prefix: string,
+  parseLine: (line: QuoteLine) => MDSnapshot | string,
+): ParsedBody {
+  const pattern = new RegExp(`^${prefix}([A-Za-z0-9_]+)="([^"]*)";?\\s*$`);
+  const result: ParsedBody = { snapshots: [], skipped: [] };
+  for (const raw of body.split('\n')) {
+    const text = raw.trim();
+    if (!text) continue;
+    const match = pattern.exec(text);
+    if (!match) {
+      result.skipped.push({ code: text.slice(0, 40), reason: 'not a quote line' });
+      continue;
+    }
+    const [, symbol = '', content = ''] = match;
+    const [, market = '', code = symbol] = A_SHARE.exec(symbol) ?? [];
+    try {
+      const parsed = parseLine({ symbol, market, code, content });
+      if (typeof parsed === 'string') result.skipped.push({ code: symbol, reason: parsed });
+      else result.snapshots.push(parsed);
+    } catch (error) {
+      result.skipped.push({ code: symbol, reason: (error as Error).message });
+    }
+  }
+  return result;
+}
+
 export const STOCK_MARKETS: Readonly<Record<string, string>> = { sh: 'SSE', sz: 'SZSE', bj: 'BSE' };
 
 /** A finite number from a field, 0 for empty or garbage. */

@@ -1,7 +1,12 @@
-import { numberField, ParsedBody, STOCK_MARKETS, bookFields, stockSnapshot } from './quote-line';
+import {
+  bookFields,
+  numberField,
+  ParsedBody,
+  parseQuoteLines,
+  STOCK_MARKETS,
+  stockSnapshot,
+} from './quote-line';
 
-const LINE = /^v_([A-Za-z0-9_]+)="([^"]*)";?\s*$/;
-const A_SHARE = /^(sh|sz|bj)(\d{6})$/;
 const MARKET_BY_CODE: Readonly<Record<string, string>> = { '1': 'SSE', '51': 'SZSE', '62': 'BSE' };
 
 /**
@@ -12,62 +17,37 @@ const MARKET_BY_CODE: Readonly<Record<string, string>> = { '1': 'SSE', '51': 'SZ
  * is skipped on its own (§14 M7).
  */
 export function parseTencentBody(body: string): ParsedBody {
-  const result: ParsedBody = { snapshots: [], skipped: [] };
-  for (const raw of body.split('\n')) {
-    const line = raw.trim();
-    if (!line) continue;
-    const match = LINE.exec(line);
-    if (!match) {
-      result.skipped.push({ code: line.slice(0, 40), reason: 'not a quote line' });
-      continue;
-    }
-    const [, symbol = '', content = ''] = match;
-    const [, market = '', code = symbol] = A_SHARE.exec(symbol) ?? [];
+  return parseQuoteLines(body, 'v_', ({ market, code, content }) => {
     const f = content.split('~');
     const exchange = MARKET_BY_CODE[f[0] ?? ''] ?? STOCK_MARKETS[market];
-    if (!exchange || !STOCK_MARKETS[market]) {
-      result.skipped.push({ code: `${market}${code}`, reason: 'not an A-share line' });
-      continue;
-    }
-    if (f.length < 50) {
-      result.skipped.push({ code: `${market}${code}`, reason: `only ${f.length} fields` });
-      continue;
-    }
+    if (!exchange || !STOCK_MARKETS[market]) return 'not an A-share line';
+    if (f.length < 50) return `only ${f.length} fields`;
     const unit = code.startsWith('688') ? 1 : 100;
-    const bids: [number, number][] = [0, 1, 2, 3, 4].map((k) => [
-      numberField(f[9 + 2 * k]),
-      numberField(f[10 + 2 * k]) * unit,
-    ]);
-    const asks: [number, number][] = [0, 1, 2, 3, 4].map((k) => [
-      numberField(f[19 + 2 * k]),
-      numberField(f[20 + 2 * k]) * unit,
-    ]);
+    const level = (priceIndex: number, volumeIndex: number): [number, number] => [
+      numberField(f[priceIndex]),
+      numberField(f[volumeIndex]) * unit,
+    ];
     const stamp = f[30] ?? '';
     const triple = (f[35] ?? '').split('/');
-    const amount = triple.length === 3 ? numberField(triple[2]) : numberField(f[37]) * 10_000;
     const volume = numberField(f[6]) * unit;
-    try {
-      result.snapshots.push(
-        stockSnapshot({
-          instrumentId: `${exchange}.${f[2] ?? code}`,
-          date: stamp.slice(0, 8),
-          time: `${stamp.slice(8, 10)}:${stamp.slice(10, 12)}:${stamp.slice(12, 14)}`,
-          open: numberField(f[5]),
-          preClose: numberField(f[4]),
-          last: numberField(f[3]),
-          high: numberField(f[33]),
-          low: numberField(f[34]),
-          volume,
-          amount,
-          upperLimit: numberField(f[47]),
-          lowerLimit: numberField(f[48]),
-          average: volume > 0 ? numberField(f[51]) : 0,
-          book: bookFields(bids, asks),
-        }),
-      );
-    } catch (error) {
-      result.skipped.push({ code: `${market}${code}`, reason: (error as Error).message });
-    }
-  }
-  return result;
+    return stockSnapshot({
+      instrumentId: `${exchange}.${f[2] ?? code}`,
+      date: stamp.slice(0, 8),
+      time: `${stamp.slice(8, 10)}:${stamp.slice(10, 12)}:${stamp.slice(12, 14)}`,
+      open: numberField(f[5]),
+      preClose: numberField(f[4]),
+      last: numberField(f[3]),
+      high: numberField(f[33]),
+      low: numberField(f[34]),
+      volume,
+      amount: triple.length === 3 ? numberField(triple[2]) : numberField(f[37]) * 10_000,
+      upperLimit: numberField(f[47]),
+      lowerLimit: numberField(f[48]),
+      average: volume > 0 ? numberField(f[51]) : 0,
+      book: bookFields(
+        [0, 1, 2, 3, 4].map((k) => level(9 + 2 * k, 10 + 2 * k)),
+        [0, 1, 2, 3, 4].map((k) => level(19 + 2 * k, 20 + 2 * k)),
+      ),
+    });
+  });
 }
