@@ -36,17 +36,18 @@ const apps = [
   { name: 'md-gateway', main: 'dist/apps/md-gateway/src/main.js', port: process.env.MD_GATEWAY_PORT ?? '8014', ws: '/ws/market' },
 ];
 (async () => {
+  const { displayUrl } = require(join(root, 'dist/libs/platform/src/index.js'));
   const running = [];
   for (const app of apps) {
-    const { bootstrap, loadConfig } = require(join(root, app.main));
+    const { bootstrap } = require(join(root, app.main));
     const instance = await bootstrap();
-    const url = (await instance.getUrl()).replace(/\/\/(\[::1\]|0\.0\.0\.0|127\.0\.0\.1)/, '//localhost');
+    const url = await displayUrl(instance);
     running.push({ app: app.name, url, docs: `${url}/api/docs`, websocket: app.ws ? `${url.replace('http', 'ws')}${app.ws}` : undefined });
   }
   process.env.QAUTLRA_RUNNING = JSON.stringify(running);
   const host = require(join(root, 'dist/apps/qautlra/src/main.js'));
   const instance = await host.bootstrap();
-  const url = (await instance.getUrl()).replace(/\/\/(\[::1\]|0\.0\.0\.0|127\.0\.0\.1)/, '//localhost');
+  const url = await displayUrl(instance);
   const lines = ['', 'QAUTLRA is running', `  platform     ${url}/   (health ${url}/health, API docs ${url}/api/docs)`];
   for (const app of running) {
     lines.push(`  ${app.app.padEnd(12)} ${app.url}   (API docs ${app.docs}${app.websocket ? `, quotes ${app.websocket}` : ''})`);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { createHttpApp, createLogger } from '@qautlra/platform';
+import { createHttpApp, createLogger, displayUrl } from '@qautlra/platform';
 import { AppModule } from './app.module';
 import { loadConfig, MdGatewayConfig } from './config';
 
@@ -20,10 +20,7 @@ if (require.main === module) {
   const logger = createLogger('md-gateway', config.logLevel);
   bootstrap(config)
     .then(async (app) => {
-      const url = (await app.getUrl()).replace(
-        /\/\/(\[::1\]|0\.0\.0\.0|127\.0\.0\.1)/,
-        '//localhost',
-      );
+      const url = await displayUrl(app);
       logger.info(
         { url, websocket: `${url.replace('http', 'ws')}${config.websocketPath}` },
         'md-gateway is up',

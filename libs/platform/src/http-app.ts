@@ -30,3 +30,8 @@ export async function createHttpApp(
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, config));
   return app;
 }
+
+/** The app's URL as a person would type it: wildcard and loopback hosts shown as `localhost`. */
+export async function displayUrl(app: INestApplication): Promise<string> {
+  return (await app.getUrl()).replace(/\/\/(\[::1\]|0\.0\.0\.0|127\.0\.0\.1)/, '//localhost');
+}

@@ -24,7 +24,6 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
   private lastFlush = Date.now();
   private lastTickAt = 0;
   readonly startedAt = Date.now();
-  private statusListeners = new Set<(status: SourceStatus) => void>();
 
   constructor(
     @Inject(MD_GATEWAY_CONFIG) private readonly config: MdGatewayConfig,
@@ -52,7 +51,6 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
         state: (name, state, detail) => {
           const entry: SourceStatus = { name, state, detail, since: new Date().toISOString() };
           this.status.set(name, entry);
-          for (const listener of this.statusListeners) listener(entry);
         },
       });
     }
@@ -73,11 +71,6 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await Promise.all(this.sources.map((source) => source.stop()));
-  }
-
-  onStatus(listener: (status: SourceStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
   }
 
   sourceStatus(): SourceStatus[] {

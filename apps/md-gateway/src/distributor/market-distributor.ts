@@ -68,10 +68,6 @@ export class MarketDistributor {
     this.clients.delete(clientId);
   }
 
-  get clientCount(): number {
-    return this.clients.size;
-  }
-
   /** Every instrument with at least one subscriber (canonical ids). */
   activeInstruments(): string[] {
     return [...this.references.keys()].sort();
