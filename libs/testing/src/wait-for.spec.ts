@@ -8,6 +8,14 @@ describe('waitFor', () => {
     ).resolves.toBe(3);
   });
 
+  it('keeps polling while the probe says false or null', async () => {
+    let calls = 0;
+    await expect(
+      waitFor(() => (++calls >= 3 ? 'done' : calls === 1 ? false : null), { intervalMs: 1 }),
+    ).resolves.toBe('done');
+    expect(calls).toBe(3);
+  });
+
   it('times out naming what it waited for and the last error', async () => {
     await expect(
       waitFor(

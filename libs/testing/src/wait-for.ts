@@ -1,9 +1,9 @@
 /**
- * Polls `probe` until it returns a value other than undefined (or stops throwing), then returns it.
- * Tests wait for conditions this way, never by fixed sleeps.
+ * Polls `probe` until it returns a value other than undefined, null or false (and does not throw),
+ * then returns it. Tests wait for conditions this way, never by fixed sleeps.
  */
 export async function waitFor<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
@@ -11,7 +11,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (error) {
       lastError = error;
     }

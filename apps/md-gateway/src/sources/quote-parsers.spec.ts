@@ -158,3 +158,163 @@ describe('Tencent qt.gtimg.cn lines (§D.2)', () => {
     }
   });
 });
+
+describe('Sina nf_ futures lines (§C.5)', () => {
+  // Lines built field by field from the spec's tables (no recorded nf_ payload is available).
+  const commodity = [
+    '螺纹钢2505',
+    '225959',
+    '3120.000',
+    '3150.000',
+    '3110.000',
+    '3125.000',
+    '3140.000',
+    '3141.000',
+    '3140.000',
+    '3132.000',
+    '3118.000',
+    '120',
+    '85',
+    '2375618.000',
+    '1234567',
+    '沪',
+    '螺纹钢',
+    '2025-03-28',
+    '1',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '3132.456',
+    ...Array.from({ length: 8 }, () => ['0.000', '0']).flat(),
+  ];
+  const cffex = [
+    '3900.0',
+    '3950.2',
+    '3890.0',
+    '3940.4',
+    '98765',
+    '1.16e11',
+    '250000.0',
+    '3940.4',
+    '0.0',
+    '4300.0',
+    '3518.2',
+    '0',
+    '0',
+    '3905.0',
+    '3909.4',
+    '249000.0',
+    '3940.2',
+    '12',
+    '3940.0',
+    '5',
+    '3939.8',
+    '7',
+    '3939.6',
+    '2',
+    '3939.4',
+    '9',
+    '3940.6',
+    '3',
+    '3940.8',
+    '4',
+    '3941.0',
+    '6',
+    '3941.2',
+    '8',
+    '3941.4',
+    '1',
+    '2025-03-28',
+    '14:59:59',
+    '300',
+    '1',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '3925.31',
+    '沪深300指数期货2506',
+  ];
+  const body = [
+    `var hq_str_nf_RB2505="${commodity.join(',')}";`,
+    'var hq_str_nf_AU2506="";',
+    `var hq_str_nf_IF2506="${cffex.join(',')}";`,
+  ].join('\n');
+  const parsed = parseSinaBody(body);
+
+  it('has 44 commodity fields and 50 CFFEX fields, as the spec says', () => {
+    expect(commodity).toHaveLength(44);
+    expect(cffex).toHaveLength(50);
+  });
+
+  it('maps the commodity layout (time HHMMSS, calendar date, lots, derived amount)', () => {
+    const rb = parsed.snapshots.find((s) => s.instrument_id === 'SHFE.rb2505');
+    expect(rb).toEqual({
+      instrument_id: 'SHFE.rb2505',
+      amount: Math.round(3132.456 * 1234567 * 10 * 100) / 100,
+      ask_price1: 3141,
+      ask_volume1: 85,
+      bid_price1: 3140,
+      bid_volume1: 120,
+      close: null,
+      datetime: '2025-03-28T14:59:59Z',
+      highest: 3150,
+      last_price: 3140,
+      lower_limit: 0,
+      lowest: 3110,
+      open: 3120,
+      open_interest: 2375618,
+      pre_close: 3125,
+      pre_open_interest: '-',
+      pre_settlement: 3118,
+      settlement: '-',
+      upper_limit: 0,
+      volume: 1234567,
+      average: 3132.456,
+      iopv: null,
+    });
+  });
+
+  it('maps the CFFEX layout (limits, amount, five book levels)', () => {
+    const ifq = parsed.snapshots.find((s) => s.instrument_id === 'CFFEX.IF2506');
+    expect(ifq).toMatchObject({
+      open: 3900,
+      highest: 3950.2,
+      lowest: 3890,
+      last_price: 3940.4,
+      volume: 98765,
+      amount: 1.16e11,
+      open_interest: 250000,
+      settlement: '-',
+      upper_limit: 4300,
+      lower_limit: 3518.2,
+      pre_close: 3905,
+      pre_settlement: 3909.4,
+      pre_open_interest: 249000,
+      bid_price1: 3940.2,
+      bid_volume1: 12,
+      bid_price5: 3939.4,
+      bid_volume5: 9,
+      ask_price1: 3940.6,
+      ask_volume1: 3,
+      ask_price5: 3941.4,
+      ask_volume5: 1,
+      datetime: '2025-03-28T06:59:59Z',
+      average: 3925.31,
+    });
+  });
+
+  it('skips the empty line between them and keeps both neighbours', () => {
+    expect(parsed.snapshots).toHaveLength(2);
+    expect(parsed.skipped).toEqual([{ code: 'nf_AU2506', reason: 'empty quote' }]);
+  });
+});
