@@ -15,6 +15,26 @@ import {
  * `incremental_updates`, `log_level`), looked up in the original's order (`QAMDGATEWAY_CONFIG`,
  * `QAMDGATEWAY_CONFIG_PATH`, `./config.json`, `./qamdgateway.json`), then env overrides.
  */
+/** A source of quotes (extension of the original schema: the `sources` array). */
+export type SourceConfig =
+  | { type: 'sim'; ticksPerSecond: number; seed: number; alwaysOpen: boolean }
+  | {
+      type: 'sina' | 'tencent';
+      sinaUrl: string;
+      tencentUrl: string;
+      pollIntervalMs: number;
+      timeoutMs: number;
+      /** Fall back to the other service while this one fails (default true). */
+      failover: boolean;
+    }
+  | { type: 'upstream'; url: string };
+
+export interface CorsConfig {
+  allowAll: boolean;
+  allowedOrigins: string[];
+  allowCredentials: boolean;
+}
+
 export interface MdGatewayConfig {
   host: string;
   port: number;
@@ -24,7 +44,12 @@ export interface MdGatewayConfig {
   defaultInstruments: string[];
   incrementalUpdates: { enabled: boolean; batchIntervalMs: number; batchSizeThreshold: number };
   heartbeat: { pingIntervalMs: number; idleTimeoutMs: number };
-  sim: { ticksPerSecond: number; seed: number };
+  sources: SourceConfig[];
+  cors: CorsConfig;
+  /** Most instruments one client may hold (default 2,000). */
+  maxSubscriptionsPerClient: number;
+  /** How long an instrument stays subscribed upstream after its last subscriber leaves. */
+  unsubscribeGraceMs: number;
   configSource?: string;
 }
 
@@ -49,7 +74,10 @@ function stringsAt(value: unknown, key: string): string[] {
   return value as string[];
 }
 
-export function loadConfig(env: Env = process.env): MdGatewayConfig {
+export function loadConfig(
+  env: Env = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): MdGatewayConfig {
   const found = loadJsonConfig(env, {
     inlineKey: 'QAMDGATEWAY_CONFIG',
     pathKey: 'QAMDGATEWAY_CONFIG_PATH',
@@ -102,10 +130,156 @@ export function loadConfig(env: Env = process.env): MdGatewayConfig {
       pingIntervalMs: Number(readOptionalString(env, 'MD_GATEWAY_PING_MS') ?? 10_000),
       idleTimeoutMs: Number(readOptionalString(env, 'MD_GATEWAY_IDLE_MS') ?? 30_000),
     },
-    sim: {
-      ticksPerSecond: Number(readOptionalString(env, 'MD_SIM_TICKS_PER_SECOND') ?? 2),
-      seed: Number(readOptionalString(env, 'MD_SIM_SEED') ?? 20250328),
-    },
+    sources: loadSources(root, env, argv),
+    cors: loadCors(restApi.cors, found === undefined),
+    maxSubscriptionsPerClient: numberAt(
+      subscription.max_per_client,
+      'subscription.max_per_client',
+      2_000,
+      1,
+    ),
+    unsubscribeGraceMs: numberAt(
+      subscription.unsubscribe_grace_ms,
+      'subscription.unsubscribe_grace_ms',
+      5_000,
+    ),
     configSource: found?.source,
   };
+}
+
+function loadCors(value: unknown, builtInDefaults: boolean): CorsConfig {
+  const cors = objectAt(value, 'rest_api.cors');
+  const flag = (key: string, fallback: boolean): boolean => {
+    const raw = cors[key];
+    if (raw === undefined) return fallback;
+    if (typeof raw !== 'boolean')
+      throw new ConfigError(`rest_api.cors.${key}`, 'must be true or false');
+    return raw;
+  };
+  return {
+    // With no config file at all the built-in defaults act as a sample config: any origin.
+    allowAll: flag('allow_all', builtInDefaults),
+    allowedOrigins: stringsAt(cors.allowed_origins, 'rest_api.cors.allowed_origins'),
+    allowCredentials: flag('allow_credentials', false),
+  };
+}
+
+const SOURCE_TYPES = ['sim', 'sina', 'tencent', 'upstream', 'ctp'] as const;
+
+/** The original's broker `source_type` → our source type (`qq` is the original's name for Tencent). */
+function typeOfBroker(root: Record<string, unknown>): string | undefined {
+  const brokers = objectAt(root.brokers, 'brokers');
+  const name = typeof root.default_broker === 'string' ? root.default_broker : undefined;
+  if (!name) return Object.keys(brokers).length > 0 ? 'ctp' : undefined;
+  const broker = objectAt(brokers[name], `brokers.${name}`);
+  const sourceType = broker.source_type;
+  if (sourceType === undefined || sourceType === null) return 'ctp';
+  if (typeof sourceType !== 'string')
+    throw new ConfigError(`brokers.${name}.source_type`, 'must be a string or null');
+  return sourceType === 'qq' ? 'tencent' : sourceType;
+}
+
+function loadSources(
+  root: Record<string, unknown>,
+  env: Env,
+  argv: readonly string[],
+): SourceConfig[] {
+  const fromEnv = readOptionalString(env, 'MD_GATEWAY_SOURCES');
+  let entries: { value: Record<string, unknown>; key: string }[];
+  if (fromEnv) {
+    entries = fromEnv.split(',').map((type, index) => ({
+      value: { type: type.trim() },
+      key: `MD_GATEWAY_SOURCES[${index}]`,
+    }));
+  } else if (root.sources !== undefined) {
+    if (!Array.isArray(root.sources) || root.sources.length === 0)
+      throw new ConfigError('sources', 'must be a non-empty array of {type, …}');
+    entries = root.sources.map((value, index) => ({
+      value: objectAt(value, `sources[${index}]`),
+      key: `sources[${index}]`,
+    }));
+  } else {
+    entries = [{ value: { type: typeOfBroker(root) ?? 'sim' }, key: 'sources[0]' }];
+  }
+  return entries.map(({ value, key }) => sourceAt(value, key, env, argv));
+}
+
+function sourceAt(
+  value: Record<string, unknown>,
+  key: string,
+  env: Env,
+  argv: readonly string[],
+): SourceConfig {
+  const type = value.type;
+  if (typeof type !== 'string' || !(SOURCE_TYPES as readonly string[]).includes(type))
+    throw new ConfigError(`${key}.type`, `must be one of ${SOURCE_TYPES.join(', ')}`);
+  const text = (field: string, fallback: string): string => {
+    const raw = value[field];
+    if (raw === undefined) return fallback;
+    if (typeof raw !== 'string' || raw === '')
+      throw new ConfigError(`${key}.${field}`, 'must be a string');
+    return raw;
+  };
+  switch (type) {
+    case 'sim': {
+      const always = value.always_open ?? false;
+      if (typeof always !== 'boolean')
+        throw new ConfigError(`${key}.always_open`, 'must be true or false');
+      return {
+        type,
+        ticksPerSecond: numberAt(
+          readNumberEnv(env, 'MD_SIM_TICKS_PER_SECOND') ?? value.ticks_per_second,
+          `${key}.ticks_per_second`,
+          2,
+          0.01,
+        ),
+        seed: numberAt(readNumberEnv(env, 'MD_SIM_SEED') ?? value.seed, `${key}.seed`, 20250328),
+        alwaysOpen:
+          argv.includes('--always-open') || readBoolean(env, 'MD_SIM_ALWAYS_OPEN', always),
+      };
+    }
+    case 'sina':
+    case 'tencent': {
+      const failover = value.failover ?? true;
+      if (typeof failover !== 'boolean')
+        throw new ConfigError(`${key}.failover`, 'must be true or false');
+      return {
+        type,
+        sinaUrl: readString(env, 'MD_SINA_URL', text('sina_url', 'https://hq.sinajs.cn')),
+        tencentUrl: readString(env, 'MD_TENCENT_URL', text('tencent_url', 'https://qt.gtimg.cn')),
+        pollIntervalMs: numberAt(value.poll_interval_ms, `${key}.poll_interval_ms`, 1_000, 50),
+        timeoutMs: numberAt(value.timeout_ms, `${key}.timeout_ms`, 5_000, 10),
+        failover,
+      };
+    }
+    case 'upstream': {
+      const url = readString(env, 'MD_UPSTREAM_URL', text('url', ''));
+      if (!/^wss?:\/\//.test(url))
+        throw new ConfigError(`${key}.url`, 'must be a ws:// or wss:// URL of another gateway');
+      return { type, url };
+    }
+    default:
+      throw new ConfigError(
+        `${key}.type`,
+        'ctp needs the native CTP market-data addon, which is not part of this build yet; use sim, sina, tencent or upstream',
+      );
+  }
+}
+
+function readNumberEnv(env: Env, key: string): number | undefined {
+  const raw = readOptionalString(env, key);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new ConfigError(key, 'must be a number');
+  return value;
+}
+
+/** CORS options for Express and Socket.IO from the `rest_api.cors` block; false = same origin only. */
+export function corsOptions(
+  cors: CorsConfig,
+): false | { origin: true | string[]; credentials: boolean; maxAge: number } {
+  if (cors.allowAll) return { origin: true, credentials: cors.allowCredentials, maxAge: 3600 };
+  if (cors.allowedOrigins.length > 0)
+    return { origin: cors.allowedOrigins, credentials: cors.allowCredentials, maxAge: 3600 };
+  return false;
 }

@@ -2,15 +2,16 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { createHttpApp, createLogger, displayUrl } from '@qautlra/platform';
 import { AppModule } from './app.module';
-import { loadConfig, MdGatewayConfig } from './config';
+import { corsOptions, loadConfig, MdGatewayConfig } from './config';
 
 /** Boots the market-data gateway; exported for the all-in-one launcher and the e2e tests. */
 export async function bootstrap(config: MdGatewayConfig = loadConfig()): Promise<INestApplication> {
   const app = await createHttpApp(AppModule.forRoot(config), {
     title: 'QAUTLRA market-data gateway',
-    description: `QAMD quotes over WebSocket (${config.websocketPath}) and REST; sources: sim`,
+    description: `QAMD quotes over WebSocket (${config.websocketPath}, /ws/marketdata), Socket.IO (/market) and REST; sources: ${config.sources.map((source) => source.type).join(', ')}`,
   });
-  app.enableCors();
+  const cors = corsOptions(config.cors);
+  if (cors) app.enableCors(cors);
   await app.listen(config.port, config.host);
   return app;
 }

@@ -1,54 +1,9 @@
 import { INestApplication } from '@nestjs/common';
-import { applyMergePatch } from '@qautlra/diff';
 import { waitFor } from '@qautlra/testing';
 import request from 'supertest';
-import WebSocket from 'ws';
 import { loadConfig } from '../src/config';
 import { bootstrap } from '../src/main';
-
-type Message = Record<string, any>;
-
-/** A `/ws/market` client that records every message and merges `rtn_data` quotes like a DIFF client. */
-class MarketClient {
-  readonly messages: Message[] = [];
-  quotes: Record<string, Record<string, unknown>> = {};
-  private readonly socket: WebSocket;
-  readonly opened: Promise<void>;
-
-  constructor(url: string) {
-    this.socket = new WebSocket(url);
-    this.opened = new Promise((resolve, reject) => {
-      this.socket.once('open', () => resolve());
-      this.socket.once('error', reject);
-    });
-    this.socket.on('message', (data) => {
-      const message = JSON.parse((data as Buffer).toString('utf8')) as Message;
-      this.messages.push(message);
-      if (message.aid === 'rtn_data') {
-        for (const patch of message.data as Message[])
-          this.quotes = applyMergePatch(this.quotes, patch.quotes) as typeof this.quotes;
-      }
-    });
-  }
-
-  send(message: unknown): void {
-    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
-  }
-
-  frames(): Message[] {
-    return this.messages.filter((message) => message.aid === 'rtn_data');
-  }
-
-  async next(predicate: (message: Message) => boolean, after = 0): Promise<Message> {
-    return waitFor(() => this.messages.slice(after).find(predicate), {
-      what: 'a matching message',
-    });
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
+import { MarketClient, sortKeys, withoutNulls } from './support/market-client';
 
 describe('md-gateway /ws/market (sim source)', () => {
   let app: INestApplication;
@@ -61,6 +16,7 @@ describe('md-gateway /ws/market (sim source)', () => {
       MD_GATEWAY_HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       MD_SIM_TICKS_PER_SECOND: '4',
+      MD_SIM_ALWAYS_OPEN: 'true',
     });
     app = await bootstrap(config);
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -300,11 +256,3 @@ describe('md-gateway /ws/market (sim source)', () => {
     await request(server).get('/health').expect(200);
   });
 });
-
-function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== null));
-}
-
-function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)));
-}

@@ -1,3 +1,4 @@
 export * from './calendar.error';
 export * from './trade-calendar';
 export * from './futures-session';
+export * from './trading-sessions';

@@ -1,25 +1,54 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HealthRegistry } from '@qautlra/platform';
-import type { MdGatewayConfig } from '../config';
-import { InstrumentInfo, MarketSource, SourceState } from '../sources/market-source';
+import type { MdGatewayConfig, SourceConfig } from '../config';
+import { HttpQuoteSource } from '../sources/http-quote-source';
+import type { InstrumentInfo, MarketSource, SourceStatus } from '../sources/market-source';
+import { sinaProvider, tencentProvider } from '../sources/quote-providers';
 import { defaultUniverse, SimMarket } from '../sources/sim-market';
 import { SimSource } from '../sources/sim-source';
+import { UpstreamSource } from '../sources/upstream-source';
 import { MD_GATEWAY_CONFIG } from '../tokens';
 import { MarketDistributor } from './market-distributor';
 
-export interface SourceStatus {
-  name: string;
-  state: SourceState;
-  detail?: string;
-  since: string;
+export type { SourceStatus } from '../sources/market-source';
+
+/** Builds the market source a config entry describes. */
+export function createSource(config: SourceConfig): MarketSource {
+  switch (config.type) {
+    case 'sim':
+      return new SimSource(new SimMarket(defaultUniverse(new Date()), config.seed), {
+        ticksPerSecond: config.ticksPerSecond,
+        alwaysOpen: config.alwaysOpen,
+      });
+    case 'sina':
+    case 'tencent': {
+      const sina = sinaProvider(config.sinaUrl);
+      const tencent = tencentProvider(config.tencentUrl);
+      const ordered = config.type === 'sina' ? [sina, tencent] : [tencent, sina];
+      return new HttpQuoteSource({
+        name: config.type,
+        providers: config.failover ? ordered : ordered.slice(0, 1),
+        pollIntervalMs: config.pollIntervalMs,
+        timeoutMs: config.timeoutMs,
+      });
+    }
+    case 'upstream':
+      return new UpstreamSource({ url: config.url });
+  }
 }
 
-/** Owns the sources and the distributor: routes each instrument to the source that serves it, paces flushes. */
+/**
+ * Owns the sources and the distributor: routes each instrument to the first source (in config
+ * order) that serves it, keeps an instrument subscribed upstream for a grace period after its last
+ * subscriber leaves, pushes source state to clients, paces flushes.
+ */
 @Injectable()
 export class DistributorService implements OnModuleInit, OnApplicationShutdown {
   readonly distributor: MarketDistributor;
-  private readonly sources: MarketSource[];
+  readonly sources: MarketSource[];
   private readonly status = new Map<string, SourceStatus>();
+  private readonly routedTo = new Map<string, MarketSource>();
+  private readonly releasing = new Map<string, NodeJS.Timeout>();
   private timer?: NodeJS.Timeout;
   private lastFlush = Date.now();
   private lastTickAt = 0;
@@ -29,16 +58,15 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
     @Inject(MD_GATEWAY_CONFIG) private readonly config: MdGatewayConfig,
     private readonly health: HealthRegistry,
   ) {
-    this.sources = [
-      new SimSource(new SimMarket(defaultUniverse(new Date()), config.sim.seed), {
-        ticksPerSecond: config.sim.ticksPerSecond,
-      }),
-    ];
-    this.distributor = new MarketDistributor({
-      serves: (id) => this.sources.some((source) => source.serves(id)),
-      upstreamSubscribe: (ids) => this.route(ids, (source, routed) => source.subscribe(routed)),
-      upstreamUnsubscribe: (ids) => this.route(ids, (source, routed) => source.unsubscribe(routed)),
-    });
+    this.sources = config.sources.map(createSource);
+    this.distributor = new MarketDistributor(
+      {
+        serves: (id) => this.sources.some((source) => source.serves(id)),
+        upstreamSubscribe: (ids) => this.subscribeUpstream(ids),
+        upstreamUnsubscribe: (ids) => this.unsubscribeUpstream(ids),
+      },
+      config.maxSubscriptionsPerClient,
+    );
   }
 
   onModuleInit(): void {
@@ -49,8 +77,11 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
           if (this.distributor.onSnapshot(snapshot)) this.maybeFlush();
         },
         state: (name, state, detail) => {
+          const previous = this.status.get(name);
+          if (previous?.state === state && previous.detail === detail) return;
           const entry: SourceStatus = { name, state, detail, since: new Date().toISOString() };
           this.status.set(name, entry);
+          this.distributor.broadcastStatus(entry);
         },
       });
     }
@@ -70,6 +101,7 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    for (const timer of this.releasing.values()) clearTimeout(timer);
     await Promise.all(this.sources.map((source) => source.stop()));
   }
 
@@ -85,6 +117,44 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
     return this.lastTickAt === 0 ? null : Date.now() - this.lastTickAt;
   }
 
+  private subscribeUpstream(ids: string[]): void {
+    const fresh: string[] = [];
+    for (const id of ids) {
+      const pending = this.releasing.get(id);
+      if (pending) {
+        // Re-subscribed within the grace period: it never left the source.
+        clearTimeout(pending);
+        this.releasing.delete(id);
+      } else fresh.push(id);
+    }
+    const bySource = new Map<MarketSource, string[]>();
+    for (const id of fresh) {
+      const source = this.sources.find((candidate) => candidate.serves(id));
+      if (!source) continue;
+      this.routedTo.set(id, source);
+      bySource.set(source, [...(bySource.get(source) ?? []), id]);
+    }
+    for (const [source, routed] of bySource) source.subscribe(routed);
+  }
+
+  private unsubscribeUpstream(ids: string[]): void {
+    const release = (id: string) => {
+      this.releasing.delete(id);
+      const source = this.routedTo.get(id);
+      this.routedTo.delete(id);
+      source?.unsubscribe([id]);
+    };
+    for (const id of ids) {
+      if (this.config.unsubscribeGraceMs <= 0) {
+        release(id);
+        continue;
+      }
+      const timer = setTimeout(() => release(id), this.config.unsubscribeGraceMs);
+      timer.unref();
+      this.releasing.set(id, timer);
+    }
+  }
+
   private maybeFlush(): void {
     const { enabled, batchIntervalMs, batchSizeThreshold } = this.config.incrementalUpdates;
     if (
@@ -98,12 +168,5 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
   private flush(): void {
     this.lastFlush = Date.now();
     this.distributor.flush();
-  }
-
-  private route(ids: string[], apply: (source: MarketSource, ids: string[]) => void): void {
-    for (const source of this.sources) {
-      const routed = ids.filter((id) => source.serves(id));
-      if (routed.length > 0) apply(source, routed);
-    }
   }
 }

@@ -94,7 +94,11 @@ describe('MarketDistributor', () => {
     distributor.onSnapshot(base);
     distributor.flush();
     const change = distributor.setSubscriptions('c1', ['au2701', 'DCE.nope', 'zz']);
-    expect(change).toEqual({ subscribed: ['au2701'], unknown: ['DCE.nope', 'zz'] });
+    expect(change).toEqual({
+      subscribed: ['au2701'],
+      unknown: ['DCE.nope', 'zz'],
+      overLimit: [],
+    });
     expect(received).toEqual([
       { au2701: expect.objectContaining({ instrument_id: 'au2701', last_price: 600 }) },
     ]);

@@ -5,6 +5,7 @@ import {
   tryNormaliseInstrumentId,
   WIRE_SNAPSHOT_FIELDS,
 } from '@qautlra/qamd';
+import type { SourceStatus } from '../sources/market-source';
 
 const WIRE_FIELDS: ReadonlySet<string> = new Set(WIRE_SNAPSHOT_FIELDS.map(([name]) => name));
 
@@ -14,6 +15,8 @@ export type QuoteBatch = Record<string, Record<string, unknown>>;
 /** A subscriber: the distributor calls `deliver` with one batch per flush. */
 export interface QuoteSubscriber {
   deliver(quotes: QuoteBatch): void;
+  /** A source changed state (connected, disconnected, …). */
+  status?(status: SourceStatus): void;
 }
 
 export interface SubscriptionChange {
@@ -21,6 +24,8 @@ export interface SubscriptionChange {
   subscribed: string[];
   /** Ids that could not be resolved to an instrument any source serves. */
   unknown: string[];
+  /** Ids refused because the client would exceed its subscription cap. */
+  overLimit: string[];
 }
 
 interface ClientState {
@@ -51,7 +56,16 @@ export class MarketDistributor {
   ticksIn = 0;
   framesOut = 0;
 
-  constructor(private readonly hooks: DistributorHooks) {}
+  constructor(
+    private readonly hooks: DistributorHooks,
+    /** Most instruments one client may hold. */
+    readonly maxPerClient = 2_000,
+  ) {}
+
+  /** Tells every client about a source's new state. */
+  broadcastStatus(status: SourceStatus): void {
+    for (const client of this.clients.values()) client.subscriber.status?.(status);
+  }
 
   get pendingCount(): number {
     return this.pending.size;
@@ -83,22 +97,22 @@ export class MarketDistributor {
   /** Replaces a client's subscription set (DIFF `subscribe_quote` semantics). */
   setSubscriptions(clientId: string, ids: readonly string[]): SubscriptionChange {
     const client = this.clients.get(clientId);
-    if (!client) return { subscribed: [], unknown: [...ids] };
+    if (!client) return { subscribed: [], unknown: [...ids], overLimit: [] };
     const { wanted, unknown } = this.resolve(ids);
     const removed = [...client.keys.keys()].filter((canonical) => !wanted.has(canonical));
     for (const canonical of removed) client.keys.delete(canonical);
     this.release(removed);
-    this.addKeys(client, wanted);
-    return { subscribed: this.subscriptionsOf(clientId), unknown };
+    const overLimit = this.addKeys(client, wanted);
+    return { subscribed: this.subscriptionsOf(clientId), unknown, overLimit };
   }
 
   /** Adds ids to a client's set (legacy `subscribe`). */
   addSubscriptions(clientId: string, ids: readonly string[]): SubscriptionChange {
     const client = this.clients.get(clientId);
-    if (!client) return { subscribed: [], unknown: [...ids] };
+    if (!client) return { subscribed: [], unknown: [...ids], overLimit: [] };
     const { wanted, unknown } = this.resolve(ids);
-    this.addKeys(client, wanted);
-    return { subscribed: this.subscriptionsOf(clientId), unknown };
+    const overLimit = this.addKeys(client, wanted);
+    return { subscribed: this.subscriptionsOf(clientId), unknown, overLimit };
   }
 
   /** Removes ids from a client's set (`unsubscribe_quote`, legacy `unsubscribe`); returns how many went. */
@@ -186,11 +200,17 @@ export class MarketDistributor {
     return { wanted, unknown };
   }
 
-  private addKeys(client: ClientState, wanted: Map<string, Set<string>>): void {
+  /** Adds the wanted keys up to the client's cap; returns the ids refused over it. */
+  private addKeys(client: ClientState, wanted: Map<string, Set<string>>): string[] {
     const fresh: string[] = [];
     const full: QuoteBatch = {};
+    const overLimit: string[] = [];
     for (const [canonical, keys] of wanted) {
       const existing = client.keys.get(canonical);
+      if (!existing && client.keys.size >= this.maxPerClient) {
+        overLimit.push(...keys);
+        continue;
+      }
       if (!existing) fresh.push(canonical);
       const target = existing ?? new Set<string>();
       const cached = this.cache.get(canonical);
@@ -207,6 +227,7 @@ export class MarketDistributor {
       this.framesOut += 1;
       client.subscriber.deliver(full);
     }
+    return overLimit;
   }
 
   private retain(canonicalIds: string[]): void {

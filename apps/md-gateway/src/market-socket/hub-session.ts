@@ -6,6 +6,7 @@ import {
 } from '@qautlra/calendar';
 import { datetimeToEpochMs, MDSnapshot, OptionalF64, parseInstrumentId } from '@qautlra/qamd';
 import type { QuoteBatch } from '../distributor/market-distributor';
+import type { SourceStatus } from '../sources/market-source';
 import { SocketSession } from './socket-session';
 
 /** The core hub's 22-field `MarketData` (`qautlra-rs/src/server/websocket/mdsession.rs`), in its field order. */
@@ -110,11 +111,24 @@ export class HubSession extends SocketSession {
       const change = this.distributor.addSubscriptions(this.id, symbols);
       for (const id of change.unknown)
         this.transport.send(reply(`Unknown instrument: ${id}`, 'error', 400));
+      if (change.overLimit.length > 0)
+        this.transport.send(
+          reply(
+            `Subscription limit of ${this.distributor.maxPerClient} reached; not subscribed: ${change.overLimit.join(',')}`,
+            'error',
+            400,
+          ),
+        );
       this.transport.send(reply('Subscribed', 'subscribe', 200));
     } else {
       this.distributor.removeSubscriptions(this.id, symbols);
       this.transport.send(reply('Unsubscribed', 'unsubscribe', 200));
     }
+  }
+
+  /** Source state changes: `{"data":{name,state,detail,since},"topic":"status","code":200}`. */
+  protected sendStatus(status: SourceStatus): void {
+    this.transport.send(reply(status, 'status', 200));
   }
 
   protected sendQuotes(quotes: QuoteBatch): void {

@@ -1,5 +1,16 @@
-import type { MarketDistributor, QuoteBatch } from '../distributor/market-distributor';
+import type {
+  MarketDistributor,
+  QuoteBatch,
+  SubscriptionChange,
+} from '../distributor/market-distributor';
+import type { SourceStatus } from '../sources/market-source';
 import { SessionTransport, SocketSession } from './socket-session';
+
+/**
+ * `push`: quotes go out as they come (the original). `peek`: DIFF/TqSdk pacing, one merged
+ * `rtn_data` per `peek_message` (`/ws/market?pacing=peek`).
+ */
+export type Pacing = 'push' | 'peek';
 
 const system = (message: string) => JSON.stringify({ type: 'system', payload: { message } });
 const error = (message: string) => JSON.stringify({ type: 'error', payload: { message } });
@@ -19,9 +30,19 @@ function instrumentsOf(payload: unknown): string[] | undefined {
  * `rtn_data` frames, one per flush with every changed instrument.
  */
 export class MarketSession extends SocketSession {
-  constructor(transport: SessionTransport, distributor: MarketDistributor) {
+  private peekPending = false;
+
+  constructor(
+    transport: SessionTransport,
+    distributor: MarketDistributor,
+    private readonly pacing: Pacing = 'push',
+  ) {
     super(transport, distributor);
     transport.send(system(`Connected to QAMD Gateway WebSocket. Session ID: ${this.id}`));
+  }
+
+  protected override canSend(): boolean {
+    return super.canSend() && (this.pacing === 'push' || this.peekPending);
   }
 
   protected dispatch(text: string): void {
@@ -54,7 +75,7 @@ export class MarketSession extends SocketSession {
           this.transport.send(error('No instruments specified'));
         } else {
           const change = this.distributor.setSubscriptions(this.id, ids);
-          this.reportUnknown(change.unknown);
+          this.reportRefused(change);
           this.transport.send(system(`Subscribed to ${change.subscribed.length} instruments`));
         }
         // The original always answers, even after the error (§14 G16).
@@ -69,6 +90,12 @@ export class MarketSession extends SocketSession {
         return;
       }
       case 'peek_message':
+        if (this.pacing === 'peek') {
+          // DIFF semantics: the next merged rtn_data answers this peek (at once if data waits).
+          this.peekPending = true;
+          this.flushBacklog();
+          return;
+        }
         this.transport.send(
           JSON.stringify({
             aid: 'rsp_peek_message',
@@ -94,10 +121,9 @@ export class MarketSession extends SocketSession {
         }
         if (type === 'subscribe') {
           const change = this.distributor.addSubscriptions(this.id, instruments);
-          this.reportUnknown(change.unknown);
-          this.transport.send(
-            system(`Subscribed to ${instruments.length - change.unknown.length} instruments`),
-          );
+          this.reportRefused(change);
+          const refused = change.unknown.length + change.overLimit.length;
+          this.transport.send(system(`Subscribed to ${instruments.length - refused} instruments`));
         } else {
           this.transport.send(
             system(
@@ -126,11 +152,23 @@ export class MarketSession extends SocketSession {
     }
   }
 
-  private reportUnknown(unknown: string[]): void {
-    for (const id of unknown) this.transport.send(error(`Unknown instrument: ${id}`));
+  private reportRefused(change: SubscriptionChange): void {
+    for (const id of change.unknown) this.transport.send(error(`Unknown instrument: ${id}`));
+    if (change.overLimit.length > 0)
+      this.transport.send(
+        error(
+          `Subscription limit of ${this.distributor.maxPerClient} instruments reached; not subscribed: ${change.overLimit.join(',')}`,
+        ),
+      );
   }
 
   protected sendQuotes(quotes: QuoteBatch): void {
+    this.peekPending = false;
     this.transport.send(JSON.stringify({ aid: 'rtn_data', data: [{ quotes }] }));
+  }
+
+  /** Source state changes: `{"type":"status","payload":{name,state,detail,since}}` (an addition). */
+  protected sendStatus(status: SourceStatus): void {
+    this.transport.send(JSON.stringify({ type: 'status', payload: status }));
   }
 }

@@ -21,8 +21,10 @@ const HUB_HEARTBEAT = { pingIntervalMs: 5_000, idleTimeoutMs: 10_000 };
 
 /** Frames larger than this close the connection with 1009 (message too big). */
 const MAX_FRAME_BYTES = 1024 * 1024;
-/** A client whose unsent data exceeds this is too slow: it is dropped rather than buffered without bound. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** Above this much unsent data a client is congested: its quotes are coalesced until it catches up. */
+const CONGESTED_BYTES = 1024 * 1024;
+/** A client whose unsent data still exceeds this (control replies only) is dropped. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
@@ -47,12 +49,14 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
   onApplicationBootstrap(): void {
     const http = this.adapterHost.httpAdapter.getHttpServer() as Server;
     http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const path = (request.url ?? '').split('?')[0];
+      const url = new URL(request.url ?? '/', 'http://gateway');
+      const path = url.pathname;
       if (path === this.config.websocketPath) {
+        const pacing = url.searchParams.get('pacing') === 'peek' ? 'peek' : 'push';
         this.server.handleUpgrade(request, socket, head, (ws) =>
           this.accept(
             ws,
-            (transport) => new MarketSession(transport, this.distributor.distributor),
+            (transport) => new MarketSession(transport, this.distributor.distributor, pacing),
             this.config.heartbeat,
           ),
         );
@@ -89,6 +93,7 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
         }
         ws.send(text);
       },
+      congested: () => ws.bufferedAmount > CONGESTED_BYTES,
     });
     const touch = () => (lastSeen = Date.now());
     const heartbeat = setInterval(() => {

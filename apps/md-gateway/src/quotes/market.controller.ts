@@ -12,6 +12,7 @@ import {
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { toWireSnapshot } from '@qautlra/qamd';
 import { DistributorService } from '../distributor/distributor.service';
+import { MarketIoServer } from '../market-socket/market-io.server';
 import { MarketSocketServer } from '../market-socket/market-socket.server';
 import { InstrumentsBody } from './dto';
 
@@ -32,6 +33,7 @@ export class MarketController {
   constructor(
     private readonly service: DistributorService,
     private readonly sockets: MarketSocketServer,
+    private readonly io: MarketIoServer,
   ) {
     service.distributor.addClient(REST_CLIENT, { deliver: () => undefined });
   }
@@ -70,7 +72,8 @@ export class MarketController {
         ? 'connected'
         : 'degraded',
       uptime: Math.round((Date.now() - this.service.startedAt) / 1000),
-      connected_clients: this.sockets.clientCount,
+      connected_clients: this.sockets.clientCount + this.io.clientCount,
+      clients: { websocket: this.sockets.clientCount, socket_io: this.io.clientCount },
       active_subscriptions: distributor.activeInstruments().length,
       sources: this.service.sourceStatus(),
       ticks_in: distributor.ticksIn,

@@ -15,6 +15,15 @@ export interface InstrumentInfo {
   lowerLimit: number;
 }
 
+/** A source's state as reported to clients (`status` messages) and `/api/status`. */
+export interface SourceStatus {
+  name: string;
+  state: SourceState;
+  detail?: string;
+  /** ISO time of the last state change. */
+  since: string;
+}
+
 export interface SourceEvents {
   snapshot(snapshot: MDSnapshot): void;
   state(source: string, state: SourceState, detail?: string): void;

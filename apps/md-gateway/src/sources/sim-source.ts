@@ -1,9 +1,12 @@
+import { isSessionOpen } from '@qautlra/calendar';
 import type { InstrumentInfo, MarketSource, SourceEvents } from './market-source';
 import { SimMarket } from './sim-market';
 
 export interface SimSourceOptions {
   /** Ticks per second per subscribed instrument (CTP sends 2). */
   ticksPerSecond: number;
+  /** Tick outside trading sessions too (`--always-open`); otherwise quiet when the market is closed. */
+  alwaysOpen?: boolean;
   /** Wall clock, injectable for tests. */
   now?: () => number;
 }
@@ -14,11 +17,22 @@ export class SimSource implements MarketSource {
   private readonly subscribed = new Set<string>();
   private timer?: NodeJS.Timeout;
   private events?: SourceEvents;
+  private readonly sessionKey = new Map<string, { exchange: string; product: string }>();
 
   constructor(
     private readonly market: SimMarket,
     private readonly options: SimSourceOptions,
-  ) {}
+  ) {
+    for (const info of market.info())
+      this.sessionKey.set(info.id, { exchange: info.exchange, product: info.product });
+  }
+
+  /** Whether the instrument's market is open at `nowMs` (always, with `alwaysOpen`). */
+  isOpen(id: string, nowMs: number): boolean {
+    if (this.options.alwaysOpen) return true;
+    const key = this.sessionKey.get(id);
+    return key ? isSessionOpen(key.exchange, key.product, nowMs) : false;
+  }
 
   serves(instrumentId: string): boolean {
     return this.market.has(instrumentId);
@@ -59,6 +73,7 @@ export class SimSource implements MarketSource {
   private emit(): void {
     const now = this.now();
     for (const id of this.subscribed) {
+      if (!this.isOpen(id, now)) continue;
       const snapshot = this.market.tick(id, now);
       if (snapshot) this.events?.snapshot(snapshot);
     }

@@ -1,0 +1,180 @@
+import { MDSnapshot, parseInstrumentId, parseSnapshot } from '@qautlra/qamd';
+import WebSocket from 'ws';
+import { backoffDelay } from './backoff';
+import type { InstrumentInfo, MarketSource, SourceEvents, SourceState } from './market-source';
+
+export interface UpstreamSourceOptions {
+  /** `ws://host:port/ws/market` of the upstream gateway. */
+  url: string;
+  name?: string;
+  /** First reconnect delay (doubles, capped at 30 s). */
+  backoffBaseMs?: number;
+  /** Close and reconnect when the upstream sends nothing (not even a ping) for this long. */
+  idleTimeoutMs?: number;
+}
+
+/** `http(s)://host:port/api/instruments` of a gateway's `ws(s)://host:port/…` URL. */
+function instrumentsUrl(wsUrl: string): string {
+  const url = new URL(wsUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.pathname = '/api/instruments';
+  url.search = '';
+  return url.toString();
+}
+
+/**
+ * Relays another gateway's `/ws/market`: keeps one connection, subscribes (replace semantics) to
+ * every instrument wanted here, merges the `rtn_data` patches into full snapshots. On a drop it
+ * reconnects with exponential back-off (cap 30 s) and resubscribes everything; the upstream then
+ * sends full snapshots again.
+ */
+export class UpstreamSource implements MarketSource {
+  readonly name: string;
+  private readonly subscribed = new Set<string>();
+  private readonly state = new Map<string, Record<string, unknown>>();
+  private universe?: Map<string, InstrumentInfo>;
+  private socket?: WebSocket;
+  private events?: SourceEvents;
+  private failures = 0;
+  private retry?: NodeJS.Timeout;
+  private idle?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(private readonly options: UpstreamSourceOptions) {
+    this.name = options.name ?? 'upstream';
+  }
+
+  serves(instrumentId: string): boolean {
+    // Until the upstream's universe is known, accept any id; the upstream reports unknown ones.
+    return this.universe ? this.universe.has(instrumentId) : true;
+  }
+
+  instruments(): InstrumentInfo[] {
+    return [...(this.universe?.values() ?? [])];
+  }
+
+  start(events: SourceEvents): void {
+    this.events = events;
+    this.connect();
+  }
+
+  subscribe(instrumentIds: readonly string[]): void {
+    for (const id of instrumentIds) this.subscribed.add(id);
+    this.sendSubscriptions();
+  }
+
+  unsubscribe(instrumentIds: readonly string[]): void {
+    for (const id of instrumentIds) {
+      this.subscribed.delete(id);
+      this.state.delete(id);
+    }
+    this.sendSubscriptions();
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    if (this.idle) clearTimeout(this.idle);
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.terminate();
+    this.report('disconnected', 'stopped');
+    return Promise.resolve();
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.report('connecting', this.options.url);
+    const socket = new WebSocket(this.options.url, { maxPayload: 64 * 1024 * 1024 });
+    this.socket = socket;
+    socket.on('open', () => {
+      this.failures = 0;
+      this.touch(socket);
+      void this.loadUniverse();
+      this.report('connected', this.options.url);
+      this.sendSubscriptions();
+    });
+    socket.on('message', (data) => {
+      this.touch(socket);
+      this.onMessage((data as Buffer).toString('utf8'));
+    });
+    socket.on('ping', () => this.touch(socket));
+    socket.on('error', () => undefined); // followed by 'close'
+    socket.on('close', (code, reason) => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      if (this.idle) clearTimeout(this.idle);
+      if (this.stopped) return;
+      this.failures += 1;
+      const delay = backoffDelay(this.failures, this.options.backoffBaseMs);
+      const why = reason.toString() || (code === 1006 ? 'connection lost' : `closed ${code}`);
+      this.report('disconnected', `${why}; reconnecting in ${Math.round(delay / 100) / 10} s`);
+      this.retry = setTimeout(() => this.connect(), delay);
+      this.retry.unref();
+    });
+  }
+
+  private touch(socket: WebSocket): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => socket.terminate(), this.options.idleTimeoutMs ?? 35_000);
+    this.idle.unref();
+  }
+
+  private async loadUniverse(): Promise<void> {
+    try {
+      const response = await fetch(instrumentsUrl(this.options.url), {
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (!response.ok) return;
+      const list = (await response.json()) as InstrumentInfo[];
+      if (Array.isArray(list)) this.universe = new Map(list.map((info) => [info.id, info]));
+    } catch {
+      // A relay without the instruments endpoint still works; ids are then checked upstream.
+    }
+  }
+
+  private sendSubscriptions(): void {
+    if (this.socket?.readyState !== WebSocket.OPEN) return;
+    // A fresh connection gets full snapshots for everything in the list.
+    this.socket.send(
+      JSON.stringify({ aid: 'subscribe_quote', ins_list: [...this.subscribed].join(',') }),
+    );
+  }
+
+  private onMessage(text: string): void {
+    let message: { aid?: unknown; data?: unknown };
+    try {
+      message = JSON.parse(text) as typeof message;
+    } catch {
+      return;
+    }
+    if (message.aid !== 'rtn_data' || !Array.isArray(message.data)) return;
+    for (const part of message.data as { quotes?: Record<string, Record<string, unknown>> }[]) {
+      for (const [key, patch] of Object.entries(part.quotes ?? {})) {
+        const id = this.canonical(key);
+        if (!id || !this.subscribed.has(id) || patch === null) continue;
+        const merged = { ...this.state.get(id), ...patch, instrument_id: id };
+        this.state.set(id, merged);
+        let snapshot: MDSnapshot;
+        try {
+          snapshot = parseSnapshot(merged);
+        } catch {
+          continue; // not complete yet
+        }
+        this.events?.snapshot(snapshot);
+      }
+    }
+  }
+
+  private canonical(key: string): string | undefined {
+    try {
+      return parseInstrumentId(key).id;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private report(state: SourceState, detail: string): void {
+    this.events?.state(this.name, state, detail);
+  }
+}
