@@ -32,6 +32,9 @@ if (!existsSync(entry) || !existsSync(gatewayEntry) || statSync(entry).mtimeMs <
 }
 // Every app in one process, each on its own port (the composition root; apps never import each other).
 process.env.LOG_LEVEL ??= 'warn';
+// The simulated market streams around the clock unless MD_SIM_ALWAYS_OPEN=false (then it follows
+// the exchanges' trading sessions and the calendar, quiet outside them).
+process.env.MD_SIM_ALWAYS_OPEN ??= 'true';
 const apps = [
   { name: 'md-gateway', main: 'dist/apps/md-gateway/src/main.js', port: process.env.MD_GATEWAY_PORT ?? '8014', ws: '/ws/market' },
 ];

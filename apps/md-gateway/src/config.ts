@@ -17,7 +17,16 @@ import {
  */
 /** A source of quotes (extension of the original schema: the `sources` array). */
 export type SourceConfig =
-  | { type: 'sim'; ticksPerSecond: number; seed: number; alwaysOpen: boolean }
+  | {
+      type: 'sim';
+      ticksPerSecond: number;
+      seed: number;
+      alwaysOpen: boolean;
+      /** Universe size (default: the built-in ~70 instruments; more are synthetic stocks). */
+      instruments?: number;
+      /** Stop ticking after this long (benchmarks); absent = never. */
+      stopAfterMs?: number;
+    }
   | {
       type: 'sina' | 'tencent';
       sinaUrl: string;

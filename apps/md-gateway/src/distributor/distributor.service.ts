@@ -1,10 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { HealthRegistry } from '@qautlra/platform';
+import { createLogger, HealthRegistry } from '@qautlra/platform';
 import type { MdGatewayConfig, SourceConfig } from '../config';
 import { HttpQuoteSource } from '../sources/http-quote-source';
 import type { InstrumentInfo, MarketSource, SourceStatus } from '../sources/market-source';
 import { sinaProvider, tencentProvider } from '../sources/quote-providers';
-import { defaultUniverse, SimMarket } from '../sources/sim-market';
+import { defaultUniverse, SimMarket, sizedUniverse } from '../sources/sim-market';
 import { SimSource } from '../sources/sim-source';
 import { UpstreamSource } from '../sources/upstream-source';
 import { MD_GATEWAY_CONFIG } from '../tokens';
@@ -15,11 +15,17 @@ export type { SourceStatus } from '../sources/market-source';
 /** Builds the market source a config entry describes. */
 export function createSource(config: SourceConfig): MarketSource {
   switch (config.type) {
-    case 'sim':
-      return new SimSource(new SimMarket(defaultUniverse(new Date()), config.seed), {
+    case 'sim': {
+      const now = new Date();
+      const universe = config.instruments
+        ? sizedUniverse(now, config.instruments)
+        : defaultUniverse(now);
+      return new SimSource(new SimMarket(universe, config.seed), {
         ticksPerSecond: config.ticksPerSecond,
         alwaysOpen: config.alwaysOpen,
+        stopAfterMs: config.stopAfterMs,
       });
+    }
     case 'sina':
     case 'tencent': {
       const sina = sinaProvider(config.sinaUrl);
@@ -95,7 +101,15 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
     if (this.config.defaultInstruments.length > 0) {
       // Default instruments are subscribed at start by a server-owned subscriber (the original parsed and ignored them).
       this.distributor.addClient('server:defaults', { deliver: () => undefined });
-      this.distributor.setSubscriptions('server:defaults', this.config.defaultInstruments);
+      const change = this.distributor.setSubscriptions(
+        'server:defaults',
+        this.config.defaultInstruments,
+      );
+      if (change.unknown.length > 0)
+        createLogger('md-gateway', this.config.logLevel).warn(
+          { unknown: change.unknown },
+          'subscription.default_instruments: no source serves these instruments',
+        );
     }
   }
 

@@ -52,7 +52,8 @@ export class MarketDistributor {
   private readonly cache = new Map<string, MDSnapshot>();
   private readonly pending = new Map<string, Record<string, unknown>>();
   private readonly clients = new Map<string, ClientState>();
-  private readonly references = new Map<string, number>();
+  /** canonical id → the clients subscribed to it (upstream reference count = its size). */
+  private readonly subscribers = new Map<string, Set<ClientState>>();
   ticksIn = 0;
   framesOut = 0;
 
@@ -78,13 +79,13 @@ export class MarketDistributor {
   removeClient(clientId: string): void {
     const client = this.clients.get(clientId);
     if (!client) return;
-    this.release([...client.keys.keys()]);
+    this.release(client, [...client.keys.keys()]);
     this.clients.delete(clientId);
   }
 
   /** Every instrument with at least one subscriber (canonical ids). */
   activeInstruments(): string[] {
-    return [...this.references.keys()].sort();
+    return [...this.subscribers.keys()].sort();
   }
 
   /** The client's ids, as it wrote them. */
@@ -101,7 +102,7 @@ export class MarketDistributor {
     const { wanted, unknown } = this.resolve(ids);
     const removed = [...client.keys.keys()].filter((canonical) => !wanted.has(canonical));
     for (const canonical of removed) client.keys.delete(canonical);
-    this.release(removed);
+    this.release(client, removed);
     const overLimit = this.addKeys(client, wanted);
     return { subscribed: this.subscriptionsOf(clientId), unknown, overLimit };
   }
@@ -131,7 +132,7 @@ export class MarketDistributor {
         released.push(canonical);
       }
     }
-    this.release(released);
+    this.release(client, released);
     return count;
   }
 
@@ -166,20 +167,33 @@ export class MarketDistributor {
   /** Sends every pending change to the clients that subscribe to it: one batch per client. */
   flush(): void {
     if (this.pending.size === 0) return;
-    for (const client of this.clients.values()) {
-      let batch: QuoteBatch | undefined;
-      for (const [canonical, changes] of this.pending) {
-        const keys = client.keys.get(canonical);
-        if (!keys) continue;
-        batch ??= {};
-        for (const key of keys) batch[key] = { ...changes, instrument_id: key };
-      }
-      if (batch) {
-        this.framesOut += 1;
-        client.subscriber.deliver(batch);
+    const batches = new Map<ClientState, QuoteBatch>();
+    for (const [canonical, changes] of this.pending) {
+      const subscribers = this.subscribers.get(canonical);
+      if (!subscribers) continue;
+      // One patch object per id style, shared by every client that wrote the id that way.
+      const byKey = new Map<string, Record<string, unknown>>();
+      for (const client of subscribers) {
+        let batch = batches.get(client);
+        if (!batch) {
+          batch = {};
+          batches.set(client, batch);
+        }
+        for (const key of client.keys.get(canonical) ?? []) {
+          let patch = byKey.get(key);
+          if (!patch) {
+            patch = { ...changes, instrument_id: key };
+            byKey.set(key, patch);
+          }
+          batch[key] = patch;
+        }
       }
     }
     this.pending.clear();
+    for (const [client, batch] of batches) {
+      this.framesOut += 1;
+      client.subscriber.deliver(batch);
+    }
   }
 
   private resolve(ids: readonly string[]): { wanted: Map<string, Set<string>>; unknown: string[] } {
@@ -221,7 +235,7 @@ export class MarketDistributor {
       }
       client.keys.set(canonical, target);
     }
-    this.retain(fresh);
+    this.retain(client, fresh);
     // Full snapshot on first subscribe, for instruments already cached.
     if (Object.keys(full).length > 0) {
       this.framesOut += 1;
@@ -230,23 +244,28 @@ export class MarketDistributor {
     return overLimit;
   }
 
-  private retain(canonicalIds: string[]): void {
+  private retain(client: ClientState, canonicalIds: string[]): void {
     const first: string[] = [];
     for (const id of canonicalIds) {
-      const count = this.references.get(id) ?? 0;
-      this.references.set(id, count + 1);
-      if (count === 0) first.push(id);
+      let set = this.subscribers.get(id);
+      if (!set) {
+        set = new Set();
+        this.subscribers.set(id, set);
+        first.push(id);
+      }
+      set.add(client);
     }
     if (first.length > 0) this.hooks.upstreamSubscribe(first);
   }
 
-  private release(canonicalIds: string[]): void {
+  private release(client: ClientState, canonicalIds: string[]): void {
     const last: string[] = [];
     for (const id of canonicalIds) {
-      const count = (this.references.get(id) ?? 0) - 1;
-      if (count > 0) this.references.set(id, count);
-      else {
-        this.references.delete(id);
+      const set = this.subscribers.get(id);
+      if (!set) continue;
+      set.delete(client);
+      if (set.size === 0) {
+        this.subscribers.delete(id);
         last.push(id);
       }
     }

@@ -147,6 +147,33 @@ export function defaultUniverse(now: Date): SimInstrument[] {
   return [...futures, ...stocks];
 }
 
+/**
+ * The default universe grown to `size` instruments with synthetic SSE stocks (`SSE.601000`, …,
+ * named `SIM601000`), for load tests; smaller sizes take the first `size` default instruments.
+ */
+export function sizedUniverse(now: Date, size: number): SimInstrument[] {
+  const base = defaultUniverse(now);
+  if (size <= base.length) return base.slice(0, size);
+  const taken = new Set(base.map((instrument) => instrument.id));
+  const out = [...base];
+  for (let code = 601000; out.length < size && code <= 609999; code += 1) {
+    const id = `SSE.${code}`;
+    if (taken.has(id)) continue;
+    out.push({
+      id,
+      exchange: 'SSE',
+      code: String(code),
+      name: `SIM${code}`,
+      kind: 'stock',
+      priceTick: 0.01,
+      volumeMultiple: 1,
+      reference: 5 + ((code * 7919) % 9500) / 100,
+      limitRatio: 0.1,
+    });
+  }
+  return out;
+}
+
 interface DayState {
   last: number;
   open: number;

@@ -7,6 +7,8 @@ export interface SimSourceOptions {
   ticksPerSecond: number;
   /** Tick outside trading sessions too (`--always-open`); otherwise quiet when the market is closed. */
   alwaysOpen?: boolean;
+  /** Stop ticking this long after start (benchmarks and reproducible runs); 0 = never. */
+  stopAfterMs?: number;
   /** Wall clock, injectable for tests. */
   now?: () => number;
 }
@@ -18,6 +20,10 @@ export class SimSource implements MarketSource {
   private timer?: NodeJS.Timeout;
   private events?: SourceEvents;
   private readonly sessionKey = new Map<string, { exchange: string; product: string }>();
+  /** Round-robin position and fractional tick budget of the spread-out emission. */
+  private cursor = 0;
+  private budget = 0;
+  private lastEmit = 0;
 
   constructor(
     private readonly market: SimMarket,
@@ -45,9 +51,14 @@ export class SimSource implements MarketSource {
   start(events: SourceEvents): void {
     this.events = events;
     events.state(this.name, 'connected');
-    const intervalMs = Math.max(1, Math.round(1000 / this.options.ticksPerSecond));
+    // Ticks are spread evenly over time (a slice of the instruments every few ms), as a real feed
+    // delivers them, rather than one burst of every instrument per period.
+    const intervalMs = Math.min(Math.max(1, Math.round(1000 / this.options.ticksPerSecond)), 10);
+    this.lastEmit = this.now();
     this.timer = setInterval(() => this.emit(), intervalMs);
     this.timer.unref();
+    if (this.options.stopAfterMs)
+      setTimeout(() => clearInterval(this.timer), this.options.stopAfterMs).unref();
   }
 
   subscribe(instrumentIds: readonly string[]): void {
@@ -72,11 +83,24 @@ export class SimSource implements MarketSource {
 
   private emit(): void {
     const now = this.now();
-    for (const id of this.subscribed) {
+    const ids = [...this.subscribed];
+    if (ids.length === 0) {
+      this.lastEmit = now;
+      return;
+    }
+    // ticksPerSecond per instrument, in round-robin slices sized by the time since the last call.
+    this.budget +=
+      (ids.length * this.options.ticksPerSecond * Math.max(0, now - this.lastEmit)) / 1000;
+    this.lastEmit = now;
+    const count = Math.min(Math.floor(this.budget), ids.length * 2);
+    this.budget = Math.min(this.budget - count, ids.length);
+    for (let i = 0; i < count; i += 1) {
+      const id = ids[(this.cursor + i) % ids.length] as string;
       if (!this.isOpen(id, now)) continue;
       const snapshot = this.market.tick(id, now);
       if (snapshot) this.events?.snapshot(snapshot);
     }
+    this.cursor = (this.cursor + count) % ids.length;
   }
 
   private now(): number {
