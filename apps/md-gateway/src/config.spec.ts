@@ -16,6 +16,13 @@ describe('md-gateway config', () => {
     expect(config.maxSubscriptionsPerClient).toBe(2000);
   });
 
+  it('sim universe size', () => {
+    expect(withConfig({ sources: [{ type: 'sim', instruments: 1000 }] }).sources[0]).toMatchObject({
+      type: 'sim',
+      instruments: 1000,
+    });
+  });
+
   it('--always-open and MD_SIM_ALWAYS_OPEN keep the sim ticking outside sessions', () => {
     expect(withConfig({}, {}, ['--always-open']).sources[0]).toMatchObject({ alwaysOpen: true });
     expect(withConfig({}, { MD_SIM_ALWAYS_OPEN: 'true' }).sources[0]).toMatchObject({
@@ -51,6 +58,7 @@ describe('md-gateway config', () => {
     [{ sources: [{ type: 'upstream', url: 'http://x' }] }, 'sources[0].url'],
     [{ sources: [{ type: 'sim', always_open: 'yes' }] }, 'sources[0].always_open'],
     [{ sources: [{ type: 'sina', poll_interval_ms: 1 }] }, 'sources[0].poll_interval_ms'],
+    [{ sources: [{ type: 'sim', instruments: 0 }] }, 'sources[0].instruments'],
     [{ subscription: { max_per_client: 0 } }, 'subscription.max_per_client'],
     [{ rest_api: { cors: { allow_all: 1 } } }, 'rest_api.cors.allow_all'],
     [{ incremental_updates: { batch_interval_ms: -5 } }, 'incremental_updates.batch_interval_ms'],

@@ -24,8 +24,6 @@ export type SourceConfig =
       alwaysOpen: boolean;
       /** Universe size (default: the built-in ~70 instruments; more are synthetic stocks). */
       instruments?: number;
-      /** Stop ticking after this long (benchmarks); absent = never. */
-      stopAfterMs?: number;
     }
   | {
       type: 'sina' | 'tencent';
@@ -125,7 +123,8 @@ export function loadConfig(
       batchIntervalMs: numberAt(
         incremental.batch_interval_ms,
         'incremental_updates.batch_interval_ms',
-        100,
+        // The original hard-coded 100 ms; 10 ms keeps tick → client latency low (compatibility.md).
+        10,
         1,
       ),
       batchSizeThreshold: numberAt(
@@ -245,6 +244,9 @@ function sourceAt(
         seed: numberAt(readNumberEnv(env, 'MD_SIM_SEED') ?? value.seed, `${key}.seed`, 20250328),
         alwaysOpen:
           argv.includes('--always-open') || readBoolean(env, 'MD_SIM_ALWAYS_OPEN', always),
+        ...(value.instruments === undefined
+          ? {}
+          : { instruments: numberAt(value.instruments, `${key}.instruments`, 0, 1) }),
       };
     }
     case 'sina':

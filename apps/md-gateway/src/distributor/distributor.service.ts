@@ -23,7 +23,6 @@ export function createSource(config: SourceConfig): MarketSource {
       return new SimSource(new SimMarket(universe, config.seed), {
         ticksPerSecond: config.ticksPerSecond,
         alwaysOpen: config.alwaysOpen,
-        stopAfterMs: config.stopAfterMs,
       });
     }
     case 'sina':

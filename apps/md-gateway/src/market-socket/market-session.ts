@@ -12,6 +12,28 @@ import { SessionTransport, SocketSession } from './socket-session';
  */
 export type Pacing = 'push' | 'peek';
 
+/**
+ * JSON of each instrument patch, computed once per patch object: the distributor shares one patch
+ * object among every client that wrote the id the same way, so a flush serialises each change once
+ * instead of once per client.
+ */
+const patchJson = new WeakMap<object, string>();
+
+/** `{"aid":"rtn_data","data":[{"quotes":{…}}]}`, byte-identical to `JSON.stringify` of it. */
+export function rtnDataFrame(quotes: QuoteBatch): string {
+  let body = '';
+  for (const key in quotes) {
+    const patch = quotes[key] as Record<string, unknown>;
+    let json = patchJson.get(patch);
+    if (json === undefined) {
+      json = JSON.stringify(patch);
+      patchJson.set(patch, json);
+    }
+    body += `${body ? ',' : ''}${JSON.stringify(key)}:${json}`;
+  }
+  return `{"aid":"rtn_data","data":[{"quotes":{${body}}}]}`;
+}
+
 const system = (message: string) => JSON.stringify({ type: 'system', payload: { message } });
 const error = (message: string) => JSON.stringify({ type: 'error', payload: { message } });
 
@@ -164,7 +186,7 @@ export class MarketSession extends SocketSession {
 
   protected sendQuotes(quotes: QuoteBatch): void {
     this.peekPending = false;
-    this.transport.send(JSON.stringify({ aid: 'rtn_data', data: [{ quotes }] }));
+    this.transport.send(rtnDataFrame(quotes));
   }
 
   /** Source state changes: `{"type":"status","payload":{name,state,detail,since}}` (an addition). */

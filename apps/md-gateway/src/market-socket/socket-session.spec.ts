@@ -1,5 +1,6 @@
 import { MarketDistributor, QuoteBatch } from '../distributor/market-distributor';
 import { SourceStatus } from '../sources/market-source';
+import { rtnDataFrame } from './market-session';
 import { mergeQuoteBatch, SocketSession } from './socket-session';
 
 class RecordingSession extends SocketSession {
@@ -52,5 +53,14 @@ describe('SocketSession slow-client coalescing', () => {
       a: { x: 1, y: 2, z: null },
       b: { x: 3 },
     });
+  });
+});
+
+describe('rtnDataFrame', () => {
+  it('is byte-identical to JSON.stringify of the rtn_data message, with shared patches', () => {
+    const shared = { last_price: 1.5, datetime: '2025-03-28T01:00:00.500Z', bid_price2: null };
+    const quotes = { 'SHFE.au2512': shared, 'a"b': { x: '\u2028' }, au2512: shared };
+    expect(rtnDataFrame(quotes)).toBe(JSON.stringify({ aid: 'rtn_data', data: [{ quotes }] }));
+    expect(rtnDataFrame({})).toBe(JSON.stringify({ aid: 'rtn_data', data: [{ quotes: {} }] }));
   });
 });

@@ -7,8 +7,6 @@ export interface SimSourceOptions {
   ticksPerSecond: number;
   /** Tick outside trading sessions too (`--always-open`); otherwise quiet when the market is closed. */
   alwaysOpen?: boolean;
-  /** Stop ticking this long after start (benchmarks and reproducible runs); 0 = never. */
-  stopAfterMs?: number;
   /** Wall clock, injectable for tests. */
   now?: () => number;
 }
@@ -17,6 +15,8 @@ export interface SimSourceOptions {
 export class SimSource implements MarketSource {
   readonly name = 'sim';
   private readonly subscribed = new Set<string>();
+  /** Subscribed ids in universe order: the order ticks come in, unrelated to who subscribed when. */
+  private order: string[] = [];
   private timer?: NodeJS.Timeout;
   private events?: SourceEvents;
   private readonly sessionKey = new Map<string, { exchange: string; product: string }>();
@@ -57,8 +57,6 @@ export class SimSource implements MarketSource {
     this.lastEmit = this.now();
     this.timer = setInterval(() => this.emit(), intervalMs);
     this.timer.unref();
-    if (this.options.stopAfterMs)
-      setTimeout(() => clearInterval(this.timer), this.options.stopAfterMs).unref();
   }
 
   subscribe(instrumentIds: readonly string[]): void {
@@ -69,10 +67,12 @@ export class SimSource implements MarketSource {
       const snapshot = this.market.tick(id, this.now());
       if (snapshot) this.events?.snapshot(snapshot);
     }
+    this.reorder();
   }
 
   unsubscribe(instrumentIds: readonly string[]): void {
     for (const id of instrumentIds) this.subscribed.delete(id);
+    this.reorder();
   }
 
   stop(): Promise<void> {
@@ -83,7 +83,7 @@ export class SimSource implements MarketSource {
 
   private emit(): void {
     const now = this.now();
-    const ids = [...this.subscribed];
+    const ids = this.order;
     if (ids.length === 0) {
       this.lastEmit = now;
       return;
@@ -101,6 +101,12 @@ export class SimSource implements MarketSource {
       if (snapshot) this.events?.snapshot(snapshot);
     }
     this.cursor = (this.cursor + count) % ids.length;
+  }
+
+  private reorder(): void {
+    this.order = this.market.universe
+      .map((instrument) => instrument.id)
+      .filter((id) => this.subscribed.has(id));
   }
 
   private now(): number {
