@@ -98,6 +98,7 @@ async function run(
   const states: Quotes[] = [];
   const wanted: string[][] = [];
   const sockets: WebSocket[] = [];
+  const opening: Promise<void>[] = [];
   for (let c = 0; c < CLIENTS; c += 1) {
     // Every instrument gets CLIENTS × PER_CLIENT / instruments subscribers; the sets are drawn from
     // a seeded shuffle so they do not line up with the order the sim ticks instruments in.
@@ -128,12 +129,18 @@ async function run(
         }
       }
     });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    ws.send(JSON.stringify({ aid: 'subscribe_quote', ins_list: mine.join(',') }));
+    opening.push(
+      new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      }),
+    );
   }
+  // Connect everyone first, then subscribe everyone, so no client waits behind a loaded loop.
+  await Promise.all(opening);
+  sockets.forEach((ws, c) =>
+    ws.send(JSON.stringify({ aid: 'subscribe_quote', ins_list: wanted[c]!.join(',') })),
+  );
   await sleep(WARMUP * 1000);
   const cpuStart = cpuSeconds(pid);
   const clientCpuStart = process.cpuUsage();

@@ -74,6 +74,12 @@ function numberAt(value: unknown, key: string, fallback: number, min = 0): numbe
   return value;
 }
 
+function booleanAt(value: unknown, key: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ConfigError(key, 'must be true or false');
+  return value;
+}
+
 function stringsAt(value: unknown, key: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))
@@ -95,9 +101,7 @@ export function loadConfig(
   const websocket = objectAt(root.websocket, 'websocket');
   const subscription = objectAt(root.subscription, 'subscription');
   const incremental = objectAt(root.incremental_updates, 'incremental_updates');
-  const enabled = incremental.enabled === undefined ? true : incremental.enabled;
-  if (typeof enabled !== 'boolean')
-    throw new ConfigError('incremental_updates.enabled', 'must be true or false');
+  const enabled = booleanAt(incremental.enabled, 'incremental_updates.enabled', true);
   const websocketPath = typeof websocket.path === 'string' ? websocket.path : '/ws/market';
   if (!websocketPath.startsWith('/')) throw new ConfigError('websocket.path', 'must start with /');
   const logLevelFromFile = typeof root.log_level === 'string' ? root.log_level : undefined;
@@ -157,13 +161,8 @@ export function loadConfig(
 
 function loadCors(value: unknown, builtInDefaults: boolean): CorsConfig {
   const cors = objectAt(value, 'rest_api.cors');
-  const flag = (key: string, fallback: boolean): boolean => {
-    const raw = cors[key];
-    if (raw === undefined) return fallback;
-    if (typeof raw !== 'boolean')
-      throw new ConfigError(`rest_api.cors.${key}`, 'must be true or false');
-    return raw;
-  };
+  const flag = (key: string, fallback: boolean): boolean =>
+    booleanAt(cors[key], `rest_api.cors.${key}`, fallback);
   return {
     // With no config file at all the built-in defaults act as a sample config: any origin.
     allowAll: flag('allow_all', builtInDefaults),
@@ -230,9 +229,7 @@ function sourceAt(
   };
   switch (type) {
     case 'sim': {
-      const always = value.always_open ?? false;
-      if (typeof always !== 'boolean')
-        throw new ConfigError(`${key}.always_open`, 'must be true or false');
+      const always = booleanAt(value.always_open, `${key}.always_open`, false);
       return {
         type,
         ticksPerSecond: numberAt(
@@ -251,9 +248,7 @@ function sourceAt(
     }
     case 'sina':
     case 'tencent': {
-      const failover = value.failover ?? true;
-      if (typeof failover !== 'boolean')
-        throw new ConfigError(`${key}.failover`, 'must be true or false');
+      const failover = booleanAt(value.failover, `${key}.failover`, true);
       return {
         type,
         sinaUrl: readString(env, 'MD_SINA_URL', text('sina_url', 'https://hq.sinajs.cn')),

@@ -1,5 +1,11 @@
 import { beijingToEpochMs } from '@qautlra/calendar';
-import { cleanLevelPrice, cleanLevelVolume, epochMsToDatetime, MDSnapshot } from '@qautlra/qamd';
+import {
+  cleanLevelPrice,
+  cleanLevelVolume,
+  epochMsToDatetime,
+  MDSnapshot,
+  OptionalF64,
+} from '@qautlra/qamd';
 
 /** A line that produced no snapshot, and why (empty quote, too few fields, not an A-share line). */
 export interface SkippedLine {
@@ -95,13 +101,10 @@ export function bookFields(
   return out;
 }
 
-/**
- * The common part of a stock quote (Sina and Tencent both carry no open interest or settlement:
- * `"-"`; `close` is `null` until the close). `amount` in yuan, `volume` in shares, `average` the
- * per-share VWAP (§14 M5).
- */
-export function stockSnapshot(fields: {
+/** The fields an HTTP quote line gives, in QAMD units (amount in yuan, volume in shares or lots). */
+export interface QuoteFields {
   instrumentId: string;
+  /** Beijing calendar date and time of the quote. */
   date: string;
   time: string;
   open: number;
@@ -113,10 +116,16 @@ export function stockSnapshot(fields: {
   amount: number;
   upperLimit: number;
   lowerLimit: number;
-  average?: number;
+  average: number;
   book: Partial<MDSnapshot>;
-}): MDSnapshot {
-  const traded = fields.volume > 0;
+  openInterest: OptionalF64;
+  preOpenInterest: OptionalF64;
+  preSettlement: OptionalF64;
+  settlement: OptionalF64;
+}
+
+/** A QAMD snapshot from a parsed quote line (`close` is `null`: no line carries a final close). */
+export function quoteSnapshot(fields: QuoteFields): MDSnapshot {
   return {
     instrument_id: fields.instrumentId,
     amount: fields.amount,
@@ -128,19 +137,41 @@ export function stockSnapshot(fields: {
     close: null,
     datetime: epochMsToDatetime(beijingToEpochMs(fields.date, fields.time)),
     highest: fields.high,
-    // No trade yet: Sina sends 0, Tencent repeats the previous close; both read as the previous close (§G).
-    last_price: fields.last > 0 || traded ? fields.last : fields.preClose,
+    last_price: fields.last,
     lower_limit: fields.lowerLimit,
     lowest: fields.low,
     open: fields.open,
-    open_interest: '-',
+    open_interest: fields.openInterest,
     pre_close: fields.preClose,
-    pre_open_interest: '-',
-    pre_settlement: '-',
-    settlement: '-',
+    pre_open_interest: fields.preOpenInterest,
+    pre_settlement: fields.preSettlement,
+    settlement: fields.settlement,
     upper_limit: fields.upperLimit,
     volume: Math.round(fields.volume),
-    average: fields.average ?? (traded ? Number((fields.amount / fields.volume).toFixed(4)) : 0),
+    average: fields.average,
     iopv: null,
   };
+}
+
+/**
+ * The common part of a stock quote (Sina and Tencent both carry no open interest or settlement:
+ * `"-"`). `amount` in yuan, `volume` in shares, `average` the per-share VWAP (§14 M5).
+ */
+export function stockSnapshot(
+  fields: Omit<
+    QuoteFields,
+    'average' | 'openInterest' | 'preOpenInterest' | 'preSettlement' | 'settlement'
+  > & { average?: number },
+): MDSnapshot {
+  const traded = fields.volume > 0;
+  return quoteSnapshot({
+    ...fields,
+    // No trade yet: Sina sends 0, Tencent repeats the previous close; both read as the previous close (§G).
+    last: fields.last > 0 || traded ? fields.last : fields.preClose,
+    average: fields.average ?? (traded ? Number((fields.amount / fields.volume).toFixed(4)) : 0),
+    openInterest: '-',
+    preOpenInterest: '-',
+    preSettlement: '-',
+    settlement: '-',
+  });
 }

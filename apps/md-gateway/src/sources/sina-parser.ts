@@ -1,11 +1,11 @@
-import { beijingToEpochMs } from '@qautlra/calendar';
-import { epochMsToDatetime, MDSnapshot, presetOf, tryNormaliseInstrumentId } from '@qautlra/qamd';
+import { MDSnapshot, presetOf, tryNormaliseInstrumentId } from '@qautlra/qamd';
 import {
   bookFields,
   numberField,
   ParsedBody,
   parseQuoteLines,
   QuoteLine,
+  quoteSnapshot,
   STOCK_MARKETS,
   stockSnapshot,
 } from './quote-line';
@@ -51,53 +51,6 @@ function stockLine({ market, code, content }: QuoteLine, id: string): MDSnapshot
   });
 }
 
-function futuresSnapshot(fields: {
-  id: string;
-  date: string;
-  time: string;
-  open: number;
-  high: number;
-  low: number;
-  last: number;
-  preClose: number;
-  preSettlement: number;
-  volume: number;
-  amount: number;
-  openInterest: number;
-  preOpenInterest: number | '-';
-  upperLimit: number;
-  lowerLimit: number;
-  settlement: number;
-  average: number;
-  book: Partial<MDSnapshot>;
-}): MDSnapshot {
-  return {
-    instrument_id: fields.id,
-    amount: fields.amount,
-    ask_price1: 0,
-    ask_volume1: 0,
-    bid_price1: 0,
-    bid_volume1: 0,
-    ...fields.book,
-    close: null,
-    datetime: epochMsToDatetime(beijingToEpochMs(fields.date, fields.time)),
-    highest: fields.high,
-    last_price: fields.last,
-    lower_limit: fields.lowerLimit,
-    lowest: fields.low,
-    open: fields.open,
-    open_interest: fields.openInterest,
-    pre_close: fields.preClose,
-    pre_open_interest: fields.preOpenInterest,
-    pre_settlement: fields.preSettlement,
-    settlement: fields.settlement > 0 ? fields.settlement : '-',
-    upper_limit: fields.upperLimit,
-    volume: Math.round(fields.volume),
-    average: fields.average,
-    iopv: null,
-  };
-}
-
 const hhmmss = (text: string): string => {
   const digits = text.padStart(6, '0');
   return `${digits.slice(0, 2)}:${digits.slice(2, 4)}:${digits.slice(4, 6)}`;
@@ -121,8 +74,8 @@ function futuresLine({ content }: QuoteLine, id: string): MDSnapshot | string {
         numberField(f[start + 2 * k]),
         numberField(f[start + 2 * k + 1]),
       ]);
-    return futuresSnapshot({
-      id,
+    return quoteSnapshot({
+      instrumentId: id,
       date: f[36] ?? '',
       time: f[37] ?? '',
       open: numberField(f[0]),
@@ -132,7 +85,7 @@ function futuresLine({ content }: QuoteLine, id: string): MDSnapshot | string {
       volume: numberField(f[4]),
       amount: numberField(f[5]),
       openInterest: numberField(f[6]),
-      settlement: numberField(f[8]),
+      settlement: numberField(f[8]) > 0 ? numberField(f[8]) : '-',
       upperLimit: numberField(f[9]),
       lowerLimit: numberField(f[10]),
       preClose: numberField(f[13]),
@@ -145,8 +98,8 @@ function futuresLine({ content }: QuoteLine, id: string): MDSnapshot | string {
   if (f.length < 18) return `only ${f.length} fields`;
   const volume = numberField(f[14]);
   const average = numberField(f[27]) || numberField(f[9]);
-  return futuresSnapshot({
-    id,
+  return quoteSnapshot({
+    instrumentId: id,
     date: f[17] ?? '',
     time: hhmmss(f[1] ?? ''),
     open: numberField(f[2]),
@@ -161,7 +114,7 @@ function futuresLine({ content }: QuoteLine, id: string): MDSnapshot | string {
     preOpenInterest: '-',
     upperLimit: 0,
     lowerLimit: 0,
-    settlement: 0,
+    settlement: '-',
     average,
     book: bookFields(
       [[numberField(f[6]), numberField(f[11])]],
