@@ -56,6 +56,7 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
   private readonly releasing = new Map<string, NodeJS.Timeout>();
   private timer?: NodeJS.Timeout;
   private lastFlush = Date.now();
+  private flushScheduled = false;
   private lastTickAt = 0;
   readonly startedAt = Date.now();
 
@@ -170,15 +171,24 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
 
   private maybeFlush(): void {
     const { enabled, batchIntervalMs, batchSizeThreshold } = this.config.incrementalUpdates;
-    if (
-      !enabled ||
-      Date.now() - this.lastFlush > batchIntervalMs ||
-      this.distributor.pendingCount >= batchSizeThreshold
-    )
+    if (!enabled) {
       this.flush();
+      return;
+    }
+    if (
+      !this.flushScheduled &&
+      (Date.now() - this.lastFlush > batchIntervalMs ||
+        this.distributor.pendingCount >= batchSizeThreshold)
+    ) {
+      // Flush once the current event-loop turn is done, so ticks that arrived together (one
+      // network read, one sim slice) go out together.
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   private flush(): void {
+    this.flushScheduled = false;
     this.lastFlush = Date.now();
     this.distributor.flush();
   }

@@ -13,7 +13,7 @@ import { DistributorService } from '../distributor/distributor.service';
 import { MD_GATEWAY_CONFIG } from '../tokens';
 import { HubSession } from './hub-session';
 import { MarketSession } from './market-session';
-import { SessionTransport } from './socket-session';
+import { SessionTransport, SocketSession } from './socket-session';
 
 /** The core hub's protocol path and heartbeat (ping every 5 s, close after 10 s of silence). */
 export const HUB_PATH = '/ws/marketdata';
@@ -42,8 +42,24 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
     private readonly distributor: DistributorService,
   ) {}
 
+  private readonly sessions = new Set<SocketSession>();
+
   get clientCount(): number {
     return this.server.clients.size;
+  }
+
+  /** The largest amount of data queued for one WebSocket client, in bytes. */
+  get maxBufferedBytes(): number {
+    let max = 0;
+    for (const client of this.server.clients) max = Math.max(max, client.bufferedAmount);
+    return max;
+  }
+
+  /** Clients currently too slow to take their quotes (being coalesced). */
+  get slowClientCount(): number {
+    let count = 0;
+    for (const session of this.sessions) if (session.slow) count += 1;
+    return count;
   }
 
   onApplicationBootstrap(): void {
@@ -80,7 +96,7 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
 
   private accept(
     ws: WebSocket,
-    createSession: (transport: SessionTransport) => { handle(text: string): void; close(): void },
+    createSession: (transport: SessionTransport) => SocketSession,
     { pingIntervalMs, idleTimeoutMs }: { pingIntervalMs: number; idleTimeoutMs: number },
   ): void {
     let lastSeen = Date.now();
@@ -95,6 +111,7 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
       },
       congested: () => ws.bufferedAmount > CONGESTED_BYTES,
     });
+    this.sessions.add(session);
     const touch = () => (lastSeen = Date.now());
     const heartbeat = setInterval(() => {
       if (Date.now() - lastSeen > idleTimeoutMs) {
@@ -112,6 +129,7 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
     ws.on('ping', touch);
     ws.on('close', () => {
       clearInterval(heartbeat);
+      this.sessions.delete(session);
       session.close();
     });
     ws.on('error', () => ws.terminate());

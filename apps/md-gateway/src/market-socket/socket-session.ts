@@ -76,6 +76,11 @@ export abstract class SocketSession {
     return !(this.transport.congested?.() ?? false);
   }
 
+  /** True while the client is too slow to take more and its quotes are being coalesced. */
+  get slow(): boolean {
+    return this.backlog !== undefined && (this.transport.congested?.() ?? false);
+  }
+
   /** Whether quotes are waiting for the client. */
   protected get hasBacklog(): boolean {
     return this.backlog !== undefined;

@@ -74,6 +74,8 @@ export class MarketController {
       uptime: Math.round((Date.now() - this.service.startedAt) / 1000),
       connected_clients: this.sockets.clientCount + this.io.clientCount,
       clients: { websocket: this.sockets.clientCount, socket_io: this.io.clientCount },
+      slow_clients: this.sockets.slowClientCount,
+      max_client_buffered_bytes: this.sockets.maxBufferedBytes,
       active_subscriptions: distributor.activeInstruments().length,
       sources: this.service.sourceStatus(),
       ticks_in: distributor.ticksIn,
