@@ -37,8 +37,8 @@ describe('a slow /ws/market client', () => {
     raw.pause();
     const slow = await waitFor(
       async () => {
-        const status = await request(server).get('/api/status');
-        return status.body.slow_clients === 1 ? status.body : undefined;
+        const status = (await request(server).get('/api/status')).body as Record<string, number>;
+        return status.slow_clients === 1 ? status : undefined;
       },
       { timeoutMs: 25_000, what: 'the gateway to mark the client slow' },
     );
