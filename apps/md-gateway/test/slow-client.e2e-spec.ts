@@ -37,7 +37,13 @@ describe('a slow /ws/market client', () => {
     raw.pause();
     const slow = await waitFor(
       async () => {
-        const status = (await request(server).get('/api/status')).body as Record<string, number>;
+        const status = (await request(server).get('/api/status')).body as {
+          slow_clients: number;
+          ticks_in: number;
+          frames_out: number;
+          connected_clients: number;
+          max_client_buffered_bytes: number;
+        };
         return status.slow_clients === 1 ? status : undefined;
       },
       { timeoutMs: 25_000, what: 'the gateway to mark the client slow' },
