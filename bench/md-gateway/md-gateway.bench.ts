@@ -109,7 +109,7 @@ async function run(
     wanted.push(mine);
     const state: Quotes = {};
     states.push(state);
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/market`);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/market`, { skipUTF8Validation: true });
     sockets.push(ws);
     ws.on('message', (data) => {
       const message = JSON.parse((data as Buffer).toString('utf8')) as {
@@ -120,8 +120,9 @@ async function run(
       const now = Date.now();
       if (measuring) frames += 1;
       for (const part of message.data ?? []) {
-        for (const [id, patch] of Object.entries(part.quotes)) {
-          state[id] = { ...state[id], ...patch };
+        for (const id in part.quotes) {
+          const patch = part.quotes[id]!;
+          Object.assign((state[id] ??= {}), patch);
           if (!measuring) continue;
           updates += 1;
           if (typeof patch.datetime === 'string')

@@ -28,8 +28,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** `price` rounded to the tick grid (and to 1e-6, to drop binary noise such as 0.1 + 0.2). */
 const onTick = (price: number, tick: number) =>
-  Number((Math.round(price / tick) * tick).toFixed(6));
+  Math.round(Math.round(price / tick) * tick * 1e6) / 1e6;
+
+const LEVEL_KEYS = [1, 2, 3, 4, 5].map((level) => ({
+  askPrice: `ask_price${level}`,
+  askVolume: `ask_volume${level}`,
+  bidPrice: `bid_price${level}`,
+  bidVolume: `bid_volume${level}`,
+}));
 
 const FUTURES: [string, string, number][] = [
   ['SHFE', 'au', 620],
@@ -193,6 +201,9 @@ export class SimMarket {
   private readonly random: () => number;
   private readonly states = new Map<string, DayState>();
   private readonly byId: Map<string, SimInstrument>;
+  /** The last formatted tick time: every instrument ticked in one slice shares it. */
+  private datetimeMs = NaN;
+  private datetimeText = '';
 
   constructor(
     readonly universe: readonly SimInstrument[],
@@ -263,7 +274,8 @@ export class SimMarket {
     state.highest = Math.max(state.highest, last);
     state.lowest = Math.min(state.lowest, last);
     state.volume += traded;
-    state.amount = Number((state.amount + traded * last * instrument.volumeMultiple).toFixed(2));
+    state.amount =
+      Math.round((state.amount + traded * last * instrument.volumeMultiple) * 100) / 100;
     if (instrument.kind === 'future')
       state.openInterest = Math.max(0, state.openInterest + Math.round((this.random() - 0.5) * 10));
     return this.snapshot(instrument, state, nowMs, upper, lower);
@@ -280,47 +292,51 @@ export class SimMarket {
     const isFuture = instrument.kind === 'future';
     const isIndex = instrument.kind === 'index';
     const bid1 = onTick(state.last - (this.random() < 0.5 ? 0 : tick), tick);
-    const book: Record<string, number> = {};
-    for (let level = 1; level <= 5 && !isIndex; level += 1) {
-      const bid = onTick(bid1 - (level - 1) * tick, tick);
-      const ask = onTick(bid1 + level * tick, tick);
-      const unit = isFuture ? 1 : 100;
-      if (upper === 0 || ask <= upper) {
-        book[`ask_price${level}`] = ask;
-        book[`ask_volume${level}`] = (1 + Math.floor(this.random() * 50)) * unit;
-      }
-      if (lower === 0 || bid >= lower) {
-        book[`bid_price${level}`] = bid;
-        book[`bid_volume${level}`] = (1 + Math.floor(this.random() * 50)) * unit;
-      }
-    }
-    return {
+    const out: Record<string, unknown> = {
       instrument_id: instrument.id,
       amount: state.amount,
-      ask_price1: book.ask_price1 ?? 0,
-      ask_volume1: book.ask_volume1 ?? 0,
-      bid_price1: book.bid_price1 ?? 0,
-      bid_volume1: book.bid_volume1 ?? 0,
-      ...Object.fromEntries(Object.entries(book).filter(([key]) => !key.endsWith('1'))),
-      close: null,
-      datetime: epochMsToDatetime(nowMs),
-      highest: state.highest,
-      last_price: state.last,
-      lower_limit: lower,
-      lowest: state.lowest,
-      open: state.open,
-      open_interest: isFuture ? state.openInterest : '-',
-      pre_close: instrument.reference,
-      pre_open_interest: isFuture ? state.preOpenInterest : '-',
-      pre_settlement: isFuture ? instrument.reference : '-',
-      settlement: '-',
-      upper_limit: upper,
-      volume: state.volume,
-      average:
-        state.volume > 0
-          ? Number((state.amount / (state.volume * instrument.volumeMultiple)).toFixed(4))
-          : 0,
-      iopv: instrument.kind === 'etf' ? state.last : null,
+      ask_price1: 0,
+      ask_volume1: 0,
+      bid_price1: 0,
+      bid_volume1: 0,
     };
+    const unit = isFuture ? 1 : 100;
+    for (let level = 1; level <= 5 && !isIndex; level += 1) {
+      const keys = LEVEL_KEYS[level - 1]!;
+      const bid = onTick(bid1 - (level - 1) * tick, tick);
+      const ask = onTick(bid1 + level * tick, tick);
+      if (upper === 0 || ask <= upper) {
+        out[keys.askPrice] = ask;
+        out[keys.askVolume] = (1 + Math.floor(this.random() * 50)) * unit;
+      }
+      if (lower === 0 || bid >= lower) {
+        out[keys.bidPrice] = bid;
+        out[keys.bidVolume] = (1 + Math.floor(this.random() * 50)) * unit;
+      }
+    }
+    if (this.datetimeMs !== nowMs) {
+      this.datetimeMs = nowMs;
+      this.datetimeText = epochMsToDatetime(nowMs);
+    }
+    out.close = null;
+    out.datetime = this.datetimeText;
+    out.highest = state.highest;
+    out.last_price = state.last;
+    out.lower_limit = lower;
+    out.lowest = state.lowest;
+    out.open = state.open;
+    out.open_interest = isFuture ? state.openInterest : '-';
+    out.pre_close = instrument.reference;
+    out.pre_open_interest = isFuture ? state.preOpenInterest : '-';
+    out.pre_settlement = isFuture ? instrument.reference : '-';
+    out.settlement = '-';
+    out.upper_limit = upper;
+    out.volume = state.volume;
+    out.average =
+      state.volume > 0
+        ? Math.round((state.amount / (state.volume * instrument.volumeMultiple)) * 1e4) / 1e4
+        : 0;
+    out.iopv = instrument.kind === 'etf' ? state.last : null;
+    return out as MDSnapshot;
   }
 }
