@@ -21,9 +21,9 @@ export interface PlatformInfo {
   components: ComponentInfo[];
 }
 
-/** The components of DESIGN.md §1 and what this process serves of them. */
+/** The components of DESIGN.md §1, how far each is built, and where the running ones serve. */
 const COMPONENTS: ComponentInfo[] = [
-  { app: 'md-gateway', original: 'QAMDGATEWAY', state: 'planned' },
+  { app: 'md-gateway', original: 'QAMDGATEWAY', state: 'working' },
   { app: 'tsdb', original: 'QADB-RS', state: 'planned' },
   { app: 'trade-server', original: 'QATRADESERVER-RS', state: 'planned' },
   { app: 'trader', original: 'QATRADER-RS', state: 'planned' },
@@ -57,7 +57,6 @@ export class PlatformInfoService {
         return running
           ? {
               ...component,
-              state: 'partial',
               url: running.url,
               docs: running.docs,
               websocket: running.websocket,

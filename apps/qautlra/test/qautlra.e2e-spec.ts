@@ -59,8 +59,16 @@ describe.each([
   it('describes the platform and links the API docs', async () => {
     const response = await request(app.getHttpServer()).get('/').expect(200);
     expect(response.body).toMatchObject({ name: 'QAUTLRA', database: kind });
-    expect(response.body.components.map((component: { app: string }) => component.app)).toContain(
-      'md-gateway',
+    expect(response.body.components).toContainEqual(
+      expect.objectContaining({
+        app: 'md-gateway',
+        state: 'working',
+        url: 'http://localhost:8014',
+        docs: 'http://localhost:8014/api/docs',
+      }),
+    );
+    expect(response.body.components).toContainEqual(
+      expect.objectContaining({ app: 'tsdb', state: 'planned' }),
     );
     const page = await request(app.getHttpServer()).get('/').set('Accept', 'text/html').expect(200);
     expect(page.headers['content-type']).toContain('text/html');
