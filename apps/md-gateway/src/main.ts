@@ -17,7 +17,14 @@ export async function bootstrap(config: MdGatewayConfig = loadConfig()): Promise
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  let config: MdGatewayConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    // An invalid config stops the process with a message naming the key.
+    console.error(`md-gateway: ${(error as Error).message}`);
+    process.exit(1);
+  }
   const logger = createLogger('md-gateway', config.logLevel);
   bootstrap(config)
     .then(async (app) => {

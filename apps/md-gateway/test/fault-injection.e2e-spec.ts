@@ -87,6 +87,50 @@ describe('fault injection: upstream killed and restored', () => {
     }
   });
 
+  it('keeps an instrument subscribed upstream for the grace period after its last subscriber', async () => {
+    const upstream = await gateway({
+      sources: [{ type: 'sim', ticks_per_second: 5, always_open: true }],
+    });
+    const relay = await gateway({
+      subscription: { unsubscribe_grace_ms: 800 },
+      sources: [{ type: 'upstream', url: await wsUrl(upstream) }],
+    });
+    try {
+      const upstreamSubscriptions = async () =>
+        (
+          (await request(upstream.getHttpServer()).get('/api/subscriptions')).body as {
+            instruments: string[];
+          }
+        ).instruments;
+      const client = new MarketClient(await wsUrl(relay));
+      clients.push(client);
+      await client.opened;
+      await waitFor(
+        async () => (await request(relay.getHttpServer()).get('/api/instruments')).body.length > 0,
+      );
+      client.send({ aid: 'subscribe_quote', ins_list: 'SSE.600000' });
+      await waitFor(() => client.quotes['SSE.600000']);
+      expect(await upstreamSubscriptions()).toEqual(['SSE.600000']);
+
+      // Leave and come back within the grace period: the upstream never sees an unsubscribe.
+      client.send({ aid: 'unsubscribe_quote', ins_list: 'SSE.600000' });
+      await client.next((message) => message.aid === 'rsp_unsubscribe_quote');
+      expect(await upstreamSubscriptions()).toEqual(['SSE.600000']);
+      client.send({ aid: 'subscribe_quote', ins_list: 'SSE.600000' });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await upstreamSubscriptions()).toEqual(['SSE.600000']);
+
+      // Leave for good: released after the grace period.
+      const left = Date.now();
+      client.close();
+      await waitFor(async () => (await upstreamSubscriptions()).length === 0);
+      expect(Date.now() - left).toBeGreaterThanOrEqual(700);
+    } finally {
+      await relay.close();
+      await upstream.close();
+    }
+  });
+
   it('sina source: the HTTP double dies and comes back; status is pushed and data resumes', async () => {
     const double = new QuoteHttpDouble();
     await double.start();

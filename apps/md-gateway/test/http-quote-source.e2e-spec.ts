@@ -95,6 +95,23 @@ describe('Sina/Tencent pollers against the local HTTP double', () => {
     expect(double.requests.every((r) => r.service === 'sina')).toBe(true);
   });
 
+  it('a slow reply within the timeout still serves; a slower one times out', async () => {
+    double.mode.sina = 'slow';
+    double.slowMs = 300;
+    startSource([sinaProvider(double.sinaUrl)], 2_000).subscribe(['SSE.600000']);
+    await waitFor(() => latestOf('SSE.600000'));
+    expect(states.some((s) => s.state === 'disconnected')).toBe(false);
+    await source?.stop();
+    states = [];
+    double.slowMs = 1_000;
+    startSource([sinaProvider(double.sinaUrl)], 200).subscribe(['SSE.600000']);
+    await waitFor(() => states.find((s) => s.state === 'disconnected'));
+    expect(states.find((s) => s.state === 'disconnected')?.detail).toMatch(
+      /^sina: timeout after 200 ms/,
+    );
+    double.slowMs = 3_000;
+  });
+
   it('a dead reply times out and the other provider takes over', async () => {
     double.mode.tencent = 'dead';
     startSource([tencentProvider(double.tencentUrl), sinaProvider(double.sinaUrl)], 200).subscribe([

@@ -16,7 +16,11 @@ describe('md-gateway Socket.IO /market, peek pacing, subscription cap', () => {
     const config = loadConfig({
       QAMDGATEWAY_CONFIG: JSON.stringify({
         rest_api: { host: '127.0.0.1', port: 0, cors: { allowed_origins: ['http://app.test'] } },
-        subscription: { max_per_client: 4, unsubscribe_grace_ms: 0 },
+        subscription: {
+          max_per_client: 4,
+          unsubscribe_grace_ms: 0,
+          default_instruments: ['SSE.600000', 'DCE.nope'],
+        },
         sources: [{ type: 'sim', ticks_per_second: 5, always_open: true }],
       }),
       LOG_LEVEL: 'silent',
@@ -155,6 +159,29 @@ describe('md-gateway Socket.IO /market, peek pacing, subscription cap', () => {
     client.send({ aid: 'peek_message' });
     await waitFor(() => client.frames().length === 2);
     client.close();
+  });
+
+  it('subscribes the default instruments at start, with no client', async () => {
+    const server = app.getHttpServer();
+    const listed = await request(server).get('/api/subscriptions').expect(200);
+    expect(listed.body.instruments).toContain('SSE.600000');
+    await waitFor(async () => (await request(server).get('/api/quotes/SSE.600000')).status === 200);
+  });
+
+  it('closes a connection that sends a frame over 1 MiB with 1009, and only that one', async () => {
+    const big = new MarketClient(`${base.replace('http', 'ws')}/ws/market`);
+    const other = new MarketClient(`${base.replace('http', 'ws')}/ws/market`);
+    await Promise.all([big.opened, other.opened]);
+    const closed = new Promise<number>((resolve) =>
+      (
+        big as unknown as { socket: { once(e: string, f: (code: number) => void): void } }
+      ).socket.once('close', resolve),
+    );
+    big.send({ aid: 'subscribe_quote', ins_list: 'x'.repeat(1024 * 1024 + 10) });
+    expect(await closed).toBe(1009);
+    other.send({ type: 'ping' });
+    await other.next((message) => message.type === 'pong');
+    other.close();
   });
 
   it('honours the cors block: listed origins only', async () => {

@@ -238,6 +238,16 @@ describe('md-gateway /ws/market (sim source)', () => {
       sources: [{ name: 'sim', state: 'connected' }],
     });
     expect(status.body.ticks_in).toBeGreaterThan(0);
+    // Rates over the last whole second.
+    const rated = await waitFor(async () => {
+      const body = (await request(server).get('/api/status')).body as {
+        ticks_in_per_second: number;
+        frames_out_per_second: number;
+        last_tick_age_ms: number;
+      };
+      return body.ticks_in_per_second > 0 && body.frames_out_per_second >= 0 ? body : undefined;
+    });
+    expect(rated.last_tick_age_ms).toBeLessThan(5_000);
     expect(status.body.active_subscriptions).toBeGreaterThanOrEqual(1);
     await request(server)
       .post('/api/unsubscribe')

@@ -55,6 +55,9 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
   private readonly routedTo = new Map<string, MarketSource>();
   private readonly releasing = new Map<string, NodeJS.Timeout>();
   private timer?: NodeJS.Timeout;
+  private rateTimer?: NodeJS.Timeout;
+  /** Ticks taken in and frames sent out during the last whole second. */
+  readonly rates = { ticksInPerSecond: 0, framesOutPerSecond: 0 };
   private lastFlush = Date.now();
   private flushScheduled = false;
   private lastTickAt = 0;
@@ -93,6 +96,14 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
     }
     this.timer = setInterval(() => this.flush(), this.config.incrementalUpdates.batchIntervalMs);
     this.timer.unref();
+    let last = { ticks: 0, frames: 0 };
+    this.rateTimer = setInterval(() => {
+      const now = { ticks: this.distributor.ticksIn, frames: this.distributor.framesOut };
+      this.rates.ticksInPerSecond = now.ticks - last.ticks;
+      this.rates.framesOutPerSecond = now.frames - last.frames;
+      last = now;
+    }, 1_000);
+    this.rateTimer.unref();
     this.health.register('sources', () => {
       const down = [...this.status.values()].filter((entry) => entry.state !== 'connected');
       if (down.length > 0)
@@ -115,6 +126,7 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.rateTimer) clearInterval(this.rateTimer);
     for (const timer of this.releasing.values()) clearTimeout(timer);
     await Promise.all(this.sources.map((source) => source.stop()));
   }

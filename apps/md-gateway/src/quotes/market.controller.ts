@@ -80,6 +80,8 @@ export class MarketController {
       sources: this.service.sourceStatus(),
       ticks_in: distributor.ticksIn,
       frames_out: distributor.framesOut,
+      ticks_in_per_second: this.service.rates.ticksInPerSecond,
+      frames_out_per_second: this.service.rates.framesOutPerSecond,
       last_tick_age_ms: this.service.lastTickAgeMs(),
     };
   }

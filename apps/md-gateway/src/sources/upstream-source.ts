@@ -68,7 +68,12 @@ export class UpstreamSource implements MarketSource {
       this.subscribed.delete(id);
       this.state.delete(id);
     }
-    this.sendSubscriptions();
+    if (this.subscribed.size > 0) this.sendSubscriptions();
+    else if (this.socket?.readyState === WebSocket.OPEN)
+      // An empty subscribe_quote is an error in the protocol: drop the last ones explicitly.
+      this.socket.send(
+        JSON.stringify({ aid: 'unsubscribe_quote', ins_list: instrumentIds.join(',') }),
+      );
   }
 
   stop(): Promise<void> {
@@ -134,7 +139,7 @@ export class UpstreamSource implements MarketSource {
   }
 
   private sendSubscriptions(): void {
-    if (this.socket?.readyState !== WebSocket.OPEN) return;
+    if (this.socket?.readyState !== WebSocket.OPEN || this.subscribed.size === 0) return;
     // A fresh connection gets full snapshots for everything in the list.
     this.socket.send(
       JSON.stringify({ aid: 'subscribe_quote', ins_list: [...this.subscribed].join(',') }),
