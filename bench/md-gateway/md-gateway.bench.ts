@@ -13,14 +13,17 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { Worker } from 'node:worker_threads';
 import { seededRandom } from '../../apps/md-gateway/src/sources/sim-market';
+import { FromWorker, LATENCY_BUCKETS, ToWorker, WorkerInput } from './client-worker';
 import { cpuSeconds, rssMiB } from './proc-stats';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
 const PER_CLIENT = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+/** Client worker threads (the clients are spread over them). */
+const WORKERS = Number(process.env.BENCH_CLIENT_WORKERS ?? 2);
 const COMPARED = ['datetime', 'last_price', 'volume', 'amount', 'bid_price1', 'ask_price1'];
 
 type Quotes = Record<string, Record<string, unknown>>;
@@ -56,25 +59,49 @@ function startServer(
   });
 }
 
-class Histogram {
-  private readonly counts = new Float64Array(60_001); // 0–60 s in ms
-  total = 0;
-  record(ms: number): void {
-    this.counts[Math.min(60_000, Math.max(0, Math.round(ms)))]! += 1;
-    this.total += 1;
+/** Latency quantile (ms) from per-millisecond counts. */
+function quantile(counts: Float64Array, q: number): number {
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  let seen = 0;
+  for (let ms = 0; ms < counts.length; ms += 1) {
+    seen += counts[ms]!;
+    if (seen >= q * total && seen > 0) return ms;
   }
-  quantile(q: number): number {
-    let seen = 0;
-    const target = q * this.total;
-    for (let ms = 0; ms < this.counts.length; ms += 1) {
-      seen += this.counts[ms]!;
-      if (seen >= target && seen > 0) return ms;
-    }
-    return NaN;
+  return NaN;
+}
+
+function maxOf(counts: Float64Array): number {
+  for (let ms = counts.length - 1; ms >= 0; ms -= 1) if (counts[ms]) return ms;
+  return NaN;
+}
+
+/** One client worker thread and a way to wait for its next message of a kind. */
+class ClientWorker {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<string, (message: FromWorker) => void>();
+
+  constructor(port: number, sets: string[][]) {
+    this.worker = new Worker(join(__dirname, 'client-worker.js'), {
+      workerData: { port, sets } satisfies WorkerInput,
+    });
+    this.worker.on('message', (message: FromWorker) => {
+      this.waiting.get(message.type)?.(message);
+      this.waiting.delete(message.type);
+    });
+    this.worker.on('error', (error) => {
+      console.error(error);
+      process.exit(1);
+    });
   }
-  maxValue(): number {
-    for (let ms = this.counts.length - 1; ms >= 0; ms -= 1) if (this.counts[ms]) return ms;
-    return NaN;
+
+  next<T extends FromWorker['type']>(type: T): Promise<Extract<FromWorker, { type: T }>> {
+    return new Promise((resolve) =>
+      this.waiting.set(type, resolve as (message: FromWorker) => void),
+    );
+  }
+
+  send(message: ToWorker): void {
+    this.worker.postMessage(message);
   }
 }
 
@@ -90,100 +117,66 @@ async function run(
   const ids = ((await (await fetch(`${base}/api/instruments`)).json()) as { id: string }[]).map(
     (info) => info.id,
   );
+  // Every instrument gets CLIENTS × PER_CLIENT / instruments subscribers; the sets are drawn from a
+  // seeded shuffle so they do not line up with the order the sim ticks instruments in.
   const shuffled = shuffle(ids, 42);
-  const histogram = new Histogram();
-  let measuring = false;
-  let updates = 0;
-  let frames = 0;
-  const states: Quotes[] = [];
-  const wanted: string[][] = [];
-  const sockets: WebSocket[] = [];
-  const opening: Promise<void>[] = [];
-  for (let c = 0; c < CLIENTS; c += 1) {
-    // Every instrument gets CLIENTS × PER_CLIENT / instruments subscribers; the sets are drawn from
-    // a seeded shuffle so they do not line up with the order the sim ticks instruments in.
-    const mine = Array.from(
-      { length: PER_CLIENT },
-      (_, k) => shuffled[(c * PER_CLIENT + k) % shuffled.length]!,
-    );
-    wanted.push(mine);
-    const state: Quotes = {};
-    states.push(state);
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/market`, { skipUTF8Validation: true });
-    sockets.push(ws);
-    ws.on('message', (data) => {
-      const message = JSON.parse((data as Buffer).toString('utf8')) as {
-        aid?: string;
-        data?: { quotes: Quotes }[];
-      };
-      if (message.aid !== 'rtn_data') return;
-      const now = Date.now();
-      if (measuring) frames += 1;
-      for (const part of message.data ?? []) {
-        for (const id in part.quotes) {
-          const patch = part.quotes[id]!;
-          Object.assign((state[id] ??= {}), patch);
-          if (!measuring) continue;
-          updates += 1;
-          if (typeof patch.datetime === 'string')
-            histogram.record(now - Date.parse(patch.datetime));
-        }
-      }
-    });
-    opening.push(
-      new Promise<void>((resolve, reject) => {
-        ws.once('open', () => resolve());
-        ws.once('error', reject);
-      }),
-    );
-  }
-  // Connect everyone first, then subscribe everyone, so no client waits behind a loaded loop.
-  await Promise.all(opening);
-  sockets.forEach((ws, c) =>
-    ws.send(JSON.stringify({ aid: 'subscribe_quote', ins_list: wanted[c]!.join(',') })),
+  const sets = Array.from({ length: CLIENTS }, (_, c) =>
+    Array.from({ length: PER_CLIENT }, (_, k) => shuffled[(c * PER_CLIENT + k) % shuffled.length]!),
   );
+  const workers = Array.from(
+    { length: WORKERS },
+    (_, w) =>
+      new ClientWorker(
+        port,
+        sets.filter((_, c) => c % WORKERS === w),
+      ),
+  );
+  // Connect everyone first, then subscribe everyone, so no client waits behind a loaded loop.
+  await Promise.all(workers.map((worker) => worker.next('open')));
+  for (const worker of workers) worker.send({ type: 'subscribe' });
   await sleep(WARMUP * 1000);
+
   const cpuStart = cpuSeconds(pid);
   const clientCpuStart = process.cpuUsage();
   const started = Date.now();
-  measuring = true;
+  for (const worker of workers) worker.send({ type: 'start' });
   let peakRss = rssMiB(pid);
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(pid))), 500);
   await sleep(seconds * 1000);
-  measuring = false;
+  const measured = workers.map((worker) => worker.next('measured'));
+  for (const worker of workers) worker.send({ type: 'stop' });
+  const results = await Promise.all(measured);
   const elapsed = (Date.now() - started) / 1000;
   const cpu = cpuSeconds(pid) - cpuStart;
   const clientCpu = process.cpuUsage(clientCpuStart);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, rssMiB(pid));
+  const latency = new Float64Array(LATENCY_BUCKETS);
+  for (const result of results) result.latency.forEach((count, ms) => (latency[ms]! += count));
 
   // Zero-loss check: stop the ticks, let everything drain, compare every client's merged state.
   child.stdin?.write('stop\n');
   await sleep(2_000);
-  let inSync = 0;
-  const finals = new Map<string, Record<string, unknown>>();
+  const finals: Quotes = {};
   for (let start = 0; start < ids.length; start += 100) {
     const batch = ids.slice(start, start + 100);
-    const body = (await (
-      await fetch(`${base}/api/quotes?ins=${batch.join(',')}`)
-    ).json()) as Quotes;
-    for (const [id, quote] of Object.entries(body)) finals.set(id, quote);
-  }
-  for (let c = 0; c < CLIENTS; c += 1) {
-    const ok = wanted[c]!.every((id) =>
-      COMPARED.every((field) => states[c]![id]?.[field] === finals.get(id)?.[field]),
+    Object.assign(
+      finals,
+      (await (await fetch(`${base}/api/quotes?ins=${batch.join(',')}`)).json()) as Quotes,
     );
-    if (ok) inSync += 1;
   }
-  for (const ws of sockets) ws.terminate();
+  const checked = workers.map((worker) => worker.next('checked'));
+  for (const worker of workers) worker.send({ type: 'check', finals, fields: COMPARED });
+  const inSync = (await Promise.all(checked)).reduce((sum, result) => sum + result.inSync, 0);
+  for (const worker of workers) worker.send({ type: 'close' });
   child.kill();
   return {
     name,
-    updatesPerSecond: updates / elapsed,
-    framesPerSecond: frames / elapsed,
-    p50: histogram.quantile(0.5),
-    p99: histogram.quantile(0.99),
-    max: histogram.maxValue(),
+    updatesPerSecond: results.reduce((sum, r) => sum + r.updates, 0) / elapsed,
+    framesPerSecond: results.reduce((sum, r) => sum + r.frames, 0) / elapsed,
+    p50: quantile(latency, 0.5),
+    p99: quantile(latency, 0.99),
+    max: maxOf(latency),
     cpuPercent: (cpu / elapsed) * 100,
     clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100,
     peakRssMiB: peakRss,
