@@ -13,6 +13,9 @@ export interface UpstreamSourceOptions {
   idleTimeoutMs?: number;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** `http(s)://host:port/api/instruments` of a gateway's `ws(s)://host:port/…` URL. */
 function instrumentsUrl(wsUrl: string): string {
   const url = new URL(wsUrl);
@@ -101,7 +104,7 @@ export class UpstreamSource implements MarketSource {
     });
     socket.on('message', (data) => {
       this.touch(socket);
-      this.onMessage((data as Buffer).toString('utf8'));
+      this.receive((data as Buffer).toString('utf8'));
     });
     socket.on('ping', () => this.touch(socket));
     socket.on('error', () => undefined); // followed by 'close'
@@ -146,28 +149,37 @@ export class UpstreamSource implements MarketSource {
     );
   }
 
-  private onMessage(text: string): void {
-    let message: { aid?: unknown; data?: unknown };
+  /** One frame from the upstream gateway; anything but a well-formed `rtn_data` is ignored. */
+  receive(text: string): void {
+    let message: unknown;
     try {
-      message = JSON.parse(text) as typeof message;
+      message = JSON.parse(text);
     } catch {
       return;
     }
-    if (message.aid !== 'rtn_data' || !Array.isArray(message.data)) return;
-    for (const part of message.data as { quotes?: Record<string, Record<string, unknown>> }[]) {
-      for (const [key, patch] of Object.entries(part.quotes ?? {})) {
+    if (!isRecord(message) || message.aid !== 'rtn_data' || !Array.isArray(message.data)) return;
+    for (const part of message.data as unknown[]) {
+      if (!isRecord(part) || !isRecord(part.quotes)) continue;
+      for (const [key, patch] of Object.entries(part.quotes)) {
         const id = this.canonical(key);
-        if (!id || !this.subscribed.has(id) || patch === null) continue;
+        if (!id || !this.subscribed.has(id) || !isRecord(patch)) continue;
         const merged = { ...this.state.get(id), ...patch, instrument_id: id };
         this.state.set(id, merged);
-        let snapshot: MDSnapshot;
-        try {
-          snapshot = parseSnapshot(merged);
-        } catch {
-          continue; // not complete yet
-        }
+        const snapshot = this.parse(merged) ?? this.parse({ ...patch, instrument_id: id });
+        // Not complete yet, or a bad field: wait for the next full snapshot.
+        if (!snapshot) continue;
+        // A full snapshot replaces whatever bad state came before it.
+        this.state.set(id, { ...snapshot });
         this.events?.snapshot(snapshot);
       }
+    }
+  }
+
+  private parse(value: Record<string, unknown>): MDSnapshot | undefined {
+    try {
+      return parseSnapshot(value);
+    } catch {
+      return undefined;
     }
   }
 
