@@ -1,0 +1,104 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TsdbEngine } from './tsdb-engine';
+import { TsdbError } from './tsdb.error';
+
+describe('TsdbEngine (embedded DuckDB, real files)', () => {
+  let root: string;
+  let engine: TsdbEngine;
+  const open = () =>
+    TsdbEngine.open({ dataDir: join(root, 'data'), stagingDir: join(root, 'staging') });
+
+  beforeEach(async () => {
+    root = mkdtempSync(join(tmpdir(), 'qadb-'));
+    engine = await open();
+  });
+  afterEach(async () => {
+    await engine.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const tick = (id: string, datetime: string, last: number) => ({
+    instrument_id: id,
+    datetime,
+    last_price: last,
+    volume: 10,
+  });
+
+  it('creates, lists, ingests with schema evolution, and queries staged rows', async () => {
+    await engine.createStream('ticks', { partitionBy: 'instrument_id' });
+    expect(engine.listStreams()).toEqual(['ticks']);
+    await engine.ingest('ticks', [tick('SHFE.au2512', '2025-03-28T01:30:00Z', 600)]);
+    await engine.ingest('ticks', [
+      { ...tick('SHFE.au2512', '2025-03-28T01:30:01Z', 601), bid: 600.5 },
+    ]);
+    expect(engine.stream('ticks').fields.map((f) => `${f.name}:${f.type}`)).toEqual([
+      'instrument_id:VARCHAR',
+      'datetime:VARCHAR',
+      'last_price:DOUBLE',
+      'volume:DOUBLE',
+      'bid:DOUBLE',
+    ]);
+    const rows = await engine.query('SELECT last_price, bid, p_date FROM ticks ORDER BY datetime');
+    expect(rows).toEqual([
+      { last_price: 600, bid: null, p_date: '2025-03-28' },
+      { last_price: 601, bid: 600.5, p_date: '2025-03-28' },
+    ]);
+  });
+
+  it('a type conflict names the field and writes nothing of the batch', async () => {
+    await engine.createStream('s');
+    await engine.ingest('s', [{ a: 1 }]);
+    await expect(engine.ingest('s', [{ a: 2 }, { a: 'x', b: true }])).rejects.toMatchObject({
+      code: 'TSDB_SCHEMA_CONFLICT',
+      field: 'a',
+    });
+    expect(await engine.query('SELECT count(*)::INTEGER AS n FROM s')).toEqual([{ n: 1 }]);
+    expect(engine.stream('s').fields.map((f) => f.name)).toEqual(['a']);
+  });
+
+  it('flushes to zstd Parquet partitioned by trading day and field; rows in exactly one place', async () => {
+    await engine.createStream('ticks', { partitionBy: 'instrument_id' });
+    // Friday night session tick belongs to Monday's trading day.
+    await engine.ingest('ticks', [
+      tick('SHFE.au2512', '2025-03-28T13:30:00Z', 600),
+      tick('SHFE.rb2510', '2025-03-28T02:00:00Z', 3300),
+    ]);
+    expect(await engine.flush('ticks')).toBe(2);
+    await engine.ingest('ticks', [tick('SHFE.au2512', '2025-03-31T01:30:00Z', 605)]);
+    const dirs = readdirSync(join(root, 'data', 'ticks')).sort();
+    expect(dirs).toEqual(['p_date=2025-03-28', 'p_date=2025-03-31']);
+    const rows = await engine.query(
+      'SELECT instrument_id, p_date, last_price FROM ticks ORDER BY datetime',
+    );
+    expect(rows).toEqual([
+      { instrument_id: 'SHFE.rb2510', p_date: '2025-03-28', last_price: 3300 },
+      { instrument_id: 'SHFE.au2512', p_date: '2025-03-31', last_price: 600 },
+      { instrument_id: 'SHFE.au2512', p_date: '2025-03-31', last_price: 605 },
+    ]);
+    // Survives a restart: staged and flushed rows, once each.
+    await engine.close();
+    engine = await open();
+    expect(await engine.query('SELECT count(*)::INTEGER AS n FROM ticks')).toEqual([{ n: 3 }]);
+    await engine.ingest('ticks', [tick('SHFE.au2512', '2025-03-31T01:30:01Z', 606)]);
+    expect(
+      await engine.query('SELECT count(*)::INTEGER AS n, max(datetime) AS m FROM ticks'),
+    ).toEqual([{ n: 4, m: '2025-03-31T01:30:01Z' }]);
+  });
+
+  it.each([
+    "COPY (SELECT 1) TO '/tmp/x.csv'",
+    "ATTACH '/tmp/x.db'",
+    'INSTALL httpfs',
+    'LOAD httpfs',
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM read_text('/etc/hostname')",
+    'SET enable_external_access = true',
+    'CREATE TABLE t (a INT)',
+    'SELECT 1; SELECT 2',
+    'DROP TABLE _qadb_streams',
+  ])('refuses %s', async (sql) => {
+    await expect(engine.query(sql)).rejects.toBeInstanceOf(TsdbError);
+  });
+});

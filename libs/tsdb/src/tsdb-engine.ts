@@ -1,0 +1,393 @@
+import { DuckDBConnection, DuckDBInstance, DuckDBTimestampValue } from '@duckdb/node-api';
+import { epochMsToBeijing, futuresTradingDay } from '@qautlra/calendar';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { FieldType, inferNewFields, StreamField } from './schema';
+import { assertReadOnly } from './sql-guard';
+import { TsdbError } from './tsdb.error';
+
+export interface TsdbOptions {
+  dataDir: string;
+  stagingDir: string;
+  /** Parquet row-group size (`P_PARQUET_ROW_GROUP_SIZE`, default 262144). */
+  rowGroupSize?: number;
+  /** Parquet codec (`P_PARQUET_COMPRESSION_ALGO`, default zstd). */
+  compression?: 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'uncompressed';
+}
+
+export interface StreamInfo {
+  name: string;
+  partitionBy?: string;
+  createdAt: string;
+  fields: StreamField[];
+}
+
+export type Row = Record<string, unknown>;
+
+const STREAM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+const stageTable = (stream: string) => quote(`stage_${stream}`);
+
+/**
+ * The time-series store: streams of JSON events with an inferred schema, staged durably in a
+ * DuckDB database file (committed before the write is acknowledged, so it survives `kill -9`),
+ * flushed to zstd Parquet partitioned by date (`p_date`: the trading day for market data) and an
+ * optional field, and queried with SQL over Parquet plus the staged rows.
+ *
+ * One DuckDB instance, locked down: external file access only inside the data and staging
+ * directories, configuration locked, only single SELECT statements from users.
+ */
+export class TsdbEngine {
+  private readonly streams = new Map<string, StreamInfo>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private sequence = 0n;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly options: Required<TsdbOptions>,
+  ) {}
+
+  static async open(options: TsdbOptions): Promise<TsdbEngine> {
+    const dataDir = resolve(options.dataDir);
+    const stagingDir = resolve(options.stagingDir);
+    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(stagingDir, { recursive: true });
+    const instance = await DuckDBInstance.create(join(stagingDir, 'staging.duckdb'));
+    const connection = await instance.connect();
+    for (const statement of [
+      `SET allowed_directories = [${literal(`${dataDir}/`)}, ${literal(`${stagingDir}/`)}]`,
+      'SET enable_external_access = false',
+      'SET autoinstall_known_extensions = false',
+      'SET autoload_known_extensions = false',
+      'SET lock_configuration = true',
+      `CREATE TABLE IF NOT EXISTS _qadb_streams (name VARCHAR PRIMARY KEY, partition_by VARCHAR, created_at TIMESTAMP)`,
+      `CREATE TABLE IF NOT EXISTS _qadb_fields (stream VARCHAR, name VARCHAR, type VARCHAR, position INTEGER)`,
+      `CREATE TABLE IF NOT EXISTS _qadb_flushes (id VARCHAR PRIMARY KEY, stream VARCHAR, done_at TIMESTAMP)`,
+    ])
+      await connection.run(statement);
+    const engine = new TsdbEngine(instance, connection, {
+      dataDir,
+      stagingDir,
+      rowGroupSize: options.rowGroupSize ?? 262_144,
+      compression: options.compression ?? 'zstd',
+    });
+    await engine.load();
+    return engine;
+  }
+
+  /** Runs store operations one at a time (one connection; flushes and writes never interleave). */
+  private exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(operation, operation);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async rows(sql: string): Promise<Row[]> {
+    const result = await this.connection.runAndReadAll(sql);
+    return result.getRowObjectsJson();
+  }
+
+  private async load(): Promise<void> {
+    for (const row of await this.rows(
+      'SELECT name, partition_by, CAST(created_at AS VARCHAR) AS created_at FROM _qadb_streams',
+    )) {
+      const name = row.name as string;
+      const fields = (
+        await this.rows(
+          `SELECT name, type FROM _qadb_fields WHERE stream = ${literal(name)} ORDER BY position`,
+        )
+      ).map((field) => ({ name: field.name as string, type: field.type as FieldType }));
+      this.streams.set(name, {
+        name,
+        partitionBy: (row.partition_by as string | null) ?? undefined,
+        createdAt: row.created_at as string,
+        fields,
+      });
+      const max = await this.rows(`SELECT max(p_seq) AS m FROM ${stageTable(name)}`);
+      const seq = BigInt((max[0]?.m as string | number | null) ?? 0);
+      if (seq > this.sequence) this.sequence = seq;
+    }
+    await this.recoverFlushes();
+    for (const name of this.streams.keys()) await this.refreshView(name);
+  }
+
+  /** Finishes flushes that committed before a crash, and discards the files of those that did not. */
+  private async recoverFlushes(): Promise<void> {
+    const done = new Set(
+      (await this.rows('SELECT id FROM _qadb_flushes')).map((row) => row.id as string),
+    );
+    for (const entry of readdirSync(this.options.dataDir)) {
+      const match = /^\.flush-([0-9a-f-]+)-(.+)$/.exec(entry);
+      if (!match) continue;
+      const [, id = '', stream = ''] = match;
+      const dir = join(this.options.dataDir, entry);
+      if (done.has(id)) this.publish(dir, stream);
+      else rmSync(dir, { recursive: true, force: true });
+    }
+    await this.connection.run('DELETE FROM _qadb_flushes');
+  }
+
+  listStreams(): string[] {
+    return [...this.streams.keys()].sort();
+  }
+
+  stream(name: string): StreamInfo {
+    const info = this.streams.get(name);
+    if (!info) throw new TsdbError('TSDB_STREAM_NOT_FOUND', `stream ${name} does not exist`);
+    return info;
+  }
+
+  createStream(name: string, options: { partitionBy?: string } = {}): Promise<StreamInfo> {
+    return this.exclusive(async () => {
+      if (!STREAM_NAME.test(name))
+        throw new TsdbError(
+          'TSDB_INVALID_STREAM',
+          `invalid stream name ${JSON.stringify(name)} (letters, digits, _ and -, at most 64)`,
+        );
+      if (this.streams.has(name))
+        throw new TsdbError('TSDB_STREAM_EXISTS', `stream ${name} already exists`);
+      if (
+        options.partitionBy !== undefined &&
+        !/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.partitionBy)
+      )
+        throw new TsdbError(
+          'TSDB_INVALID_STREAM',
+          `invalid partition field ${options.partitionBy}`,
+        );
+      await this.connection.run(
+        `CREATE TABLE IF NOT EXISTS ${stageTable(name)} (p_seq BIGINT, p_timestamp TIMESTAMP, p_date VARCHAR)`,
+      );
+      await this.connection.run(
+        `INSERT INTO _qadb_streams VALUES (${literal(name)}, ${options.partitionBy ? literal(options.partitionBy) : 'NULL'}, now())`,
+      );
+      const info: StreamInfo = {
+        name,
+        partitionBy: options.partitionBy,
+        createdAt: new Date().toISOString(),
+        fields: [],
+      };
+      this.streams.set(name, info);
+      await this.refreshView(name);
+      return info;
+    });
+  }
+
+  deleteStream(name: string): Promise<void> {
+    return this.exclusive(async () => {
+      this.stream(name);
+      await this.connection.run(`DROP VIEW IF EXISTS ${quote(name)}`);
+      await this.connection.run(`DROP TABLE IF EXISTS ${stageTable(name)}`);
+      await this.connection.run(`DELETE FROM _qadb_fields WHERE stream = ${literal(name)}`);
+      await this.connection.run(`DELETE FROM _qadb_streams WHERE name = ${literal(name)}`);
+      rmSync(join(this.options.dataDir, name), { recursive: true, force: true });
+      this.streams.delete(name);
+    });
+  }
+
+  /**
+   * Appends events to a stream's staging table. The batch is checked first (a type conflict names
+   * the field and writes nothing); new fields are added; the rows are committed before this resolves.
+   */
+  ingest(name: string, events: readonly Row[], now = Date.now()): Promise<number> {
+    return this.exclusive(async () => {
+      const info = this.stream(name);
+      events.forEach((event, index) => {
+        if (typeof event !== 'object' || event === null || Array.isArray(event))
+          throw new TsdbError('TSDB_INVALID_EVENT', `event ${index} is not a JSON object`);
+      });
+      const added = inferNewFields(info.fields, events);
+      for (const field of added) {
+        await this.connection.run(
+          `ALTER TABLE ${stageTable(name)} ADD COLUMN IF NOT EXISTS ${quote(field.name)} ${field.type === 'JSON' ? 'VARCHAR' : field.type}`,
+        );
+        await this.connection.run(
+          `INSERT INTO _qadb_fields VALUES (${literal(name)}, ${literal(field.name)}, ${literal(field.type)}, ${info.fields.length})`,
+        );
+        info.fields.push(field);
+      }
+      if (events.length === 0) return 0;
+      const appender = await this.connection.createAppender(`stage_${name}`);
+      const timestamp = new DuckDBTimestampValue(BigInt(now) * 1000n);
+      for (const event of events) {
+        this.sequence += 1n;
+        appender.appendBigInt(this.sequence);
+        appender.appendTimestamp(timestamp);
+        appender.appendVarchar(partitionDate(event, now));
+        for (const field of info.fields) appendField(appender, field.type, event[field.name]);
+        appender.endRow();
+      }
+      appender.closeSync();
+      if (added.length > 0) await this.refreshView(name);
+      return events.length;
+    });
+  }
+
+  /**
+   * Moves a stream's staged rows into Parquet: COPY to a private directory, then in one
+   * transaction delete the staged rows and record the flush, then move the files into place. A
+   * crash before the commit leaves the rows staged (the files are discarded on restart); after
+   * it, the restart finishes the move. Each row is in exactly one place.
+   */
+  flush(name: string): Promise<number> {
+    return this.exclusive(async () => {
+      const info = this.stream(name);
+      const bound = this.sequence;
+      const count = Number(
+        (
+          await this.rows(`SELECT count(*) AS n FROM ${stageTable(name)} WHERE p_seq <= ${bound}`)
+        )[0]?.n ?? 0,
+      );
+      if (count === 0) return 0;
+      const id = randomUUID();
+      const dir = join(this.options.dataDir, `.flush-${id}-${name}`);
+      const partitions = ['p_date', ...(info.partitionBy ? [info.partitionBy] : [])]
+        .map(quote)
+        .join(', ');
+      await this.connection.run(
+        `COPY (SELECT * EXCLUDE (p_seq) FROM ${stageTable(name)} WHERE p_seq <= ${bound}` +
+          `${info.fields.some((field) => field.name === 'datetime') ? ' ORDER BY "datetime"' : ''}) ` +
+          `TO ${literal(dir)} (FORMAT parquet, COMPRESSION ${this.options.compression}, ` +
+          `ROW_GROUP_SIZE ${this.options.rowGroupSize}, PARTITION_BY (${partitions}), ` +
+          `FILENAME_PATTERN 'part_{uuid}')`,
+      );
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        await this.connection.run(`DELETE FROM ${stageTable(name)} WHERE p_seq <= ${bound}`);
+        await this.connection.run(
+          `INSERT INTO _qadb_flushes VALUES (${literal(id)}, ${literal(name)}, now())`,
+        );
+        await this.connection.run('COMMIT');
+      } catch (error) {
+        await this.connection.run('ROLLBACK');
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
+      this.publish(dir, name);
+      await this.connection.run(`DELETE FROM _qadb_flushes WHERE id = ${literal(id)}`);
+      await this.refreshView(name);
+      return count;
+    });
+  }
+
+  /** Moves every file of a finished flush directory into the stream's tree. */
+  private publish(flushDir: string, stream: string): void {
+    const target = join(this.options.dataDir, stream);
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir)) {
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) walk(path);
+        else {
+          const destination = join(target, relative(flushDir, path));
+          mkdirSync(join(destination, '..'), { recursive: true });
+          renameSync(path, destination);
+        }
+      }
+    };
+    if (existsSync(flushDir)) walk(flushDir);
+    rmSync(flushDir, { recursive: true, force: true });
+  }
+
+  private parquetGlob(name: string): string | undefined {
+    const dir = join(this.options.dataDir, name);
+    const hasFiles = (path: string): boolean =>
+      existsSync(path) &&
+      readdirSync(path).some((entry) => {
+        const child = join(path, entry);
+        return statSync(child).isDirectory() ? hasFiles(child) : entry.endsWith('.parquet');
+      });
+    return hasFiles(dir) ? `${dir}/**/*.parquet` : undefined;
+  }
+
+  /** The stream's view: Parquet files and staged rows, with the same columns. */
+  private async refreshView(name: string): Promise<void> {
+    const glob = this.parquetGlob(name);
+    const staged = `SELECT * EXCLUDE (p_seq) FROM ${stageTable(name)}`;
+    const stored = glob
+      ? `SELECT * FROM read_parquet(${literal(glob)}, hive_partitioning = true, hive_types_autocast = false, union_by_name = true)`
+      : undefined;
+    await this.connection.run(
+      `CREATE OR REPLACE VIEW ${quote(name)} AS ${stored ? `${stored} UNION ALL BY NAME ` : ''}${staged}`,
+    );
+  }
+
+  /** Runs one read-only SQL statement; stream names are tables (staged rows included). */
+  query(sql: string, range: { start?: Date; end?: Date } = {}): Promise<Row[]> {
+    return this.exclusive(async () => {
+      await assertReadOnly(this.connection, sql);
+      const text = range.start || range.end ? this.withRange(sql, range) : sql;
+      try {
+        return await this.rows(text);
+      } catch (error) {
+        throw new TsdbError('TSDB_SQL_ERROR', (error as Error).message);
+      }
+    });
+  }
+
+  /** Shadows every stream the query names with the rows whose `p_timestamp` is in the range. */
+  private withRange(sql: string, range: { start?: Date; end?: Date }): string {
+    const named = this.listStreams().filter((name) =>
+      new RegExp(`(^|[^A-Za-z0-9_])"?${name.replace(/[-]/g, '\\-')}"?([^A-Za-z0-9_]|$)`).test(sql),
+    );
+    if (named.length === 0) return sql;
+    const conditions = [
+      range.start ? `p_timestamp >= ${literal(range.start.toISOString())}::TIMESTAMPTZ` : undefined,
+      range.end ? `p_timestamp < ${literal(range.end.toISOString())}::TIMESTAMPTZ` : undefined,
+    ]
+      .filter(Boolean)
+      .join(' AND ');
+    const ctes = named
+      .map((name) => `${quote(name)} AS (SELECT * FROM main.${quote(name)} WHERE ${conditions})`)
+      .join(', ');
+    return `WITH ${ctes} ${sql}`;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Partition date: the trading day of market data (`instrument_id` + `datetime`), else the ingest day (Beijing). */
+export function partitionDate(event: Row, nowMs: number): string {
+  const datetime = event.datetime;
+  if (typeof datetime === 'string' && typeof event.instrument_id === 'string') {
+    const epochMs = Date.parse(datetime);
+    if (Number.isFinite(epochMs)) {
+      try {
+        return futuresTradingDay(epochMs);
+      } catch {
+        return epochMsToBeijing(epochMs).date;
+      }
+    }
+  }
+  return epochMsToBeijing(nowMs).date;
+}
+
+function appendField(
+  appender: Awaited<ReturnType<DuckDBConnection['createAppender']>>,
+  type: FieldType,
+  value: unknown,
+): void {
+  if (value === null || value === undefined) {
+    appender.appendNull();
+    return;
+  }
+  switch (type) {
+    case 'DOUBLE':
+      appender.appendDouble(value as number);
+      return;
+    case 'BOOLEAN':
+      appender.appendBoolean(value as boolean);
+      return;
+    case 'VARCHAR':
+      appender.appendVarchar(value as string);
+      return;
+    case 'JSON':
+      appender.appendVarchar(JSON.stringify(value));
+      return;
+  }
+}
