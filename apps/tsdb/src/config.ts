@@ -1,0 +1,93 @@
+import {
+  ConfigError,
+  Env,
+  LogLevel,
+  readLogLevel,
+  readOptionalString,
+  readString,
+} from '@qautlra/platform';
+
+export type TsdbMode = 'all' | 'ingest' | 'query';
+const COMPRESSIONS = ['zstd', 'snappy', 'gzip', 'lz4', 'uncompressed'] as const;
+
+/** The time-series DB's configuration: the original (Parseable) env names and flags. */
+export interface TsdbConfig {
+  host: string;
+  port: number;
+  mode: TsdbMode;
+  dataDir: string;
+  stagingDir: string;
+  username: string;
+  password: string;
+  rowGroupSize: number;
+  compression: (typeof COMPRESSIONS)[number];
+  executionBatchSize: number;
+  /** Staged rows are flushed to Parquet this often (and when a stream holds a row group's worth). */
+  flushIntervalMs: number;
+  logLevel: LogLevel;
+}
+
+/** `--flag value` or `--flag=value` from argv. */
+function flag(argv: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (arg === `--${name}`) return argv[i + 1];
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+function positiveInteger(raw: string | undefined, key: string, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ConfigError(key, `must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+export function loadConfig(
+  env: Env = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): TsdbConfig {
+  const address = flag(argv, 'address') ?? readString(env, 'P_ADDR', '0.0.0.0:18000');
+  const match = /^(.*):(\d{1,5})$/.exec(address);
+  if (!match || Number(match[2]) > 65535)
+    throw new ConfigError('P_ADDR', `must be host:port, got ${JSON.stringify(address)}`);
+  const mode = flag(argv, 'mode') ?? readString(env, 'P_MODE', 'all');
+  if (mode !== 'all' && mode !== 'ingest' && mode !== 'query')
+    throw new ConfigError('P_MODE', 'must be all, ingest or query');
+  const compression =
+    flag(argv, 'compression-algo') ?? readString(env, 'P_PARQUET_COMPRESSION_ALGO', 'zstd');
+  if (!(COMPRESSIONS as readonly string[]).includes(compression))
+    throw new ConfigError(
+      'P_PARQUET_COMPRESSION_ALGO',
+      `must be one of ${COMPRESSIONS.join(', ')}`,
+    );
+  return {
+    host: match[1] || '0.0.0.0',
+    port: Number(match[2]),
+    mode,
+    dataDir: flag(argv, 'data-dir') ?? readString(env, 'P_DATA_DIR', './data/tsdb'),
+    stagingDir:
+      flag(argv, 'staging-dir') ?? readString(env, 'P_STAGING_DIR', './data/tsdb-staging'),
+    username: flag(argv, 'username') ?? readString(env, 'P_USERNAME', 'admin'),
+    password: flag(argv, 'password') ?? readString(env, 'P_PASSWORD', 'admin'),
+    rowGroupSize: positiveInteger(
+      flag(argv, 'row-group-size') ?? readOptionalString(env, 'P_PARQUET_ROW_GROUP_SIZE'),
+      'P_PARQUET_ROW_GROUP_SIZE',
+      262_144,
+    ),
+    compression: compression as TsdbConfig['compression'],
+    executionBatchSize: positiveInteger(
+      flag(argv, 'execution-batch-size') ?? readOptionalString(env, 'P_EXECUTION_BATCH_SIZE'),
+      'P_EXECUTION_BATCH_SIZE',
+      20_000,
+    ),
+    flushIntervalMs: positiveInteger(
+      readOptionalString(env, 'QADB_FLUSH_INTERVAL_MS'),
+      'QADB_FLUSH_INTERVAL_MS',
+      60_000,
+    ),
+    logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
+  };
+}

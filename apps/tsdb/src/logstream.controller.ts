@@ -1,0 +1,197 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  ForbiddenException,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
+import { FieldType, Row, TsdbError } from '@qautlra/tsdb';
+import { BasicAuthGuard } from './basic-auth.guard';
+import { parseTime } from './time-range';
+import { TsdbService } from './tsdb.service';
+
+/** Arrow type names Parseable reports in a stream schema. */
+const ARROW_TYPE: Readonly<Record<FieldType, string>> = {
+  DOUBLE: 'Float64',
+  VARCHAR: 'Utf8',
+  BOOLEAN: 'Boolean',
+  JSON: 'Utf8',
+};
+
+function eventsOf(body: unknown): Row[] {
+  if (Array.isArray(body)) return body as Row[];
+  if (typeof body === 'object' && body !== null) return [body as Row];
+  throw new TsdbError('TSDB_INVALID_EVENT', 'body must be a JSON object or an array of objects');
+}
+
+const identifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** The Parseable-compatible HTTP API (`/api/v1`), behind basic auth. */
+@ApiTags('streams and queries')
+@ApiBasicAuth()
+@UseGuards(BasicAuthGuard)
+@Controller('api/v1')
+export class LogstreamController {
+  constructor(private readonly service: TsdbService) {}
+
+  private get engine() {
+    return this.service.engine;
+  }
+
+  private allow(kind: 'ingest' | 'query'): void {
+    const mode = this.service.config.mode;
+    if (mode !== 'all' && mode !== kind)
+      throw new ForbiddenException(`this server runs in ${mode} mode: ${kind} is disabled`);
+  }
+
+  @Get('logstream')
+  list(): { name: string }[] {
+    return this.engine.listStreams().map((name) => ({ name }));
+  }
+
+  @Put('logstream/:stream')
+  async create(
+    @Param('stream') stream: string,
+    @Headers('x-p-partition-by') partitionHeader?: string,
+    @Body() body?: { partition_by?: unknown },
+  ): Promise<{ name: string; partition_by: string | null }> {
+    const partitionBy =
+      partitionHeader ?? (typeof body?.partition_by === 'string' ? body.partition_by : undefined);
+    const info = await this.engine.createStream(stream, { partitionBy });
+    return { name: info.name, partition_by: info.partitionBy ?? null };
+  }
+
+  @Delete('logstream/:stream')
+  async remove(@Param('stream') stream: string): Promise<{ deleted: string }> {
+    await this.engine.deleteStream(stream);
+    return { deleted: stream };
+  }
+
+  @Get('logstream/:stream/schema')
+  schema(@Param('stream') stream: string) {
+    const info = this.engine.stream(stream);
+    return {
+      fields: [
+        { name: 'p_timestamp', data_type: 'Timestamp(Millisecond, None)', nullable: true },
+        { name: 'p_date', data_type: 'Utf8', nullable: true },
+        ...info.fields.map((field) => ({
+          name: field.name,
+          data_type: ARROW_TYPE[field.type],
+          nullable: true,
+        })),
+      ],
+      partition_by: info.partitionBy ?? null,
+    };
+  }
+
+  @Post('ingest')
+  @HttpCode(200)
+  ingestByHeader(@Headers('x-p-stream') stream: string | undefined, @Body() body: unknown) {
+    if (!stream) throw new TsdbError('TSDB_INVALID_STREAM', 'missing X-P-Stream header');
+    return this.ingest(stream, body);
+  }
+
+  @Post('logstream/:stream')
+  @HttpCode(200)
+  ingestByPath(@Param('stream') stream: string, @Body() body: unknown) {
+    return this.ingest(stream, body);
+  }
+
+  private async ingest(stream: string, body: unknown): Promise<{ ingested: number }> {
+    this.allow('ingest');
+    const events = eventsOf(body);
+    // Like Parseable, ingesting into a stream that does not exist creates it.
+    if (!this.engine.listStreams().includes(stream)) {
+      try {
+        await this.engine.createStream(stream);
+      } catch (error) {
+        if (!(error instanceof TsdbError && error.code === 'TSDB_STREAM_EXISTS')) throw error;
+      }
+    }
+    return { ingested: await this.engine.ingest(stream, events) };
+  }
+
+  /** Parseable: `{query, startTime, endTime}` → JSON rows; the original README: `{stream, start_time, end_time, limit, filter}`. */
+  @Post('query')
+  @HttpCode(200)
+  query(@Body() body: Record<string, unknown>) {
+    return this.runQuery(body ?? {});
+  }
+
+  @Get('query')
+  queryGet(@Query() query: Record<string, unknown>, @Body() body: Record<string, unknown>) {
+    return this.runQuery(body && Object.keys(body).length > 0 ? body : query);
+  }
+
+  private async runQuery(body: Record<string, unknown>): Promise<Row[]> {
+    this.allow('query');
+    if (typeof body.query === 'string') {
+      return this.engine.query(body.query, {
+        start: parseTime(body.startTime, 'startTime'),
+        end: parseTime(body.endTime, 'endTime'),
+      });
+    }
+    if (typeof body.stream === 'string') {
+      this.engine.stream(body.stream);
+      const limit = body.limit === undefined ? 1000 : Number(body.limit);
+      if (!Number.isInteger(limit) || limit <= 0)
+        throw new TsdbError('TSDB_SQL_ERROR', 'limit must be a positive integer');
+      const filter = typeof body.filter === 'string' && body.filter.trim() ? body.filter : 'TRUE';
+      return this.engine.query(
+        `SELECT * FROM ${identifier(body.stream)} WHERE (${filter}) ORDER BY p_timestamp LIMIT ${limit}`,
+        {
+          start: parseTime(body.start_time, 'start_time'),
+          end: parseTime(body.end_time, 'end_time'),
+        },
+      );
+    }
+    throw new TsdbError('TSDB_SQL_ERROR', 'body needs "query" (SQL) or "stream"');
+  }
+
+  /** Parseable counts: `{stream, startTime, endTime, numBins}` → `{fields, records:[{start_time, end_time, count}]}`. */
+  @Post('counts')
+  @HttpCode(200)
+  async counts(@Body() body: Record<string, unknown>) {
+    this.allow('query');
+    if (typeof body?.stream !== 'string')
+      throw new TsdbError('TSDB_INVALID_STREAM', 'counts needs "stream"');
+    this.engine.stream(body.stream);
+    const end = parseTime(body.endTime, 'endTime') ?? new Date();
+    const start = parseTime(body.startTime, 'startTime') ?? new Date(end.getTime() - 86_400_000);
+    const bins = body.numBins === undefined ? 10 : Number(body.numBins);
+    if (!Number.isInteger(bins) || bins <= 0 || bins > 10_000)
+      throw new TsdbError('TSDB_SQL_ERROR', 'numBins must be an integer 1–10000');
+    const width = Math.max(1, Math.ceil((end.getTime() - start.getTime()) / bins));
+    const rows = await this.engine.query(
+      `SELECT floor((epoch_ms(p_timestamp) - ${start.getTime()}) / ${width})::BIGINT AS bin, count(*)::BIGINT AS n ` +
+        `FROM ${identifier(body.stream)} GROUP BY bin`,
+      { start, end },
+    );
+    const byBin = new Map(rows.map((row) => [Number(row.bin), Number(row.n)]));
+    return {
+      fields: ['start_time', 'end_time', 'count'],
+      records: Array.from({ length: bins }, (_, bin) => ({
+        start_time: new Date(start.getTime() + bin * width).toISOString(),
+        end_time: new Date(
+          Math.min(end.getTime(), start.getTime() + (bin + 1) * width),
+        ).toISOString(),
+        count: byBin.get(bin) ?? 0,
+      })),
+    };
+  }
+
+  /** Moves staged rows to Parquet now (an addition; the server also flushes on a timer). */
+  @Post('flush')
+  @HttpCode(200)
+  async flush(): Promise<{ flushed: number }> {
+    return { flushed: await this.service.flushAll() };
+  }
+}

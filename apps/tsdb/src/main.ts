@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { HttpStatus, INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createHttpApp, createLogger, displayUrl, mapLibraryError } from '@qautlra/platform';
+import { TsdbError } from '@qautlra/tsdb';
+import { AppModule } from './app.module';
+import { loadConfig, TsdbConfig } from './config';
+
+/** Boots the time-series DB; exported for the all-in-one launcher and the e2e tests. */
+export async function bootstrap(config: TsdbConfig = loadConfig()): Promise<INestApplication> {
+  const app = await createHttpApp(AppModule.forRoot(config), {
+    title: 'QAUTLRA time-series DB (QADB)',
+    description:
+      'Parseable-compatible streams over DuckDB + zstd Parquet: create, ingest, SQL query, counts. Basic auth (P_USERNAME / P_PASSWORD).',
+    mapDomainError: (error) => {
+      if (error instanceof TsdbError)
+        return {
+          statusCode:
+            error.code === 'TSDB_STREAM_NOT_FOUND' ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST,
+          code: error.code,
+          message: error.message,
+          ...(error.field ? { field: error.field } : {}),
+        };
+      return mapLibraryError(error);
+    },
+  });
+  (app as NestExpressApplication).useBodyParser('json', { limit: '64mb' });
+  await app.listen(config.port, config.host);
+  return app;
+}
+
+if (require.main === module) {
+  let config: TsdbConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(`tsdb: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const logger = createLogger('tsdb', config.logLevel);
+  bootstrap(config)
+    .then(async (app) => logger.info({ url: await displayUrl(app) }, 'tsdb is up'))
+    .catch((error: unknown) => {
+      logger.fatal({ err: error }, 'tsdb failed to start');
+      process.exit(1);
+    });
+}

@@ -1,0 +1,1 @@
+export const TSDB_CONFIG = Symbol('TSDB_CONFIG');

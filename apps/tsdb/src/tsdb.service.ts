@@ -1,0 +1,49 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { HealthRegistry } from '@qautlra/platform';
+import { TsdbEngine } from '@qautlra/tsdb';
+import type { TsdbConfig } from './config';
+import { TSDB_CONFIG } from './tokens';
+
+/** Owns the engine: opens it, flushes staged rows on a timer, closes it on shutdown. */
+@Injectable()
+export class TsdbService implements OnModuleInit, OnApplicationShutdown {
+  private engineRef?: TsdbEngine;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(TSDB_CONFIG) readonly config: TsdbConfig,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  get engine(): TsdbEngine {
+    if (!this.engineRef) throw new Error('tsdb engine not open');
+    return this.engineRef;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.engineRef = await TsdbEngine.open({
+      dataDir: this.config.dataDir,
+      stagingDir: this.config.stagingDir,
+      rowGroupSize: this.config.rowGroupSize,
+      compression: this.config.compression,
+    });
+    this.timer = setInterval(() => void this.flushAll(), this.config.flushIntervalMs);
+    this.timer.unref();
+    this.health.register('storage', async () => {
+      await this.engine.query('SELECT 1');
+    });
+  }
+
+  /** Flushes every stream's staged rows to Parquet; returns the number of rows moved. */
+  async flushAll(): Promise<number> {
+    let moved = 0;
+    for (const stream of this.engine.listStreams()) moved += await this.engine.flush(stream);
+    return moved;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.engineRef?.close();
+    this.engineRef = undefined;
+  }
+}
