@@ -24,9 +24,9 @@ function newest(dir) {
 
 run('bash scripts/ensure-deps.sh');
 const entry = join(root, 'dist/apps/qautlra/src/main.js');
-const gatewayEntry = join(root, 'dist/apps/md-gateway/src/main.js');
+const appEntries = ['md-gateway', 'tsdb'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
 const sources = Math.max(newest(join(root, 'apps')), newest(join(root, 'libs')), statSync(join(root, 'package-lock.json')).mtimeMs);
-if (!existsSync(entry) || !existsSync(gatewayEntry) || statSync(entry).mtimeMs < sources) {
+if (!existsSync(entry) || !appEntries.every((path) => existsSync(path)) || statSync(entry).mtimeMs < sources) {
   console.log('building…');
   run('npm run build --silent');
 }
@@ -37,6 +37,7 @@ process.env.LOG_LEVEL ??= 'warn';
 process.env.MD_SIM_ALWAYS_OPEN ??= 'true';
 const apps = [
   { name: 'md-gateway', main: 'dist/apps/md-gateway/src/main.js', port: process.env.MD_GATEWAY_PORT ?? '8014', ws: '/ws/market' },
+  { name: 'tsdb', main: 'dist/apps/tsdb/src/main.js', port: '18000' },
 ];
 (async () => {
   const { displayUrl } = require(join(root, 'dist/libs/platform/src/index.js'));

@@ -24,7 +24,7 @@ export interface PlatformInfo {
 /** The components of DESIGN.md §1, how far each is built, and where the running ones serve. */
 const COMPONENTS: ComponentInfo[] = [
   { app: 'md-gateway', original: 'QAMDGATEWAY', state: 'working' },
-  { app: 'tsdb', original: 'QADB-RS', state: 'planned' },
+  { app: 'tsdb', original: 'QADB-RS', state: 'partial' },
   { app: 'trade-server', original: 'QATRADESERVER-RS', state: 'planned' },
   { app: 'trader', original: 'QATRADER-RS', state: 'planned' },
   { app: 'realtime', original: 'QAREALTIMEPRO-RS', state: 'planned' },
