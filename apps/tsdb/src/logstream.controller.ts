@@ -13,7 +13,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
-import { FieldType, Row, TsdbError } from '@qautlra/tsdb';
+import { BAR_PERIOD_MS, BarPeriod, FieldType, Row, TsdbError } from '@qautlra/tsdb';
 import { BasicAuthGuard } from './basic-auth.guard';
 import { parseTime } from './time-range';
 import { TsdbService } from './tsdb.service';
@@ -186,6 +186,42 @@ export class LogstreamController {
         count: byBin.get(bin) ?? 0,
       })),
     };
+  }
+
+  /** OHLCV (+ amount, open interest) bars of one instrument from a tick stream. */
+  @Get('bars')
+  bars(
+    @Query('stream') stream = '',
+    @Query('instrument') instrument = '',
+    @Query('period') period = '1m',
+    @Query('start') start?: string,
+    @Query('end') end?: string,
+  ): Promise<Row[]> {
+    this.allow('query');
+    if (!instrument) throw new TsdbError('TSDB_SQL_ERROR', 'bars needs instrument=…', 'instrument');
+    if (!(period in BAR_PERIOD_MS))
+      throw new TsdbError(
+        'TSDB_SQL_ERROR',
+        `period must be one of ${Object.keys(BAR_PERIOD_MS).join(', ')}`,
+        'period',
+      );
+    return this.engine.bars(stream, instrument, period as BarPeriod, {
+      start: parseTime(start, 'start'),
+      end: parseTime(end, 'end'),
+    });
+  }
+
+  /** The newest tick of each instrument, from memory (`instruments=a,b`; all when absent). */
+  @Get('latest')
+  latest(@Query('stream') stream = '', @Query('instruments') instruments = ''): Promise<Row[]> {
+    this.allow('query');
+    return this.engine.latest(
+      stream,
+      instruments
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    );
   }
 
   /** Moves staged rows to Parquet now (an addition; the server also flushes on a timer). */

@@ -25,6 +25,16 @@ export interface StreamInfo {
 
 export type Row = Record<string, unknown>;
 
+export const BAR_PERIOD_MS = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+} as const;
+export type BarPeriod = keyof typeof BAR_PERIOD_MS;
+
 const STREAM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
@@ -41,6 +51,8 @@ const stageTable = (stream: string) => quote(`stage_${stream}`);
  */
 export class TsdbEngine {
   private readonly streams = new Map<string, StreamInfo>();
+  /** stream → instrument_id → its newest event (by `datetime`, else arrival), for `latest`. */
+  private readonly latestRows = new Map<string, Map<string, Row>>();
   private queue: Promise<unknown> = Promise.resolve();
   private sequence = 0n;
 
@@ -184,6 +196,7 @@ export class TsdbEngine {
       await this.connection.run(`DELETE FROM _qadb_streams WHERE name = ${literal(name)}`);
       rmSync(join(this.options.dataDir, name), { recursive: true, force: true });
       this.streams.delete(name);
+      this.latestRows.delete(name);
     });
   }
 
@@ -221,6 +234,8 @@ export class TsdbEngine {
       }
       appender.closeSync();
       if (added.length > 0) await this.refreshView(name);
+      const latest = this.latestRows.get(name);
+      if (latest) for (const event of events) rememberLatest(latest, event);
       return events.length;
     });
   }
@@ -313,6 +328,90 @@ export class TsdbEngine {
     );
   }
 
+  /**
+   * The newest event of each instrument (`instrument_id`), from memory; loaded from storage on the
+   * first call after start. All instruments when `instruments` is empty.
+   */
+  latest(name: string, instruments: readonly string[] = []): Promise<Row[]> {
+    return this.exclusive(async () => {
+      const info = this.stream(name);
+      let latest = this.latestRows.get(name);
+      if (!latest) {
+        latest = new Map();
+        if (info.fields.some((field) => field.name === 'instrument_id')) {
+          const order = info.fields.some((field) => field.name === 'datetime')
+            ? '"datetime" DESC, p_timestamp DESC'
+            : 'p_timestamp DESC';
+          const rows = await this.rows(
+            `SELECT * EXCLUDE (p_timestamp, p_date) FROM ${quote(name)} WHERE instrument_id IS NOT NULL ` +
+              `QUALIFY row_number() OVER (PARTITION BY instrument_id ORDER BY ${order}) = 1`,
+          );
+          for (const row of rows) rememberLatest(latest, withoutNulls(row));
+        }
+        this.latestRows.set(name, latest);
+      }
+      const wanted = instruments.length > 0 ? instruments : [...latest.keys()].sort();
+      return wanted.flatMap((id) => {
+        const row = latest.get(id);
+        return row ? [row] : [];
+      });
+    });
+  }
+
+  /**
+   * OHLCV bars of one instrument from its ticks (`datetime`, `last_price`, cumulative `volume`,
+   * optional cumulative `amount` and `open_interest`). Intraday bars start on multiples of the
+   * period (Beijing and UTC agree on whole hours); a bar's volume is the rise of the cumulative
+   * volume since the previous bar of the same trading day. Daily bars group by trading day
+   * (`p_date`), so the night session belongs to the next day.
+   */
+  bars(
+    name: string,
+    instrument: string,
+    period: BarPeriod,
+    range: { start?: Date; end?: Date } = {},
+  ): Promise<Row[]> {
+    return this.exclusive(async () => {
+      const info = this.stream(name);
+      const has = (field: string) => info.fields.some((candidate) => candidate.name === field);
+      for (const field of ['instrument_id', 'datetime', 'last_price', 'volume'])
+        if (!has(field))
+          throw new TsdbError(
+            'TSDB_SQL_ERROR',
+            `stream ${name} has no ${field} field for bars`,
+            field,
+          );
+      const ts = `epoch_ms(CAST("datetime" AS TIMESTAMPTZ))`;
+      const filters = [
+        `instrument_id = ${literal(instrument)}`,
+        range.start ? `${ts} >= ${range.start.getTime()}` : undefined,
+        range.end ? `${ts} < ${range.end.getTime()}` : undefined,
+      ].filter(Boolean);
+      const amount = has('amount') ? 'arg_max(amount, t)' : 'NULL';
+      const oi = has('open_interest') ? 'arg_max(open_interest, t)' : 'NULL';
+      const bucket =
+        period === '1d'
+          ? '0'
+          : `floor(t / ${BAR_PERIOD_MS[period]})::BIGINT * ${BAR_PERIOD_MS[period]}`;
+      const sql =
+        `WITH ticks AS (SELECT *, ${ts} AS t FROM ${quote(name)} WHERE ${filters.join(' AND ')}), ` +
+        `b AS (SELECT p_date, ${period === '1d' ? 'min(t)' : bucket} AS bar, arg_min(last_price, t) AS open, ` +
+        `max(last_price) AS high, min(last_price) AS low, arg_max(last_price, t) AS close, ` +
+        `arg_max(volume, t) AS cum_volume, ${amount} AS cum_amount, ${oi} AS open_interest, count(*) AS ticks ` +
+        `FROM ticks GROUP BY p_date${period === '1d' ? '' : ', bar'}) ` +
+        `SELECT strftime(make_timestamp(bar * 1000), '%Y-%m-%dT%H:%M:%S.%gZ') AS datetime, p_date AS trading_day, ` +
+        `open, high, low, close, ` +
+        `cum_volume - coalesce(lag(cum_volume) OVER (PARTITION BY p_date ORDER BY bar), 0) AS volume, ` +
+        `cum_amount - coalesce(lag(cum_amount) OVER (PARTITION BY p_date ORDER BY bar), 0) AS amount, ` +
+        `open_interest, ticks::INTEGER AS ticks FROM b ORDER BY bar`;
+      try {
+        return await this.rows(sql);
+      } catch (error) {
+        throw new TsdbError('TSDB_SQL_ERROR', (error as Error).message);
+      }
+    });
+  }
+
   /** Runs one read-only SQL statement; stream names are tables (staged rows included). */
   query(sql: string, range: { start?: Date; end?: Date } = {}): Promise<Row[]> {
     return this.exclusive(async () => {
@@ -349,6 +448,22 @@ export class TsdbEngine {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+function rememberLatest(latest: Map<string, Row>, event: Row): void {
+  const id = event.instrument_id;
+  if (typeof id !== 'string') return;
+  const previous = latest.get(id);
+  const newer =
+    !previous ||
+    typeof event.datetime !== 'string' ||
+    typeof previous.datetime !== 'string' ||
+    event.datetime >= previous.datetime;
+  if (newer) latest.set(id, event);
+}
+
+function withoutNulls(row: Row): Row {
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null));
 }
 
 /** Partition date: the trading day of market data (`instrument_id` + `datetime`), else the ingest day (Beijing). */
