@@ -10,11 +10,21 @@ import {
   Post,
   Put,
   Query,
+  Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { BAR_PERIOD_MS, BarPeriod, FieldType, Row, TsdbError } from '@qautlra/tsdb';
 import { BasicAuthGuard } from './basic-auth.guard';
+import {
+  ARROW_STREAM,
+  PARQUET,
+  resultFormat,
+  ResultFormat,
+  toArrowStream,
+  toCsv,
+} from './result-format';
 import { parseTime } from './time-range';
 import { TsdbService } from './tsdb.service';
 
@@ -122,22 +132,64 @@ export class LogstreamController {
   /** Parseable: `{query, startTime, endTime}` → JSON rows; the original README: `{stream, start_time, end_time, limit, filter}`. */
   @Post('query')
   @HttpCode(200)
-  query(@Body() body: Record<string, unknown>) {
-    return this.runQuery(body ?? {});
+  @ApiProduces('application/json', 'text/csv', ARROW_STREAM, PARQUET)
+  async query(
+    @Body() body: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Query('format') format: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.respond(response, body ?? {}, resultFormat(accept, format));
   }
 
   @Get('query')
-  queryGet(@Query() query: Record<string, unknown>, @Body() body: Record<string, unknown>) {
-    return this.runQuery(body && Object.keys(body).length > 0 ? body : query);
+  @ApiProduces('application/json', 'text/csv', ARROW_STREAM, PARQUET)
+  async queryGet(
+    @Query() query: Record<string, unknown>,
+    @Body() body: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const request = body && Object.keys(body).length > 0 ? body : query;
+    await this.respond(
+      response,
+      request,
+      resultFormat(accept, typeof query.format === 'string' ? query.format : undefined),
+    );
   }
 
-  private async runQuery(body: Record<string, unknown>): Promise<Row[]> {
+  private async respond(
+    response: Response,
+    body: Record<string, unknown>,
+    format: ResultFormat,
+  ): Promise<void> {
+    const { sql, range } = this.toSql(body);
+    if (format === 'parquet') {
+      response
+        .status(200)
+        .type(PARQUET)
+        .send(await this.engine.exportParquet(sql, range));
+      return;
+    }
+    const rows = await this.engine.query(sql, range);
+    if (format === 'csv') response.status(200).type('text/csv').send(toCsv(rows));
+    else if (format === 'arrow') response.status(200).type(ARROW_STREAM).send(toArrowStream(rows));
+    else response.status(200).json(rows);
+  }
+
+  private toSql(body: Record<string, unknown>): {
+    sql: string;
+    range: { start?: Date; end?: Date };
+  } {
     this.allow('query');
     if (typeof body.query === 'string') {
-      return this.engine.query(body.query, {
-        start: parseTime(body.startTime, 'startTime'),
-        end: parseTime(body.endTime, 'endTime'),
-      });
+      return {
+        sql: body.query,
+        range: {
+          start: parseTime(body.startTime, 'startTime'),
+          end: parseTime(body.endTime, 'endTime'),
+        },
+      };
     }
     if (typeof body.stream === 'string') {
       this.engine.stream(body.stream);
@@ -145,13 +197,13 @@ export class LogstreamController {
       if (!Number.isInteger(limit) || limit <= 0)
         throw new TsdbError('TSDB_SQL_ERROR', 'limit must be a positive integer');
       const filter = typeof body.filter === 'string' && body.filter.trim() ? body.filter : 'TRUE';
-      return this.engine.query(
-        `SELECT * FROM ${identifier(body.stream)} WHERE (${filter}) ORDER BY p_timestamp LIMIT ${limit}`,
-        {
+      return {
+        sql: `SELECT * FROM ${identifier(body.stream)} WHERE (${filter}) ORDER BY p_timestamp LIMIT ${limit}`,
+        range: {
           start: parseTime(body.start_time, 'start_time'),
           end: parseTime(body.end_time, 'end_time'),
         },
-      );
+      };
     }
     throw new TsdbError('TSDB_SQL_ERROR', 'body needs "query" (SQL) or "stream"');
   }

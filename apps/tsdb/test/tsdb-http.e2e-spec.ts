@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { tableFromIPC } from 'apache-arrow';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -142,6 +144,64 @@ describe('tsdb HTTP API (Parseable-compatible)', () => {
 
     const list = await http().get('/api/v1/logstream').set('Authorization', auth).expect(200);
     expect(list.body).toEqual([{ name: 'ticks' }]);
+  });
+
+  it('answers in CSV, Arrow IPC (readable by apache-arrow) and Parquet; rolling_mean is there', async () => {
+    const query = {
+      query:
+        'SELECT instrument_id, last_price, rolling_mean(last_price, datetime, n := 2) AS mean2 FROM ticks ' +
+        "WHERE instrument_id = 'SHFE.au2512' ORDER BY datetime",
+    };
+    const csv = await http()
+      .post('/api/v1/query')
+      .set('Authorization', auth)
+      .set('Accept', 'text/csv')
+      .send(query)
+      .expect(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.text).toBe(
+      'instrument_id,last_price,mean2\r\nSHFE.au2512,600,600\r\nSHFE.au2512,601,600.5\r\n',
+    );
+    const arrow = await http()
+      .post('/api/v1/query')
+      .set('Authorization', auth)
+      .set('Accept', 'application/vnd.apache.arrow.stream')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .send(query)
+      .expect(200);
+    const table = tableFromIPC(arrow.body as Buffer);
+    expect(table.numRows).toBe(2);
+    expect(table.toArray().map((row) => row.toJSON())).toEqual([
+      { instrument_id: 'SHFE.au2512', last_price: 600, mean2: 600 },
+      { instrument_id: 'SHFE.au2512', last_price: 601, mean2: 600.5 },
+    ]);
+    const parquet = await http()
+      .post('/api/v1/query?format=parquet')
+      .set('Authorization', auth)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .send(query)
+      .expect(200);
+    const bytes = parquet.body as Buffer;
+    expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
+    const file = join(root, 'export.parquet');
+    writeFileSync(file, bytes);
+    const reader = await (await DuckDBInstance.create(':memory:')).connect();
+    const back = await reader.runAndReadAll(`SELECT * FROM read_parquet('${file}')`);
+    expect(back.getRowObjectsJson()).toEqual([
+      { instrument_id: 'SHFE.au2512', last_price: 600, mean2: 600 },
+      { instrument_id: 'SHFE.au2512', last_price: 601, mean2: 600.5 },
+    ]);
+    reader.closeSync();
   });
 
   it('counts per bin', async () => {

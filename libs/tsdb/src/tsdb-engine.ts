@@ -1,7 +1,15 @@
 import { DuckDBConnection, DuckDBInstance, DuckDBTimestampValue } from '@duckdb/node-api';
 import { epochMsToBeijing, futuresTradingDay } from '@qautlra/calendar';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { FieldType, inferNewFields, StreamField } from './schema';
 import { assertReadOnly } from './sql-guard';
@@ -75,6 +83,9 @@ export class TsdbEngine {
       'SET autoinstall_known_extensions = false',
       'SET autoload_known_extensions = false',
       'SET lock_configuration = true',
+      // The original's window UDF `rolling_mean` (mean of the last 300 rows, "5 minutes" of ticks):
+      // rolling_mean(x, order_column[, n := 300]).
+      'CREATE OR REPLACE MACRO rolling_mean(x, o, n := 300) AS avg(x) OVER (ORDER BY o ROWS BETWEEN n - 1 PRECEDING AND CURRENT ROW)',
       `CREATE TABLE IF NOT EXISTS _qadb_streams (name VARCHAR PRIMARY KEY, partition_by VARCHAR, created_at TIMESTAMP)`,
       `CREATE TABLE IF NOT EXISTS _qadb_fields (stream VARCHAR, name VARCHAR, type VARCHAR, position INTEGER)`,
       `CREATE TABLE IF NOT EXISTS _qadb_flushes (id VARCHAR PRIMARY KEY, stream VARCHAR, done_at TIMESTAMP)`,
@@ -421,6 +432,25 @@ export class TsdbEngine {
         return await this.rows(text);
       } catch (error) {
         throw new TsdbError('TSDB_SQL_ERROR', (error as Error).message);
+      }
+    });
+  }
+
+  /** Runs one read-only SQL statement and returns its result as a zstd Parquet file's bytes. */
+  exportParquet(sql: string, range: { start?: Date; end?: Date } = {}): Promise<Buffer> {
+    return this.exclusive(async () => {
+      await assertReadOnly(this.connection, sql);
+      const text = range.start || range.end ? this.withRange(sql, range) : sql;
+      const file = join(this.options.stagingDir, `export-${randomUUID()}.parquet`);
+      try {
+        await this.connection.run(
+          `COPY (${text}) TO ${literal(file)} (FORMAT parquet, COMPRESSION ${this.options.compression})`,
+        );
+        return readFileSync(file);
+      } catch (error) {
+        throw new TsdbError('TSDB_SQL_ERROR', (error as Error).message);
+      } finally {
+        rmSync(file, { force: true });
       }
     });
   }

@@ -1,0 +1,45 @@
+import { tableFromJSON, tableToIPC } from 'apache-arrow';
+import type { Row } from '@qautlra/tsdb';
+
+export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
+export const PARQUET = 'application/vnd.apache.parquet';
+
+export type ResultFormat = 'json' | 'csv' | 'arrow' | 'parquet';
+
+/** The result format an `Accept` header (or `?format=`) asks for; JSON by default. */
+export function resultFormat(accept: string | undefined, format?: string): ResultFormat {
+  const wanted = (format ?? '').toLowerCase();
+  if (wanted === 'csv' || wanted === 'arrow' || wanted === 'parquet' || wanted === 'json')
+    return wanted;
+  const header = (accept ?? '').toLowerCase();
+  if (header.includes(ARROW_STREAM)) return 'arrow';
+  if (header.includes(PARQUET)) return 'parquet';
+  if (header.includes('text/csv')) return 'csv';
+  return 'json';
+}
+
+const csvCell = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value as string);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** RFC 4180 CSV with a header row (the union of the rows' keys, in first-seen order). */
+export function toCsv(rows: readonly Row[]): string {
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  for (const row of rows)
+    for (const key of Object.keys(row))
+      if (!seen.has(key)) {
+        seen.add(key);
+        columns.push(key);
+      }
+  const lines = [columns.map(csvCell).join(',')];
+  for (const row of rows) lines.push(columns.map((column) => csvCell(row[column])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** An Arrow IPC stream of the rows (types inferred by apache-arrow). */
+export function toArrowStream(rows: readonly Row[]): Buffer {
+  return Buffer.from(tableToIPC(tableFromJSON(rows as Row[]), 'stream'));
+}
