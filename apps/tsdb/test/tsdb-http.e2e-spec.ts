@@ -176,7 +176,7 @@ describe('tsdb HTTP API (Parseable-compatible)', () => {
       .expect(200);
     const table = tableFromIPC(arrow.body as Buffer);
     expect(table.numRows).toBe(2);
-    expect(table.toArray().map((row) => row.toJSON())).toEqual([
+    expect(table.toArray().map((row: { toJSON(): unknown }) => row.toJSON())).toEqual([
       { instrument_id: 'SHFE.au2512', last_price: 600, mean2: 600 },
       { instrument_id: 'SHFE.au2512', last_price: 601, mean2: 600.5 },
     ]);
