@@ -35,6 +35,9 @@ process.env.LOG_LEVEL ??= 'warn';
 // The simulated market streams around the clock unless MD_SIM_ALWAYS_OPEN=false (then it follows
 // the exchanges' trading sessions and the calendar, quiet outside them).
 process.env.MD_SIM_ALWAYS_OPEN ??= 'true';
+// tsdb records the gateway's quotes into the stream `market_data` (QADB_WS_CLIENT_ENABLED=false turns it off).
+process.env.QADB_WS_CLIENT_ENABLED ??= 'true';
+process.env.QADB_WS_CLIENT_PORT ??= process.env.MD_GATEWAY_PORT ?? '8014';
 const apps = [
   { name: 'md-gateway', main: 'dist/apps/md-gateway/src/main.js', port: process.env.MD_GATEWAY_PORT ?? '8014', ws: '/ws/market' },
   { name: 'tsdb', main: 'dist/apps/tsdb/src/main.js', port: '18000' },

@@ -2,6 +2,7 @@ import {
   ConfigError,
   Env,
   LogLevel,
+  readBoolean,
   readLogLevel,
   readOptionalString,
   readString,
@@ -25,6 +26,8 @@ export interface TsdbConfig {
   /** Staged rows are flushed to Parquet this often (and when a stream holds a row group's worth). */
   flushIntervalMs: number;
   logLevel: LogLevel;
+  /** Live ingest from a gateway (`QADB_WS_CLIENT_*`); absent when disabled. */
+  wsClient?: { url: string; stream: string; instruments: string[] };
 }
 
 /** `--flag value` or `--flag=value` from argv. */
@@ -89,5 +92,25 @@ export function loadConfig(
       60_000,
     ),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
+    wsClient: readWsClient(env),
   };
+}
+
+/** The original's WS-client ingest env (`QADB_WS_CLIENT_ENABLED`, `_HOST`, `_PORT`, `_PATH`, `_STREAM`, `_INSTRUMENTS`). */
+function readWsClient(env: Env): TsdbConfig['wsClient'] {
+  if (!readBoolean(env, 'QADB_WS_CLIENT_ENABLED', false)) return undefined;
+  const host = readString(env, 'QADB_WS_CLIENT_HOST', '127.0.0.1');
+  const port = positiveInteger(
+    readOptionalString(env, 'QADB_WS_CLIENT_PORT'),
+    'QADB_WS_CLIENT_PORT',
+    8014,
+  );
+  const path = readString(env, 'QADB_WS_CLIENT_PATH', '/ws/market');
+  if (!path.startsWith('/')) throw new ConfigError('QADB_WS_CLIENT_PATH', 'must start with /');
+  const stream = readString(env, 'QADB_WS_CLIENT_STREAM', 'market_data');
+  const instruments = (readOptionalString(env, 'QADB_WS_CLIENT_INSTRUMENTS') ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  return { url: `ws://${host}:${port}${path}`, stream, instruments };
 }

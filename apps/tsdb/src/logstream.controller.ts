@@ -276,6 +276,16 @@ export class LogstreamController {
     );
   }
 
+  /** Live ingest state (gateway recorder), row counts. */
+  @Get('status')
+  status() {
+    return {
+      mode: this.service.config.mode,
+      streams: this.engine.listStreams(),
+      recorder: this.service.recorder?.status ?? null,
+    };
+  }
+
   /** Moves staged rows to Parquet now (an addition; the server also flushes on a timer). */
   @Post('flush')
   @HttpCode(200)

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { HealthRegistry } from '@qautlra/platform';
 import { TsdbEngine } from '@qautlra/tsdb';
 import type { TsdbConfig } from './config';
+import { GatewayRecorder } from './live/gateway-recorder';
 import { TSDB_CONFIG } from './tokens';
 
 /** Owns the engine: opens it, flushes staged rows on a timer, closes it on shutdown. */
@@ -9,6 +10,7 @@ import { TSDB_CONFIG } from './tokens';
 export class TsdbService implements OnModuleInit, OnApplicationShutdown {
   private engineRef?: TsdbEngine;
   private timer?: NodeJS.Timeout;
+  recorder?: GatewayRecorder;
 
   constructor(
     @Inject(TSDB_CONFIG) readonly config: TsdbConfig,
@@ -32,6 +34,10 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
     this.health.register('storage', async () => {
       await this.engine.query('SELECT 1');
     });
+    if (this.config.wsClient) {
+      this.recorder = new GatewayRecorder(this.engine, this.config.wsClient);
+      await this.recorder.start();
+    }
   }
 
   /** Flushes every stream's staged rows to Parquet; returns the number of rows moved. */
@@ -43,6 +49,7 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.recorder?.stop();
     await this.engineRef?.close();
     this.engineRef = undefined;
   }

@@ -56,6 +56,8 @@ export class MarketDistributor {
   private readonly subscribers = new Map<string, Set<ClientState>>();
   ticksIn = 0;
   framesOut = 0;
+  /** Instrument updates handed to clients (one frame can carry several). */
+  updatesOut = 0;
 
   constructor(
     private readonly hooks: DistributorHooks,
@@ -186,6 +188,7 @@ export class MarketDistributor {
             byKey.set(key, patch);
           }
           batch[key] = patch;
+          this.updatesOut += 1;
         }
       }
     }
@@ -237,8 +240,10 @@ export class MarketDistributor {
     }
     this.retain(client, fresh);
     // Full snapshot on first subscribe, for instruments already cached.
-    if (Object.keys(full).length > 0) {
+    const fullCount = Object.keys(full).length;
+    if (fullCount > 0) {
       this.framesOut += 1;
+      this.updatesOut += fullCount;
       client.subscriber.deliver(full);
     }
     return overLimit;

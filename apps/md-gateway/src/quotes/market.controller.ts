@@ -80,6 +80,7 @@ export class MarketController {
       sources: this.service.sourceStatus(),
       ticks_in: distributor.ticksIn,
       frames_out: distributor.framesOut,
+      updates_out: distributor.updatesOut,
       ticks_in_per_second: this.service.rates.ticksInPerSecond,
       frames_out_per_second: this.service.rates.framesOutPerSecond,
       last_tick_age_ms: this.service.lastTickAgeMs(),
