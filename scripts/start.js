@@ -38,9 +38,11 @@ process.env.MD_SIM_ALWAYS_OPEN ??= 'true';
 // tsdb records the gateway's quotes into the stream `market_data` (QADB_WS_CLIENT_ENABLED=false turns it off).
 process.env.QADB_WS_CLIENT_ENABLED ??= 'true';
 process.env.QADB_WS_CLIENT_PORT ??= process.env.MD_GATEWAY_PORT ?? '8014';
+// …and pushes them live on ws://localhost:18003/ws (the original's push socket).
+process.env.QADB_WEBSOCKET_ENABLED ??= 'true';
 const apps = [
   { name: 'md-gateway', main: 'dist/apps/md-gateway/src/main.js', port: process.env.MD_GATEWAY_PORT ?? '8014', ws: '/ws/market' },
-  { name: 'tsdb', main: 'dist/apps/tsdb/src/main.js', port: '18000' },
+  { name: 'tsdb', main: 'dist/apps/tsdb/src/main.js', port: '18000', wsUrl: `ws://localhost:${process.env.QADB_WEBSOCKET_PORT ?? '18003'}/ws` },
 ];
 (async () => {
   const { displayUrl } = require(join(root, 'dist/libs/platform/src/index.js'));
@@ -49,7 +51,7 @@ const apps = [
     const { bootstrap } = require(join(root, app.main));
     const instance = await bootstrap();
     const url = await displayUrl(instance);
-    running.push({ app: app.name, url, docs: `${url}/api/docs`, websocket: app.ws ? `${url.replace('http', 'ws')}${app.ws}` : undefined });
+    running.push({ app: app.name, url, docs: `${url}/api/docs`, websocket: app.ws ? `${url.replace('http', 'ws')}${app.ws}` : app.wsUrl });
   }
   process.env.QAUTLRA_RUNNING = JSON.stringify(running);
   const host = require(join(root, 'dist/apps/qautlra/src/main.js'));

@@ -28,6 +28,8 @@ export interface TsdbConfig {
   logLevel: LogLevel;
   /** Live ingest from a gateway (`QADB_WS_CLIENT_*`); absent when disabled. */
   wsClient?: { url: string; stream: string; instruments: string[] };
+  /** Live push server (`QADB_WEBSOCKET_*`); absent when disabled. */
+  websocket?: { host: string; port: number; path: string; stream?: string };
 }
 
 /** `--flag value` or `--flag=value` from argv. */
@@ -93,6 +95,26 @@ export function loadConfig(
     ),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
     wsClient: readWsClient(env),
+    websocket: readWebsocket(env, argv),
+  };
+}
+
+/** The original's push server options (`QADB_WEBSOCKET_ENABLED`, `_ADDRESS`, `_PORT`, `_PATH`, `_STREAM`). */
+function readWebsocket(env: Env, argv: readonly string[]): TsdbConfig['websocket'] {
+  const enabled =
+    argv.includes('--websocket-enabled') || readBoolean(env, 'QADB_WEBSOCKET_ENABLED', false);
+  if (!enabled) return undefined;
+  const raw = flag(argv, 'websocket-port') ?? readOptionalString(env, 'QADB_WEBSOCKET_PORT');
+  const port = raw === undefined || raw === '' ? 18_003 : Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('QADB_WEBSOCKET_PORT', 'must be a port number 0-65535');
+  const path = flag(argv, 'websocket-path') ?? readString(env, 'QADB_WEBSOCKET_PATH', '/ws');
+  if (!path.startsWith('/')) throw new ConfigError('QADB_WEBSOCKET_PATH', 'must start with /');
+  return {
+    host: flag(argv, 'websocket-address') ?? readString(env, 'QADB_WEBSOCKET_ADDRESS', '0.0.0.0'),
+    port,
+    path,
+    stream: flag(argv, 'websocket-stream') ?? readOptionalString(env, 'QADB_WEBSOCKET_STREAM'),
   };
 }
 

@@ -3,6 +3,7 @@ import { HealthRegistry } from '@qautlra/platform';
 import { TsdbEngine } from '@qautlra/tsdb';
 import type { TsdbConfig } from './config';
 import { GatewayRecorder } from './live/gateway-recorder';
+import { PushServer } from './live/push-server';
 import { TSDB_CONFIG } from './tokens';
 
 /** Owns the engine: opens it, flushes staged rows on a timer, closes it on shutdown. */
@@ -11,6 +12,7 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
   private engineRef?: TsdbEngine;
   private timer?: NodeJS.Timeout;
   recorder?: GatewayRecorder;
+  push?: PushServer;
 
   constructor(
     @Inject(TSDB_CONFIG) readonly config: TsdbConfig,
@@ -34,6 +36,14 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
     this.health.register('storage', async () => {
       await this.engine.query('SELECT 1');
     });
+    if (this.config.websocket) {
+      this.push = new PushServer(this.engine, {
+        ...this.config.websocket,
+        username: this.config.username,
+        password: this.config.password,
+      });
+      await this.push.start();
+    }
     if (this.config.wsClient) {
       this.recorder = new GatewayRecorder(this.engine, this.config.wsClient);
       await this.recorder.start();
@@ -50,6 +60,7 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.recorder?.stop();
+    await this.push?.stop();
     await this.engineRef?.close();
     this.engineRef = undefined;
   }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import WebSocket from 'ws';
 import { loadConfig as loadGatewayConfig } from '../../md-gateway/src/config';
 import { DistributorService } from '../../md-gateway/src/distributor/distributor.service';
 import { bootstrap as bootstrapGateway } from '../../md-gateway/src/main';
@@ -43,6 +44,9 @@ describe('tsdb live ingest from the gateway (sim source)', () => {
           QADB_WS_CLIENT_PORT: port,
           QADB_WS_CLIENT_PATH: '/ws/market',
           QADB_WS_CLIENT_STREAM: 'futures_market',
+          QADB_WEBSOCKET_ENABLED: 'true',
+          QADB_WEBSOCKET_ADDRESS: '127.0.0.1',
+          QADB_WEBSOCKET_PORT: '0',
           LOG_LEVEL: 'silent',
         },
         [],
@@ -53,6 +57,63 @@ describe('tsdb live ingest from the gateway (sim source)', () => {
     await tsdb.close();
     await gateway.close();
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('pushes live ticks to /ws subscribers ({type, stream, data}), answers queries, refuses bad auth', async () => {
+    const port = tsdb.get(TsdbService).push!.port;
+    const refused = new WebSocket(`ws://127.0.0.1:${port}/ws?username=admin&password=nope`);
+    const refusedCode = await new Promise<string>((resolve) =>
+      refused.once('unexpected-response', (_req, res) => resolve(String(res.statusCode))),
+    );
+    expect(refusedCode).toBe('401');
+
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { Authorization: auth } });
+    const messages: { type: string; stream?: string; data: Record<string, any> }[] = [];
+    ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(
+      JSON.stringify({
+        type: 'subscribe',
+        stream: 'futures_market',
+        data: { instruments: ['sh600000'] },
+      }),
+    );
+    await waitFor(() => messages.find((m) => m.type === 'subscribe'));
+    expect(messages.find((m) => m.type === 'subscribe')).toEqual({
+      type: 'subscribe',
+      stream: 'futures_market',
+      data: { instruments: ['SSE.600000'] },
+    });
+    await waitFor(() => messages.filter((m) => m.type === 'marketData').length >= 3);
+    const pushed = messages.filter((m) => m.type === 'marketData');
+    for (const message of pushed) {
+      expect(message.stream).toBe('futures_market');
+      expect(message.data.instrument_id).toBe('SSE.600000');
+      expect(typeof message.data.last_price).toBe('number');
+    }
+    ws.send(
+      JSON.stringify({
+        type: 'query',
+        stream: 'futures_market',
+        data: { query: 'SELECT 1 AS one' },
+      }),
+    );
+    await waitFor(() => messages.find((m) => m.type === 'query'));
+    expect(messages.find((m) => m.type === 'query')?.data).toEqual({ rows: [{ one: 1 }] });
+    ws.send('{nope');
+    ws.send(JSON.stringify({ type: 'query', data: { query: "COPY (SELECT 1) TO '/tmp/x'" } }));
+    ws.send(JSON.stringify({ type: 'fly' }));
+    await waitFor(() => messages.filter((m) => m.type === 'error').length >= 3);
+    const errors = messages.filter((m) => m.type === 'error').map((m) => String(m.data.message));
+    expect(errors).toHaveLength(3);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^invalid JSON/),
+        'only SELECT queries are allowed (got COPY)',
+        'unknown message type "fly"',
+      ]),
+    );
+    ws.close();
   });
 
   it('stores every update the gateway pushed, as full tick rows', async () => {

@@ -62,6 +62,7 @@ export class TsdbEngine {
   /** stream → instrument_id → its newest event (by `datetime`, else arrival), for `latest`. */
   private readonly latestRows = new Map<string, Map<string, Row>>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(stream: string, events: readonly Row[]) => void>();
   private sequence = 0n;
 
   private constructor(
@@ -151,6 +152,12 @@ export class TsdbEngine {
       else rmSync(dir, { recursive: true, force: true });
     }
     await this.connection.run('DELETE FROM _qadb_flushes');
+  }
+
+  /** Calls `listener` with every batch once it is committed (live push); returns an unsubscribe. */
+  onIngest(listener: (stream: string, events: readonly Row[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   listStreams(): string[] {
@@ -247,6 +254,7 @@ export class TsdbEngine {
       if (added.length > 0) await this.refreshView(name);
       const latest = this.latestRows.get(name);
       if (latest) for (const event of events) rememberLatest(latest, event);
+      for (const listener of this.listeners) listener(name, events);
       return events.length;
     });
   }
