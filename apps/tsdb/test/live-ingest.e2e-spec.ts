@@ -69,7 +69,7 @@ describe('tsdb live ingest from the gateway (sim source)', () => {
 
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { Authorization: auth } });
     const messages: { type: string; stream?: string; data: Record<string, any> }[] = [];
-    ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+    ws.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8'))));
     await new Promise((resolve) => ws.once('open', resolve));
     ws.send(
       JSON.stringify({
