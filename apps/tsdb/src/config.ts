@@ -25,6 +25,8 @@ export interface TsdbConfig {
   executionBatchSize: number;
   /** Staged rows are flushed to Parquet this often (and when a stream holds a row group's worth). */
   flushIntervalMs: number;
+  queryTimeoutMs: number;
+  maxResultRows: number;
   logLevel: LogLevel;
   /** Live ingest from a gateway (`QADB_WS_CLIENT_*`); absent when disabled. */
   wsClient?: { url: string; stream: string; instruments: string[] };
@@ -92,6 +94,16 @@ export function loadConfig(
       readOptionalString(env, 'QADB_FLUSH_INTERVAL_MS'),
       'QADB_FLUSH_INTERVAL_MS',
       60_000,
+    ),
+    queryTimeoutMs: positiveInteger(
+      readOptionalString(env, 'QADB_QUERY_TIMEOUT_MS'),
+      'QADB_QUERY_TIMEOUT_MS',
+      30_000,
+    ),
+    maxResultRows: positiveInteger(
+      readOptionalString(env, 'QADB_MAX_RESULT_ROWS'),
+      'QADB_MAX_RESULT_ROWS',
+      1_000_000,
     ),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
     wsClient: readWsClient(env),

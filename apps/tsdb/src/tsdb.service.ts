@@ -30,6 +30,8 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
       stagingDir: this.config.stagingDir,
       rowGroupSize: this.config.rowGroupSize,
       compression: this.config.compression,
+      queryTimeoutMs: this.config.queryTimeoutMs,
+      maxResultRows: this.config.maxResultRows,
     });
     this.timer = setInterval(() => void this.flushAll(), this.config.flushIntervalMs);
     this.timer.unref();

@@ -87,6 +87,24 @@ describe('TsdbEngine (embedded DuckDB, real files)', () => {
     ).toEqual([{ n: 4, m: '2025-03-31T01:30:01Z' }]);
   });
 
+  it('refuses results over the row limit and interrupts queries over the time limit', async () => {
+    await engine.close();
+    engine = await TsdbEngine.open({
+      dataDir: join(root, 'data'),
+      stagingDir: join(root, 'staging'),
+      maxResultRows: 100,
+      queryTimeoutMs: 200,
+    });
+    expect(await engine.query('SELECT * FROM range(100)')).toHaveLength(100);
+    await expect(engine.query('SELECT * FROM range(101)')).rejects.toThrow(
+      'the result has more than 100 rows',
+    );
+    await expect(
+      engine.query('SELECT count(*) FROM range(100000000) a, range(100000) b'),
+    ).rejects.toThrow('query interrupted after 200 ms');
+    expect(await engine.query('SELECT 42 AS x')).toEqual([{ x: 42 }]);
+  });
+
   it.each([
     "COPY (SELECT 1) TO '/tmp/x.csv'",
     "ATTACH '/tmp/x.db'",

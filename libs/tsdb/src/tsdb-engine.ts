@@ -22,6 +22,10 @@ export interface TsdbOptions {
   rowGroupSize?: number;
   /** Parquet codec (`P_PARQUET_COMPRESSION_ALGO`, default zstd). */
   compression?: 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'uncompressed';
+  /** A user query running longer than this is interrupted (default 30 s). */
+  queryTimeoutMs?: number;
+  /** A user query may return at most this many rows (default 1,000,000). */
+  maxResultRows?: number;
 }
 
 export interface StreamInfo {
@@ -97,6 +101,8 @@ export class TsdbEngine {
       stagingDir,
       rowGroupSize: options.rowGroupSize ?? 262_144,
       compression: options.compression ?? 'zstd',
+      queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
+      maxResultRows: options.maxResultRows ?? 1_000_000,
     });
     await engine.load();
     return engine;
@@ -436,12 +442,34 @@ export class TsdbEngine {
     return this.exclusive(async () => {
       await assertReadOnly(this.connection, sql);
       const text = range.start || range.end ? this.withRange(sql, range) : sql;
-      try {
-        return await this.rows(text);
-      } catch (error) {
-        throw new TsdbError('TSDB_SQL_ERROR', (error as Error).message);
-      }
+      return this.limited(text);
     });
+  }
+
+  /** Runs a user query within the time and size limits. */
+  private async limited(sql: string): Promise<Row[]> {
+    const { queryTimeoutMs, maxResultRows } = this.options;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.connection.interrupt();
+    }, queryTimeoutMs);
+    try {
+      const reader = await this.connection.runAndReadUntil(sql, maxResultRows + 1);
+      if (reader.currentRowCount > maxResultRows)
+        throw new TsdbError(
+          'TSDB_SQL_REFUSED',
+          `the result has more than ${maxResultRows} rows: add a LIMIT or aggregate`,
+        );
+      return reader.getRowObjectsJson() as Row[];
+    } catch (error) {
+      if (error instanceof TsdbError) throw error;
+      if (timedOut)
+        throw new TsdbError('TSDB_SQL_REFUSED', `query interrupted after ${queryTimeoutMs} ms`);
+      throw new TsdbError('TSDB_SQL_ERROR', (error as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Runs one read-only SQL statement and returns its result as a zstd Parquet file's bytes. */
