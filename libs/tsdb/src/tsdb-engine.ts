@@ -461,7 +461,7 @@ export class TsdbEngine {
           'TSDB_SQL_REFUSED',
           `the result has more than ${maxResultRows} rows: add a LIMIT or aggregate`,
         );
-      return reader.getRowObjectsJson() as Row[];
+      return reader.getRowObjectsJson();
     } catch (error) {
       if (error instanceof TsdbError) throw error;
       if (timedOut)
