@@ -30,6 +30,8 @@ export interface TsdbConfig {
   logLevel: LogLevel;
   /** Live ingest from a gateway (`QADB_WS_CLIENT_*`); absent when disabled. */
   wsClient?: { url: string; stream: string; instruments: string[] };
+  /** Queued ingest from RabbitMQ (`QADB_AMQP_URL`); absent when unset. */
+  amqp?: { url: string; queue: string; stream: string };
   /** Live push server (`QADB_WEBSOCKET_*`); absent when disabled. */
   websocket?: { host: string; port: number; path: string; stream?: string };
 }
@@ -108,6 +110,18 @@ export function loadConfig(
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
     wsClient: readWsClient(env),
     websocket: readWebsocket(env, argv),
+    amqp: readAmqp(env),
+  };
+}
+
+function readAmqp(env: Env): TsdbConfig['amqp'] {
+  const url = readOptionalString(env, 'QADB_AMQP_URL');
+  if (!url) return undefined;
+  if (!/^amqps?:\/\//.test(url)) throw new ConfigError('QADB_AMQP_URL', 'must be an amqp:// URL');
+  return {
+    url,
+    queue: readString(env, 'QADB_AMQP_QUEUE', 'qadb.ingest'),
+    stream: readString(env, 'QADB_AMQP_STREAM', 'market_data'),
   };
 }
 

@@ -283,6 +283,7 @@ export class LogstreamController {
       mode: this.service.config.mode,
       streams: this.engine.listStreams(),
       recorder: this.service.recorder?.status ?? null,
+      amqp: this.service.amqp?.status ?? null,
     };
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { HealthRegistry } from '@qautlra/platform';
 import { TsdbEngine } from '@qautlra/tsdb';
 import type { TsdbConfig } from './config';
+import { AmqpIngest } from './live/amqp-ingest';
 import { GatewayRecorder } from './live/gateway-recorder';
 import { PushServer } from './live/push-server';
 import { TSDB_CONFIG } from './tokens';
@@ -13,6 +14,7 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   recorder?: GatewayRecorder;
   push?: PushServer;
+  amqp?: AmqpIngest;
 
   constructor(
     @Inject(TSDB_CONFIG) readonly config: TsdbConfig,
@@ -46,6 +48,10 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
       });
       await this.push.start();
     }
+    if (this.config.amqp) {
+      this.amqp = new AmqpIngest(this.engine, this.config.amqp);
+      await this.amqp.start();
+    }
     if (this.config.wsClient) {
       this.recorder = new GatewayRecorder(this.engine, this.config.wsClient);
       await this.recorder.start();
@@ -62,6 +68,7 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.recorder?.stop();
+    await this.amqp?.stop();
     await this.push?.stop();
     await this.engineRef?.close();
     this.engineRef = undefined;

@@ -1,0 +1,87 @@
+import { INestApplication } from '@nestjs/common';
+import { connectAmqp } from '@qautlra/platform';
+import { serviceUrls, waitFor } from '@qautlra/testing';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { loadConfig } from '../src/config';
+import { bootstrap } from '../src/main';
+import { TsdbService } from '../src/tsdb.service';
+
+describe('tsdb queued ingest from RabbitMQ (real broker)', () => {
+  let app: INestApplication;
+  let root: string;
+  const queue = `qadb.ingest.test.${randomUUID()}`;
+  const auth = `Basic ${Buffer.from('admin:admin').toString('base64')}`;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'qadb-amqp-'));
+    app = await bootstrap(
+      loadConfig(
+        {
+          P_ADDR: '127.0.0.1:0',
+          P_DATA_DIR: join(root, 'data'),
+          P_STAGING_DIR: join(root, 'staging'),
+          QADB_AMQP_URL: serviceUrls.amqp,
+          QADB_AMQP_QUEUE: queue,
+          QADB_AMQP_STREAM: 'queued',
+          LOG_LEVEL: 'silent',
+        },
+        [],
+      ),
+    );
+  });
+  afterAll(async () => {
+    await app.close();
+    const model = await connectAmqp(serviceUrls.amqp);
+    const channel = await model.createChannel();
+    await channel.deleteQueue(queue);
+    await model.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('ingests published batches, routes by x-p-stream, rejects bad messages without blocking', async () => {
+    const model = await connectAmqp(serviceUrls.amqp);
+    const channel = await model.createChannel();
+    const publish = (body: string, headers: Record<string, string> = {}) =>
+      channel.sendToQueue(queue, Buffer.from(body), { persistent: true, headers });
+    publish(
+      JSON.stringify([
+        { instrument_id: 'SSE.600000', last_price: 10 },
+        { instrument_id: 'SSE.600000', last_price: 11 },
+      ]),
+    );
+    publish('{not json');
+    publish(JSON.stringify({ instrument_id: 'SSE.600000', last_price: 'x' }));
+    publish(JSON.stringify({ instrument_id: 'SZSE.000001', last_price: 12 }));
+    publish(JSON.stringify({ a: 1 }), { 'x-p-stream': 'other' });
+    await channel.close();
+    await model.close();
+
+    const status = tsdb().amqp!.status;
+    await waitFor(() => status.messages + status.rejected === 5, {
+      what: 'all five messages handled',
+    });
+    expect(status).toMatchObject({ state: 'consuming', messages: 3, rows: 4, rejected: 2 });
+    const rows = await request(app.getHttpServer())
+      .post('/api/v1/query')
+      .set('Authorization', auth)
+      .send({ query: 'SELECT instrument_id, last_price FROM queued ORDER BY last_price' })
+      .expect(200);
+    expect(rows.body).toEqual([
+      { instrument_id: 'SSE.600000', last_price: 10 },
+      { instrument_id: 'SSE.600000', last_price: 11 },
+      { instrument_id: 'SZSE.000001', last_price: 12 },
+    ]);
+    const other = await request(app.getHttpServer())
+      .post('/api/v1/query')
+      .set('Authorization', auth)
+      .send({ query: 'SELECT a FROM other' })
+      .expect(200);
+    expect(other.body).toEqual([{ a: 1 }]);
+  });
+
+  const tsdb = () => app.get(TsdbService);
+});
