@@ -34,8 +34,22 @@ export function inferNewFields(
 ): StreamField[] {
   const known = new Map(existing.map((field) => [field.name, field.type]));
   const added: StreamField[] = [];
-  events.forEach((event, index) => {
-    for (const [name, value] of Object.entries(event)) {
+  for (let index = 0; index < events.length; index += 1) {
+    const event = events[index] as Record<string, unknown>;
+    for (const name in event) {
+      const value = event[name];
+      const type = typeOfValue(value);
+      const current = known.get(name);
+      if (current !== undefined) {
+        if (type !== undefined && current !== type)
+          throw new TsdbError(
+            'TSDB_SCHEMA_CONFLICT',
+            `field "${name}" is ${current} in the stream schema but event ${index} has a ${type} value`,
+            name,
+          );
+        continue;
+      }
+      // A name not seen yet: check it once.
       if ((SYSTEM_FIELDS as readonly string[]).includes(name))
         throw new TsdbError(
           'TSDB_INVALID_EVENT',
@@ -48,19 +62,10 @@ export function inferNewFields(
           `event ${index}: invalid field name ${JSON.stringify(name)} (letters, digits, _; not starting with a digit)`,
           name,
         );
-      const type = typeOfValue(value);
       if (type === undefined) continue;
-      const current = known.get(name);
-      if (current === undefined) {
-        known.set(name, type);
-        added.push({ name, type });
-      } else if (current !== type)
-        throw new TsdbError(
-          'TSDB_SCHEMA_CONFLICT',
-          `field "${name}" is ${current} in the stream schema but event ${index} has a ${type} value`,
-          name,
-        );
+      known.set(name, type);
+      added.push({ name, type });
     }
-  });
+  }
   return added;
 }
