@@ -447,7 +447,7 @@ export class TsdbEngine {
           ? '0'
           : `floor(t / ${BAR_PERIOD_MS[period]})::BIGINT * ${BAR_PERIOD_MS[period]}`;
       const sql =
-        `WITH ticks AS (SELECT *, ${ts} AS t FROM ${quote(name)} WHERE ${filters.join(' AND ')}), ` +
+        `WITH ticks AS (SELECT *, ${ts} AS t FROM ${this.instrumentSource(name, instrument)} WHERE ${filters.join(' AND ')}), ` +
         `b AS (SELECT p_date, ${period === '1d' ? 'min(t)' : bucket} AS bar, arg_min(last_price, t) AS open, ` +
         `max(last_price) AS high, min(last_price) AS low, arg_max(last_price, t) AS close, ` +
         `arg_max(volume, t) AS cum_volume, ${amount} AS cum_amount, ${oi} AS open_interest, count(*) AS ticks ` +
@@ -498,6 +498,27 @@ export class TsdbEngine {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * One instrument's rows. When the stream is partitioned by `instrument_id`, only that
+   * instrument's Parquet directories are read (plus its staged rows) instead of the whole view.
+   */
+  private instrumentSource(name: string, instrument: string): string {
+    const info = this.stream(name);
+    if (info.partitionBy !== 'instrument_id' || !/^[A-Za-z0-9._-]+$/.test(instrument))
+      return quote(name);
+    const dir = join(this.options.dataDir, name);
+    const hasFiles =
+      existsSync(dir) &&
+      readdirSync(dir).some((day) => existsSync(join(dir, day, `instrument_id=${instrument}`)));
+    const staged = `SELECT * EXCLUDE (p_seq) FROM ${stageTable(name)} WHERE instrument_id = ${literal(instrument)}`;
+    if (!hasFiles) return `(${staged})`;
+    const glob = `${dir}/*/instrument_id=${instrument}/*.parquet`;
+    return (
+      `(SELECT * FROM read_parquet(${literal(glob)}, hive_partitioning = true, hive_types_autocast = false, union_by_name = true) ` +
+      `UNION ALL BY NAME ${staged})`
+    );
   }
 
   /** Runs one read-only SQL statement and returns its result as a zstd Parquet file's bytes. */
