@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { createHttpApp, createLogger, displayUrl } from '@qautlra/platform';
+import { createHttpApp, runMain } from '@qautlra/platform';
 import { AppModule } from './app.module';
 import { corsOptions, loadConfig, MdGatewayConfig } from './config';
 
@@ -17,25 +17,13 @@ export async function bootstrap(config: MdGatewayConfig = loadConfig()): Promise
 }
 
 if (require.main === module) {
-  let config: MdGatewayConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    // An invalid config stops the process with a message naming the key.
-    console.error(`md-gateway: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  const logger = createLogger('md-gateway', config.logLevel);
-  bootstrap(config)
-    .then(async (app) => {
-      const url = await displayUrl(app);
-      logger.info(
-        { url, websocket: `${url.replace('http', 'ws')}${config.websocketPath}` },
-        'md-gateway is up',
-      );
-    })
-    .catch((error: unknown) => {
-      logger.fatal({ err: error }, 'md-gateway failed to start');
-      process.exit(1);
-    });
+  runMain(
+    'md-gateway',
+    () => loadConfig(),
+    bootstrap,
+    (url, config) => ({
+      url,
+      websocket: `${url.replace('http', 'ws')}${config.websocketPath}`,
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { HttpStatus, INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createHttpApp, createLogger, displayUrl, mapLibraryError } from '@qautlra/platform';
+import { createHttpApp, mapLibraryError, runMain } from '@qautlra/platform';
 import { TsdbError } from '@qautlra/tsdb';
 import { AppModule } from './app.module';
 import { loadConfig, TsdbConfig } from './config';
@@ -29,19 +29,4 @@ export async function bootstrap(config: TsdbConfig = loadConfig()): Promise<INes
   return app;
 }
 
-if (require.main === module) {
-  let config: TsdbConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    console.error(`tsdb: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  const logger = createLogger('tsdb', config.logLevel);
-  bootstrap(config)
-    .then(async (app) => logger.info({ url: await displayUrl(app) }, 'tsdb is up'))
-    .catch((error: unknown) => {
-      logger.fatal({ err: error }, 'tsdb failed to start');
-      process.exit(1);
-    });
-}
+if (require.main === module) runMain('tsdb', () => loadConfig(), bootstrap);

@@ -2,44 +2,30 @@ import { INestApplication } from '@nestjs/common';
 import { connectAmqp } from '@qautlra/platform';
 import { serviceUrls, waitFor } from '@qautlra/testing';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
-import { bootstrap } from '../src/main';
 import { TsdbService } from '../src/tsdb.service';
+import { startTsdb, TestTsdb } from './support/start-tsdb';
 
 describe('tsdb queued ingest from RabbitMQ (real broker)', () => {
   let app: INestApplication;
-  let root: string;
+  let tsdb: TestTsdb;
   const queue = `qadb.ingest.test.${randomUUID()}`;
   const auth = `Basic ${Buffer.from('admin:admin').toString('base64')}`;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'qadb-amqp-'));
-    app = await bootstrap(
-      loadConfig(
-        {
-          P_ADDR: '127.0.0.1:0',
-          P_DATA_DIR: join(root, 'data'),
-          P_STAGING_DIR: join(root, 'staging'),
-          QADB_AMQP_URL: serviceUrls.amqp,
-          QADB_AMQP_QUEUE: queue,
-          QADB_AMQP_STREAM: 'queued',
-          LOG_LEVEL: 'silent',
-        },
-        [],
-      ),
-    );
+    tsdb = await startTsdb({
+      QADB_AMQP_URL: serviceUrls.amqp,
+      QADB_AMQP_QUEUE: queue,
+      QADB_AMQP_STREAM: 'queued',
+    });
+    app = tsdb.app;
   });
   afterAll(async () => {
-    await app.close();
+    await tsdb.close();
     const model = await connectAmqp(serviceUrls.amqp);
     const channel = await model.createChannel();
     await channel.deleteQueue(queue);
     await model.close();
-    rmSync(root, { recursive: true, force: true });
   });
 
   it('ingests published batches, routes by x-p-stream, rejects bad messages without blocking', async () => {
@@ -60,7 +46,7 @@ describe('tsdb queued ingest from RabbitMQ (real broker)', () => {
     await channel.close();
     await model.close();
 
-    const status = tsdb().amqp!.status;
+    const status = service().amqp!.status;
     await waitFor(() => status.messages + status.rejected === 5, {
       what: 'all five messages handled',
     });
@@ -83,5 +69,5 @@ describe('tsdb queued ingest from RabbitMQ (real broker)', () => {
     expect(other.body).toEqual([{ a: 1 }]);
   });
 
-  const tsdb = () => app.get(TsdbService);
+  const service = () => app.get(TsdbService);
 });

@@ -1,10 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
-import { bootstrap } from '../src/main';
+import { startTsdb, TestTsdb } from './support/start-tsdb';
 
 interface Tick {
   instrument_id: string;
@@ -91,23 +87,13 @@ function expectedBars(ticks: Tick[], id: string, periodMs: number) {
 
 describe('tsdb bars and latest', () => {
   let app: INestApplication;
-  let root: string;
+  let tsdb: TestTsdb;
   const auth = `Basic ${Buffer.from('admin:admin').toString('base64')}`;
   const ticks = makeTicks();
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'qadb-bars-'));
-    app = await bootstrap(
-      loadConfig(
-        {
-          P_ADDR: '127.0.0.1:0',
-          P_DATA_DIR: join(root, 'data'),
-          P_STAGING_DIR: join(root, 'staging'),
-          LOG_LEVEL: 'silent',
-        },
-        [],
-      ),
-    );
+    tsdb = await startTsdb();
+    app = tsdb.app;
     const server = app.getHttpServer();
     await request(server)
       .put('/api/v1/logstream/md')
@@ -128,10 +114,7 @@ describe('tsdb bars and latest', () => {
       .send(ticks.slice(half))
       .expect(200);
   });
-  afterAll(async () => {
-    await app.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => tsdb.close());
 
   it.each([
     ['1m', 60_000],

@@ -1,12 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
-import { bootstrap } from '../src/main';
+import { binaryBody, startTsdb, TestTsdb } from './support/start-tsdb';
 
 describe('tsdb HTTP API (Parseable-compatible)', () => {
   let app: INestApplication;
@@ -14,26 +12,13 @@ describe('tsdb HTTP API (Parseable-compatible)', () => {
   const auth = `Basic ${Buffer.from('qa:secret').toString('base64')}`;
   const http = () => request(app.getHttpServer());
 
+  let tsdb: TestTsdb;
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'qadb-http-'));
-    app = await bootstrap(
-      loadConfig(
-        {
-          P_ADDR: '127.0.0.1:0',
-          P_DATA_DIR: join(root, 'data'),
-          P_STAGING_DIR: join(root, 'staging'),
-          P_USERNAME: 'qa',
-          P_PASSWORD: 'secret',
-          LOG_LEVEL: 'silent',
-        },
-        [],
-      ),
-    );
+    tsdb = await startTsdb({ P_USERNAME: 'qa', P_PASSWORD: 'secret' });
+    app = tsdb.app;
+    root = tsdb.root;
   });
-  afterAll(async () => {
-    await app.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => tsdb.close());
 
   it('enforces basic auth', async () => {
     const denied = await http().get('/api/v1/logstream').expect(401);
@@ -167,11 +152,7 @@ describe('tsdb HTTP API (Parseable-compatible)', () => {
       .set('Authorization', auth)
       .set('Accept', 'application/vnd.apache.arrow.stream')
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .send(query)
       .expect(200);
     const table = tableFromIPC(arrow.body as Buffer);
@@ -184,11 +165,7 @@ describe('tsdb HTTP API (Parseable-compatible)', () => {
       .post('/api/v1/query?format=parquet')
       .set('Authorization', auth)
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .send(query)
       .expect(200);
     const bytes = parquet.body as Buffer;

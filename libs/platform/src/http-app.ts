@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { LogLevel } from './config';
 import { DomainErrorMapper, HttpErrorFilter } from './http-error.filter';
+import { createLogger } from './logger';
 
 export interface HttpAppOptions {
   title: string;
@@ -34,4 +36,30 @@ export async function createHttpApp(
 /** The app's URL as a person would type it: wildcard and loopback hosts shown as `localhost`. */
 export async function displayUrl(app: INestApplication): Promise<string> {
   return (await app.getUrl()).replace(/\/\/(\[::1\]|0\.0\.0\.0|127\.0\.0\.1)/, '//localhost');
+}
+
+/**
+ * The body of an app's `main` when run directly: load the config (an invalid one stops the
+ * process with a one-line message naming the key), boot, log where it listens, exit 1 on failure.
+ */
+export function runMain<C extends { logLevel: LogLevel }>(
+  name: string,
+  loadConfig: () => C,
+  bootstrap: (config: C) => Promise<INestApplication>,
+  announce: (url: string, config: C) => Record<string, unknown> = (url) => ({ url }),
+): void {
+  let config: C;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(`${name}: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const logger = createLogger(name, config.logLevel);
+  bootstrap(config)
+    .then(async (app) => logger.info(announce(await displayUrl(app), config), `${name} is up`))
+    .catch((error: unknown) => {
+      logger.fatal({ err: error }, `${name} failed to start`);
+      process.exit(1);
+    });
 }

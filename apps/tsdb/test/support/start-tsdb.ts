@@ -1,0 +1,50 @@
+import { INestApplication } from '@nestjs/common';
+import type { Response } from 'superagent';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+import { bootstrap } from '../../src/main';
+
+export interface TestTsdb {
+  app: INestApplication;
+  /** Temporary directory holding the data and staging directories. */
+  root: string;
+  close(): Promise<void>;
+}
+
+/** Boots tsdb on a free loopback port with fresh data and staging directories under a temp dir. */
+export async function startTsdb(env: Record<string, string> = {}): Promise<TestTsdb> {
+  const root = mkdtempSync(join(tmpdir(), 'qadb-test-'));
+  const app = await bootstrap(
+    loadConfig(
+      {
+        P_ADDR: '127.0.0.1:0',
+        P_DATA_DIR: join(root, 'data'),
+        P_STAGING_DIR: join(root, 'staging'),
+        LOG_LEVEL: 'silent',
+        ...env,
+      },
+      [],
+    ),
+  );
+  return {
+    app,
+    root,
+    close: async () => {
+      await app.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** supertest parser that collects a binary body into a Buffer. */
+export function binaryBody(
+  response: Response,
+  done: (error: Error | null, body: Buffer) => void,
+): void {
+  const stream = response as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+}
