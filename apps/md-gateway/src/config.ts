@@ -34,7 +34,18 @@ export type SourceConfig =
       /** Fall back to the other service while this one fails (default true). */
       failover: boolean;
     }
-  | { type: 'upstream'; url: string };
+  | { type: 'upstream'; url: string }
+  | {
+      type: 'replay';
+      url: string;
+      stream: string;
+      username: string;
+      password: string;
+      start?: string;
+      end?: string;
+      speed: number;
+      pageSize?: number;
+    };
 
 export interface CorsConfig {
   allowAll: boolean;
@@ -171,7 +182,7 @@ function loadCors(value: unknown, builtInDefaults: boolean): CorsConfig {
   };
 }
 
-const SOURCE_TYPES = ['sim', 'sina', 'tencent', 'upstream', 'ctp'] as const;
+const SOURCE_TYPES = ['sim', 'sina', 'tencent', 'upstream', 'replay', 'ctp'] as const;
 
 /** The original's broker `source_type` → our source type (`qq` is the original's name for Tencent). */
 function typeOfBroker(root: Record<string, unknown>): string | undefined {
@@ -264,10 +275,30 @@ function sourceAt(
         throw new ConfigError(`${key}.url`, 'must be a ws:// or wss:// URL of another gateway');
       return { type, url };
     }
+    case 'replay': {
+      const url = text('url', 'http://127.0.0.1:18000');
+      if (!/^https?:\/\//.test(url))
+        throw new ConfigError(`${key}.url`, 'must be the http:// URL of the time-series DB');
+      const optional = (field: string) =>
+        value[field] === undefined ? undefined : text(field, '');
+      return {
+        type,
+        url,
+        stream: text('stream', 'market_data'),
+        username: text('username', 'admin'),
+        password: text('password', 'admin'),
+        start: optional('start'),
+        end: optional('end'),
+        speed: numberAt(value.speed, `${key}.speed`, 1, 0),
+        ...(value.page_size === undefined
+          ? {}
+          : { pageSize: numberAt(value.page_size, `${key}.page_size`, 10_000, 1) }),
+      };
+    }
     default:
       throw new ConfigError(
         `${key}.type`,
-        'ctp needs the native CTP market-data addon, which is not part of this build yet; use sim, sina, tencent or upstream',
+        'ctp needs the native CTP market-data addon, which is not part of this build yet; use sim, sina, tencent, upstream or replay',
       );
   }
 }

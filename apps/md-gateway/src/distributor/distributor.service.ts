@@ -6,6 +6,7 @@ import type { InstrumentInfo, MarketSource, SourceStatus } from '../sources/mark
 import { sinaProvider, tencentProvider } from '../sources/quote-providers';
 import { defaultUniverse, SimMarket, sizedUniverse } from '../sources/sim-market';
 import { SimSource } from '../sources/sim-source';
+import { ReplaySource } from '../sources/replay-source';
 import { UpstreamSource } from '../sources/upstream-source';
 import { MD_GATEWAY_CONFIG } from '../tokens';
 import { MarketDistributor } from './market-distributor';
@@ -39,6 +40,8 @@ export function createSource(config: SourceConfig): MarketSource {
     }
     case 'upstream':
       return new UpstreamSource({ url: config.url });
+    case 'replay':
+      return new ReplaySource(config);
   }
 }
 
