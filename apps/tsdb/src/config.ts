@@ -27,6 +27,8 @@ export interface TsdbConfig {
   flushIntervalMs: number;
   queryTimeoutMs: number;
   maxResultRows: number;
+  /** Days of data kept (by `p_date`); 0 keeps everything (the original README's `retention_days`). */
+  retentionDays: number;
   logLevel: LogLevel;
   /** Live ingest from a gateway (`QADB_WS_CLIENT_*`); absent when disabled. */
   wsClient?: { url: string; stream: string; instruments: string[] };
@@ -107,11 +109,21 @@ export function loadConfig(
       'QADB_MAX_RESULT_ROWS',
       1_000_000,
     ),
+    retentionDays: readRetention(env),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
     wsClient: readWsClient(env),
     websocket: readWebsocket(env, argv),
     amqp: readAmqp(env),
   };
+}
+
+function readRetention(env: Env): number {
+  const raw = readOptionalString(env, 'QADB_RETENTION_DAYS');
+  if (raw === undefined || raw === '') return 0;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 0)
+    throw new ConfigError('QADB_RETENTION_DAYS', 'must be a whole number of days (0 = keep all)');
+  return days;
 }
 
 function readAmqp(env: Env): TsdbConfig['amqp'] {

@@ -35,7 +35,7 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
       queryTimeoutMs: this.config.queryTimeoutMs,
       maxResultRows: this.config.maxResultRows,
     });
-    this.timer = setInterval(() => void this.flushAll(), this.config.flushIntervalMs);
+    this.timer = setInterval(() => void this.maintain(), this.config.flushIntervalMs);
     this.timer.unref();
     this.health.register('storage', async () => {
       await this.engine.query('SELECT 1');
@@ -57,6 +57,29 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
       await this.recorder.start();
     }
   }
+
+  /** The periodic job: flush staged rows, compact small files, drop days past the retention. */
+  async maintain(): Promise<void> {
+    try {
+      await this.flushAll();
+      for (const stream of this.engine.listStreams()) {
+        await this.engine.compact(stream);
+        if (this.config.retentionDays > 0) {
+          const oldestKept = new Date(
+            Date.now() + 8 * 3_600_000 - this.config.retentionDays * 86_400_000,
+          )
+            .toISOString()
+            .slice(0, 10);
+          await this.engine.expire(stream, oldestKept);
+        }
+      }
+    } catch (error) {
+      // The next run retries; staged rows stay staged until a flush succeeds.
+      this.lastMaintenanceError = (error as Error).message;
+    }
+  }
+
+  lastMaintenanceError?: string;
 
   /** Flushes every stream's staged rows to Parquet; returns the number of rows moved. */
   async flushAll(): Promise<number> {

@@ -87,6 +87,34 @@ describe('TsdbEngine (embedded DuckDB, real files)', () => {
     ).toEqual([{ n: 4, m: '2025-03-31T01:30:01Z' }]);
   });
 
+  it('compacts small files into one per partition without changing results; expires old days', async () => {
+    await engine.createStream('ticks', { partitionBy: 'instrument_id' });
+    for (let b = 0; b < 5; b += 1) {
+      await engine.ingest('ticks', [
+        tick('SHFE.au2512', `2025-03-27T01:30:0${b}Z`, 590 + b),
+        tick('SHFE.au2512', `2025-03-28T01:30:0${b}Z`, 600 + b),
+      ]);
+      await engine.flush('ticks');
+    }
+    const before = await engine.query('SELECT p_date, last_price FROM ticks ORDER BY datetime');
+    const leaf = join(root, 'data', 'ticks', 'p_date=2025-03-28', 'instrument_id=SHFE.au2512');
+    expect(readdirSync(leaf).filter((f) => f.endsWith('.parquet'))).toHaveLength(5);
+    expect(await engine.compact('ticks')).toBe(10);
+    expect(readdirSync(leaf)).toHaveLength(1);
+    expect(await engine.query('SELECT p_date, last_price FROM ticks ORDER BY datetime')).toEqual(
+      before,
+    );
+    // Survives a restart the same way.
+    await engine.close();
+    engine = await open();
+    expect(await engine.query('SELECT count(*)::INTEGER AS n FROM ticks')).toEqual([{ n: 10 }]);
+
+    expect(await engine.expire('ticks', '2025-03-28')).toBe(1);
+    expect(await engine.query('SELECT DISTINCT p_date FROM ticks')).toEqual([
+      { p_date: '2025-03-28' },
+    ]);
+  });
+
   it('refuses results over the row limit and interrupts queries over the time limit', async () => {
     await engine.close();
     engine = await TsdbEngine.open({

@@ -105,6 +105,7 @@ export class TsdbEngine {
       `CREATE TABLE IF NOT EXISTS _qadb_streams (name VARCHAR PRIMARY KEY, partition_by VARCHAR, created_at TIMESTAMP)`,
       `CREATE TABLE IF NOT EXISTS _qadb_fields (stream VARCHAR, name VARCHAR, type VARCHAR, position INTEGER)`,
       `CREATE TABLE IF NOT EXISTS _qadb_flushes (id VARCHAR PRIMARY KEY, stream VARCHAR, done_at TIMESTAMP)`,
+      `CREATE TABLE IF NOT EXISTS _qadb_compactions (id VARCHAR PRIMARY KEY, dir VARCHAR, old_files VARCHAR)`,
     ])
       await connection.run(statement);
     const engine = new TsdbEngine(instance, connection, {
@@ -152,6 +153,7 @@ export class TsdbEngine {
       if (seq > this.sequence) this.sequence = seq;
     }
     await this.recoverFlushes();
+    await this.recoverCompactions();
     for (const name of this.streams.keys()) await this.refreshView(name);
   }
 
@@ -175,6 +177,93 @@ export class TsdbEngine {
   onIngest(listener: (stream: string, events: readonly Row[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Finishes compactions whose swap was committed; drops temporary files of the others. */
+  private async recoverCompactions(): Promise<void> {
+    for (const row of await this.rows('SELECT id, dir, old_files FROM _qadb_compactions')) {
+      this.finishCompaction(
+        row.id as string,
+        row.dir as string,
+        JSON.parse(row.old_files as string) as string[],
+      );
+    }
+    await this.connection.run('DELETE FROM _qadb_compactions');
+    const sweep = (dir: string) => {
+      if (!existsSync(dir)) return;
+      for (const entry of readdirSync(dir)) {
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) sweep(path);
+        else if (/^compact-.*\.tmp$/.test(entry)) rmSync(path, { force: true });
+      }
+    };
+    sweep(this.options.dataDir);
+  }
+
+  private finishCompaction(id: string, dir: string, oldFiles: readonly string[]): void {
+    const temporary = join(dir, `compact-${id}.tmp`);
+    if (existsSync(temporary)) renameSync(temporary, join(dir, `part_${id}.parquet`));
+    for (const file of oldFiles) rmSync(join(dir, file), { force: true });
+  }
+
+  /**
+   * Rewrites every partition directory holding at least `minFiles` Parquet files into one file:
+   * write a temporary file, commit the swap in the catalog, rename it in, delete the old files
+   * (a crash after the commit is finished at start). Runs exclusively, so no query sees both.
+   */
+  compact(name: string, minFiles = 4): Promise<number> {
+    return this.exclusive(async () => {
+      this.stream(name);
+      let compacted = 0;
+      const visit = async (dir: string): Promise<void> => {
+        if (!existsSync(dir)) return;
+        const entries = readdirSync(dir);
+        const files = entries.filter((entry) => entry.endsWith('.parquet')).sort();
+        for (const entry of entries)
+          if (statSync(join(dir, entry)).isDirectory()) await visit(join(dir, entry));
+        if (files.length < minFiles) return;
+        const id = randomUUID();
+        const list = files.map((file) => literal(join(dir, file))).join(', ');
+        const order = this.stream(name).fields.some((field) => field.name === 'datetime')
+          ? ' ORDER BY "datetime"'
+          : '';
+        await this.connection.run(
+          `COPY (SELECT * FROM read_parquet([${list}], hive_partitioning = false, union_by_name = true)${order}) ` +
+            `TO ${literal(join(dir, `compact-${id}.tmp`))} (FORMAT parquet, COMPRESSION ${this.options.compression}, ROW_GROUP_SIZE ${this.options.rowGroupSize})`,
+        );
+        await this.connection.run(
+          `INSERT INTO _qadb_compactions VALUES (${literal(id)}, ${literal(dir)}, ${literal(JSON.stringify(files))})`,
+        );
+        this.finishCompaction(id, dir, files);
+        await this.connection.run(`DELETE FROM _qadb_compactions WHERE id = ${literal(id)}`);
+        compacted += files.length;
+      };
+      await visit(join(this.options.dataDir, name));
+      if (compacted > 0) await this.refreshView(name);
+      return compacted;
+    });
+  }
+
+  /** Deletes a stream's partitions (and staged rows) whose `p_date` is before `oldestKept` (YYYY-MM-DD). */
+  expire(name: string, oldestKept: string): Promise<number> {
+    return this.exclusive(async () => {
+      this.stream(name);
+      const dir = join(this.options.dataDir, name);
+      let removed = 0;
+      if (existsSync(dir))
+        for (const entry of readdirSync(dir)) {
+          const day = /^p_date=(\d{4}-\d{2}-\d{2})$/.exec(entry)?.[1];
+          if (day && day < oldestKept) {
+            rmSync(join(dir, entry), { recursive: true, force: true });
+            removed += 1;
+          }
+        }
+      await this.connection.run(
+        `DELETE FROM ${stageTable(name)} WHERE p_date < ${literal(oldestKept)}`,
+      );
+      await this.refreshView(name);
+      return removed;
+    });
   }
 
   listStreams(): string[] {
