@@ -177,3 +177,42 @@ describe('tsdb bars and latest', () => {
     expect(response.body.field).toBe('period');
   });
 });
+
+describe('tsdb modes', () => {
+  it('--mode ingest refuses queries and --mode query refuses ingest, with 403', async () => {
+    const auth = `Basic ${Buffer.from('admin:admin').toString('base64')}`;
+    const ingestOnly = await startTsdb({ P_MODE: 'ingest' });
+    try {
+      await request(ingestOnly.app.getHttpServer())
+        .post('/api/v1/ingest')
+        .set('Authorization', auth)
+        .set('X-P-Stream', 's')
+        .send({ a: 1 })
+        .expect(200);
+      const refused = await request(ingestOnly.app.getHttpServer())
+        .post('/api/v1/query')
+        .set('Authorization', auth)
+        .send({ query: 'SELECT 1' })
+        .expect(403);
+      expect(refused.body.message).toBe('this server runs in ingest mode: query is disabled');
+    } finally {
+      await ingestOnly.close();
+    }
+    const queryOnly = await startTsdb({ P_MODE: 'query' });
+    try {
+      await request(queryOnly.app.getHttpServer())
+        .post('/api/v1/ingest')
+        .set('Authorization', auth)
+        .set('X-P-Stream', 's')
+        .send({ a: 1 })
+        .expect(403);
+      await request(queryOnly.app.getHttpServer())
+        .post('/api/v1/query')
+        .set('Authorization', auth)
+        .send({ query: 'SELECT 1 AS one' })
+        .expect(200, [{ one: 1 }]);
+    } finally {
+      await queryOnly.close();
+    }
+  });
+});
