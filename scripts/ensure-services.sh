@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts PostgreSQL, Redis and RabbitMQ when they are down (the development and CI machines run
+# Starts PostgreSQL, Redis, RabbitMQ and NATS (JetStream) when they are down (the development and CI machines run
 # them locally; see DESIGN.md §3). Waits until each answers. Idempotent.
 set -u
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -26,5 +26,11 @@ if ! port_open 5672; then
   echo "ensure-services: starting RabbitMQ"
   rabbitmq-server -detached || true
   wait_port 5672 RabbitMQ || status=1
+fi
+if ! port_open 4222; then
+  echo "ensure-services: starting NATS with JetStream"
+  mkdir -p /var/lib/nats-server
+  nohup nats-server -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log >/dev/null 2>&1 &
+  wait_port 4222 NATS || status=1
 fi
 exit $status

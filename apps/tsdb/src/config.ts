@@ -34,6 +34,8 @@ export interface TsdbConfig {
   wsClient?: { url: string; stream: string; instruments: string[] };
   /** Queued ingest from RabbitMQ (`QADB_AMQP_URL`); absent when unset. */
   amqp?: { url: string; queue: string; stream: string };
+  /** Queued ingest from NATS JetStream (`QADB_NATS_URL`); absent when unset. */
+  nats?: { servers: string; jetStream: string; subjectPrefix: string; durable: string };
   /** Live push server (`QADB_WEBSOCKET_*`); absent when disabled. */
   websocket?: { host: string; port: number; path: string; stream?: string };
 }
@@ -114,6 +116,7 @@ export function loadConfig(
     wsClient: readWsClient(env),
     websocket: readWebsocket(env, argv),
     amqp: readAmqp(env),
+    nats: readNats(env),
   };
 }
 
@@ -124,6 +127,17 @@ function readRetention(env: Env): number {
   if (!Number.isInteger(days) || days < 0)
     throw new ConfigError('QADB_RETENTION_DAYS', 'must be a whole number of days (0 = keep all)');
   return days;
+}
+
+function readNats(env: Env): TsdbConfig['nats'] {
+  const servers = readOptionalString(env, 'QADB_NATS_URL');
+  if (!servers) return undefined;
+  return {
+    servers,
+    jetStream: readString(env, 'QADB_NATS_STREAM', 'QADB'),
+    subjectPrefix: readString(env, 'QADB_NATS_SUBJECT_PREFIX', 'qadb.ingest'),
+    durable: readString(env, 'QADB_NATS_DURABLE', 'qadb-ingest'),
+  };
 }
 
 function readAmqp(env: Env): TsdbConfig['amqp'] {

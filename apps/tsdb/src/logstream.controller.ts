@@ -284,6 +284,7 @@ export class LogstreamController {
       streams: this.engine.listStreams(),
       recorder: this.service.recorder?.status ?? null,
       amqp: this.service.amqp?.status ?? null,
+      nats: this.service.nats?.status ?? null,
     };
   }
 

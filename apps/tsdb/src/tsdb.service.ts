@@ -4,6 +4,7 @@ import { TsdbEngine } from '@qautlra/tsdb';
 import type { TsdbConfig } from './config';
 import { AmqpIngest } from './live/amqp-ingest';
 import { GatewayRecorder } from './live/gateway-recorder';
+import { NatsIngest } from './live/nats-ingest';
 import { PushServer } from './live/push-server';
 import { TSDB_CONFIG } from './tokens';
 
@@ -15,6 +16,7 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
   recorder?: GatewayRecorder;
   push?: PushServer;
   amqp?: AmqpIngest;
+  nats?: NatsIngest;
 
   constructor(
     @Inject(TSDB_CONFIG) readonly config: TsdbConfig,
@@ -51,6 +53,10 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
     if (this.config.amqp) {
       this.amqp = new AmqpIngest(this.engine, this.config.amqp);
       await this.amqp.start();
+    }
+    if (this.config.nats) {
+      this.nats = new NatsIngest(this.engine, this.config.nats);
+      await this.nats.start();
     }
     if (this.config.wsClient) {
       this.recorder = new GatewayRecorder(this.engine, this.config.wsClient);
@@ -92,6 +98,7 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
     if (this.timer) clearInterval(this.timer);
     await this.recorder?.stop();
     await this.amqp?.stop();
+    await this.nats?.stop();
     await this.push?.stop();
     await this.engineRef?.close();
     this.engineRef = undefined;
