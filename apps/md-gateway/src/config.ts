@@ -15,6 +15,8 @@ import {
  * `incremental_updates`, `log_level`), looked up in the original's order (`QAMDGATEWAY_CONFIG`,
  * `QAMDGATEWAY_CONFIG_PATH`, `./config.json`, `./qamdgateway.json`), then env overrides.
  */
+import type { ReplaySourceOptions } from './sources/replay-source';
+
 /** A source of quotes (extension of the original schema: the `sources` array). */
 export type SourceConfig =
   | {
@@ -35,17 +37,7 @@ export type SourceConfig =
       failover: boolean;
     }
   | { type: 'upstream'; url: string }
-  | {
-      type: 'replay';
-      url: string;
-      stream: string;
-      username: string;
-      password: string;
-      start?: string;
-      end?: string;
-      speed: number;
-      pageSize?: number;
-    };
+  | ({ type: 'replay' } & ReplaySourceOptions);
 
 export interface CorsConfig {
   allowAll: boolean;

@@ -119,14 +119,7 @@ export class LogstreamController {
     this.allow('ingest');
     const events = eventsOf(body);
     // Like Parseable, ingesting into a stream that does not exist creates it.
-    if (!this.engine.listStreams().includes(stream)) {
-      try {
-        await this.engine.createStream(stream);
-      } catch (error) {
-        if (!(error instanceof TsdbError && error.code === 'TSDB_STREAM_EXISTS')) throw error;
-      }
-    }
-    return { ingested: await this.engine.ingest(stream, events) };
+    return { ingested: await this.engine.ingestCreating(stream, events) };
   }
 
   /** Parseable: `{query, startTime, endTime}` → JSON rows; the original README: `{stream, start_time, end_time, limit, filter}`. */

@@ -324,6 +324,18 @@ export class TsdbEngine {
     });
   }
 
+  /** Ingests into a stream, creating it first when it does not exist (Parseable's behaviour). */
+  async ingestCreating(name: string, events: readonly Row[], now = Date.now()): Promise<number> {
+    if (!this.streams.has(name)) {
+      try {
+        await this.createStream(name);
+      } catch (error) {
+        if (!(error instanceof TsdbError && error.code === 'TSDB_STREAM_EXISTS')) throw error;
+      }
+    }
+    return this.ingest(name, events, now);
+  }
+
   /**
    * Appends events to a stream's staging table. The batch is checked first (a type conflict names
    * the field and writes nothing); new fields are added; the rows are committed before this resolves.

@@ -1,5 +1,5 @@
 import { connectAmqp } from '@qautlra/platform';
-import { Row, TsdbEngine, TsdbError } from '@qautlra/tsdb';
+import type { Row, TsdbEngine } from '@qautlra/tsdb';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 
 export interface AmqpIngestOptions {
@@ -91,14 +91,7 @@ export class AmqpIngest {
     try {
       const body = JSON.parse(message.content.toString('utf8')) as unknown;
       events = Array.isArray(body) ? (body as Row[]) : [body as Row];
-      if (!this.engine.listStreams().includes(stream)) {
-        try {
-          await this.engine.createStream(stream);
-        } catch (error) {
-          if (!(error instanceof TsdbError && error.code === 'TSDB_STREAM_EXISTS')) throw error;
-        }
-      }
-      const rows = await this.engine.ingest(stream, events);
+      const rows = await this.engine.ingestCreating(stream, events);
       channel.ack(message);
       this.status.messages += 1;
       this.status.rows += rows;

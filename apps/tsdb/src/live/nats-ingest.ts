@@ -100,14 +100,7 @@ export class NatsIngest {
         throw new TsdbError('TSDB_INVALID_STREAM', `subject ${message.subject} names no stream`);
       const body = JSON.parse(message.string()) as unknown;
       const events = Array.isArray(body) ? (body as Row[]) : [body as Row];
-      if (!this.engine.listStreams().includes(stream)) {
-        try {
-          await this.engine.createStream(stream);
-        } catch (error) {
-          if (!(error instanceof TsdbError && error.code === 'TSDB_STREAM_EXISTS')) throw error;
-        }
-      }
-      const rows = await this.engine.ingest(stream, events);
+      const rows = await this.engine.ingestCreating(stream, events);
       message.ack();
       this.status.messages += 1;
       this.status.rows += rows;
