@@ -148,3 +148,22 @@ describe('TsdbEngine (embedded DuckDB, real files)', () => {
     await expect(engine.query(sql)).rejects.toBeInstanceOf(TsdbError);
   });
 });
+
+describe('query results as JSON', () => {
+  it('gives exact 64-bit integers and decimals as numbers, larger ones as strings', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'qadb-json-'));
+    const engine = await TsdbEngine.open({ dataDir: join(root, 'd'), stagingDir: join(root, 's') });
+    try {
+      expect(
+        await engine.query(
+          'SELECT count(*) AS n, 1.5 AS d, 9007199254740993::BIGINT AS big, 170141183460469231731687303715884105727::HUGEINT AS huge',
+        ),
+      ).toEqual([
+        { n: 1, d: 1.5, big: '9007199254740993', huge: '170141183460469231731687303715884105727' },
+      ]);
+    } finally {
+      await engine.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

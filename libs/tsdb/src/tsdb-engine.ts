@@ -6,6 +6,9 @@ import {
   DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTimestampValue,
+  DuckDBTypeId,
+  type DuckDBMaterializedResult,
+  type DuckDBResultReader,
   type DuckDBValue,
   TIMESTAMP,
   VARCHAR,
@@ -128,8 +131,7 @@ export class TsdbEngine {
   }
 
   private async rows(sql: string): Promise<Row[]> {
-    const result = await this.connection.runAndReadAll(sql);
-    return result.getRowObjectsJson();
+    return jsonRows(await this.connection.runAndReadAll(sql));
   }
 
   private async load(): Promise<void> {
@@ -590,7 +592,7 @@ export class TsdbEngine {
           'TSDB_SQL_REFUSED',
           `the result has more than ${maxResultRows} rows: add a LIMIT or aggregate`,
         );
-      return reader.getRowObjectsJson();
+      return jsonRows(reader);
     } catch (error) {
       if (error instanceof TsdbError) throw error;
       if (timedOut)
@@ -680,6 +682,37 @@ function rememberLatest(latest: Map<string, Row>, event: Row): void {
 
 function withoutNulls(row: Row): Row {
   return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null));
+}
+
+const NUMERIC_AS_TEXT = new Set<number>([
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.DECIMAL,
+]);
+
+/**
+ * Rows as JSON values. DuckDB's JSON form writes 64/128-bit integers and decimals as strings; they
+ * become numbers here when exact (as Parseable's JSON has them), and stay strings only when a
+ * number would lose digits.
+ */
+function jsonRows(reader: DuckDBResultReader | DuckDBMaterializedResult): Row[] {
+  const rows = reader.getRowObjectsJson() as Row[];
+  const names = reader.columnNames();
+  const convert = reader
+    .columnTypes()
+    .flatMap((type, index) => (NUMERIC_AS_TEXT.has(type.typeId) ? [names[index] as string] : []));
+  if (convert.length === 0) return rows;
+  for (const row of rows)
+    for (const name of convert) {
+      const value = row[name];
+      if (typeof value !== 'string') continue;
+      const number = Number(value);
+      const exact = /^-?\d+$/.test(value) ? Number.isSafeInteger(number) : Number.isFinite(number);
+      if (exact) row[name] = number;
+    }
+  return rows;
 }
 
 /** Trading day by epoch hour: the trading-day rules change only on the hour (16:00, midnight). */
