@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { applyDiffData, applyMergePatch, composeMergePatches } from './merge-patch';
+import { rtnDataQuotes } from './messages';
 
 describe('RFC 7396 merge patch', () => {
   // The RFC 7396 appendix A examples.
@@ -92,5 +93,26 @@ describe('RFC 7396 merge patch', () => {
       { a: { b: 1, c: 2 }, d: null },
     ]);
     expect(composeMergePatches({ a: 1 }, { a: { b: 1 } })).toHaveLength(2);
+  });
+});
+
+describe('rtnDataQuotes', () => {
+  it('lists the quote patches of an rtn_data message in order and skips malformed parts', () => {
+    expect(
+      rtnDataQuotes({
+        aid: 'rtn_data',
+        data: [
+          { quotes: { a: { x: 1 }, b: null } },
+          null,
+          { quotes: [1] },
+          { quotes: { a: { x: 2 } } },
+        ],
+      }),
+    ).toEqual([
+      ['a', { x: 1 }],
+      ['a', { x: 2 }],
+    ]);
+    expect(rtnDataQuotes({ aid: 'rsp_peek_message', data: [{ quotes: { a: {} } }] })).toEqual([]);
+    expect(rtnDataQuotes('rtn_data')).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import { isJsonObject, JsonObject } from './merge-patch';
+
 /**
  * DIFF / Open-Trade-Gateway messages (spec seed-protocols.md §4). Every frame is a JSON object
  * with an `aid`. Field names and value spellings are the wire's.
@@ -124,6 +126,22 @@ export type DiffClientAid = DiffClientMessage['aid'];
 export interface RtnData {
   aid: 'rtn_data';
   data: Record<string, unknown>[];
+}
+
+/**
+ * The `[key, patch]` pairs of the `quotes` of a parsed `rtn_data` message, in order; none for any
+ * other message. Parts or patches that are not JSON objects are skipped.
+ */
+export function rtnDataQuotes(message: unknown): [string, JsonObject][] {
+  if (!isJsonObject(message) || message.aid !== 'rtn_data' || !Array.isArray(message.data))
+    return [];
+  const out: [string, JsonObject][] = [];
+  for (const part of message.data as unknown[]) {
+    if (!isJsonObject(part) || !isJsonObject(part.quotes)) continue;
+    for (const [key, patch] of Object.entries(part.quotes))
+      if (isJsonObject(patch)) out.push([key, patch]);
+  }
+  return out;
 }
 
 export interface NotifyEntry {

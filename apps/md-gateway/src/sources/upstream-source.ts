@@ -1,3 +1,4 @@
+import { rtnDataQuotes } from '@qautlra/diff';
 import { MDSnapshot, parseInstrumentId, parseSnapshot } from '@qautlra/qamd';
 import WebSocket from 'ws';
 import { backoffDelay } from './backoff';
@@ -12,9 +13,6 @@ export interface UpstreamSourceOptions {
   /** Close and reconnect when the upstream sends nothing (not even a ping) for this long. */
   idleTimeoutMs?: number;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `http(s)://host:port/api/instruments` of a gateway's `ws(s)://host:port/…` URL. */
 function instrumentsUrl(wsUrl: string): string {
@@ -157,21 +155,17 @@ export class UpstreamSource implements MarketSource {
     } catch {
       return;
     }
-    if (!isRecord(message) || message.aid !== 'rtn_data' || !Array.isArray(message.data)) return;
-    for (const part of message.data as unknown[]) {
-      if (!isRecord(part) || !isRecord(part.quotes)) continue;
-      for (const [key, patch] of Object.entries(part.quotes)) {
-        const id = this.canonical(key);
-        if (!id || !this.subscribed.has(id) || !isRecord(patch)) continue;
-        const merged = { ...this.state.get(id), ...patch, instrument_id: id };
-        this.state.set(id, merged);
-        const snapshot = this.parse(merged) ?? this.parse({ ...patch, instrument_id: id });
-        // Not complete yet, or a bad field: wait for the next full snapshot.
-        if (!snapshot) continue;
-        // A full snapshot replaces whatever bad state came before it.
-        this.state.set(id, { ...snapshot });
-        this.events?.snapshot(snapshot);
-      }
+    for (const [key, patch] of rtnDataQuotes(message)) {
+      const id = this.canonical(key);
+      if (!id || !this.subscribed.has(id)) continue;
+      const merged = { ...this.state.get(id), ...patch, instrument_id: id };
+      this.state.set(id, merged);
+      const snapshot = this.parse(merged) ?? this.parse({ ...patch, instrument_id: id });
+      // Not complete yet, or a bad field: wait for the next full snapshot.
+      if (!snapshot) continue;
+      // A full snapshot replaces whatever bad state came before it.
+      this.state.set(id, { ...snapshot });
+      this.events?.snapshot(snapshot);
     }
   }
 

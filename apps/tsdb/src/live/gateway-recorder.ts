@@ -1,3 +1,4 @@
+import { rtnDataQuotes } from '@qautlra/diff';
 import type { Row, TsdbEngine } from '@qautlra/tsdb';
 import WebSocket from 'ws';
 
@@ -137,18 +138,11 @@ export class GatewayRecorder {
     } catch {
       return;
     }
-    const record = message as { aid?: unknown; data?: unknown };
-    if (record?.aid !== 'rtn_data' || !Array.isArray(record.data)) return;
-    for (const part of record.data as unknown[]) {
-      const quotes = (part as { quotes?: unknown } | null)?.quotes;
-      if (typeof quotes !== 'object' || quotes === null) continue;
-      for (const [id, patch] of Object.entries(quotes as Record<string, unknown>)) {
-        if (typeof patch !== 'object' || patch === null) continue;
-        const merged = { ...this.state.get(id), ...(patch as Record<string, unknown>) };
-        this.state.set(id, merged);
-        this.status.updatesReceived += 1;
-        this.pending.push(toRow(merged));
-      }
+    for (const [id, patch] of rtnDataQuotes(message)) {
+      const merged = { ...this.state.get(id), ...patch };
+      this.state.set(id, merged);
+      this.status.updatesReceived += 1;
+      this.pending.push(toRow(merged));
     }
   }
 
