@@ -1,5 +1,6 @@
 import { connect as amqpConnect, ChannelModel } from 'amqplib';
 import Redis from 'ioredis';
+import { backoffDelay } from './backoff';
 
 /** ioredis client that reconnects with capped back-off and never gives up a command on a short outage. */
 export function createRedis(url: string, name = 'qautlra'): Redis {
@@ -7,7 +8,7 @@ export function createRedis(url: string, name = 'qautlra'): Redis {
     connectionName: name,
     lazyConnect: true,
     maxRetriesPerRequest: null,
-    retryStrategy: (attempt) => Math.min(200 * 2 ** attempt, 5_000),
+    retryStrategy: (attempt) => backoffDelay(attempt + 1, 200, 5_000),
   });
 }
 
@@ -19,7 +20,7 @@ export async function connectAmqp(url: string, attempts = 5): Promise<ChannelMod
       return await amqpConnect(url);
     } catch (error) {
       lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 5_000)));
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt + 1, 200, 5_000)));
     }
   }
   throw lastError instanceof Error ? lastError : new Error(String(lastError));

@@ -1,6 +1,6 @@
+import { backoffDelay } from '@qautlra/platform';
 import type { MDSnapshot } from '@qautlra/qamd';
 import { parseInstrumentId, presetOf, productOf } from '@qautlra/qamd';
-import { backoffDelay } from './backoff';
 import type { InstrumentInfo, MarketSource, SourceEvents, SourceState } from './market-source';
 import type { QuoteProvider } from './quote-providers';
 

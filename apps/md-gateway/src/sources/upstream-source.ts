@@ -1,7 +1,7 @@
+import { backoffDelay } from '@qautlra/platform';
 import { rtnDataQuotes } from '@qautlra/diff';
 import { MDSnapshot, parseInstrumentId, parseSnapshot } from '@qautlra/qamd';
 import WebSocket from 'ws';
-import { backoffDelay } from './backoff';
 import type { InstrumentInfo, MarketSource, SourceEvents, SourceState } from './market-source';
 
 export interface UpstreamSourceOptions {

@@ -1,4 +1,4 @@
-import { connectAmqp } from '@qautlra/platform';
+import { backoffDelay, connectAmqp } from '@qautlra/platform';
 import type { Row, TsdbEngine } from '@qautlra/tsdb';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 
@@ -76,7 +76,7 @@ export class AmqpIngest {
     this.model = undefined;
     this.channel = undefined;
     this.failures += 1;
-    const delay = Math.min(30_000, 1_000 * 2 ** (this.failures - 1));
+    const delay = backoffDelay(this.failures);
     this.status.state = 'disconnected';
     this.status.detail = `${reason}; reconnecting in ${delay} ms`;
     this.retry = setTimeout(() => void this.connect(), delay);

@@ -1,3 +1,4 @@
+import { backoffDelay } from '@qautlra/platform';
 import { rtnDataQuotes } from '@qautlra/diff';
 import type { Row, TsdbEngine } from '@qautlra/tsdb';
 import WebSocket from 'ws';
@@ -120,10 +121,7 @@ export class GatewayRecorder {
     socket.on('close', () => {
       if (this.socket !== socket || this.stopped) return;
       this.failures += 1;
-      const delay = Math.min(
-        30_000,
-        (this.options.backoffBaseMs ?? 1_000) * 2 ** (this.failures - 1),
-      );
+      const delay = backoffDelay(this.failures, this.options.backoffBaseMs);
       this.status.state = 'disconnected';
       this.status.detail = `reconnecting in ${delay} ms`;
       this.retry = setTimeout(() => this.connect(), delay);
