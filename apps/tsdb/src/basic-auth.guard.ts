@@ -16,6 +16,30 @@ const same = (a: string, b: string) => {
   return left.length === right.length && timingSafeEqual(left, right);
 };
 
+/** User and password of an `Authorization: Basic …` header, or undefined. */
+export function basicCredentials(
+  header: string | undefined,
+): { user: string; password: string } | undefined {
+  const match = /^Basic\s+(.+)$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** Constant-time comparison of credentials with the configured ones. */
+export function credentialsMatch(
+  given: { user: string; password: string } | undefined,
+  expected: { username: string; password: string },
+): boolean {
+  return (
+    given !== undefined &&
+    same(given.user, expected.username) &&
+    same(given.password, expected.password)
+  );
+}
+
 /** HTTP basic auth with `P_USERNAME` / `P_PASSWORD` (Parseable's scheme). */
 @Injectable()
 export class BasicAuthGuard implements CanActivate {
@@ -23,18 +47,7 @@ export class BasicAuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    const header = request.headers.authorization ?? '';
-    const match = /^Basic\s+(.+)$/i.exec(header);
-    if (match) {
-      const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (
-        colon >= 0 &&
-        same(decoded.slice(0, colon), this.config.username) &&
-        same(decoded.slice(colon + 1), this.config.password)
-      )
-        return true;
-    }
+    if (credentialsMatch(basicCredentials(request.headers.authorization), this.config)) return true;
     context
       .switchToHttp()
       .getResponse<Response>()

@@ -2,8 +2,8 @@ import { tryNormaliseInstrumentId } from '@qautlra/qamd';
 import type { Row, TsdbEngine } from '@qautlra/tsdb';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import { WebSocket, WebSocketServer } from 'ws';
+import { basicCredentials, credentialsMatch } from '../basic-auth.guard';
 
 export interface PushServerOptions {
   host: string;
@@ -20,8 +20,6 @@ interface Client {
   subscriptions: Map<string, Set<string>>;
 }
 
-const same = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 const canonical = (id: string) => tryNormaliseInstrumentId(id) ?? id;
 
 /**
@@ -70,21 +68,12 @@ export class PushServer {
 
   private authorised(request: IncomingMessage): boolean {
     const url = new URL(request.url ?? '/', 'http://qadb');
-    let user = url.searchParams.get('username');
-    let password = url.searchParams.get('password');
-    const basic = /^Basic\s+(.+)$/i.exec(request.headers.authorization ?? '');
-    if (basic) {
-      const decoded = Buffer.from(basic[1] ?? '', 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      user = decoded.slice(0, colon);
-      password = decoded.slice(colon + 1);
-    }
-    return (
-      user !== null &&
-      password !== null &&
-      same(user, this.options.username) &&
-      same(password, this.options.password)
-    );
+    const user = url.searchParams.get('username');
+    const password = url.searchParams.get('password');
+    const given =
+      basicCredentials(request.headers.authorization) ??
+      (user !== null && password !== null ? { user, password } : undefined);
+    return credentialsMatch(given, this.options);
   }
 
   private accept(ws: WebSocket): void {
