@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { epochMsToBeijing } from '@qautlra/calendar';
 import { HealthRegistry } from '@qautlra/platform';
 import { TsdbEngine } from '@qautlra/tsdb';
 import type { TsdbConfig } from './config';
@@ -71,11 +72,9 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
       for (const stream of this.engine.listStreams()) {
         await this.engine.compact(stream);
         if (this.config.retentionDays > 0) {
-          const oldestKept = new Date(
-            Date.now() + 8 * 3_600_000 - this.config.retentionDays * 86_400_000,
-          )
-            .toISOString()
-            .slice(0, 10);
+          const oldestKept = epochMsToBeijing(
+            Date.now() - this.config.retentionDays * 86_400_000,
+          ).date;
           await this.engine.expire(stream, oldestKept);
         }
       }

@@ -81,11 +81,6 @@ export abstract class SocketSession {
     return this.backlog !== undefined && (this.transport.congested?.() ?? false);
   }
 
-  /** Whether quotes are waiting for the client. */
-  protected get hasBacklog(): boolean {
-    return this.backlog !== undefined;
-  }
-
   /** Sends the held-back quotes if allowed; returns whether a frame went out. */
   protected flushBacklog(): boolean {
     if (!this.backlog || !this.canSend()) return false;
