@@ -1,7 +1,12 @@
 import { backoffDelay } from '@qautlra/platform';
 import type { MDSnapshot } from '@qautlra/qamd';
-import { parseInstrumentId, presetOf, productOf } from '@qautlra/qamd';
-import type { InstrumentInfo, MarketSource, SourceEvents, SourceState } from './market-source';
+import {
+  InstrumentInfo,
+  instrumentInfoOf,
+  MarketSource,
+  SourceEvents,
+  SourceState,
+} from './market-source';
 import type { QuoteProvider } from './quote-providers';
 
 export interface HttpQuoteSourceOptions {
@@ -61,20 +66,9 @@ export class HttpQuoteSource implements MarketSource {
   }
 
   instruments(): InstrumentInfo[] {
-    return [...this.latest.values()].map((snapshot) => {
-      const { exchange, code, market } = parseInstrumentId(snapshot.instrument_id);
-      const preset = market === 'future' ? presetOf(code) : undefined;
-      return {
-        id: snapshot.instrument_id,
-        exchange,
-        product: market === 'future' ? productOf(code) : code,
-        name: code,
-        priceTick: preset?.price_tick ?? 0.01,
-        volumeMultiple: preset?.unit_table ?? 1,
-        upperLimit: snapshot.upper_limit,
-        lowerLimit: snapshot.lower_limit,
-      };
-    });
+    return [...this.latest.values()].map((snapshot) =>
+      instrumentInfoOf(snapshot.instrument_id, snapshot.upper_limit, snapshot.lower_limit),
+    );
   }
 
   start(events: SourceEvents): void {

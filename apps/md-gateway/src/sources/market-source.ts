@@ -1,4 +1,4 @@
-import type { MDSnapshot } from '@qautlra/qamd';
+import { MDSnapshot, parseInstrumentId, presetOf, productOf } from '@qautlra/qamd';
 
 /** Connection state of a source, reported to clients and `/api/status`. */
 export type SourceState = 'connecting' | 'connected' | 'disconnected';
@@ -13,6 +13,36 @@ export interface InstrumentInfo {
   volumeMultiple: number;
   upperLimit: number;
   lowerLimit: number;
+}
+
+/**
+ * What the gateway knows of an instrument from its id alone (exchange, product, tick and
+ * multiplier from the futures presets, the stock defaults otherwise), plus its limits. An id that
+ * does not parse is kept as it is.
+ */
+export function instrumentInfoOf(
+  id: string,
+  upperLimit: number,
+  lowerLimit: number,
+): InstrumentInfo {
+  let exchange = '';
+  let code = id;
+  try {
+    ({ exchange, code } = parseInstrumentId(id));
+  } catch {
+    // keep the raw id
+  }
+  const preset = presetOf(code);
+  return {
+    id,
+    exchange,
+    product: productOf(code) || code,
+    name: code,
+    priceTick: preset.price_tick,
+    volumeMultiple: preset.unit_table,
+    upperLimit,
+    lowerLimit,
+  };
 }
 
 /** A source's state as reported to clients (`status` messages) and `/api/status`. */

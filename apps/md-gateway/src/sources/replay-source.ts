@@ -1,5 +1,11 @@
-import { MDSnapshot, parseInstrumentId, parseSnapshot, presetOf, productOf } from '@qautlra/qamd';
-import type { InstrumentInfo, MarketSource, SourceEvents, SourceState } from './market-source';
+import { MDSnapshot, parseSnapshot } from '@qautlra/qamd';
+import {
+  InstrumentInfo,
+  instrumentInfoOf,
+  MarketSource,
+  SourceEvents,
+  SourceState,
+} from './market-source';
 
 export interface ReplaySourceOptions {
   /** Base URL of the time-series DB (`http://127.0.0.1:18000`). */
@@ -103,26 +109,7 @@ export class ReplaySource implements MarketSource {
     );
     for (const row of instruments) {
       const id = String(row.instrument_id);
-      let exchange = '';
-      let code = id;
-      let product = id;
-      try {
-        ({ exchange, code } = parseInstrumentId(id));
-        product = productOf(code) || code;
-      } catch {
-        // keep the raw id
-      }
-      const preset = presetOf(code);
-      this.universe.set(id, {
-        id,
-        exchange,
-        product,
-        name: code,
-        priceTick: preset.price_tick,
-        volumeMultiple: preset.unit_table,
-        upperLimit: Number(row.upper ?? 0),
-        lowerLimit: Number(row.lower ?? 0),
-      });
+      this.universe.set(id, instrumentInfoOf(id, Number(row.upper ?? 0), Number(row.lower ?? 0)));
     }
     this.report(
       'connected',
