@@ -15,7 +15,14 @@ import {
 } from '@nestjs/common';
 import { ApiBasicAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { BAR_PERIOD_MS, BarPeriod, FieldType, Row, TsdbError } from '@qautlra/tsdb';
+import {
+  BAR_PERIOD_MS,
+  BarPeriod,
+  FieldType,
+  quoteIdentifier,
+  Row,
+  TsdbError,
+} from '@qautlra/tsdb';
 import { BasicAuthGuard } from './basic-auth.guard';
 import {
   ARROW_STREAM,
@@ -41,8 +48,6 @@ function eventsOf(body: unknown): Row[] {
   if (typeof body === 'object' && body !== null) return [body as Row];
   throw new TsdbError('TSDB_INVALID_EVENT', 'body must be a JSON object or an array of objects');
 }
-
-const identifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** The Parseable-compatible HTTP API (`/api/v1`), behind basic auth. */
 @ApiTags('streams and queries')
@@ -191,7 +196,7 @@ export class LogstreamController {
         throw new TsdbError('TSDB_SQL_ERROR', 'limit must be a positive integer');
       const filter = typeof body.filter === 'string' && body.filter.trim() ? body.filter : 'TRUE';
       return {
-        sql: `SELECT * FROM ${identifier(body.stream)} WHERE (${filter}) ORDER BY p_timestamp LIMIT ${limit}`,
+        sql: `SELECT * FROM ${quoteIdentifier(body.stream)} WHERE (${filter}) ORDER BY p_timestamp LIMIT ${limit}`,
         range: {
           start: parseTime(body.start_time, 'start_time'),
           end: parseTime(body.end_time, 'end_time'),
@@ -217,7 +222,7 @@ export class LogstreamController {
     const width = Math.max(1, Math.ceil((end.getTime() - start.getTime()) / bins));
     const rows = await this.engine.query(
       `SELECT floor((epoch_ms(p_timestamp) - ${start.getTime()}) / ${width})::BIGINT AS bin, count(*)::BIGINT AS n ` +
-        `FROM ${identifier(body.stream)} GROUP BY bin`,
+        `FROM ${quoteIdentifier(body.stream)} GROUP BY bin`,
       { start, end },
     );
     const byBin = new Map(rows.map((row) => [Number(row.bin), Number(row.n)]));

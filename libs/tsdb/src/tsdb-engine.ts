@@ -62,7 +62,9 @@ export const BAR_PERIOD_MS = {
 export type BarPeriod = keyof typeof BAR_PERIOD_MS;
 
 const STREAM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
-const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+/** A SQL identifier, double-quoted (stream and field names). */
+export const quoteIdentifier = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+const quote = quoteIdentifier;
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const stageTable = (stream: string) => quote(`stage_${stream}`);
 
@@ -571,9 +573,7 @@ export class TsdbEngine {
   /** Runs one read-only SQL statement; stream names are tables (staged rows included). */
   query(sql: string, range: { start?: Date; end?: Date } = {}): Promise<Row[]> {
     return this.exclusive(async () => {
-      await assertReadOnly(this.connection, sql);
-      const text = range.start || range.end ? this.withRange(sql, range) : sql;
-      return this.limited(text);
+      return this.limited(await this.userSql(sql, range));
     });
   }
 
@@ -627,8 +627,7 @@ export class TsdbEngine {
   /** Runs one read-only SQL statement and returns its result as a zstd Parquet file's bytes. */
   exportParquet(sql: string, range: { start?: Date; end?: Date } = {}): Promise<Buffer> {
     return this.exclusive(async () => {
-      await assertReadOnly(this.connection, sql);
-      const text = range.start || range.end ? this.withRange(sql, range) : sql;
+      const text = await this.userSql(sql, range);
       const file = join(this.options.stagingDir, `export-${randomUUID()}.parquet`);
       try {
         await this.connection.run(
@@ -641,6 +640,12 @@ export class TsdbEngine {
         rmSync(file, { force: true });
       }
     });
+  }
+
+  /** A user's statement after the read-only check, limited to the time range when one is given. */
+  private async userSql(sql: string, range: { start?: Date; end?: Date }): Promise<string> {
+    await assertReadOnly(this.connection, sql);
+    return range.start || range.end ? this.withRange(sql, range) : sql;
   }
 
   /** Shadows every stream the query names with the rows whose `p_timestamp` is in the range. */
