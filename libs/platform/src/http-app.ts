@@ -33,6 +33,15 @@ export async function createHttpApp(
   return app;
 }
 
+/** The HTTP(S) URL of `path` on the server of a `ws(s)://host:port/…` URL (query dropped). */
+export function httpUrlOf(wsUrl: string, path: string): string {
+  const url = new URL(wsUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.pathname = path;
+  url.search = '';
+  return url.toString();
+}
+
 /** The app's URL as a person would type it: wildcard and loopback hosts shown as `localhost`. */
 export async function displayUrl(app: INestApplication): Promise<string> {
   return (await app.getUrl()).replace(/\/\/(\[::1\]|0\.0\.0\.0|127\.0\.0\.1)/, '//localhost');

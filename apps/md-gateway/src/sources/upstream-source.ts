@@ -1,4 +1,4 @@
-import { backoffDelay } from '@qautlra/platform';
+import { backoffDelay, httpUrlOf } from '@qautlra/platform';
 import { rtnDataQuotes } from '@qautlra/diff';
 import { MDSnapshot, parseInstrumentId, parseSnapshot } from '@qautlra/qamd';
 import WebSocket from 'ws';
@@ -12,15 +12,6 @@ export interface UpstreamSourceOptions {
   backoffBaseMs?: number;
   /** Close and reconnect when the upstream sends nothing (not even a ping) for this long. */
   idleTimeoutMs?: number;
-}
-
-/** `http(s)://host:port/api/instruments` of a gateway's `ws(s)://host:port/…` URL. */
-function instrumentsUrl(wsUrl: string): string {
-  const url = new URL(wsUrl);
-  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
-  url.pathname = '/api/instruments';
-  url.search = '';
-  return url.toString();
 }
 
 /**
@@ -128,7 +119,7 @@ export class UpstreamSource implements MarketSource {
 
   private async loadUniverse(): Promise<void> {
     try {
-      const response = await fetch(instrumentsUrl(this.options.url), {
+      const response = await fetch(httpUrlOf(this.options.url, '/api/instruments'), {
         signal: AbortSignal.timeout(5_000),
       });
       if (!response.ok) return;

@@ -1,4 +1,4 @@
-import { backoffDelay } from '@qautlra/platform';
+import { backoffDelay, httpUrlOf } from '@qautlra/platform';
 import { rtnDataQuotes } from '@qautlra/diff';
 import type { Row, TsdbEngine } from '@qautlra/tsdb';
 import WebSocket from 'ws';
@@ -88,10 +88,9 @@ export class GatewayRecorder {
 
   private async resolveInstruments(): Promise<string[]> {
     if (this.options.instruments.length > 0) return this.options.instruments;
-    const url = new URL(this.options.url);
-    url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
-    url.pathname = '/api/instruments';
-    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    const response = await fetch(httpUrlOf(this.options.url, '/api/instruments'), {
+      signal: AbortSignal.timeout(5_000),
+    });
     const list = (await response.json()) as { id: string }[];
     return list.map((info) => info.id);
   }
