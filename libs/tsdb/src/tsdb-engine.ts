@@ -66,6 +66,10 @@ const STREAM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 export const quoteIdentifier = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 const quote = quoteIdentifier;
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+const hasField = (info: StreamInfo, name: string) =>
+  info.fields.some((field) => field.name === name);
+/** Parquet files are written sorted by event time when the stream has one. */
+const fileOrder = (info: StreamInfo) => (hasField(info, 'datetime') ? ' ORDER BY "datetime"' : '');
 const stageTable = (stream: string) => quote(`stage_${stream}`);
 
 /**
@@ -228,9 +232,7 @@ export class TsdbEngine {
         if (files.length < minFiles) return;
         const id = randomUUID();
         const list = files.map((file) => literal(join(dir, file))).join(', ');
-        const order = this.stream(name).fields.some((field) => field.name === 'datetime')
-          ? ' ORDER BY "datetime"'
-          : '';
+        const order = fileOrder(this.stream(name));
         await this.connection.run(
           `COPY (SELECT * FROM read_parquet([${list}], hive_partitioning = false, union_by_name = true)${order}) ` +
             `TO ${literal(join(dir, `compact-${id}.tmp`))} (FORMAT parquet, COMPRESSION ${this.options.compression}, ROW_GROUP_SIZE ${this.options.rowGroupSize})`,
@@ -421,7 +423,7 @@ export class TsdbEngine {
         .join(', ');
       await this.connection.run(
         `COPY (SELECT * EXCLUDE (p_seq) FROM ${stageTable(name)} WHERE p_seq <= ${bound}` +
-          `${info.fields.some((field) => field.name === 'datetime') ? ' ORDER BY "datetime"' : ''}) ` +
+          `${fileOrder(info)}) ` +
           `TO ${literal(dir)} (FORMAT parquet, COMPRESSION ${this.options.compression}, ` +
           `ROW_GROUP_SIZE ${this.options.rowGroupSize}, PARTITION_BY (${partitions}), ` +
           `FILENAME_PATTERN 'part_{uuid}')`,
@@ -496,8 +498,8 @@ export class TsdbEngine {
       let latest = this.latestRows.get(name);
       if (!latest) {
         latest = new Map();
-        if (info.fields.some((field) => field.name === 'instrument_id')) {
-          const order = info.fields.some((field) => field.name === 'datetime')
+        if (hasField(info, 'instrument_id')) {
+          const order = hasField(info, 'datetime')
             ? '"datetime" DESC, p_timestamp DESC'
             : 'p_timestamp DESC';
           const rows = await this.rows(
@@ -531,7 +533,7 @@ export class TsdbEngine {
   ): Promise<Row[]> {
     return this.exclusive(async () => {
       const info = this.stream(name);
-      const has = (field: string) => info.fields.some((candidate) => candidate.name === field);
+      const has = (field: string) => hasField(info, field);
       for (const field of ['instrument_id', 'datetime', 'last_price', 'volume'])
         if (!has(field))
           throw new TsdbError(
