@@ -142,8 +142,8 @@ export function loadConfig(
       ),
     },
     heartbeat: {
-      pingIntervalMs: Number(readOptionalString(env, 'MD_GATEWAY_PING_MS') ?? 10_000),
-      idleTimeoutMs: Number(readOptionalString(env, 'MD_GATEWAY_IDLE_MS') ?? 30_000),
+      pingIntervalMs: readNumberEnv(env, 'MD_GATEWAY_PING_MS') ?? 10_000,
+      idleTimeoutMs: readNumberEnv(env, 'MD_GATEWAY_IDLE_MS') ?? 30_000,
     },
     sources: loadSources(root, env, argv),
     cors: loadCors(restApi.cors, found === undefined),
