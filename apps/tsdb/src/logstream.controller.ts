@@ -39,6 +39,7 @@ import { TsdbService } from './tsdb.service';
 const ARROW_TYPE: Readonly<Record<FieldType, string>> = {
   DOUBLE: 'Float64',
   VARCHAR: 'Utf8',
+  TIMESTAMP: 'Timestamp(Microsecond, None)',
   BOOLEAN: 'Boolean',
   JSON: 'Utf8',
 };

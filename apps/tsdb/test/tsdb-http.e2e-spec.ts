@@ -71,7 +71,7 @@ describe('tsdb HTTP API (Parseable-compatible)', () => {
       'p_timestamp:Timestamp(Millisecond, None)',
       'p_date:Utf8',
       'instrument_id:Utf8',
-      'datetime:Utf8',
+      'datetime:Timestamp(Microsecond, None)',
       'last_price:Float64',
       'volume:Float64',
     ]);
@@ -82,6 +82,13 @@ describe('tsdb HTTP API (Parseable-compatible)', () => {
       .expect(400);
     expect(conflict.body).toMatchObject({ code: 'TSDB_SCHEMA_CONFLICT', field: 'last_price' });
     expect(conflict.body.message).toContain('last_price');
+    // datetime was inferred TIMESTAMP (RFC 3339 with a zone): text that is not one is a conflict.
+    const notTime = await http()
+      .post('/api/v1/logstream/ticks')
+      .set('Authorization', auth)
+      .send([{ instrument_id: 'SHFE.au2512', datetime: '2025-03-28 09:30:00', last_price: 603 }])
+      .expect(400);
+    expect(notTime.body).toMatchObject({ code: 'TSDB_SCHEMA_CONFLICT', field: 'datetime' });
 
     const rows = await http()
       .post('/api/v1/query')
@@ -124,7 +131,7 @@ describe('tsdb HTTP API (Parseable-compatible)', () => {
     expect(readme.body.map((row: { last_price: number }) => row.last_price)).toEqual([600, 601]);
     expect(readme.body[0]).toMatchObject({
       p_date: '2025-03-28',
-      datetime: '2025-03-28T01:30:00Z',
+      datetime: '2025-03-28T01:30:00.000Z',
     });
 
     const list = await http().get('/api/v1/logstream').set('Authorization', auth).expect(200);

@@ -1,7 +1,8 @@
+import { parseTimestampMicros } from './timestamp';
 import { TsdbError } from './tsdb.error';
 
 /** Column types a stream field can have (JSON values map onto them). */
-export type FieldType = 'DOUBLE' | 'VARCHAR' | 'BOOLEAN' | 'JSON';
+export type FieldType = 'DOUBLE' | 'VARCHAR' | 'TIMESTAMP' | 'BOOLEAN' | 'JSON';
 
 export interface StreamField {
   name: string;
@@ -13,59 +14,100 @@ export const SYSTEM_FIELDS = ['p_timestamp', 'p_date'] as const;
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
-/** The type of one JSON value, or undefined for null (which fits any type). */
+/**
+ * The type of one JSON value, or undefined for null (which fits any type). A string that is an
+ * RFC 3339 timestamp with a zone is a TIMESTAMP.
+ */
 export function typeOfValue(value: unknown): FieldType | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'number') return 'DOUBLE';
-  if (typeof value === 'string') return 'VARCHAR';
+  if (typeof value === 'string')
+    return parseTimestampMicros(value) === undefined ? 'VARCHAR' : 'TIMESTAMP';
   if (typeof value === 'boolean') return 'BOOLEAN';
   return 'JSON';
 }
 
 /**
  * Checks a batch of events against a stream's fields and returns the fields to add. Numbers are
- * DOUBLE (as Parseable infers them), strings VARCHAR, booleans BOOLEAN, objects and arrays JSON;
- * null fits anything. A value whose type differs from the field's is a conflict naming the field,
- * found before anything is written.
+ * DOUBLE (as Parseable infers them), strings VARCHAR, RFC 3339 strings TIMESTAMP (when every value
+ * of a new field in the batch is one), booleans BOOLEAN, objects and arrays JSON; null fits
+ * anything; any string fits VARCHAR. A value whose type differs from the field's is a conflict
+ * naming the field, found before anything is written.
+ *
+ * `timestamps`, when given, receives each TIMESTAMP field's values as epoch microseconds by event
+ * index (each timestamp is parsed once, here).
  */
 export function inferNewFields(
   existing: readonly StreamField[],
   events: readonly Record<string, unknown>[],
+  timestamps?: Map<string, (number | undefined)[]>,
 ): StreamField[] {
   const known = new Map(existing.map((field) => [field.name, field.type]));
   const added: StreamField[] = [];
+  /** Fields added by this batch as TIMESTAMP: text that is not a timestamp makes them VARCHAR. */
+  const addedTimestamps = new Map<string, StreamField>();
+  const micros = timestamps ?? new Map<string, (number | undefined)[]>();
+  const timestampOf = (name: string, index: number, text: string): number | undefined => {
+    const us = parseTimestampMicros(text);
+    if (us !== undefined) {
+      let column = micros.get(name);
+      if (!column) micros.set(name, (column = new Array<number | undefined>(events.length)));
+      column[index] = us;
+    }
+    return us;
+  };
   for (let index = 0; index < events.length; index += 1) {
     const event = events[index] as Record<string, unknown>;
     for (const name in event) {
       const value = event[name];
-      const type = typeOfValue(value);
-      const current = known.get(name);
-      if (current !== undefined) {
-        if (type !== undefined && current !== type)
-          throw new TsdbError(
-            'TSDB_SCHEMA_CONFLICT',
-            `field "${name}" is ${current} in the stream schema but event ${index} has a ${type} value`,
-            name,
-          );
+      if (value === null || value === undefined) {
+        if (!known.has(name)) checkName(name, index);
         continue;
       }
+      const current = known.get(name);
+      if (current === 'VARCHAR' && typeof value === 'string') continue; // any text fits
+      const type: FieldType =
+        typeof value === 'string'
+          ? timestampOf(name, index, value) === undefined
+            ? 'VARCHAR'
+            : 'TIMESTAMP'
+          : (typeOfValue(value) as FieldType);
+      if (current === type) continue;
+      if (current !== undefined) {
+        const widened = type === 'VARCHAR' ? addedTimestamps.get(name) : undefined;
+        if (widened) {
+          widened.type = 'VARCHAR';
+          known.set(name, 'VARCHAR');
+          addedTimestamps.delete(name);
+          micros.delete(name);
+          continue;
+        }
+        throw new TsdbError(
+          'TSDB_SCHEMA_CONFLICT',
+          current === 'TIMESTAMP' && type === 'VARCHAR'
+            ? `field "${name}" is TIMESTAMP in the stream schema but event ${index} has text that is not an RFC 3339 timestamp with a zone`
+            : `field "${name}" is ${current} in the stream schema but event ${index} has a ${type} value`,
+          name,
+        );
+      }
       // A name not seen yet: check it once.
-      if ((SYSTEM_FIELDS as readonly string[]).includes(name))
-        throw new TsdbError(
-          'TSDB_INVALID_EVENT',
-          `event ${index}: field "${name}" is reserved`,
-          name,
-        );
-      if (!FIELD_NAME.test(name))
-        throw new TsdbError(
-          'TSDB_INVALID_EVENT',
-          `event ${index}: invalid field name ${JSON.stringify(name)} (letters, digits, _; not starting with a digit)`,
-          name,
-        );
-      if (type === undefined) continue;
+      checkName(name, index);
       known.set(name, type);
-      added.push({ name, type });
+      const field = { name, type };
+      added.push(field);
+      if (type === 'TIMESTAMP') addedTimestamps.set(name, field);
     }
   }
   return added;
+}
+
+function checkName(name: string, index: number): void {
+  if ((SYSTEM_FIELDS as readonly string[]).includes(name))
+    throw new TsdbError('TSDB_INVALID_EVENT', `event ${index}: field "${name}" is reserved`, name);
+  if (!FIELD_NAME.test(name))
+    throw new TsdbError(
+      'TSDB_INVALID_EVENT',
+      `event ${index}: invalid field name ${JSON.stringify(name)} (letters, digits, _; not starting with a digit)`,
+      name,
+    );
 }

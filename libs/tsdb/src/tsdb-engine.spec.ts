@@ -35,7 +35,7 @@ describe('TsdbEngine (embedded DuckDB, real files)', () => {
     ]);
     expect(engine.stream('ticks').fields.map((f) => `${f.name}:${f.type}`)).toEqual([
       'instrument_id:VARCHAR',
-      'datetime:VARCHAR',
+      'datetime:TIMESTAMP',
       'last_price:DOUBLE',
       'volume:DOUBLE',
       'bid:DOUBLE',
@@ -84,7 +84,7 @@ describe('TsdbEngine (embedded DuckDB, real files)', () => {
     await engine.ingest('ticks', [tick('SHFE.au2512', '2025-03-31T01:30:01Z', 606)]);
     expect(
       await engine.query('SELECT count(*)::INTEGER AS n, max(datetime) AS m FROM ticks'),
-    ).toEqual([{ n: 4, m: '2025-03-31T01:30:01Z' }]);
+    ).toEqual([{ n: 4, m: '2025-03-31T01:30:01.000Z' }]);
   });
 
   it('compacts small files into one per partition without changing results; expires old days', async () => {

@@ -3,13 +3,10 @@ import {
   BOOLEAN,
   DOUBLE,
   DuckDBConnection,
-  DuckDBDataChunk,
   DuckDBInstance,
-  DuckDBTimestampValue,
   DuckDBTypeId,
   type DuckDBMaterializedResult,
   type DuckDBResultReader,
-  type DuckDBValue,
   TIMESTAMP,
   VARCHAR,
 } from '@duckdb/node-api';
@@ -25,7 +22,9 @@ import {
   statSync,
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { ChunkColumn, ChunkWriter } from './chunk-writer';
 import { FieldType, inferNewFields, StreamField } from './schema';
+import { parseTimestampMicros, rfc3339OfDuckTimestamp } from './timestamp';
 import { assertReadOnly } from './sql-guard';
 import { TsdbError } from './tsdb.error';
 
@@ -86,6 +85,7 @@ export class TsdbEngine {
   /** stream → instrument_id → its newest event (by `datetime`, else arrival), for `latest`. */
   private readonly latestRows = new Map<string, Map<string, Row>>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly writer = new ChunkWriter();
   private readonly listeners = new Set<(stream: string, events: readonly Row[]) => void>();
   private sequence = 0n;
 
@@ -353,7 +353,8 @@ export class TsdbEngine {
         if (typeof event !== 'object' || event === null || Array.isArray(event))
           throw new TsdbError('TSDB_INVALID_EVENT', `event ${index} is not a JSON object`);
       });
-      const added = inferNewFields(info.fields, events);
+      const timestamps = new Map<string, (number | undefined)[]>();
+      const added = inferNewFields(info.fields, events, timestamps);
       for (const field of added) {
         await this.connection.run(
           `ALTER TABLE ${stageTable(name)} ADD COLUMN IF NOT EXISTS ${quote(field.name)} ${field.type === 'JSON' ? 'VARCHAR' : field.type}`,
@@ -365,32 +366,23 @@ export class TsdbEngine {
       }
       if (events.length === 0) return 0;
       const appender = await this.connection.createAppender(`stage_${name}`);
-      const timestamp = new DuckDBTimestampValue(BigInt(now) * 1000n);
-      const types = [
-        BIGINT,
-        TIMESTAMP,
-        VARCHAR,
-        ...info.fields.map((field) => DUCK_TYPES[field.type]),
+      const firstSeq = Number(this.sequence) + 1;
+      this.sequence += BigInt(events.length);
+      const dates = partitionDates(events, now, timestamps.get('datetime'));
+      const columns: ChunkColumn[] = [
+        { kind: 'BIGINT', type: BIGINT, value: (i) => firstSeq + i },
+        { kind: 'TIMESTAMP', type: TIMESTAMP, value: () => now * 1000 },
+        { kind: 'VARCHAR', type: VARCHAR, value: (i) => dates[i] },
+        ...info.fields.map((field): ChunkColumn => ({
+          kind: field.type,
+          type: DUCK_TYPES[field.type],
+          value:
+            field.type === 'TIMESTAMP'
+              ? arrayReader(timestamps.get(field.name))
+              : fieldReader(events, field.name),
+        })),
       ];
-      // Columnar: one DataChunk per vector of rows (2048), each column set at once.
-      for (let start = 0; start < events.length; start += CHUNK_ROWS) {
-        const slice = events.slice(start, start + CHUNK_ROWS);
-        const chunk = DuckDBDataChunk.create(types, slice.length);
-        chunk.setColumnValues(
-          0,
-          slice.map(() => (this.sequence += 1n)),
-        );
-        chunk.setColumnValues(1, new Array<DuckDBTimestampValue>(slice.length).fill(timestamp));
-        chunk.setColumnValues(
-          2,
-          slice.map((event) => partitionDate(event, now)),
-        );
-        info.fields.forEach((field, index) => {
-          const column = slice.map((event) => columnValue(field.type, event[field.name]));
-          chunk.setColumnValues(3 + index, column);
-        });
-        appender.appendDataChunk(chunk);
-      }
+      this.writer.append(appender, columns, events.length);
       appender.closeSync();
       if (added.length > 0) await this.refreshView(name);
       const latest = this.latestRows.get(name);
@@ -541,7 +533,10 @@ export class TsdbEngine {
             `stream ${name} has no ${field} field for bars`,
             field,
           );
-      const ts = `epoch_ms(CAST("datetime" AS TIMESTAMPTZ))`;
+      const ts =
+        info.fields.find((field) => field.name === 'datetime')?.type === 'TIMESTAMP'
+          ? 'epoch_ms("datetime")'
+          : `epoch_ms(CAST("datetime" AS TIMESTAMPTZ))`;
       const filters = [
         `instrument_id = ${literal(instrument)}`,
         range.start ? `${ts} >= ${range.start.getTime()}` : undefined,
@@ -702,57 +697,97 @@ const NUMERIC_AS_TEXT = new Set<number>([
 /**
  * Rows as JSON values. DuckDB's JSON form writes 64/128-bit integers and decimals as strings; they
  * become numbers here when exact (as Parseable's JSON has them), and stay strings only when a
- * number would lose digits.
+ * number would lose digits. Timestamps (stored UTC) become RFC 3339 text with `Z` and
+ * milliseconds, the form they were ingested in.
  */
 function jsonRows(reader: DuckDBResultReader | DuckDBMaterializedResult): Row[] {
   const rows = reader.getRowObjectsJson() as Row[];
   const names = reader.columnNames();
-  const convert = reader
-    .columnTypes()
-    .flatMap((type, index) => (NUMERIC_AS_TEXT.has(type.typeId) ? [names[index] as string] : []));
-  if (convert.length === 0) return rows;
-  for (const row of rows)
-    for (const name of convert) {
+  const types = reader.columnTypes();
+  const columnsOf = (wanted: (typeId: DuckDBTypeId) => boolean) =>
+    types.flatMap((type, index) => (wanted(type.typeId) ? [names[index] as string] : []));
+  const numeric = columnsOf((typeId) => NUMERIC_AS_TEXT.has(typeId));
+  const timestamps = columnsOf((typeId) => typeId === DuckDBTypeId.TIMESTAMP);
+  if (numeric.length === 0 && timestamps.length === 0) return rows;
+  for (const row of rows) {
+    for (const name of numeric) {
       const value = row[name];
       if (typeof value !== 'string') continue;
       const number = Number(value);
       const exact = /^-?\d+$/.test(value) ? Number.isSafeInteger(number) : Number.isFinite(number);
       if (exact) row[name] = number;
     }
+    for (const name of timestamps) {
+      const value = row[name];
+      if (typeof value === 'string') row[name] = rfc3339OfDuckTimestamp(value);
+    }
+  }
   return rows;
 }
 
 /** Trading day by epoch hour: the trading-day rules change only on the hour (16:00, midnight). */
 const tradingDayByHour = new Map<number, string>();
 
+function tradingDayOf(epochMs: number): string {
+  const hour = Math.floor(epochMs / 3_600_000);
+  let day = tradingDayByHour.get(hour);
+  if (day === undefined) {
+    try {
+      day = futuresTradingDay(epochMs);
+    } catch {
+      day = epochMsToBeijing(epochMs).date;
+    }
+    if (tradingDayByHour.size > 100_000) tradingDayByHour.clear();
+    tradingDayByHour.set(hour, day);
+  }
+  return day;
+}
+
 /** Partition date: the trading day of market data (`instrument_id` + `datetime`), else the ingest day (Beijing). */
 export function partitionDate(event: Row, nowMs: number): string {
-  const datetime = event.datetime;
-  if (typeof datetime === 'string' && typeof event.instrument_id === 'string') {
-    const epochMs = Date.parse(datetime);
-    if (Number.isFinite(epochMs)) {
-      const hour = Math.floor(epochMs / 3_600_000);
-      let day = tradingDayByHour.get(hour);
-      if (day === undefined) {
-        try {
-          day = futuresTradingDay(epochMs);
-        } catch {
-          day = epochMsToBeijing(epochMs).date;
-        }
-        if (tradingDayByHour.size > 100_000) tradingDayByHour.clear();
-        tradingDayByHour.set(hour, day);
-      }
-      return day;
-    }
+  return partitionDates([event], nowMs)[0] as string;
+}
+
+/**
+ * Partition dates of a batch. `datetimeMicros` are the events' `datetime` values already parsed
+ * (epoch µs by index); without them the text is parsed here.
+ */
+function partitionDates(
+  events: readonly Row[],
+  nowMs: number,
+  datetimeMicros?: readonly (number | undefined)[],
+): string[] {
+  const today = epochMsToBeijing(nowMs).date;
+  const dates = new Array<string>(events.length);
+  for (let i = 0; i < events.length; i += 1) {
+    const event = events[i] as Row;
+    let us = datetimeMicros?.[i];
+    if (us === undefined && !datetimeMicros && typeof event.datetime === 'string')
+      us = parseTimestampMicros(event.datetime);
+    dates[i] =
+      us !== undefined && typeof event.instrument_id === 'string'
+        ? tradingDayOf(Math.floor(us / 1000))
+        : today;
   }
-  return epochMsToBeijing(nowMs).date;
+  return dates;
 }
 
-const DUCK_TYPES = { DOUBLE, VARCHAR, BOOLEAN, JSON: VARCHAR } as const;
-/** DuckDB's vector size: the most rows one DataChunk holds. */
-const CHUNK_ROWS = 2048;
+const arrayReader =
+  (values: readonly unknown[] | undefined) =>
+  (row: number): unknown =>
+    values?.[row];
 
-function columnValue(type: FieldType, value: unknown): DuckDBValue {
-  if (value === null || value === undefined) return null;
-  return type === 'JSON' ? JSON.stringify(value) : (value as DuckDBValue);
+/**
+ * A reader of one field of a batch's events. Generated per field so that each property read sees
+ * one key (a shared `event[name]` site turns megamorphic across a stream's fields and is several
+ * times slower on the ingest path). Field names are validated identifiers.
+ */
+function fieldReader(events: readonly Row[], name: string): (row: number) => unknown {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const make = new Function('events', `return (i) => events[i][${JSON.stringify(name)}];`) as (
+    events: readonly Row[],
+  ) => (row: number) => unknown;
+  return make(events);
 }
+
+const DUCK_TYPES = { DOUBLE, VARCHAR, TIMESTAMP, BOOLEAN, JSON: VARCHAR } as const;
