@@ -172,7 +172,11 @@ export class LogstreamController {
     }
     const rows = await this.engine.query(sql, range);
     if (format === 'csv') response.status(200).type('text/csv').send(toCsv(rows));
-    else if (format === 'arrow') response.status(200).type(ARROW_STREAM).send(toArrowStream(rows));
+    else if (format === 'arrow')
+      response
+        .status(200)
+        .type(ARROW_STREAM)
+        .send(toArrowStream(rows, this.service.config.executionBatchSize));
     else response.status(200).json(rows);
   }
 

@@ -1,4 +1,4 @@
-import { tableFromJSON, tableToIPC } from 'apache-arrow';
+import { RecordBatchStreamWriter, tableFromJSON, tableToIPC } from 'apache-arrow';
 import type { Row } from '@qautlra/tsdb';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
@@ -44,7 +44,16 @@ export function toCsv(rows: readonly Row[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** An Arrow IPC stream of the rows (types inferred by apache-arrow). */
-export function toArrowStream(rows: readonly Row[]): Buffer {
-  return Buffer.from(tableToIPC(tableFromJSON(rows as Row[]), 'stream'));
+/**
+ * An Arrow IPC stream of the rows (types inferred by apache-arrow), in record batches of at most
+ * `batchSize` rows (`P_EXECUTION_BATCH_SIZE`, the original's query batch size).
+ */
+export function toArrowStream(rows: readonly Row[], batchSize: number): Buffer {
+  const table = tableFromJSON(rows as Row[]);
+  if (table.numRows <= batchSize) return Buffer.from(tableToIPC(table, 'stream'));
+  const writer = new RecordBatchStreamWriter();
+  for (let start = 0; start < table.numRows; start += batchSize)
+    for (const batch of table.slice(start, start + batchSize).batches) writer.write(batch);
+  writer.finish();
+  return Buffer.from(writer.toUint8Array(true));
 }

@@ -14,7 +14,7 @@ describe('tsdb HTTP API (Parseable-compatible)', () => {
 
   let tsdb: TestTsdb;
   beforeAll(async () => {
-    tsdb = await startTsdb({ P_USERNAME: 'qa', P_PASSWORD: 'secret' });
+    tsdb = await startTsdb({ P_USERNAME: 'qa', P_PASSWORD: 'secret', P_EXECUTION_BATCH_SIZE: '1' });
     app = tsdb.app;
     root = tsdb.root;
   });
@@ -164,6 +164,7 @@ describe('tsdb HTTP API (Parseable-compatible)', () => {
       .expect(200);
     const table = tableFromIPC(arrow.body as Buffer);
     expect(table.numRows).toBe(2);
+    expect(table.batches.map((batch) => batch.numRows)).toEqual([1, 1]); // P_EXECUTION_BATCH_SIZE=1
     expect(table.toArray().map((row: { toJSON(): unknown }) => row.toJSON())).toEqual([
       { instrument_id: 'SHFE.au2512', last_price: 600, mean2: 600 },
       { instrument_id: 'SHFE.au2512', last_price: 601, mean2: 600.5 },
