@@ -1,0 +1,3 @@
+export * from './risk-limits';
+export * from './pre-trade-check';
+export * from './order-rate-limiter';
