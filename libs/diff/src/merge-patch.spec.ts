@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { applyDiffData, applyMergePatch, composeMergePatches } from './merge-patch';
+import {
+  applyDiffData,
+  applyMergePatch,
+  composeMergePatches,
+  createMergePatch,
+} from './merge-patch';
 import { rtnDataQuotes } from './messages';
 
 describe('RFC 7396 merge patch', () => {
@@ -93,6 +98,41 @@ describe('RFC 7396 merge patch', () => {
       { a: { b: 1, c: 2 }, d: null },
     ]);
     expect(composeMergePatches({ a: 1 }, { a: { b: 1 } })).toHaveLength(2);
+  });
+});
+
+describe('createMergePatch', () => {
+  // JSON without nulls inside objects (a merge patch cannot carry a null value).
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.dictionary(fc.constantFrom('a', 'b', 'c', 'orders', 'x'), tie('node'), { maxKeys: 4 }),
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.integer(),
+      fc.string({ maxLength: 3 }),
+      fc.boolean(),
+      fc.array(fc.integer(), { maxLength: 3 }),
+      tie('tree'),
+    ),
+  }));
+
+  it('gives a patch that turns previous into next, and none when they are equal', () => {
+    fc.assert(
+      fc.property(tree, tree, (previous, next) => {
+        const patch = createMergePatch(previous, next);
+        expect(applyMergePatch(previous, patch ?? {})).toEqual(next);
+        expect(createMergePatch(next, structuredClone(next))).toBeUndefined();
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
+    );
+  });
+
+  it('sends changed fields only and null for removed keys', () => {
+    expect(
+      createMergePatch(
+        { orders: { o1: { status: 'ALIVE', volume_left: 1 }, o2: { status: 'ALIVE' } }, n: [1] },
+        { orders: { o1: { status: 'FINISHED', volume_left: 1 } }, n: [1, 2] },
+      ),
+    ).toEqual({ orders: { o1: { status: 'FINISHED' }, o2: null }, n: [1, 2] });
   });
 });
 

@@ -119,3 +119,45 @@ export function composeMergePatches(first: unknown, second: unknown): unknown[] 
   if (composed === INEXPRESSIBLE) return [first, second];
   return [composed];
 }
+
+const isDeepEqual = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') {
+    return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((item, index) => isDeepEqual(item, other[index]));
+  }
+  const left = a as JsonObject;
+  const right = b as JsonObject;
+  const keys = Object.keys(left);
+  return (
+    keys.length === Object.keys(right).length &&
+    keys.every((key) => Object.hasOwn(right, key) && isDeepEqual(left[key], right[key]))
+  );
+};
+
+/**
+ * The merge patch that turns `previous` into `next` (RFC 7396), or undefined when they are equal:
+ * changed fields only, `null` for removed keys, arrays and scalars replaced whole. `next` must not
+ * hold `null` values inside objects (a merge patch cannot express them). The server side of DIFF:
+ * the patch of a client's snapshot since its last `peek_message`.
+ */
+export function createMergePatch(previous: unknown, next: unknown): unknown {
+  if (!isJsonObject(previous) || !isJsonObject(next))
+    return isDeepEqual(previous, next) ? undefined : next;
+  let patch: JsonObject | undefined;
+  for (const key of Object.keys(previous)) {
+    if (FORBIDDEN_KEYS.has(key) || Object.hasOwn(next, key)) continue;
+    (patch ??= {})[key] = null;
+  }
+  for (const key of Object.keys(next)) {
+    if (FORBIDDEN_KEYS.has(key)) continue;
+    const value = next[key];
+    const child = Object.hasOwn(previous, key) ? createMergePatch(previous[key], value) : value;
+    if (child !== undefined) (patch ??= {})[key] = child;
+  }
+  return patch;
+}
