@@ -295,6 +295,19 @@ export class QifiAccount {
 
   // ---- views ----
 
+  /** One order as QIFI (a copy), or undefined. */
+  order(orderId: string): QifiOrder | undefined {
+    const state = this.orders.get(orderId);
+    return state ? { ...state.order } : undefined;
+  }
+
+  /** Whether the account holds (or has orders on) a position in `instrument` (`EXCHANGE.code` or code). */
+  hasPosition(instrument: string): boolean {
+    for (const position of this.positions.values())
+      if (position.key === instrument || position.instrumentId === instrument) return true;
+    return false;
+  }
+
   account(): QifiAccountFields {
     let margin = 0;
     let positionProfit = 0;
