@@ -95,7 +95,10 @@ describe('SimMatcher', () => {
       ['BUY', 600.2],
       ['SELL', 600.6],
     ]);
-    expect(account.toQifi().positions['SHFE.au2512']).toMatchObject({ volume_long: 0, volume_short: 0 });
+    expect(account.toQifi().positions['SHFE.au2512']).toMatchObject({
+      volume_long: 0,
+      volume_short: 0,
+    });
   });
 
   it('IOC cancels the unfilled rest; FOK (volume_condition ALL) fills whole or not at all; MARKET never rests', () => {
