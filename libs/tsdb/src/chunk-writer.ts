@@ -23,6 +23,12 @@ const TWO_POW_32 = 4_294_967_296;
 const INLINE_BYTES = 12;
 const encoder = new TextEncoder();
 
+/** Clears row `i`'s validity bit (NULL); returns 1, the count of nulls it adds. */
+function markNull(validity: Uint8Array, i: number): number {
+  validity[i >> 3] = (validity[i >> 3] as number) & ~(1 << (i & 7));
+  return 1;
+}
+
 /**
  * Fills DuckDB DataChunks straight from columns of JS values and appends them: fixed-width values
  * are written into reusable typed arrays and copied into the vector in one call per column, short
@@ -60,17 +66,18 @@ export class ChunkWriter {
     let nulls = 0;
     const { value } = column;
     switch (column.kind) {
-      case 'DOUBLE': {
-        const out = this.doubles;
+      case 'DOUBLE':
+      case 'BOOLEAN': {
+        const double = column.kind === 'DOUBLE';
+        const out = double ? this.doubles : this.bytes;
         for (let i = 0; i < count; i += 1) {
           const v = value(start + i);
           if (v === null || v === undefined) {
             out[i] = 0;
-            validity[i >> 3] = (validity[i >> 3] as number) & ~(1 << (i & 7));
-            nulls += 1;
-          } else out[i] = v as number;
+            nulls += markNull(validity, i);
+          } else out[i] = double ? (v as number) : v ? 1 : 0;
         }
-        duckdb.copy_data_to_vector(vector, 0, out.buffer, 0, count * 8);
+        duckdb.copy_data_to_vector(vector, 0, out.buffer, 0, count * (double ? 8 : 1));
         break;
       }
       case 'BIGINT':
@@ -88,8 +95,7 @@ export class ChunkWriter {
           if (n === undefined) {
             out[2 * i] = 0;
             out[2 * i + 1] = 0;
-            validity[i >> 3] = (validity[i >> 3] as number) & ~(1 << (i & 7));
-            nulls += 1;
+            nulls += markNull(validity, i);
           } else {
             // Little-endian int64 from an exact integer (|n| ≤ 2^53).
             const high = Math.floor(n / TWO_POW_32);
@@ -98,19 +104,6 @@ export class ChunkWriter {
           }
         }
         duckdb.copy_data_to_vector(vector, 0, out.buffer, 0, count * 8);
-        break;
-      }
-      case 'BOOLEAN': {
-        const out = this.bytes;
-        for (let i = 0; i < count; i += 1) {
-          const v = value(start + i);
-          if (v === null || v === undefined) {
-            out[i] = 0;
-            validity[i >> 3] = (validity[i >> 3] as number) & ~(1 << (i & 7));
-            nulls += 1;
-          } else out[i] = v ? 1 : 0;
-        }
-        duckdb.copy_data_to_vector(vector, 0, out.buffer, 0, count);
         break;
       }
       case 'VARCHAR':
@@ -122,8 +115,7 @@ export class ChunkWriter {
         for (let i = 0; i < count; i += 1) {
           const v = value(start + i);
           if (v === null || v === undefined) {
-            validity[i >> 3] = (validity[i >> 3] as number) & ~(1 << (i & 7));
-            nulls += 1;
+            nulls += markNull(validity, i);
             continue;
           }
           const text = column.kind === 'JSON' ? JSON.stringify(v) : (v as string);

@@ -22,6 +22,11 @@ export interface SimMatcherOptions {
   onChange: (accountCookie: string) => void;
 }
 
+const unknownAccount = (accountCookie: string): Outcome<QifiOrder> => ({
+  ok: false,
+  rejection: { code: 'ORDER_NOT_FOUND', message: `account ${accountCookie} not found` },
+});
+
 interface Resting {
   account: QifiAccount;
   orderId: string;
@@ -62,11 +67,7 @@ export class SimMatcher {
   /** Accepts an order into the account engine (its own funds/position check) and matches it. */
   insert(accountCookie: string, request: OrderRequest): Outcome<QifiOrder> {
     const account = this.accounts.get(accountCookie);
-    if (!account)
-      return {
-        ok: false,
-        rejection: { code: 'ORDER_NOT_FOUND', message: `account ${accountCookie} not found` },
-      };
+    if (!account) return unknownAccount(accountCookie);
     const now = this.options.now();
     const outcome = account.insertOrder(request, now);
     if (!outcome.ok) {
@@ -95,11 +96,7 @@ export class SimMatcher {
 
   cancel(accountCookie: string, orderId: string): Outcome<QifiOrder> {
     const account = this.accounts.get(accountCookie);
-    if (!account)
-      return {
-        ok: false,
-        rejection: { code: 'ORDER_NOT_FOUND', message: `account ${accountCookie} not found` },
-      };
+    if (!account) return unknownAccount(accountCookie);
     const outcome = account.cancelOrder(orderId);
     if (outcome.ok) {
       this.unrest(accountCookie, orderId);
