@@ -1,0 +1,158 @@
+import { Generated, Kysely, Migration, Selectable, sql } from 'kysely';
+import { AccountTradingState } from '@qautlra/risk';
+
+export interface TradeUserTable {
+  user_name: string;
+  password_hash: string;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  is_admin: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface TradeAccountTable {
+  account_cookie: string;
+  user_name: string;
+  /** Broker id (`bid` of `req_login`), e.g. `sim`. */
+  broker: string;
+  state: AccountTradingState;
+  created_at: Generated<Date>;
+}
+
+export interface TradeUserDatabase {
+  trade_user: TradeUserTable;
+  trade_account: TradeAccountTable;
+}
+
+export const TRADE_USER_MIGRATIONS: Record<string, Migration> = {
+  '0001_trade_user': {
+    up: async (db) => {
+      await db.schema
+        .createTable('trade_user')
+        .ifNotExists()
+        .addColumn('user_name', 'text', (column) => column.primaryKey())
+        .addColumn('password_hash', 'text', (column) => column.notNull())
+        .addColumn('failed_logins', 'integer', (column) => column.notNull().defaultTo(0))
+        .addColumn('locked_until', 'timestamptz')
+        .addColumn('is_admin', 'boolean', (column) => column.notNull().defaultTo(false))
+        .addColumn('created_at', 'timestamptz', (column) => column.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('trade_account')
+        .ifNotExists()
+        .addColumn('account_cookie', 'text', (column) => column.primaryKey())
+        .addColumn('user_name', 'text', (column) =>
+          column.notNull().references('trade_user.user_name').onDelete('cascade'),
+        )
+        .addColumn('broker', 'text', (column) => column.notNull())
+        .addColumn('state', 'text', (column) => column.notNull().defaultTo('ACTIVE'))
+        .addColumn('created_at', 'timestamptz', (column) => column.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createIndex('trade_account_user')
+        .ifNotExists()
+        .on('trade_account')
+        .column('user_name')
+        .execute();
+    },
+  },
+};
+
+export type TradeUser = Pick<
+  Selectable<TradeUserTable>,
+  'user_name' | 'password_hash' | 'failed_logins' | 'locked_until' | 'is_admin'
+>;
+export type TradeAccount = Pick<
+  TradeAccountTable,
+  'account_cookie' | 'user_name' | 'broker' | 'state'
+>;
+
+/** Users and the accounts they own (the only code that touches these tables). */
+export class UserRepository {
+  constructor(private readonly db: Kysely<TradeUserDatabase>) {}
+
+  async createUser(userName: string, passwordHash: string, isAdmin = false): Promise<void> {
+    await this.db
+      .insertInto('trade_user')
+      .values({
+        user_name: userName,
+        password_hash: passwordHash,
+        is_admin: isAdmin,
+        failed_logins: 0,
+      })
+      .execute();
+  }
+
+  findUser(userName: string): Promise<TradeUser | undefined> {
+    return this.db
+      .selectFrom('trade_user')
+      .select(['user_name', 'password_hash', 'failed_logins', 'locked_until', 'is_admin'])
+      .where('user_name', '=', userName)
+      .executeTakeFirst();
+  }
+
+  /** Counts a failed login; locks the user until `lockUntil` when given. Returns the new count. */
+  async recordFailure(userName: string, lockUntil?: Date): Promise<number> {
+    const row = await this.db
+      .updateTable('trade_user')
+      .set((eb) => ({
+        failed_logins: eb('failed_logins', '+', 1),
+        ...(lockUntil ? { locked_until: lockUntil } : {}),
+      }))
+      .where('user_name', '=', userName)
+      .returning('failed_logins')
+      .executeTakeFirst();
+    return row?.failed_logins ?? 0;
+  }
+
+  async clearFailures(userName: string): Promise<void> {
+    await this.db
+      .updateTable('trade_user')
+      .set({ failed_logins: 0, locked_until: null })
+      .where('user_name', '=', userName)
+      .execute();
+  }
+
+  async setPasswordHash(userName: string, passwordHash: string): Promise<void> {
+    await this.db
+      .updateTable('trade_user')
+      .set({ password_hash: passwordHash })
+      .where('user_name', '=', userName)
+      .execute();
+  }
+
+  async createAccount(
+    account: Omit<TradeAccount, 'state'> & { state?: AccountTradingState },
+  ): Promise<void> {
+    await this.db
+      .insertInto('trade_account')
+      .values({ ...account, state: account.state ?? 'ACTIVE' })
+      .execute();
+  }
+
+  accountsOf(userName: string): Promise<TradeAccount[]> {
+    return this.db
+      .selectFrom('trade_account')
+      .select(['account_cookie', 'user_name', 'broker', 'state'])
+      .where('user_name', '=', userName)
+      .orderBy('account_cookie')
+      .execute();
+  }
+
+  findAccount(accountCookie: string): Promise<TradeAccount | undefined> {
+    return this.db
+      .selectFrom('trade_account')
+      .select(['account_cookie', 'user_name', 'broker', 'state'])
+      .where('account_cookie', '=', accountCookie)
+      .executeTakeFirst();
+  }
+
+  async setAccountState(accountCookie: string, state: AccountTradingState): Promise<boolean> {
+    const result = await this.db
+      .updateTable('trade_account')
+      .set({ state })
+      .where('account_cookie', '=', accountCookie)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+}
