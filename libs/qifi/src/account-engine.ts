@@ -295,6 +295,38 @@ export class QifiAccount {
 
   // ---- views ----
 
+  /**
+   * What the order check of `request` would look at, without changing anything: the lots it may
+   * close under its offset and the exchange's today/yesterday rule (0 for opening orders), the money
+   * an opening order would freeze at `price` (margin + commission; 0 for closing orders), and the
+   * available money. Undefined when the instrument has no preset.
+   */
+  orderNeeds(
+    request: Pick<
+      OrderRequest,
+      'exchange_id' | 'instrument_id' | 'direction' | 'offset' | 'volume'
+    >,
+    price: number,
+  ): { closable: number; required: number; available: number } | undefined {
+    const preset = this.presetFor(request.exchange_id, request.instrument_id);
+    if (!preset) return undefined;
+    const opening = request.offset === 'OPEN';
+    const side: 'long' | 'short' = (request.direction === 'BUY') === opening ? 'long' : 'short';
+    const available = this.account().available;
+    if (opening) {
+      const required =
+        marginOf(preset, side, price, request.volume) +
+        commissionOf(preset, price, request.volume, false);
+      return { closable: 0, required, available };
+    }
+    const held = this.positions.get(`${request.exchange_id}.${request.instrument_id}`)?.[side];
+    const freeHis = held ? held.his.volume - held.his.frozen : 0;
+    const freeToday = held ? held.today.volume - held.today.frozen : 0;
+    const lots = closeLotsFor(request.offset, request.exchange_id);
+    const closable = lots === 'his' ? freeHis : lots === 'today' ? freeToday : freeHis + freeToday;
+    return { closable, required: 0, available };
+  }
+
   /** One order as QIFI (a copy), or undefined. */
   order(orderId: string): QifiOrder | undefined {
     const state = this.orders.get(orderId);
