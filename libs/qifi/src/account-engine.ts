@@ -159,6 +159,19 @@ export class QifiAccount {
     return accept({ ...state.order });
   }
 
+  /**
+   * Records an order refused before it reached the engine's check (pre-trade risk): `FINISHED`,
+   * nothing frozen, `last_msg` = the reason. A used order id is not recorded twice.
+   */
+  recordRefusedOrder(request: OrderRequest, reason: string, atMs: number): QifiOrder | undefined {
+    if (!request.order_id || this.orders.has(request.order_id)) return undefined;
+    const state = newOrderState(this.newOrder(request.order_id, request, atMs));
+    state.order.status = 'FINISHED';
+    state.order.last_msg = reason;
+    this.orders.set(request.order_id, state);
+    return { ...state.order };
+  }
+
   receiveDeal(orderId: string, fill: Fill, atMs: number): Outcome<QifiTrade> {
     const state = this.orders.get(orderId);
     if (!state) return reject('ORDER_NOT_FOUND', `order ${orderId} not found`);

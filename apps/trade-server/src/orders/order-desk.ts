@@ -1,0 +1,166 @@
+import { CancelOrder, InsertOrder, NotifyEntry } from '@qautlra/diff';
+import { FuturesPreset, OrderRequest, QifiOrder } from '@qautlra/qifi';
+import {
+  AccountTradingState,
+  checkOrder,
+  InstrumentFacts,
+  OrderRateLimiter,
+  RiskLimits,
+  RiskOrder,
+} from '@qautlra/risk';
+import { SimMatcher } from '../broker/sim-matcher';
+import { accountFacts } from '../risk/account-facts';
+
+export interface OrderDeskOptions {
+  matcher: SimMatcher;
+  now: () => number;
+  isTrading: (instrument: string, epochMs: number) => boolean;
+  presetFor: (exchange: string, instrument: string) => FuturesPreset | undefined;
+  limitsFor: (accountCookie: string) => RiskLimits;
+  stateOf: (accountCookie: string) => AccountTradingState;
+}
+
+export interface DeskResult {
+  order?: QifiOrder;
+  notify?: NotifyEntry;
+}
+
+/** Notify codes of the account engine's own refusals (the risk rules' numbering). */
+const ENGINE_CODES: Readonly<Record<string, number>> = {
+  INSUFFICIENT_FUNDS: 1001,
+  INSUFFICIENT_POSITION: 1015,
+  T_PLUS_ONE: 1015,
+  UNKNOWN_INSTRUMENT: 1007,
+  DUPLICATE_ORDER_ID: 1011,
+};
+
+const warning = (code: number, content: string): NotifyEntry => ({
+  type: 'MESSAGE',
+  level: 'WARNING',
+  code,
+  content,
+});
+
+/**
+ * Where an order enters: pre-trade risk (the rules of `libs/risk` on the account engine's facts,
+ * then the order/cancel rate limits), then the broker. A refused order is recorded `FINISHED` with
+ * the rule and reason in `last_msg` and answered with a notify; nothing reaches the broker.
+ */
+export class OrderDesk {
+  private readonly limiters = new Map<string, OrderRateLimiter>();
+
+  constructor(private readonly options: OrderDeskOptions) {}
+
+  insert(accountCookie: string, message: InsertOrder): DeskResult {
+    const { matcher, now } = this.options;
+    const account = matcher.account(accountCookie);
+    if (!account)
+      return { notify: warning(1006, `下单失败: account ${accountCookie} is not yours`) };
+    const at = now();
+    const instrument = this.instrumentFacts(
+      message.exchange_id,
+      message.instrument_id,
+      message.direction,
+      at,
+    );
+    const order: RiskOrder = {
+      order_id: message.order_id ?? '',
+      exchange_id: message.exchange_id,
+      instrument_id: message.instrument_id,
+      direction: message.direction,
+      offset: message.offset,
+      volume: message.volume,
+      price_type: message.price_type,
+      limit_price: message.limit_price,
+    };
+    const limits = this.options.limitsFor(accountCookie);
+    const tradingDay = account.toQifi().trading_day;
+    const limiter = this.limiter(accountCookie);
+    let verdict = checkOrder(
+      order,
+      instrument,
+      accountFacts(account, this.options.stateOf(accountCookie)),
+      limits,
+    );
+    if (verdict.ok) verdict = limiter.check('order', at, tradingDay, limits);
+    const request: OrderRequest = {
+      order_id: message.order_id,
+      exchange_id: message.exchange_id,
+      instrument_id: message.instrument_id,
+      direction: message.direction,
+      offset: message.offset,
+      volume: message.volume,
+      limit_price:
+        message.price_type === 'LIMIT'
+          ? (message.limit_price ?? 0)
+          : (instrument.referencePrice ?? 0),
+      price_type: message.price_type,
+      time_condition: message.time_condition,
+      volume_condition: message.volume_condition,
+    };
+    if (!verdict.ok) {
+      const reason = `${verdict.rule}: ${verdict.message}`;
+      const recorded =
+        verdict.rule === 'DUPLICATE_ORDER_ID' || verdict.rule === 'INVALID_ORDER'
+          ? undefined
+          : account.recordRefusedOrder(request, reason, at);
+      return { order: recorded, notify: warning(verdict.code, `下单失败: ${reason}`) };
+    }
+    limiter.record('order', at, tradingDay);
+    const outcome = matcher.insert(accountCookie, request);
+    if (!outcome.ok)
+      return {
+        order: account.order(request.order_id ?? ''),
+        notify: warning(
+          ENGINE_CODES[outcome.rejection.code] ?? 1008,
+          `下单失败: ${outcome.rejection.code}: ${outcome.rejection.message}`,
+        ),
+      };
+    return { order: outcome.value };
+  }
+
+  cancel(accountCookie: string, message: CancelOrder): DeskResult {
+    const { matcher, now } = this.options;
+    const account = matcher.account(accountCookie);
+    if (!account)
+      return { notify: warning(1006, `撤单失败: account ${accountCookie} is not yours`) };
+    const at = now();
+    const limits = this.options.limitsFor(accountCookie);
+    const tradingDay = account.toQifi().trading_day;
+    const limiter = this.limiter(accountCookie);
+    const verdict = limiter.check('cancel', at, tradingDay, limits);
+    if (!verdict.ok)
+      return { notify: warning(verdict.code, `撤单失败: ${verdict.rule}: ${verdict.message}`) };
+    const outcome = matcher.cancel(accountCookie, message.order_id);
+    if (!outcome.ok) return { notify: warning(1008, `撤单失败: ${outcome.rejection.message}`) };
+    limiter.record('cancel', at, tradingDay);
+    return { order: outcome.value };
+  }
+
+  private limiter(accountCookie: string): OrderRateLimiter {
+    let limiter = this.limiters.get(accountCookie);
+    if (!limiter) this.limiters.set(accountCookie, (limiter = new OrderRateLimiter()));
+    return limiter;
+  }
+
+  private instrumentFacts(
+    exchange: string,
+    code: string,
+    direction: 'BUY' | 'SELL',
+    at: number,
+  ): InstrumentFacts {
+    const key = `${exchange}.${code}`;
+    const preset = this.options.presetFor(exchange, code);
+    const book = this.options.matcher.book(key);
+    const opposite = book ? (direction === 'BUY' ? book.askPrice : book.bidPrice) : undefined;
+    return {
+      exists: preset !== undefined,
+      trading: this.options.isTrading(key, at),
+      priceTick: preset?.price_tick ?? 0.01,
+      volumeMultiple: preset?.unit_table ?? 1,
+      upperLimit: book?.upperLimit,
+      lowerLimit: book?.lowerLimit,
+      referencePrice: opposite !== undefined && opposite > 0 ? opposite : undefined,
+    };
+  }
+}
