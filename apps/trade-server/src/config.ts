@@ -1,0 +1,68 @@
+import {
+  ConfigError,
+  Env,
+  LogLevel,
+  readBoolean,
+  readLogLevel,
+  readOptionalString,
+  readPort,
+  readString,
+} from '@qautlra/platform';
+
+/** The trade server's configuration (env; `process.env` is read nowhere else). */
+export interface TradeServerConfig {
+  host: string;
+  /** DIFF WebSocket (`/`, `/ws/trade`), REST and `/api/docs` on one port (the original trader's default 7988). */
+  port: number;
+  /** PostgreSQL URL; absent → embedded PGlite under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Redis for BullMQ and pub/sub; absent → in-process queue and bus. */
+  redisUrl?: string;
+  /** The market-data gateway's `/ws/market`, the sim broker's quotes. */
+  marketUrl: string;
+  /** Fill outside trading sessions (the newcomer's `npm start` at any hour). */
+  alwaysOpen: boolean;
+  /** The demo user created at start when missing (`demo` / `demo`, a sim account funded with `cash`). */
+  demo?: { user: string; password: string; cash: number };
+  logLevel: LogLevel;
+}
+
+function hostPort(value: string, key: string): { host: string; port: number } {
+  const match = /^(.*):(\d+)$/.exec(value);
+  if (!match) throw new ConfigError(key, `must be host:port, got ${JSON.stringify(value)}`);
+  const port = readPort({ [key]: match[2] }, key, 0);
+  return { host: match[1] || '0.0.0.0', port };
+}
+
+export function loadConfig(env: Env = process.env): TradeServerConfig {
+  const { host, port } = hostPort(
+    readString(env, 'TRADE_SERVER_ADDR', '0.0.0.0:7988'),
+    'TRADE_SERVER_ADDR',
+  );
+  const demoEnabled = readBoolean(env, 'TRADE_DEMO', true);
+  const cashText = readString(env, 'TRADE_DEMO_CASH', '1000000');
+  const cash = Number(cashText);
+  if (!(cash > 0) || !Number.isFinite(cash))
+    throw new ConfigError(
+      'TRADE_DEMO_CASH',
+      `must be a positive amount, got ${JSON.stringify(cashText)}`,
+    );
+  return {
+    host,
+    port,
+    databaseUrl: readOptionalString(env, 'DATABASE_URL'),
+    dataDir: readString(env, 'TRADE_DATA_DIR', './data/trade-server'),
+    redisUrl: readOptionalString(env, 'REDIS_URL'),
+    marketUrl: readString(env, 'TRADE_MARKET_URL', 'ws://127.0.0.1:8014/ws/market'),
+    alwaysOpen: readBoolean(env, 'TRADE_SIM_ALWAYS_OPEN', false),
+    demo: demoEnabled
+      ? {
+          user: readString(env, 'TRADE_DEMO_USER', 'demo'),
+          password: readString(env, 'TRADE_DEMO_PASSWORD', 'demo'),
+          cash,
+        }
+      : undefined,
+    logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
+  };
+}
