@@ -2,10 +2,10 @@ import {
   ConfigError,
   Env,
   LogLevel,
+  parseAddress,
   readBoolean,
   readLogLevel,
   readOptionalString,
-  readPort,
   readString,
 } from '@qautlra/platform';
 
@@ -28,15 +28,8 @@ export interface TradeServerConfig {
   logLevel: LogLevel;
 }
 
-function hostPort(value: string, key: string): { host: string; port: number } {
-  const match = /^(.*):(\d+)$/.exec(value);
-  if (!match) throw new ConfigError(key, `must be host:port, got ${JSON.stringify(value)}`);
-  const port = readPort({ [key]: match[2] }, key, 0);
-  return { host: match[1] || '0.0.0.0', port };
-}
-
 export function loadConfig(env: Env = process.env): TradeServerConfig {
-  const { host, port } = hostPort(
+  const { host, port } = parseAddress(
     readString(env, 'TRADE_SERVER_ADDR', '0.0.0.0:7988'),
     'TRADE_SERVER_ADDR',
   );

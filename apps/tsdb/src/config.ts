@@ -2,6 +2,7 @@ import {
   ConfigError,
   Env,
   LogLevel,
+  parseAddress,
   readBoolean,
   readLogLevel,
   readOptionalString,
@@ -63,9 +64,7 @@ export function loadConfig(
   argv: readonly string[] = process.argv.slice(2),
 ): TsdbConfig {
   const address = flag(argv, 'address') ?? readString(env, 'P_ADDR', '0.0.0.0:18000');
-  const match = /^(.*):(\d{1,5})$/.exec(address);
-  if (!match || Number(match[2]) > 65535)
-    throw new ConfigError('P_ADDR', `must be host:port, got ${JSON.stringify(address)}`);
+  const { host, port } = parseAddress(address, 'P_ADDR');
   const mode = flag(argv, 'mode') ?? readString(env, 'P_MODE', 'all');
   if (mode !== 'all' && mode !== 'ingest' && mode !== 'query')
     throw new ConfigError('P_MODE', 'must be all, ingest or query');
@@ -77,8 +76,8 @@ export function loadConfig(
       `must be one of ${COMPRESSIONS.join(', ')}`,
     );
   return {
-    host: match[1] || '0.0.0.0',
-    port: Number(match[2]),
+    host,
+    port,
     mode,
     dataDir: flag(argv, 'data-dir') ?? readString(env, 'P_DATA_DIR', './data/tsdb'),
     stagingDir:

@@ -34,6 +34,14 @@ export function readPort(env: Env, key: string, fallback: number): number {
   return port;
 }
 
+/** `host:port` (an empty host means all interfaces, `0.0.0.0`); the error names `key`. */
+export function parseAddress(address: string, key: string): { host: string; port: number } {
+  const match = /^(.*):(\d{1,5})$/.exec(address);
+  if (!match || Number(match[2]) > 65535)
+    throw new ConfigError(key, `must be host:port, got ${JSON.stringify(address)}`);
+  return { host: match[1] || '0.0.0.0', port: Number(match[2]) };
+}
+
 export function readBoolean(env: Env, key: string, fallback: boolean): boolean {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
