@@ -96,14 +96,6 @@ export function parseTimestampMicros(text: string): number | undefined {
   return ms * 1000 + micros;
 }
 
-/** An RFC 3339 UTC string with milliseconds (and microseconds when there are any) for epoch µs. */
-export function formatTimestampMicros(micros: number): string {
-  const ms = Math.floor(micros / 1000);
-  const rest = micros - ms * 1000;
-  const iso = new Date(ms).toISOString();
-  return rest === 0 ? iso : `${iso.slice(0, -1)}${String(rest).padStart(3, '0')}Z`;
-}
-
 /**
  * DuckDB's JSON text of a TIMESTAMP (`2025-03-28 01:30:00.5`) as RFC 3339 UTC with milliseconds
  * (`2025-03-28T01:30:00.500Z`), microseconds kept when there are any.

@@ -743,13 +743,9 @@ function tradingDayOf(epochMs: number): string {
   return day;
 }
 
-/** Partition date: the trading day of market data (`instrument_id` + `datetime`), else the ingest day (Beijing). */
-export function partitionDate(event: Row, nowMs: number): string {
-  return partitionDates([event], nowMs)[0] as string;
-}
-
 /**
- * Partition dates of a batch. `datetimeMicros` are the events' `datetime` values already parsed
+ * Partition dates of a batch: the trading day of market data (`instrument_id` + `datetime`), else
+ * the ingest day (Beijing). `datetimeMicros` are the events' `datetime` values already parsed
  * (epoch µs by index); without them the text is parsed here.
  */
 function partitionDates(
