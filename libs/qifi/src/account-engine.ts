@@ -340,6 +340,11 @@ export class QifiAccount {
     return { closable, required: 0, available };
   }
 
+  /** The account's trading day (`toQifi().trading_day` without building the document). */
+  getTradingDay(): string {
+    return this.tradingDay;
+  }
+
   /** One order as QIFI (a copy), or undefined. */
   order(orderId: string): QifiOrder | undefined {
     const state = this.orders.get(orderId);

@@ -52,11 +52,10 @@ export class OrderDesk {
   constructor(private readonly options: OrderDeskOptions) {}
 
   insert(accountCookie: string, message: InsertOrder): DeskResult {
-    const { matcher, now } = this.options;
-    const account = matcher.account(accountCookie);
-    if (!account)
+    const context = this.context(accountCookie);
+    if (!context)
       return { notify: warning(1006, `下单失败: account ${accountCookie} is not yours`) };
-    const at = now();
+    const { account, at, limits, tradingDay, limiter } = context;
     const instrument = this.instrumentFacts(
       message.exchange_id,
       message.instrument_id,
@@ -73,9 +72,6 @@ export class OrderDesk {
       price_type: message.price_type,
       limit_price: message.limit_price,
     };
-    const limits = this.options.limitsFor(accountCookie);
-    const tradingDay = account.toQifi().trading_day;
-    const limiter = this.limiter(accountCookie);
     let verdict = checkOrder(
       order,
       instrument,
@@ -107,7 +103,7 @@ export class OrderDesk {
       return { order: recorded, notify: warning(verdict.code, `下单失败: ${reason}`) };
     }
     limiter.record('order', at, tradingDay);
-    const outcome = matcher.insert(accountCookie, request);
+    const outcome = this.options.matcher.insert(accountCookie, request);
     if (!outcome.ok)
       return {
         order: account.order(request.order_id ?? ''),
@@ -120,27 +116,32 @@ export class OrderDesk {
   }
 
   cancel(accountCookie: string, message: CancelOrder): DeskResult {
-    const { matcher, now } = this.options;
-    const account = matcher.account(accountCookie);
-    if (!account)
+    const context = this.context(accountCookie);
+    if (!context)
       return { notify: warning(1006, `撤单失败: account ${accountCookie} is not yours`) };
-    const at = now();
-    const limits = this.options.limitsFor(accountCookie);
-    const tradingDay = account.toQifi().trading_day;
-    const limiter = this.limiter(accountCookie);
+    const { at, limits, tradingDay, limiter } = context;
     const verdict = limiter.check('cancel', at, tradingDay, limits);
     if (!verdict.ok)
       return { notify: warning(verdict.code, `撤单失败: ${verdict.rule}: ${verdict.message}`) };
-    const outcome = matcher.cancel(accountCookie, message.order_id);
+    const outcome = this.options.matcher.cancel(accountCookie, message.order_id);
     if (!outcome.ok) return { notify: warning(1008, `撤单失败: ${outcome.rejection.message}`) };
     limiter.record('cancel', at, tradingDay);
     return { order: outcome.value };
   }
 
-  private limiter(accountCookie: string): OrderRateLimiter {
+  /** What an order or a cancel of one account is checked with, or undefined for an unknown account. */
+  private context(accountCookie: string) {
+    const account = this.options.matcher.account(accountCookie);
+    if (!account) return undefined;
     let limiter = this.limiters.get(accountCookie);
     if (!limiter) this.limiters.set(accountCookie, (limiter = new OrderRateLimiter()));
-    return limiter;
+    return {
+      account,
+      at: this.options.now(),
+      limits: this.options.limitsFor(accountCookie),
+      tradingDay: account.getTradingDay(),
+      limiter,
+    };
   }
 
   private instrumentFacts(
