@@ -2,9 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { connectAmqp } from '@qautlra/platform';
 import { serviceUrls, waitFor } from '@qautlra/testing';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { TsdbService } from '../src/tsdb.service';
-import { startTsdb, TestTsdb } from './support/start-tsdb';
+import { queryRows, startTsdb, TestTsdb } from './support/start-tsdb';
 
 describe('tsdb queued ingest from RabbitMQ (real broker)', () => {
   let app: INestApplication;
@@ -51,22 +50,17 @@ describe('tsdb queued ingest from RabbitMQ (real broker)', () => {
       what: 'all five messages handled',
     });
     expect(status).toMatchObject({ state: 'consuming', messages: 3, rows: 4, rejected: 2 });
-    const rows = await request(app.getHttpServer())
-      .post('/api/v1/query')
-      .set('Authorization', auth)
-      .send({ query: 'SELECT instrument_id, last_price FROM queued ORDER BY last_price' })
-      .expect(200);
-    expect(rows.body).toEqual([
+    const rows = await queryRows(
+      app.getHttpServer(),
+      auth,
+      'SELECT instrument_id, last_price FROM queued ORDER BY last_price',
+    );
+    expect(rows).toEqual([
       { instrument_id: 'SSE.600000', last_price: 10 },
       { instrument_id: 'SSE.600000', last_price: 11 },
       { instrument_id: 'SZSE.000001', last_price: 12 },
     ]);
-    const other = await request(app.getHttpServer())
-      .post('/api/v1/query')
-      .set('Authorization', auth)
-      .send({ query: 'SELECT a FROM other' })
-      .expect(200);
-    expect(other.body).toEqual([{ a: 1 }]);
+    expect(await queryRows(app.getHttpServer(), auth, 'SELECT a FROM other')).toEqual([{ a: 1 }]);
   });
 
   const service = () => app.get(TsdbService);

@@ -10,6 +10,7 @@ import { DistributorService } from '../../md-gateway/src/distributor/distributor
 import { bootstrap as bootstrapGateway } from '../../md-gateway/src/main';
 import { loadConfig } from '../src/config';
 import { bootstrap } from '../src/main';
+import { queryRows } from './support/start-tsdb';
 import { TsdbService } from '../src/tsdb.service';
 
 describe('tsdb live ingest from the gateway (sim source)', () => {
@@ -137,27 +138,22 @@ describe('tsdb live ingest from the gateway (sim source)', () => {
     const recorder = tsdb.get(TsdbService).recorder!;
     await waitFor(() => recorder.status.updatesReceived === gatewayStatus.updates_out);
     await recorder.drain();
-    const counted = await request(server)
-      .post('/api/v1/query')
-      .set('Authorization', auth)
-      .send({
-        query:
-          'SELECT count(*)::INTEGER AS n, count(DISTINCT instrument_id)::INTEGER AS k FROM futures_market',
-      })
-      .expect(200);
-    expect(counted.body[0].n).toBe(gatewayStatus.updates_out);
-    expect(counted.body[0].k).toBeGreaterThan(70);
+    const [counted] = await queryRows(
+      server,
+      auth,
+      'SELECT count(*)::INTEGER AS n, count(DISTINCT instrument_id)::INTEGER AS k FROM futures_market',
+    );
+    expect(counted?.n).toBe(gatewayStatus.updates_out);
+    expect(counted?.k).toBeGreaterThan(70);
 
     // Full rows: every row of an instrument has all its fields, though the wire sent only changes.
-    const full = await request(server)
-      .post('/api/v1/query')
-      .set('Authorization', auth)
-      .send({
-        query:
-          'SELECT count(*)::INTEGER AS n FROM futures_market WHERE last_price IS NULL OR volume IS NULL OR upper_limit IS NULL OR datetime IS NULL',
-      })
-      .expect(200);
-    expect(full.body).toEqual([{ n: 0 }]);
+    expect(
+      await queryRows(
+        server,
+        auth,
+        'SELECT count(*)::INTEGER AS n FROM futures_market WHERE last_price IS NULL OR volume IS NULL OR upper_limit IS NULL OR datetime IS NULL',
+      ),
+    ).toEqual([{ n: 0 }]);
     const latest = await request(server)
       .get('/api/v1/latest?stream=futures_market&instruments=SSE.600000')
       .set('Authorization', auth)

@@ -2,9 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { serviceUrls, waitFor } from '@qautlra/testing';
 import { connect } from 'nats';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { TsdbService } from '../src/tsdb.service';
-import { startTsdb, TestTsdb } from './support/start-tsdb';
+import { queryRows, startTsdb, TestTsdb } from './support/start-tsdb';
 
 describe('tsdb queued ingest from NATS JetStream (real server)', () => {
   let tsdb: TestTsdb;
@@ -52,17 +51,13 @@ describe('tsdb queued ingest from NATS JetStream (real server)', () => {
       what: 'all four messages handled',
     });
     expect(status).toMatchObject({ state: 'consuming', messages: 2, rows: 3, rejected: 2 });
-    const rows = await request(app.getHttpServer())
-      .post('/api/v1/query')
-      .set('Authorization', auth)
-      .send({ query: 'SELECT last_price FROM ticks ORDER BY last_price' })
-      .expect(200);
-    expect(rows.body).toEqual([{ last_price: 10 }, { last_price: 11 }]);
-    const other = await request(app.getHttpServer())
-      .post('/api/v1/query')
-      .set('Authorization', auth)
-      .send({ query: 'SELECT a FROM other' })
-      .expect(200);
-    expect(other.body).toEqual([{ a: 1 }]);
+    expect(
+      await queryRows(
+        app.getHttpServer(),
+        auth,
+        'SELECT last_price FROM ticks ORDER BY last_price',
+      ),
+    ).toEqual([{ last_price: 10 }, { last_price: 11 }]);
+    expect(await queryRows(app.getHttpServer(), auth, 'SELECT a FROM other')).toEqual([{ a: 1 }]);
   });
 });

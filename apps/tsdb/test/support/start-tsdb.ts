@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import type { Response } from 'superagent';
+import request from 'supertest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,20 @@ export async function startTsdb(env: Record<string, string> = {}): Promise<TestT
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs one SQL query over HTTP (`POST /api/v1/query`, expecting 200) and returns the rows. */
+export async function queryRows(
+  server: Parameters<typeof request>[0],
+  auth: string,
+  query: string,
+): Promise<Record<string, unknown>[]> {
+  const response = await request(server)
+    .post('/api/v1/query')
+    .set('Authorization', auth)
+    .send({ query })
+    .expect(200);
+  return response.body as Record<string, unknown>[];
 }
 
 /** supertest parser that collects a binary body into a Buffer. */
