@@ -24,7 +24,7 @@ function newest(dir) {
 
 run('bash scripts/ensure-deps.sh');
 const entry = join(root, 'dist/apps/qautlra/src/main.js');
-const appEntries = ['md-gateway', 'tsdb'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
+const appEntries = ['md-gateway', 'tsdb', 'trade-server'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
 const sources = Math.max(newest(join(root, 'apps')), newest(join(root, 'libs')), statSync(join(root, 'package-lock.json')).mtimeMs);
 if (!existsSync(entry) || !appEntries.every((path) => existsSync(path)) || statSync(entry).mtimeMs < sources) {
   console.log('building…');
@@ -40,9 +40,13 @@ process.env.QADB_WS_CLIENT_ENABLED ??= 'true';
 process.env.QADB_WS_CLIENT_PORT ??= process.env.MD_GATEWAY_PORT ?? '8014';
 // …and pushes them live on ws://localhost:18003/ws (the original's push socket).
 process.env.QADB_WEBSOCKET_ENABLED ??= 'true';
+// The trade server's sim broker trades on the gateway's quotes, at any hour like the simulated market.
+process.env.TRADE_MARKET_URL ??= `ws://127.0.0.1:${process.env.MD_GATEWAY_PORT ?? '8014'}/ws/market`;
+process.env.TRADE_SIM_ALWAYS_OPEN ??= process.env.MD_SIM_ALWAYS_OPEN;
 const apps = [
   { name: 'md-gateway', main: 'dist/apps/md-gateway/src/main.js', port: process.env.MD_GATEWAY_PORT ?? '8014', ws: '/ws/market' },
   { name: 'tsdb', main: 'dist/apps/tsdb/src/main.js', port: '18000', wsUrl: `ws://localhost:${process.env.QADB_WEBSOCKET_PORT ?? '18003'}/ws` },
+  { name: 'trade-server', main: 'dist/apps/trade-server/src/main.js', ws: '/ws/trade', label: 'DIFF trading' },
 ];
 (async () => {
   const { displayUrl } = require(join(root, 'dist/libs/platform/src/index.js'));
@@ -51,7 +55,7 @@ const apps = [
     const { bootstrap } = require(join(root, app.main));
     const instance = await bootstrap();
     const url = await displayUrl(instance);
-    running.push({ app: app.name, url, docs: `${url}/api/docs`, websocket: app.ws ? `${url.replace('http', 'ws')}${app.ws}` : app.wsUrl });
+    running.push({ app: app.name, url, docs: `${url}/api/docs`, websocket: app.ws ? `${url.replace('http', 'ws')}${app.ws}` : app.wsUrl, label: app.label ?? 'quotes' });
   }
   process.env.QAUTLRA_RUNNING = JSON.stringify(running);
   const host = require(join(root, 'dist/apps/qautlra/src/main.js'));
@@ -59,7 +63,17 @@ const apps = [
   const url = await displayUrl(instance);
   const lines = ['', 'QAUTLRA is running', `  platform     ${url}/   (health ${url}/health, API docs ${url}/api/docs)`];
   for (const app of running) {
-    lines.push(`  ${app.app.padEnd(12)} ${app.url}   (API docs ${app.docs}${app.websocket ? `, quotes ${app.websocket}` : ''})`);
+    lines.push(`  ${app.app.padEnd(12)} ${app.url}   (API docs ${app.docs}${app.websocket ? `, ${app.label} ${app.websocket}` : ''})`);
+  }
+  if ((process.env.TRADE_DEMO ?? 'true') !== 'false') {
+    const user = process.env.TRADE_DEMO_USER ?? 'demo';
+    const password = process.env.TRADE_DEMO_PASSWORD ?? 'demo';
+    lines.push(
+      '',
+      `  paper trading: user ${user} / password ${password}, sim account ${user} (${process.env.TRADE_DEMO_CASH ?? '1000000'} CNY)`,
+      `    DIFF:  {"aid":"req_login","bid":"sim","user_name":"${user}","password":"${password}"} on ws://localhost:7988/ws/trade`,
+      `    REST:  POST http://localhost:7988/api/auth/login, then POST /api/accounts/${user}/orders (see /api/docs)`,
+    );
   }
   console.log(lines.join('\n') + '\n');
 })().catch((error) => {

@@ -25,7 +25,7 @@ export interface PlatformInfo {
 const COMPONENTS: ComponentInfo[] = [
   { app: 'md-gateway', original: 'QAMDGATEWAY', state: 'working' },
   { app: 'tsdb', original: 'QADB-RS', state: 'partial' },
-  { app: 'trade-server', original: 'QATRADESERVER-RS', state: 'planned' },
+  { app: 'trade-server', original: 'QATRADESERVER-RS', state: 'working' },
   { app: 'trader', original: 'QATRADER-RS', state: 'planned' },
   { app: 'realtime', original: 'QAREALTIMEPRO-RS', state: 'planned' },
   { app: 'fund-analytics', original: 'QAMAINTAINDB-RS', state: 'planned' },

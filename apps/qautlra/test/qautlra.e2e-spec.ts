@@ -68,7 +68,7 @@ describe.each([
       }),
     );
     expect(response.body.components).toContainEqual(
-      expect.objectContaining({ app: 'trade-server', state: 'planned' }),
+      expect.objectContaining({ app: 'trade-server', state: 'working' }),
     );
     const page = await request(app.getHttpServer()).get('/').set('Accept', 'text/html').expect(200);
     expect(page.headers['content-type']).toContain('text/html');

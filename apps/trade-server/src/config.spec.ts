@@ -11,6 +11,12 @@ describe('trade-server config', () => {
       redisUrl: undefined,
       marketUrl: 'ws://127.0.0.1:8014/ws/market',
       alwaysOpen: false,
+      brokerAliases: ['sim', 'simnow', 'QAPaperTrading'],
+      workerConcurrency: 64,
+      leaseMs: 10_000,
+      jwtSecret: undefined,
+      namespace: 'qautlra',
+      websocketDeflate: false,
       demo: { user: 'demo', password: 'demo', cash: 1_000_000 },
       logLevel: 'info',
     });
@@ -24,8 +30,10 @@ describe('trade-server config', () => {
         REDIS_URL: 'redis://y',
         TRADE_SIM_ALWAYS_OPEN: 'true',
         TRADE_DEMO: 'false',
+        TRADE_WORKER_CONCURRENCY: '8',
       }),
     ).toMatchObject({
+      workerConcurrency: 8,
       host: '127.0.0.1',
       port: 0,
       databaseUrl: 'postgres://x',

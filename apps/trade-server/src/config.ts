@@ -3,6 +3,7 @@ import {
   Env,
   LogLevel,
   parseAddress,
+  parsePositiveInteger,
   readBoolean,
   readLogLevel,
   readOptionalString,
@@ -21,6 +22,18 @@ export interface TradeServerConfig {
   redisUrl?: string;
   /** The market-data gateway's `/ws/market`, the sim broker's quotes. */
   marketUrl: string;
+  /** `bid` values of `req_login` that name the sim broker (the original trader sends `simnow`). */
+  brokerAliases: string[];
+  /** Jobs the broker worker has in flight (matching runs in queue order; the commit is shared). */
+  workerConcurrency: number;
+  /** The broker lease's time to live among instances on one Redis, ms. */
+  leaseMs: number;
+  /** Offer permessage-deflate on the DIFF socket (off by default: it costs latency per frame). */
+  websocketDeflate: boolean;
+  /** Prefix of every Redis key and channel (instances serving the same users share it). */
+  namespace: string;
+  /** JWT signing secret for REST (absent → a random one per process: tokens die with it). */
+  jwtSecret?: string;
   /** Fill outside trading sessions (the newcomer's `npm start` at any hour). */
   alwaysOpen: boolean;
   /** The demo user created at start when missing (`demo` / `demo`, a sim account funded with `cash`). */
@@ -48,6 +61,19 @@ export function loadConfig(env: Env = process.env): TradeServerConfig {
     dataDir: readString(env, 'TRADE_DATA_DIR', './data/trade-server'),
     redisUrl: readOptionalString(env, 'REDIS_URL'),
     marketUrl: readString(env, 'TRADE_MARKET_URL', 'ws://127.0.0.1:8014/ws/market'),
+    brokerAliases: readString(env, 'TRADE_SIM_BROKER_IDS', 'sim,simnow,QAPaperTrading')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+    workerConcurrency: parsePositiveInteger(
+      env.TRADE_WORKER_CONCURRENCY,
+      'TRADE_WORKER_CONCURRENCY',
+      64,
+    ),
+    leaseMs: parsePositiveInteger(env.TRADE_LEASE_MS, 'TRADE_LEASE_MS', 10_000),
+    jwtSecret: readOptionalString(env, 'TRADE_JWT_SECRET'),
+    namespace: readString(env, 'TRADE_REDIS_NAMESPACE', 'qautlra'),
+    websocketDeflate: readBoolean(env, 'TRADE_WS_DEFLATE', false),
     alwaysOpen: readBoolean(env, 'TRADE_SIM_ALWAYS_OPEN', false),
     demo: demoEnabled
       ? {

@@ -3,6 +3,7 @@ import {
   Env,
   LogLevel,
   parseAddress,
+  parsePositiveInteger,
   readBoolean,
   readLogLevel,
   readOptionalString,
@@ -51,14 +52,6 @@ function flag(argv: readonly string[], name: string): string | undefined {
   return undefined;
 }
 
-function positiveInteger(raw: string | undefined, key: string, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new ConfigError(key, `must be a positive integer, got ${JSON.stringify(raw)}`);
-  return value;
-}
-
 export function loadConfig(
   env: Env = process.env,
   argv: readonly string[] = process.argv.slice(2),
@@ -84,28 +77,28 @@ export function loadConfig(
       flag(argv, 'staging-dir') ?? readString(env, 'P_STAGING_DIR', './data/tsdb-staging'),
     username: flag(argv, 'username') ?? readString(env, 'P_USERNAME', 'admin'),
     password: flag(argv, 'password') ?? readString(env, 'P_PASSWORD', 'admin'),
-    rowGroupSize: positiveInteger(
+    rowGroupSize: parsePositiveInteger(
       flag(argv, 'row-group-size') ?? readOptionalString(env, 'P_PARQUET_ROW_GROUP_SIZE'),
       'P_PARQUET_ROW_GROUP_SIZE',
       262_144,
     ),
     compression: compression as TsdbConfig['compression'],
-    executionBatchSize: positiveInteger(
+    executionBatchSize: parsePositiveInteger(
       flag(argv, 'execution-batch-size') ?? readOptionalString(env, 'P_EXECUTION_BATCH_SIZE'),
       'P_EXECUTION_BATCH_SIZE',
       20_000,
     ),
-    flushIntervalMs: positiveInteger(
+    flushIntervalMs: parsePositiveInteger(
       readOptionalString(env, 'QADB_FLUSH_INTERVAL_MS'),
       'QADB_FLUSH_INTERVAL_MS',
       60_000,
     ),
-    queryTimeoutMs: positiveInteger(
+    queryTimeoutMs: parsePositiveInteger(
       readOptionalString(env, 'QADB_QUERY_TIMEOUT_MS'),
       'QADB_QUERY_TIMEOUT_MS',
       30_000,
     ),
-    maxResultRows: positiveInteger(
+    maxResultRows: parsePositiveInteger(
       readOptionalString(env, 'QADB_MAX_RESULT_ROWS'),
       'QADB_MAX_RESULT_ROWS',
       1_000_000,
@@ -173,7 +166,7 @@ function readWebsocket(env: Env, argv: readonly string[]): TsdbConfig['websocket
 function readWsClient(env: Env): TsdbConfig['wsClient'] {
   if (!readBoolean(env, 'QADB_WS_CLIENT_ENABLED', false)) return undefined;
   const host = readString(env, 'QADB_WS_CLIENT_HOST', '127.0.0.1');
-  const port = positiveInteger(
+  const port = parsePositiveInteger(
     readOptionalString(env, 'QADB_WS_CLIENT_PORT'),
     'QADB_WS_CLIENT_PORT',
     8014,

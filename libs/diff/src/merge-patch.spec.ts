@@ -5,7 +5,7 @@ import {
   composeMergePatches,
   createMergePatch,
 } from './merge-patch';
-import { rtnDataQuotes } from './messages';
+import { rtnDataQuotes, rtnDataQuotesOfText } from './messages';
 
 describe('RFC 7396 merge patch', () => {
   // The RFC 7396 appendix A examples.
@@ -154,5 +154,9 @@ describe('rtnDataQuotes', () => {
     ]);
     expect(rtnDataQuotes({ aid: 'rsp_peek_message', data: [{ quotes: { a: {} } }] })).toEqual([]);
     expect(rtnDataQuotes('rtn_data')).toEqual([]);
+    expect(rtnDataQuotesOfText('{not json')).toEqual([]);
+    expect(rtnDataQuotesOfText('{"aid":"rtn_data","data":[{"quotes":{"a":{"x":1}}}]}')).toEqual([
+      ['a', { x: 1 }],
+    ]);
   });
 });

@@ -144,6 +144,17 @@ export function rtnDataQuotes(message: unknown): [string, JsonObject][] {
   return out;
 }
 
+/** `rtnDataQuotes` of a frame's text; none when the text is not JSON. */
+export function rtnDataQuotesOfText(text: string): [string, JsonObject][] {
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  return rtnDataQuotes(message);
+}
+
 export interface NotifyEntry {
   type: 'MESSAGE' | 'TEXT' | 'HTML';
   level: 'INFO' | 'WARNING' | 'ERROR';

@@ -34,6 +34,19 @@ export function readPort(env: Env, key: string, fallback: number): number {
   return port;
 }
 
+/** A positive integer from raw text (an env value or a flag); empty or absent → `fallback`. */
+export function parsePositiveInteger(
+  raw: string | undefined,
+  key: string,
+  fallback: number,
+): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ConfigError(key, `must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
 /** `host:port` (an empty host means all interfaces, `0.0.0.0`); the error names `key`. */
 export function parseAddress(address: string, key: string): { host: string; port: number } {
   const match = /^(.*):(\d{1,5})$/.exec(address);

@@ -10,3 +10,4 @@ export * from './metrics.controller';
 export * from './platform.module';
 export * from './http-error.filter';
 export * from './http-app';
+export * from './websocket';

@@ -25,6 +25,7 @@ import {
   QifiDirection,
   QifiOffset,
   QifiOrder,
+  QifiPosition,
   QifiTrade,
   QifiTransfer,
 } from './qifi.types';
@@ -351,6 +352,41 @@ export class QifiAccount {
     return state ? { ...state.order } : undefined;
   }
 
+  /** Copies of the orders still `ALIVE`, oldest first. */
+  aliveOrders(): QifiOrder[] {
+    const out: QifiOrder[] = [];
+    for (const state of this.orders.values())
+      if (state.order.status === 'ALIVE') out.push({ ...state.order });
+    return out;
+  }
+
+  /** Whether the day has an order with this id (alive or finished). */
+  hasOrder(orderId: string): boolean {
+    return this.orders.has(orderId);
+  }
+
+  /** Held lots per position key (long, short), flat positions left out. */
+  positionVolumes(): Map<string, { long: number; short: number }> {
+    const out = new Map<string, { long: number; short: number }>();
+    for (const [key, position] of this.positions) {
+      const long = position.long.today.volume + position.long.his.volume;
+      const short = position.short.today.volume + position.short.his.volume;
+      if (long > 0 || short > 0) out.set(key, { long, short });
+    }
+    return out;
+  }
+
+  /** One position (`EXCHANGE.code`) as QIFI, or undefined. */
+  position(key: string): QifiPosition | undefined {
+    const position = this.positions.get(key);
+    return position ? toQifiPosition(position, this.accountCookie) : undefined;
+  }
+
+  /** The bank transfers of the trading day, keyed as in QIFI. */
+  transferRecords(): Record<string, QifiTransfer> {
+    return Object.fromEntries([...this.transfers].map(([id, transfer]) => [id, { ...transfer }]));
+  }
+
   /** Whether the account holds (or has orders on) a position in `instrument` (`EXCHANGE.code` or code). */
   hasPosition(instrument: string): boolean {
     for (const position of this.positions.values())
@@ -394,8 +430,12 @@ export class QifiAccount {
     };
   }
 
-  /** The whole account as a QIFI document. `updatetime` is the caller's formatted local time. */
-  toQifi(updatetime = ''): Qifi {
+  /**
+   * The whole account as a QIFI document. `updatetime` is the caller's formatted local time.
+   * `dayRecords: false` leaves the day's orders and trades out (empty), for stores that keep them
+   * in their own tables.
+   */
+  toQifi(updatetime = '', { dayRecords = true }: { dayRecords?: boolean } = {}): Qifi {
     const accounts = this.account();
     return {
       databaseip: '',
@@ -421,17 +461,19 @@ export class QifiAccount {
       accounts,
       banks: {},
       event: {},
-      orders: Object.fromEntries([...this.orders].map(([id, state]) => [id, { ...state.order }])),
+      orders: dayRecords
+        ? Object.fromEntries([...this.orders].map(([id, state]) => [id, { ...state.order }]))
+        : {},
       positions: Object.fromEntries(
         [...this.positions].map(([key, position]) => [
           key,
           toQifiPosition(position, this.accountCookie),
         ]),
       ),
-      trades: Object.fromEntries([...this.trades].map(([id, trade]) => [id, { ...trade }])),
-      transfers: Object.fromEntries(
-        [...this.transfers].map(([id, transfer]) => [id, { ...transfer }]),
-      ),
+      trades: dayRecords
+        ? Object.fromEntries([...this.trades].map(([id, trade]) => [id, { ...trade }]))
+        : {},
+      transfers: this.transferRecords(),
       executions: {},
       ping_gap: 5,
       model: 'SIM',

@@ -1,3 +1,4 @@
 export * from './service-urls';
 export * from './wait-for';
 export * from './snapshot.arbitrary';
+export * from './fake-market-gateway';

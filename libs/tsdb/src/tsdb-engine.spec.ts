@@ -47,6 +47,25 @@ describe('TsdbEngine (embedded DuckDB, real files)', () => {
     ]);
   });
 
+  it('reads fields named like Object.prototype members as own properties only', async () => {
+    await engine.createStream('s');
+    // As a JSON body arrives: `__proto__` is then an own field, not the prototype.
+    const first = JSON.parse(
+      '{"n": 1, "constructor": "c", "toString": "t", "valueOf": 1, "__proto__": "a long enough text"}',
+    ) as Record<string, unknown>;
+    await engine.ingest('s', [first]);
+    await engine.ingest('s', [{ n: 2 }, JSON.parse('{"n": 3}') as Record<string, unknown>]);
+    expect(
+      await engine.query(
+        'SELECT n, "constructor", "toString", "valueOf", "__proto__" AS p FROM s ORDER BY n',
+      ),
+    ).toEqual([
+      { n: 1, constructor: 'c', toString: 't', valueOf: 1, p: 'a long enough text' },
+      { n: 2, constructor: null, toString: null, valueOf: null, p: null },
+      { n: 3, constructor: null, toString: null, valueOf: null, p: null },
+    ]);
+  });
+
   it('a type conflict names the field and writes nothing of the batch', async () => {
     await engine.createStream('s');
     await engine.ingest('s', [{ a: 1 }]);

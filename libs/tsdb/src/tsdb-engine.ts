@@ -779,8 +779,15 @@ const arrayReader =
  * times slower on the ingest path). Field names are validated identifiers.
  */
 function fieldReader(events: readonly Row[], name: string): (row: number) => unknown {
+  const key = JSON.stringify(name);
+  // A name an object inherits (`constructor`, `toString`, `__proto__`…) must be read as an own
+  // property only, or an event without it would yield the inherited function or prototype.
+  const read =
+    name in Object.prototype
+      ? `(Object.hasOwn(events[i], ${key}) ? events[i][${key}] : undefined)`
+      : `events[i][${key}]`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const make = new Function('events', `return (i) => events[i][${JSON.stringify(name)}];`) as (
+  const make = new Function('events', `return (i) => ${read};`) as (
     events: readonly Row[],
   ) => (row: number) => unknown;
   return make(events);

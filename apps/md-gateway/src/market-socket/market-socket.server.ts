@@ -7,7 +7,8 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { RawData, WebSocket, WebSocketServer } from 'ws';
+import { keepAlive, wsText } from '@qautlra/platform';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { MdGatewayConfig } from '../config';
 import { DistributorService } from '../distributor/distributor.service';
 import { MD_GATEWAY_CONFIG } from '../tokens';
@@ -25,11 +26,6 @@ const MAX_FRAME_BYTES = 1024 * 1024;
 const CONGESTED_BYTES = 1024 * 1024;
 /** A client whose unsent data still exceeds this (control replies only) is dropped. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
-}
 
 /** Serves `/ws/market` on the app's HTTP server (the original served REST and WebSocket on one port). */
 @Injectable()
@@ -97,9 +93,8 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
   private accept(
     ws: WebSocket,
     createSession: (transport: SessionTransport) => SocketSession,
-    { pingIntervalMs, idleTimeoutMs }: { pingIntervalMs: number; idleTimeoutMs: number },
+    heartbeat: { pingIntervalMs: number; idleTimeoutMs: number },
   ): void {
-    let lastSeen = Date.now();
     const session = createSession({
       send: (text) => {
         if (ws.readyState !== WebSocket.OPEN) return;
@@ -112,23 +107,11 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
       congested: () => ws.bufferedAmount > CONGESTED_BYTES,
     });
     this.sessions.add(session);
-    const touch = () => (lastSeen = Date.now());
-    const heartbeat = setInterval(() => {
-      if (Date.now() - lastSeen > idleTimeoutMs) {
-        ws.terminate();
-        return;
-      }
-      ws.ping();
-    }, pingIntervalMs);
-    heartbeat.unref();
+    keepAlive(ws, heartbeat);
     ws.on('message', (data, isBinary) => {
-      touch();
-      if (!isBinary) session.handle(rawText(data));
+      if (!isBinary) session.handle(wsText(data));
     });
-    ws.on('pong', touch);
-    ws.on('ping', touch);
     ws.on('close', () => {
-      clearInterval(heartbeat);
       this.sessions.delete(session);
       session.close();
     });

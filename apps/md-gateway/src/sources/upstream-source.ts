@@ -1,5 +1,5 @@
 import { backoffDelay, httpUrlOf } from '@qautlra/platform';
-import { rtnDataQuotes } from '@qautlra/diff';
+import { rtnDataQuotesOfText } from '@qautlra/diff';
 import { MDSnapshot, parseInstrumentId, parseSnapshot } from '@qautlra/qamd';
 import WebSocket from 'ws';
 import type { InstrumentInfo, MarketSource, SourceEvents, SourceState } from './market-source';
@@ -140,13 +140,7 @@ export class UpstreamSource implements MarketSource {
 
   /** One frame from the upstream gateway; anything but a well-formed `rtn_data` is ignored. */
   receive(text: string): void {
-    let message: unknown;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      return;
-    }
-    for (const [key, patch] of rtnDataQuotes(message)) {
+    for (const [key, patch] of rtnDataQuotesOfText(text)) {
       const id = this.canonical(key);
       if (!id || !this.subscribed.has(id)) continue;
       const merged = { ...this.state.get(id), ...patch, instrument_id: id };

@@ -16,6 +16,8 @@ export interface TradeAccountTable {
   /** Broker id (`bid` of `req_login`), e.g. `sim`. */
   broker: string;
   state: AccountTradingState;
+  /** Per-account overrides of the default risk limits (JSON), added by migration 0002. */
+  risk_limits: Generated<unknown>;
   created_at: Generated<Date>;
 }
 
@@ -66,6 +68,27 @@ export type TradeAccount = Pick<
   TradeAccountTable,
   'account_cookie' | 'user_name' | 'broker' | 'state'
 >;
+
+/** An account with its trading state and risk-limit overrides. */
+export interface AccountSettings extends TradeAccount {
+  limits: Record<string, unknown>;
+}
+
+function settingsOf(row: TradeAccount & { risk_limits: unknown }): AccountSettings {
+  const raw =
+    typeof row.risk_limits === 'string'
+      ? (JSON.parse(row.risk_limits) as unknown)
+      : row.risk_limits;
+  const limits =
+    raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  return {
+    account_cookie: row.account_cookie,
+    user_name: row.user_name,
+    broker: row.broker,
+    state: row.state,
+    limits,
+  };
+}
 
 /** Users and the accounts they own (the only code that touches these tables). */
 export class UserRepository {
@@ -145,6 +168,43 @@ export class UserRepository {
       .select(['account_cookie', 'user_name', 'broker', 'state'])
       .where('account_cookie', '=', accountCookie)
       .executeTakeFirst();
+  }
+
+  /** The accounts at one broker, with their state and risk-limit overrides. */
+  async accountsAtBroker(broker: string): Promise<AccountSettings[]> {
+    const rows = await this.db
+      .selectFrom('trade_account')
+      .select(['account_cookie', 'user_name', 'broker', 'state', 'risk_limits'])
+      .where('broker', '=', broker)
+      .orderBy('account_cookie')
+      .execute();
+    return rows.map(settingsOf);
+  }
+
+  async accountSettings(accountCookie: string): Promise<AccountSettings | undefined> {
+    const row = await this.db
+      .selectFrom('trade_account')
+      .select(['account_cookie', 'user_name', 'broker', 'state', 'risk_limits'])
+      .where('account_cookie', '=', accountCookie)
+      .executeTakeFirst();
+    return row ? settingsOf(row) : undefined;
+  }
+
+  async setRiskLimits(accountCookie: string, limits: Record<string, unknown>): Promise<boolean> {
+    const result = await this.db
+      .updateTable('trade_account')
+      .set({ risk_limits: JSON.stringify(limits) })
+      .where('account_cookie', '=', accountCookie)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  listUsers(): Promise<Pick<TradeUser, 'user_name' | 'is_admin'>[]> {
+    return this.db
+      .selectFrom('trade_user')
+      .select(['user_name', 'is_admin'])
+      .orderBy('user_name')
+      .execute();
   }
 
   async setAccountState(accountCookie: string, state: AccountTradingState): Promise<boolean> {

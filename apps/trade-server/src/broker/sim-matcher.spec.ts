@@ -1,15 +1,15 @@
 import { OrderRequest, QifiAccount } from '@qautlra/qifi';
-import { BookTop, SimMatcher } from './sim-matcher';
+import { AccountChange, BookTop, SimMatcher } from './sim-matcher';
 
 const T0 = Date.UTC(2025, 2, 28, 2, 0); // 10:00 Beijing, a trading day
 
 function setup(trading = () => true) {
-  const changes: string[] = [];
+  const changes: [string, AccountChange][] = [];
   let now = T0;
   const matcher = new SimMatcher({
     now: () => now,
     isTrading: () => trading(),
-    onChange: (account) => changes.push(account),
+    onChange: (account, change) => changes.push([account, change]),
   });
   const account = new QifiAccount({
     accountCookie: 'acc',
@@ -62,7 +62,14 @@ describe('SimMatcher', () => {
       last_msg: '全部成交',
     });
     expect(account.toQifi().positions['SHFE.au2512']).toMatchObject({ volume_long_today: 5 });
-    expect(changes.length).toBeGreaterThanOrEqual(3);
+    // The insert (order + its first trade) and the later fill (order + trade); quotes at an unchanged
+    // last price do not re-mark.
+    expect(changes.map(([, change]) => [change.orders, change.trades.length])).toEqual([
+      [['b1'], 1],
+      [['b1'], 1],
+    ]);
+    matcher.onQuote(au({ lastPrice: 610 }));
+    expect(changes[2]).toEqual(['acc', { orders: [], trades: [], positions: ['SHFE.au2512'] }]);
   });
 
   it('shares the displayed volume of one quote between orders', () => {

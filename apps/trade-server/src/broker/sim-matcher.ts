@@ -18,8 +18,15 @@ export interface SimMatcherOptions {
   now: () => number;
   /** Whether `instrument` (`EXCHANGE.code`) is in a continuous trading session at `epochMs`. */
   isTrading: (instrument: string, epochMs: number) => boolean;
-  /** Called after an account changed (order accepted/finished, fill, cancel). */
-  onChange: (accountCookie: string) => void;
+  /** Called after an account changed (order accepted/finished, fill, cancel, new mark price). */
+  onChange: (accountCookie: string, change: AccountChange) => void;
+}
+
+/** What one step changed in an account: orders, new trades, positions (`EXCHANGE.code`). */
+export interface AccountChange {
+  orders: string[];
+  trades: QifiTrade[];
+  positions: string[];
 }
 
 const unknownAccount = (accountCookie: string): Outcome<QifiOrder> => ({
@@ -70,27 +77,31 @@ export class SimMatcher {
     if (!account) return unknownAccount(accountCookie);
     const now = this.options.now();
     const outcome = account.insertOrder(request, now);
+    const instrument = `${request.exchange_id}.${request.instrument_id}`;
+    const orderId = outcome.ok ? outcome.value.order_id : request.order_id;
+    const change: AccountChange = {
+      orders: orderId !== undefined && account.order(orderId) ? [orderId] : [],
+      trades: [],
+      positions: [instrument],
+    };
     if (!outcome.ok) {
-      this.options.onChange(accountCookie);
+      this.options.onChange(accountCookie, change);
       return outcome;
     }
     const order = outcome.value;
-    const instrument = `${order.exchange_id}.${order.instrument_id}`;
     const immediate = order.price_type !== 'LIMIT' || order.time_condition === 'IOC';
-    if (order.time_condition === 'FOK' || order.volume_condition === 'ALL') {
-      if (this.fillable(order, instrument, now) < order.volume_left) {
-        account.cancelOrder(order.order_id);
-        this.options.onChange(accountCookie);
-        return this.current(account, order.order_id);
+    const allOrNone = order.time_condition === 'FOK' || order.volume_condition === 'ALL';
+    if (allOrNone && this.fillable(order, instrument, now) < order.volume_left) {
+      account.cancelOrder(order.order_id);
+    } else {
+      change.trades.push(...this.match(account, order.order_id, instrument, now));
+      const after = this.current(account, order.order_id);
+      if (after.ok && after.value.status === 'ALIVE') {
+        if (immediate) account.cancelOrder(order.order_id);
+        else this.rest(account, after.value);
       }
     }
-    this.match(account, order.order_id, instrument, now);
-    const after = this.current(account, order.order_id);
-    if (after.ok && after.value.status === 'ALIVE') {
-      if (immediate) account.cancelOrder(order.order_id);
-      else this.rest(account, after.value);
-    }
-    this.options.onChange(accountCookie);
+    this.options.onChange(accountCookie, change);
     return this.current(account, order.order_id);
   }
 
@@ -100,21 +111,33 @@ export class SimMatcher {
     const outcome = account.cancelOrder(orderId);
     if (outcome.ok) {
       this.unrest(accountCookie, orderId);
-      this.options.onChange(accountCookie);
+      this.options.onChange(accountCookie, {
+        orders: [orderId],
+        trades: [],
+        positions: [`${outcome.value.exchange_id}.${outcome.value.instrument_id}`],
+      });
     }
     return outcome;
   }
 
   /** A new top of book: marks positions, then fills the resting orders it crosses, oldest first. */
   onQuote(top: BookTop): QifiTrade[] {
+    const previous = this.books.get(top.instrument);
     this.books.set(top.instrument, top);
     this.displayed.set(top.instrument, { bid: top.bidVolume, ask: top.askVolume });
-    const changed = new Set<string>();
-    if (top.lastPrice !== undefined && top.lastPrice > 0)
+    const changed = new Map<string, AccountChange>();
+    const changeOf = (cookie: string) => {
+      let change = changed.get(cookie);
+      if (!change)
+        changed.set(cookie, (change = { orders: [], trades: [], positions: [top.instrument] }));
+      return change;
+    };
+    // Positions are re-marked only when the last price moved.
+    if (top.lastPrice !== undefined && top.lastPrice > 0 && top.lastPrice !== previous?.lastPrice)
       for (const account of this.accounts.values()) {
         if (account.hasPosition(top.instrument)) {
           account.updatePrice(top.instrument, top.lastPrice);
-          changed.add(account.accountCookie);
+          changeOf(account.accountCookie);
         }
       }
     const trades: QifiTrade[] = [];
@@ -124,13 +147,15 @@ export class SimMatcher {
       const filled = this.match(entry.account, entry.orderId, top.instrument, now);
       if (filled.length > 0) {
         trades.push(...filled);
-        changed.add(entry.account.accountCookie);
+        const change = changeOf(entry.account.accountCookie);
+        change.orders.push(entry.orderId);
+        change.trades.push(...filled);
       }
       const state = this.current(entry.account, entry.orderId);
       if (!state.ok || state.value.status !== 'ALIVE')
         this.unrest(entry.account.accountCookie, entry.orderId);
     }
-    for (const cookie of changed) this.options.onChange(cookie);
+    for (const [cookie, change] of changed) this.options.onChange(cookie, change);
     return trades;
   }
 

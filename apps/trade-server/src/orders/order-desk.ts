@@ -6,6 +6,7 @@ import {
   InstrumentFacts,
   OrderRateLimiter,
   RiskLimits,
+  RISK_RULE_CODES,
   RiskOrder,
 } from '@qautlra/risk';
 import { SimMatcher } from '../broker/sim-matcher';
@@ -27,11 +28,11 @@ export interface DeskResult {
 
 /** Notify codes of the account engine's own refusals (the risk rules' numbering). */
 const ENGINE_CODES: Readonly<Record<string, number>> = {
-  INSUFFICIENT_FUNDS: 1001,
-  INSUFFICIENT_POSITION: 1015,
-  T_PLUS_ONE: 1015,
-  UNKNOWN_INSTRUMENT: 1007,
-  DUPLICATE_ORDER_ID: 1011,
+  INSUFFICIENT_FUNDS: RISK_RULE_CODES.INSUFFICIENT_FUNDS,
+  INSUFFICIENT_POSITION: RISK_RULE_CODES.INSUFFICIENT_POSITION,
+  T_PLUS_ONE: RISK_RULE_CODES.INSUFFICIENT_POSITION,
+  UNKNOWN_INSTRUMENT: RISK_RULE_CODES.INSTRUMENT_NOT_FOUND,
+  DUPLICATE_ORDER_ID: RISK_RULE_CODES.DUPLICATE_ORDER_ID,
 };
 
 const warning = (code: number, content: string): NotifyEntry => ({

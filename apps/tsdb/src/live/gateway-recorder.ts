@@ -1,5 +1,5 @@
 import { backoffDelay, httpUrlOf } from '@qautlra/platform';
-import { rtnDataQuotes } from '@qautlra/diff';
+import { rtnDataQuotesOfText } from '@qautlra/diff';
 import type { Row, TsdbEngine } from '@qautlra/tsdb';
 import WebSocket from 'ws';
 
@@ -129,13 +129,7 @@ export class GatewayRecorder {
   }
 
   private receive(text: string): void {
-    let message: unknown;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      return;
-    }
-    for (const [id, patch] of rtnDataQuotes(message)) {
+    for (const [id, patch] of rtnDataQuotesOfText(text)) {
       const merged = { ...this.state.get(id), ...patch };
       this.state.set(id, merged);
       this.status.updatesReceived += 1;

@@ -1,0 +1,82 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { keepAlive, wsText } from '@qautlra/platform';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { TradeServerConfig } from '../config';
+import { TRADE_SERVER_CONFIG } from '../tokens';
+import { TradeService } from '../trade.service';
+import { TradeSession } from './trade-session';
+
+/** The DIFF trade socket's paths: the original trader's default `ws://localhost:7988` and `/ws/trade`. */
+export const TRADE_SOCKET_PATHS: readonly string[] = ['/', '/ws/trade'];
+/** Frames larger than this close the connection with 1009 (message too big). */
+export const MAX_TRADE_FRAME_BYTES = 256 * 1024;
+/** A client whose unsent data exceeds this is dropped (1008). */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const PING_INTERVAL_MS = 15_000;
+const IDLE_TIMEOUT_MS = 45_000;
+
+/** Serves the DIFF trade protocol on the app's HTTP server (REST and WebSocket on one port). */
+@Injectable()
+export class TradeSocketServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly server: WebSocketServer;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly trade: TradeService,
+    @Inject(TRADE_SERVER_CONFIG) config: TradeServerConfig,
+  ) {
+    this.server = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_TRADE_FRAME_BYTES,
+      perMessageDeflate: config.websocketDeflate ? { threshold: 4096 } : false,
+    });
+  }
+
+  get clientCount(): number {
+    return this.server.clients.size;
+  }
+
+  onApplicationBootstrap(): void {
+    const http = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = new URL(request.url ?? '/', 'http://trade').pathname;
+      if (!TRADE_SOCKET_PATHS.includes(path)) return;
+      this.server.handleUpgrade(request, socket, head, (ws) =>
+        this.accept(ws, request.socket.remoteAddress ?? 'unknown'),
+      );
+    });
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const client of this.server.clients) client.terminate();
+    this.server.close();
+  }
+
+  private accept(ws: WebSocket, remoteAddress: string): void {
+    const session = new TradeSession(
+      {
+        send: (text) => {
+          if (ws.readyState !== WebSocket.OPEN) return;
+          if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+            ws.close(1008, 'client too slow');
+            return;
+          }
+          ws.send(text);
+        },
+      },
+      this.trade.sessionDeps(remoteAddress),
+    );
+    keepAlive(ws, { pingIntervalMs: PING_INTERVAL_MS, idleTimeoutMs: IDLE_TIMEOUT_MS });
+    ws.on('message', (data, isBinary) => session.handle(isBinary ? '' : wsText(data)));
+    ws.on('close', () => session.close());
+    ws.on('error', () => ws.terminate());
+  }
+}

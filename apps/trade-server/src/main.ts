@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { createHttpApp, runMain } from '@qautlra/platform';
+import { AppModule } from './app.module';
+import { loadConfig, TradeServerConfig } from './config';
+
+/** Boots the trade server; exported for the all-in-one launcher, the e2e tests and the bench. */
+export async function bootstrap(
+  config: TradeServerConfig = loadConfig(),
+): Promise<INestApplication> {
+  const app = await createHttpApp(AppModule.forRoot(config), {
+    title: 'QAUTLRA trade server',
+    description:
+      'DIFF trade protocol over WebSocket (ws://host:7988/ and /ws/trade), sim broker on live quotes, pre-trade risk, QIFI accounts. REST: log in at POST /api/auth/login, then Authorization: Bearer <token> (or X-API-Key).',
+  });
+  await app.listen(config.port, config.host);
+  return app;
+}
+
+if (require.main === module) {
+  runMain(
+    'trade-server',
+    () => loadConfig(),
+    bootstrap,
+    (url, config) => ({
+      url,
+      websocket: `${url.replace('http', 'ws')}/ws/trade`,
+      demo: config.demo ? `${config.demo.user} / ${config.demo.password}` : undefined,
+    }),
+  );
+}

@@ -1,0 +1,1 @@
+export const TRADE_SERVER_CONFIG = Symbol('TRADE_SERVER_CONFIG');

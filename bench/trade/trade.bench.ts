@@ -1,0 +1,472 @@
+/**
+ * `npm run bench:trade` — order flow through the trade server under load.
+ *
+ * The server runs in its own process on a fresh PostgreSQL database; a local market double (the
+ * gateway's `/ws/market` protocol) quotes BENCH_INSTRUMENTS futures with deep books every 100 ms;
+ * BENCH_CLIENTS (50) DIFF clients here each log in to their own sim account (peeking after every
+ * `rtn_data`, as the original trader) and send marketable limit orders (1 lot, buy and sell
+ * alternately) at RATE/clients per second each, for BENCH_SECONDS (30) at every rate of
+ * BENCH_RATES (1000,5000). Each rate runs twice: with Redis (BullMQ queue + pub/sub) and with the
+ * in-process queue and bus (the same-run baseline).
+ *
+ * Reports throughput, p50/p99/max of `insert_order` → the patch showing the order accepted, and →
+ * the patch showing its fill, server CPU and RSS; then checks the database: every sent order id
+ * stored exactly once and filled exactly once (lost/duplicated must be 0).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import WebSocket from 'ws';
+import { FakeMarket, serviceUrls } from '@qautlra/testing';
+import { cpuSeconds, rssMiB } from '../md-gateway/proc-stats';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const RATES = (process.env.BENCH_RATES ?? '1000,5000').split(',').map(Number);
+const INSTRUMENT_COUNT = Number(process.env.BENCH_INSTRUMENTS ?? 5);
+const PRODUCTS: [string, string, number, number][] = [
+  ['SHFE', 'rb', 3300, 1],
+  ['SHFE', 'cu', 78000, 10],
+  ['SHFE', 'al', 20500, 5],
+  ['DCE', 'm', 2900, 1],
+  ['CZCE', 'SR', 5900, 1],
+];
+const INSTRUMENTS = PRODUCTS.slice(0, INSTRUMENT_COUNT).map(([exchange, product, price, tick]) => ({
+  exchange,
+  code: `${product}${exchange === 'CZCE' ? '601' : '2601'}`,
+  id: `${exchange}.${product}${exchange === 'CZCE' ? '601' : '2601'}`,
+  price,
+  tick,
+}));
+
+interface Mode {
+  name: string;
+  redis: boolean;
+}
+
+interface RunResult {
+  mode: string;
+  rate: number;
+  sent: number;
+  accepted: number;
+  filled: number;
+  throughput: number;
+  /** Fills per second from the first order until the last fill arrived. */
+  processed: number;
+  /** Fills per second from the first order until the database held them all. */
+  persisted: number;
+  acceptP50: number;
+  acceptP99: number;
+  fillP50: number;
+  fillP99: number;
+  fillMax: number;
+  cpuPercent: number;
+  rssMiB: number;
+  lost: number;
+  duplicated: number;
+  /** Clients the server disconnected, and the orders they could not send afterwards. */
+  disconnected: number;
+  unsent: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function withPg<T>(url: string, action: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await action(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function rest(base: string, method: string, path: string, token?: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(
+    process.execPath,
+    [...extra, join(__dirname, '../../apps/trade-server/src/main.js')],
+    {
+      env: { ...process.env, ...env, TRADE_SERVER_ADDR: `127.0.0.1:${port}`, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    try {
+      const response = await fetch(`${base}/health`);
+      if (response.ok) return { child, base };
+    } catch {
+      // not up yet
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error('trade server did not start');
+}
+
+/** One bench client: a DIFF connection of one account, peeking after each `rtn_data`. */
+class BenchClient {
+  readonly sentAt = new Map<string, number>();
+  readonly acceptMs: number[] = [];
+  readonly fillMs: number[] = [];
+  readonly accepted = new Set<string>();
+  readonly filled = new Set<string>();
+  /** Orders not sent because the server had closed this connection. */
+  unsent = 0;
+  closeCode?: number;
+  private ws!: WebSocket;
+  private loggedIn = false;
+  private ready = false;
+
+  constructor(
+    readonly account: string,
+    private readonly url: string,
+  ) {}
+
+  async connect(): Promise<void> {
+    this.ws = new WebSocket(this.url);
+    await new Promise<void>((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+    this.ws.on('message', (data: Buffer) => this.receive(data.toString('utf8')));
+    this.ws.on('close', (code) => (this.closeCode = code));
+    this.send({ aid: 'req_login', bid: 'sim', user_name: this.account, password: 'pw' });
+    this.send({ aid: 'peek_message' });
+    const deadline = Date.now() + 15_000;
+    while (!this.ready) {
+      if (Date.now() > deadline) throw new Error(`${this.account}: no snapshot`);
+      await sleep(10);
+    }
+  }
+
+  send(message: unknown): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  order(
+    orderId: string,
+    direction: 'BUY' | 'SELL',
+    instrument: (typeof INSTRUMENTS)[number],
+  ): void {
+    const price =
+      direction === 'BUY'
+        ? instrument.price + 50 * instrument.tick
+        : instrument.price - 50 * instrument.tick;
+    if (this.ws.readyState !== WebSocket.OPEN) {
+      this.unsent += 1;
+      return;
+    }
+    this.sentAt.set(orderId, performance.now());
+    this.send({
+      aid: 'insert_order',
+      user_id: this.account,
+      order_id: orderId,
+      exchange_id: instrument.exchange,
+      instrument_id: instrument.code,
+      direction,
+      offset: 'OPEN',
+      volume: 1,
+      price_type: 'LIMIT',
+      limit_price: price,
+      volume_condition: 'ANY',
+      time_condition: 'GFD',
+    });
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+
+  private receive(text: string): void {
+    const now = performance.now();
+    const message = JSON.parse(text) as { aid: string; data?: Record<string, unknown>[] };
+    if (message.aid !== 'rtn_data') return;
+    for (const part of message.data ?? []) {
+      const notify = part.notify as Record<string, { content: string }> | undefined;
+      if (notify && Object.values(notify).some((entry) => entry.content === '登录成功'))
+        this.loggedIn = true;
+      const section = (part.trade as Record<string, Record<string, unknown>> | undefined)?.[
+        this.account
+      ];
+      if (!section) continue;
+      this.ready = true;
+      const orders = section.orders as Record<string, { status: string }> | undefined;
+      for (const id of Object.keys(orders ?? {})) {
+        const sent = this.sentAt.get(id);
+        if (sent === undefined || this.accepted.has(id)) continue;
+        this.accepted.add(id);
+        this.acceptMs.push(now - sent);
+      }
+      const trades = section.trades as Record<string, { order_id: string }> | undefined;
+      for (const trade of Object.values(trades ?? {})) {
+        const sent = this.sentAt.get(trade.order_id);
+        if (sent === undefined || this.filled.has(trade.order_id)) continue;
+        this.filled.add(trade.order_id);
+        this.fillMs.push(now - sent);
+      }
+    }
+    if (this.loggedIn) this.send({ aid: 'peek_message' });
+  }
+}
+
+async function createDatabase(): Promise<{ name: string; url: string }> {
+  const name = `trade_bench_${process.pid}_${Date.now()}`;
+  await withPg(serviceUrls.postgres, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serviceUrls.postgres);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
+
+async function run(mode: Mode, rate: number, marketUrl: string): Promise<RunResult> {
+  const database = await createDatabase();
+  const namespace = `bench${Date.now()}`;
+  const { child, base } = await startServer({
+    DATABASE_URL: database.url,
+    ...(mode.redis ? { REDIS_URL: serviceUrls.redis, TRADE_REDIS_NAMESPACE: namespace } : {}),
+    TRADE_MARKET_URL: marketUrl,
+    TRADE_SIM_ALWAYS_OPEN: 'true',
+    TRADE_DEMO: 'true',
+    TRADE_DEMO_USER: 'bench-admin',
+    TRADE_DEMO_PASSWORD: 'bench-admin',
+  });
+  const clients: BenchClient[] = [];
+  try {
+    const token = (
+      await rest(base, 'POST', '/api/auth/login', undefined, {
+        user_name: 'bench-admin',
+        password: 'bench-admin',
+      })
+    ).token as string;
+    for (let index = 0; index < CLIENTS; index += 1) {
+      const account = `bench${index}`;
+      await rest(base, 'POST', '/api/admin/users', token, { user_name: account, password: 'pw' });
+      await rest(base, 'POST', '/api/admin/accounts', token, {
+        account_cookie: account,
+        user_name: account,
+        cash: 1_000_000_000,
+        risk_limits: {
+          maxOrdersPerSecond: 10_000,
+          maxOrdersPerDay: 10_000_000,
+          maxPositionPerInstrument: 10_000_000,
+          maxPositionPerAccount: 10_000_000,
+          maxNotional: 1e12,
+        },
+      });
+      const client = new BenchClient(account, `${base.replace('http', 'ws')}/ws/trade`);
+      await client.connect();
+      clients.push(client);
+    }
+    await sleep(1_000);
+    const cpuBefore = cpuSeconds(child.pid!);
+    const started = performance.now();
+    const perTickMs = 10;
+    let sent = 0;
+    let sequence = 0;
+    // Orders go out every 10 ms, spread over the clients round-robin, at the target rate.
+    while (performance.now() - started < SECONDS * 1000) {
+      const due = Math.floor(((performance.now() - started) / 1000) * rate);
+      while (sent < due) {
+        const client = clients[sent % clients.length]!;
+        const instrument = INSTRUMENTS[sent % INSTRUMENTS.length]!;
+        sequence += 1;
+        client.order(`o${sequence}`, sequence % 2 === 0 ? 'BUY' : 'SELL', instrument);
+        sent += 1;
+      }
+      await sleep(perTickMs);
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    const cpu = cpuSeconds(child.pid!) - cpuBefore;
+    const rss = rssMiB(child.pid!);
+    const count = (pick: (client: BenchClient) => Set<string>) =>
+      clients.reduce((sum, client) => sum + pick(client).size, 0);
+    // Drain: wait while fills still arrive (a backlog is slow, not lost), at most 15 s without progress.
+    let last = -1;
+    let stalledSince = Date.now();
+    while (count((client) => client.filled) < sent) {
+      const now = count((client) => client.filled);
+      if (now !== last) {
+        last = now;
+        stalledSince = Date.now();
+      } else if (Date.now() - stalledSince > 15_000) break;
+      await sleep(100);
+    }
+    const drained = (performance.now() - started) / 1000;
+    const acceptMs = clients.flatMap((client) => client.acceptMs).sort((a, b) => a - b);
+    const fillMs = clients.flatMap((client) => client.fillMs).sort((a, b) => a - b);
+    // The database: every order once, every (1-lot) order filled once — after the write-behind
+    // store caught up (polled until complete or 15 s without progress).
+    const stored = () =>
+      withPg(database.url, async (pg) => {
+        const result = await pg.query<{ count: string }>(
+          "SELECT count(*) FROM trade_trade WHERE account_cookie LIKE 'bench%' AND account_cookie <> 'bench-admin'",
+        );
+        return Number(result.rows[0]?.count ?? 0);
+      });
+    let storedCount = -1;
+    let storedSince = Date.now();
+    for (;;) {
+      const now = await stored();
+      if (now >= count((client) => client.filled)) break;
+      if (now !== storedCount) {
+        storedCount = now;
+        storedSince = Date.now();
+      } else if (Date.now() - storedSince > 15_000) break;
+      await sleep(250);
+    }
+    const persisted = (performance.now() - started) / 1000;
+    const [orders, trades] = await withPg(database.url, async (pg) => {
+      const orderRows = await pg.query<{ order_id: string }>(
+        "SELECT order_id FROM trade_order WHERE account_cookie LIKE 'bench%' AND account_cookie <> 'bench-admin'",
+      );
+      const tradeRows = await pg.query<{ order_id: string }>(
+        "SELECT order_id FROM trade_trade WHERE account_cookie LIKE 'bench%' AND account_cookie <> 'bench-admin'",
+      );
+      return [orderRows.rows.map((row) => row.order_id), tradeRows.rows.map((row) => row.order_id)];
+    });
+    const sentIds = new Set(clients.flatMap((client) => [...client.sentAt.keys()]));
+    const storedIds = new Set(orders);
+    const tradeCount = new Map<string, number>();
+    for (const id of trades) tradeCount.set(id, (tradeCount.get(id) ?? 0) + 1);
+    let lost = 0;
+    for (const id of sentIds) if (!storedIds.has(id) || !tradeCount.has(id)) lost += 1;
+    const duplicated =
+      orders.length - storedIds.size + [...tradeCount.values()].filter((value) => value > 1).length;
+    return {
+      mode: mode.name,
+      rate,
+      sent,
+      accepted: count((client) => client.accepted),
+      filled: count((client) => client.filled),
+      throughput: sent / elapsed,
+      processed: count((client) => client.filled) / drained,
+      persisted: count((client) => client.filled) / persisted,
+      acceptP50: percentile(acceptMs, 50),
+      acceptP99: percentile(acceptMs, 99),
+      fillP50: percentile(fillMs, 50),
+      fillP99: percentile(fillMs, 99),
+      fillMax: fillMs[fillMs.length - 1] ?? NaN,
+      cpuPercent: (cpu / elapsed) * 100,
+      rssMiB: rss,
+      lost,
+      duplicated,
+      disconnected: clients.filter((client) => client.closeCode !== undefined).length,
+      unsent: clients.reduce((sum, client) => sum + client.unsent, 0),
+    };
+  } finally {
+    for (const client of clients) client.close();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await withPg(serviceUrls.postgres, (client) =>
+      client.query(`DROP DATABASE IF EXISTS ${database.name} WITH (FORCE)`),
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const market = new FakeMarket(INSTRUMENTS.map((instrument) => instrument.id));
+  const marketUrl = await market.start();
+  const quote = () => {
+    for (const instrument of INSTRUMENTS)
+      market.book(
+        instrument.id,
+        instrument.price,
+        instrument.price + instrument.tick,
+        1_000_000_000,
+        {
+          upper_limit: instrument.price * 1.1,
+          lower_limit: instrument.price * 0.9,
+        },
+      );
+  };
+  quote();
+  const quoting = setInterval(quote, 100);
+  const modes: Mode[] = [
+    { name: 'redis (BullMQ + pub/sub)', redis: true },
+    { name: 'in-process queue + bus', redis: false },
+  ];
+  const results: RunResult[] = [];
+  try {
+    for (const rate of RATES)
+      for (const mode of modes) {
+        console.log(`running ${mode.name} at ${rate} orders/s for ${SECONDS} s …`);
+        results.push(await run(mode, rate, marketUrl));
+      }
+  } finally {
+    clearInterval(quoting);
+    await market.close();
+  }
+  const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
+  console.log(
+    `\ntrade bench: ${CLIENTS} DIFF clients, ${INSTRUMENTS.length} instruments, ${SECONDS} s per run, 1-lot marketable limit orders, PostgreSQL store\n`,
+  );
+  console.log(
+    'mode                          rate   sent    orders/s  filled/s  stored/s  accept p50/p99 ms  fill p50/p99/max ms    cpu%  rss MiB  lost  dup  disconnected (unsent)',
+  );
+  for (const result of results)
+    console.log(
+      `${result.mode.padEnd(28)} ${String(result.rate).padStart(5)} ${String(result.sent).padStart(7)} ${fmt(result.throughput).padStart(10)} ${fmt(result.processed).padStart(9)} ${fmt(result.persisted).padStart(9)}  ${`${fmt(result.acceptP50)}/${fmt(result.acceptP99)}`.padStart(16)}  ${`${fmt(result.fillP50)}/${fmt(result.fillP99)}/${fmt(result.fillMax)}`.padStart(20)}  ${fmt(result.cpuPercent).padStart(6)}  ${fmt(result.rssMiB).padStart(7)}  ${String(result.lost).padStart(4)}  ${String(result.duplicated).padStart(3)}  ${result.disconnected} (${result.unsent})`,
+    );
+  for (const rate of RATES) {
+    const redis = results.find((result) => result.rate === rate && result.mode.startsWith('redis'));
+    const local = results.find(
+      (result) => result.rate === rate && !result.mode.startsWith('redis'),
+    );
+    if (redis && local)
+      console.log(
+        `at ${rate}/s: redis p99 fill ${fmt(redis.fillP99)} ms = ${fmt(redis.fillP99 / local.fillP99)}× the in-process baseline (${fmt(local.fillP99)} ms)`,
+      );
+  }
+  const target = results.find((result) => result.rate === 1000 && result.mode.startsWith('redis'));
+  if (target)
+    console.log(
+      `target (redis, 1,000 orders/s): p99 insert → fill ≤ 5 ms: ${target.fillP99 <= 5 ? 'met' : 'NOT met'} (${fmt(target.fillP99)} ms)`,
+    );
+  const bad = results.filter((result) => result.lost > 0 || result.duplicated > 0);
+  if (bad.length > 0) {
+    console.log(
+      'LOST OR DUPLICATED ORDERS in',
+      bad.map((result) => `${result.mode}@${result.rate}`).join(', '),
+    );
+    process.exitCode = 1;
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
