@@ -37,7 +37,7 @@ describe('trade server: two instances on one Redis, failover and restart', () =>
   const isWorker = (server: RunningTradeServer) => server.app.get(TradeService).isWorker;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
+    database = await TestDatabase.create('trade');
     market = new FakeMarket([RB]);
     marketUrl = await market.start();
   });

@@ -32,11 +32,16 @@ export const QIFI_STORE_MIGRATIONS: Record<string, Migration> = {
 export class QifiRepository {
   constructor(private readonly db: Kysely<QifiDatabase>) {}
 
-  async save(document: Qifi): Promise<void> {
+  save(document: Qifi): Promise<void> {
+    return this.saveText(document.account_cookie, document.trading_day, JSON.stringify(document));
+  }
+
+  /** Upserts a document already serialised (callers that write it to several places). */
+  async saveText(accountCookie: string, tradingDay: string, text: string): Promise<void> {
     const row = {
-      account_cookie: document.account_cookie,
-      trading_day: document.trading_day,
-      document: JSON.stringify(document),
+      account_cookie: accountCookie,
+      trading_day: tradingDay,
+      document: text,
       updated_at: new Date(),
     };
     await this.db

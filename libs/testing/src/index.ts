@@ -2,3 +2,4 @@ export * from './service-urls';
 export * from './wait-for';
 export * from './snapshot.arbitrary';
 export * from './fake-market-gateway';
+export * from './test-database';

@@ -1,4 +1,4 @@
-import { isJsonObject, JsonObject, NotifyEntry } from '@qautlra/diff';
+import { JsonObject, mergePatchInPlace, NotifyEntry } from '@qautlra/diff';
 import { accountChannel, EventBus } from '../bus/event-bus';
 import { AccountEvent, CommandReply, TradeCommand } from '../engine/trade-events';
 
@@ -8,29 +8,6 @@ export interface AccountListener {
   onPatch(account: string, part: string, reset: boolean): void;
   onNotify(notify: NotifyEntry[]): void;
   onReply?(reply: CommandReply): void;
-}
-
-/** Merges `patch` into `target` in place (RFC 7396 with the DIFF rule that emptied objects go). */
-function mergeInPlace(target: JsonObject, patch: JsonObject): void {
-  for (const key of Object.keys(patch)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-    const value = patch[key];
-    if (value === null) {
-      delete target[key];
-    } else if (isJsonObject(value)) {
-      const current = target[key];
-      if (isJsonObject(current)) {
-        mergeInPlace(current, value);
-        if (Object.keys(current).length === 0 && Object.keys(value).length > 0) delete target[key];
-      } else {
-        const fresh: JsonObject = {};
-        mergeInPlace(fresh, value);
-        target[key] = fresh;
-      }
-    } else {
-      target[key] = value;
-    }
-  }
 }
 
 /** This instance's copy of one account's section, kept by the account's events. */
@@ -80,7 +57,7 @@ class AccountMirror {
       }
       this.seq = event.seq;
       const part = JSON.stringify({ trade: { [this.account]: event.patch } });
-      mergeInPlace(this.section, event.patch);
+      mergePatchInPlace(this.section, event.patch);
       for (const listener of this.listeners) listener.onPatch(this.account, part, false);
     } else if (event.patch) {
       this.askSnapshot();

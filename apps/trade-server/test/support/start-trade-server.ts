@@ -1,35 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { FakeMarket, serviceUrls, waitFor } from '@qautlra/testing';
+import { FakeMarket, serviceUrls, TestDatabase, waitFor } from '@qautlra/testing';
+
+export { TestDatabase };
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
 import { bootstrap } from '../../src/main';
-
-/** A PostgreSQL database of its own for one test file (created on the local server, dropped after). */
-export class TestDatabase {
-  private constructor(
-    readonly name: string,
-    readonly url: string,
-  ) {}
-
-  static async create(): Promise<TestDatabase> {
-    const name = `trade_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const admin = new Client({ connectionString: serviceUrls.postgres });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serviceUrls.postgres);
-    url.pathname = `/${name}`;
-    return new TestDatabase(name, url.toString());
-  }
-
-  async drop(): Promise<void> {
-    const admin = new Client({ connectionString: serviceUrls.postgres });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
 
 export interface RunningTradeServer {
   app: INestApplication;
@@ -83,7 +58,7 @@ export class TradeStack {
   ) {}
 
   static async start(instruments: string[]): Promise<TradeStack> {
-    const database = await TestDatabase.create();
+    const database = await TestDatabase.create('trade');
     const market = new FakeMarket(instruments);
     const server = await startTradeServer({
       DATABASE_URL: database.url,

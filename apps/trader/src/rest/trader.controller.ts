@@ -1,0 +1,123 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpException,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  UnauthorizedException,
+  Headers,
+} from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { timingSafeEqual } from 'node:crypto';
+import type { TraderConfig } from '../config';
+import { TRADER_CONFIG } from '../tokens';
+import { TraderService } from '../trader.service';
+
+const ORDER_EXAMPLE = {
+  topic: 'sendorder',
+  account_cookie: 'demo',
+  exchange_id: 'SHFE',
+  code: 'rb2601',
+  order_direction: 'BUY',
+  order_offset: 'OPEN',
+  volume: 1,
+  price: 3500,
+  order_id: 'my-strategy.0001',
+};
+
+/** Status, the account's QIFI document and events, and order intake over REST. OpenAPI at /api/docs. */
+@ApiTags('trader')
+@Controller('api')
+export class TraderController {
+  constructor(
+    private readonly trader: TraderService,
+    @Inject(TRADER_CONFIG) private readonly config: TraderConfig,
+  ) {}
+
+  @Get('status')
+  @ApiOperation({
+    summary: 'Connection state per account (trade server session, intake, event transport)',
+  })
+  status() {
+    return this.trader.status();
+  }
+
+  @Get('accounts')
+  @ApiOperation({ summary: 'The accounts this trader bridges' })
+  accounts() {
+    return this.trader.accountNames();
+  }
+
+  @Get('accounts/:account')
+  @ApiOperation({ summary: "The account's QIFI document as the trader keeps it" })
+  account(@Param('account') name: string) {
+    return this.accountOf(name).document;
+  }
+
+  @Get('accounts/:account/events')
+  @ApiOperation({
+    summary: 'Recent error events (refused messages, risk rejections) and published trades',
+  })
+  events(@Param('account') name: string) {
+    this.accountOf(name);
+    return this.trader.recentOf(name);
+  }
+
+  @Post('orders')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Any intake message (the RabbitMQ format: topic sendorder, cancel_order, transfer, query_settlement, query_bank, change_password, peek, login); answers once the trade server shows the order, or with the error',
+  })
+  @ApiBody({ schema: { type: 'object', example: ORDER_EXAMPLE } })
+  async order(@Body() body: unknown, @Headers('authorization') authorization?: string) {
+    this.authorize(authorization);
+    const record = (typeof body === 'object' && body !== null ? body : {}) as Record<
+      string,
+      unknown
+    >;
+    const names = this.trader.accountNames();
+    const name =
+      typeof record.account_cookie === 'string'
+        ? record.account_cookie
+        : names.length === 1
+          ? names[0]
+          : undefined;
+    if (name === undefined)
+      throw new HttpException(
+        {
+          statusCode: 400,
+          code: 'INVALID_MESSAGE',
+          message: 'account_cookie names the account (this trader bridges several)',
+        },
+        400,
+      );
+    const account = this.accountOf(name);
+    const result = await this.trader.submit(account, { topic: 'sendorder', ...record });
+    if (!result.ok)
+      throw new HttpException(
+        { statusCode: 422, code: result.code, message: result.message, order_id: result.order_id },
+        422,
+      );
+    return result;
+  }
+
+  private accountOf(name: string) {
+    const account = this.trader.account(name);
+    if (!account) throw new NotFoundException(`account ${name} is not bridged by this trader`);
+    return account;
+  }
+
+  private authorize(header: string | undefined): void {
+    const token = this.config.apiToken;
+    if (!token) return;
+    const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
+    const wanted = Buffer.from(token);
+    if (given.length !== wanted.length || !timingSafeEqual(given, wanted))
+      throw new UnauthorizedException('Authorization: Bearer <api_token> is required');
+  }
+}
