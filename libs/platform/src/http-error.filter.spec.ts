@@ -1,4 +1,9 @@
-import { ArgumentsHost, BadRequestException, NotFoundException } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  HttpException,
+  NotFoundException,
+} from '@nestjs/common';
 import { QamdError } from '@qautlra/qamd';
 import { QifiError } from '@qautlra/qifi';
 import { HttpErrorFilter } from './http-error.filter';
@@ -57,6 +62,11 @@ describe('HttpErrorFilter', () => {
         code: 'BAD_REQUEST',
         message: 'volume must be positive; price must be positive',
       },
+    ],
+    [
+      new HttpException({ code: 'ORDER_VOLUME', message: 'volume 0 is outside 1–10' }, 422),
+      422,
+      { statusCode: 422, code: 'ORDER_VOLUME', message: 'volume 0 is outside 1–10' },
     ],
     [
       new Error('secret detail'),

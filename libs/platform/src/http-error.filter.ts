@@ -69,7 +69,15 @@ export class HttpErrorFilter implements ExceptionFilter {
         typeof payload === 'object' && payload !== null && 'message' in payload
           ? ([] as unknown[]).concat(payload.message).join('; ')
           : exception.message;
-      return { statusCode: status, code: codeOfStatus(status), message };
+      // A payload may name its own code (`{code: 'INVALID_MESSAGE', message}`); else the status's.
+      const code =
+        typeof payload === 'object' &&
+        payload !== null &&
+        'code' in payload &&
+        typeof payload.code === 'string'
+          ? payload.code
+          : codeOfStatus(status);
+      return { statusCode: status, code, message };
     }
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -1,0 +1,164 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { connect as amqpConnect, Channel, ChannelModel } from 'amqplib';
+import { serviceUrls, waitFor } from '@qautlra/testing';
+
+const ROOT = join(__dirname, '../../../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A built app (`dist/apps/<app>/src/main.js`) in a child process, so that it can be killed. */
+export class AppProcess {
+  private child?: ChildProcess;
+  output = '';
+
+  constructor(
+    private readonly app: string,
+    private readonly args: string[],
+    private readonly env: Record<string, string>,
+    readonly healthUrl: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, `dist/apps/${this.app}/src/main.js`), ...this.args],
+      {
+        env: { ...process.env, LOG_LEVEL: 'warn', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.child = child;
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${this.app} exited: ${this.output}`);
+        try {
+          return (await fetch(this.healthUrl)).status > 0;
+        } catch {
+          return false;
+        }
+      },
+      { what: `${this.app} listening`, timeoutMs: 30_000 },
+    );
+  }
+
+  /** Sends `signal` and waits for the exit (SIGKILL: no shutdown at all). */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+}
+
+/** The trade server with a demo user owning `account` (password `pw`), on a fixed port. */
+export function tradeServerProcess(options: {
+  port: number;
+  databaseUrl: string;
+  marketUrl: string;
+  account: string;
+}): AppProcess {
+  return new AppProcess(
+    'trade-server',
+    [],
+    {
+      TRADE_SERVER_ADDR: `127.0.0.1:${options.port}`,
+      DATABASE_URL: options.databaseUrl,
+      TRADE_MARKET_URL: options.marketUrl,
+      TRADE_DEMO: 'true',
+      TRADE_DEMO_USER: options.account,
+      TRADE_DEMO_PASSWORD: 'pw',
+      TRADE_SIM_ALWAYS_OPEN: 'true',
+      REDIS_URL: '',
+    },
+    `http://127.0.0.1:${options.port}/health`,
+  );
+}
+
+/** RabbitMQ as a strategy sees it: publish to QAORDER_ROUTER, consume QATRANSACTION and QATRADER_EVENT. */
+export class Strategy {
+  readonly trades: Record<string, unknown>[] = [];
+  readonly events: Record<string, unknown>[] = [];
+
+  private constructor(
+    private readonly connection: ChannelModel,
+    private readonly channel: Channel,
+  ) {}
+
+  static async connect(account: string): Promise<Strategy> {
+    const connection = await amqpConnect(serviceUrls.amqp);
+    const channel = await connection.createChannel();
+    const strategy = new Strategy(connection, channel);
+    for (const [exchange, list] of [
+      ['QATRANSACTION', strategy.trades],
+      ['QATRADER_EVENT', strategy.events],
+    ] as const) {
+      await channel.assertExchange(exchange, 'direct', { durable: false });
+      const { queue } = await channel.assertQueue('', { exclusive: true });
+      await channel.bindQueue(queue, exchange, account);
+      await channel.consume(
+        queue,
+        (message) => {
+          if (message) list.push(JSON.parse(message.content.toString()) as Record<string, unknown>);
+        },
+        { noAck: true },
+      );
+    }
+    await channel.assertExchange('QAORDER_ROUTER', 'direct', { durable: false });
+    return strategy;
+  }
+
+  send(account: string, body: unknown): void {
+    this.channel.publish(
+      'QAORDER_ROUTER',
+      account,
+      Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+}
+
+export const newAccount = () => `t${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+
+/** The trader's status page. */
+export async function traderStatus(base: string): Promise<any> {
+  return (await fetch(`${base}/api/status`)).json();
+}
+
+/** Logs in to the trade server's REST API and reads the account as the server has it. */
+export async function serverAccount(http: string, account: string): Promise<any> {
+  const login = await fetch(`${http}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user_name: account, password: 'pw' }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const response = await fetch(`${http}/api/accounts/${account}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return response.json();
+}

@@ -1,0 +1,253 @@
+import { INestApplication } from '@nestjs/common';
+import { FakeMarket, serviceUrls, TestDatabase, waitFor } from '@qautlra/testing';
+import { bootstrap, configOf } from '../src/main';
+import {
+  AppProcess,
+  freePort,
+  newAccount,
+  serverAccount,
+  Strategy,
+  tradeServerProcess,
+  traderStatus,
+} from './support/trader-stack';
+
+const RB = 'SHFE.rb2601';
+
+describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRANSACTION', () => {
+  const account = newAccount();
+  let market: FakeMarket;
+  let serverDb: TestDatabase;
+  let traderDb: TestDatabase;
+  let server: AppProcess;
+  let serverHttp: string;
+  let trader: INestApplication;
+  let traderHttp: string;
+  let strategy: Strategy;
+
+  const qifiRow = async () =>
+    (
+      await traderDb.query<{ document: any }>(
+        'SELECT document FROM qifi_account WHERE account_cookie = $1',
+        [account],
+      )
+    )[0]?.document;
+
+  beforeAll(async () => {
+    market = new FakeMarket([RB]);
+    const marketUrl = await market.start();
+    market.book(RB, 3500, 3501, 100, { upper_limit: 3800, lower_limit: 3200 });
+    serverDb = await TestDatabase.create('trader_srv');
+    traderDb = await TestDatabase.create('trader');
+    const port = await freePort();
+    serverHttp = `http://127.0.0.1:${port}`;
+    server = tradeServerProcess({ port, databaseUrl: serverDb.url, marketUrl, account });
+    await server.start();
+    await waitFor(() => market.subscribed(RB), { what: 'the sim broker subscribing' });
+    strategy = await Strategy.connect(account);
+    const config = configOf([
+      '--account',
+      account,
+      '--password',
+      'pw',
+      '--broker',
+      'sim',
+      '--wsuri',
+      `ws://127.0.0.1:${port}/ws/trade`,
+      '--eventmq_ip',
+      serviceUrls.amqp,
+      '--database_ip',
+      traderDb.url,
+      '--ping_gap',
+      '1',
+      '--status_addr',
+      '127.0.0.1:0',
+      '--log_level',
+      'error',
+    ]);
+    trader = await bootstrap(config!);
+    traderHttp = (await trader.getUrl()).replace('[::1]', '127.0.0.1');
+    await waitFor(async () => (await traderStatus(traderHttp)).accounts[0].synced, {
+      what: 'the trader logged in and synced',
+    });
+  });
+
+  afterAll(async () => {
+    await strategy?.close();
+    await trader?.close();
+    await server?.kill('SIGTERM');
+    await market?.close();
+    await serverDb?.drop();
+    await traderDb?.drop();
+  });
+
+  it('sendorder fills; the QIFI row equals the server; one QATRANSACTION message per trade', async () => {
+    strategy.send(account, {
+      topic: 'sendorder',
+      account_cookie: account,
+      exchange_id: 'SHFE',
+      code: 'rb2601',
+      order_direction: 'BUY',
+      order_offset: 'OPEN',
+      volume: 2,
+      price: 3501,
+      order_id: 'o1',
+    });
+    const row = await waitFor(
+      async () => {
+        const document = await qifiRow();
+        return document?.orders?.o1?.status === 'FINISHED' &&
+          document.positions?.[RB]?.volume_long === 2
+          ? document
+          : undefined;
+      },
+      { what: 'the filled order and position in the QIFI row' },
+    );
+    const mine = await serverAccount(serverHttp, account);
+    // Trade-derived numbers as the server's account engine computed them (marks may move later).
+    expect(row.orders.o1).toEqual(mine.orders.o1);
+    expect(Object.keys(row.trades).sort()).toEqual(Object.keys(mine.trades).sort());
+    expect(row.trades).toEqual(mine.trades);
+    for (const key of ['volume_long', 'volume_long_today', 'open_price_long', 'margin_long'])
+      expect(row.positions[RB][key]).toBe(mine.positions[RB][key]);
+    for (const key of ['pre_balance', 'static_balance', 'commission', 'margin', 'close_profit'])
+      expect(row.accounts[key]).toBe(mine.accounts.CNY[key]);
+    expect(row.account_cookie).toBe(account);
+    expect(row.broker_name).toBe('sim');
+    expect(row.status).toBe(200);
+    // The daily snapshot exists too.
+    const daily = await traderDb.query<{ n: string }>(
+      'SELECT count(*) AS n FROM trader_qifi_daily WHERE account_cookie = $1',
+      [account],
+    );
+    expect(Number(daily[0]?.n)).toBe(1);
+    const tradeIds = Object.keys(row.trades);
+    expect(tradeIds.length).toBeGreaterThan(0);
+    await waitFor(() => strategy.trades.length >= tradeIds.length, {
+      what: 'the QATRANSACTION messages',
+    });
+    await waitFor(
+      async () =>
+        (await traderStatus(traderHttp)).accounts[0].counters.tradesPublished === tradeIds.length,
+      { what: 'the trader counting its publishes' },
+    );
+    expect(strategy.trades.map((trade) => trade.trade_id).sort()).toEqual(tradeIds.sort());
+    expect(strategy.trades[0]).toMatchObject({ order_id: 'o1', direction: 'BUY', offset: 'OPEN' });
+  });
+
+  it('cancel_order cancels a resting order', async () => {
+    strategy.send(account, {
+      topic: 'sendorder',
+      account_cookie: account,
+      exchange_id: 'SHFE',
+      code: 'rb2601',
+      order_direction: 'BUY',
+      order_offset: 'OPEN',
+      volume: 1,
+      price: 3400,
+      order_id: 'o2',
+    });
+    await waitFor(async () => (await qifiRow())?.orders?.o2?.status === 'ALIVE', {
+      what: 'the resting order',
+    });
+    strategy.send(account, { topic: 'cancel_order', account_cookie: account, order_id: 'o2' });
+    const order = await waitFor(
+      async () => {
+        const o2 = (await qifiRow())?.orders?.o2;
+        return o2?.status === 'FINISHED' ? o2 : undefined;
+      },
+      { what: 'the cancelled order' },
+    );
+    expect(order.volume_left).toBe(1);
+    expect((await serverAccount(serverHttp, account)).orders.o2.status).toBe('FINISHED');
+  });
+
+  it('an invalid message yields an error event and nothing else', async () => {
+    const before = await serverAccount(serverHttp, account);
+    const orders = Object.keys(before.orders).length;
+    strategy.send(account, { topic: 'sendorder', account_cookie: account, code: 'rb2601' });
+    strategy.send(account, 'not json');
+    strategy.send(account, { topic: 'buy_everything' });
+    const events = await waitFor(
+      () => (strategy.events.length >= 3 ? strategy.events : undefined),
+      {
+        what: 'three error events',
+      },
+    );
+    expect(events.map((event) => event.code)).toEqual([
+      'INVALID_MESSAGE',
+      'INVALID_JSON',
+      'UNKNOWN_TOPIC',
+    ]);
+    expect(events[0]).toMatchObject({ topic: 'error', account_cookie: account });
+    expect(String(events[0]!.message)).toContain('sendorder.exchange_id');
+    // A valid order after them goes through, and the invalid ones left no order behind.
+    strategy.send(account, {
+      topic: 'sendorder',
+      account_cookie: account,
+      exchange_id: 'SHFE',
+      code: 'rb2601',
+      order_direction: 'SELL',
+      order_offset: 'CLOSETODAY',
+      volume: 1,
+      price: 3500,
+      order_id: 'o3',
+    });
+    await waitFor(async () => (await qifiRow())?.orders?.o3?.status === 'FINISHED', {
+      what: 'the next order',
+    });
+    const after = await serverAccount(serverHttp, account);
+    expect(Object.keys(after.orders).length).toBe(orders + 1);
+  });
+
+  it('a risk rule stops an order here, before the trade server sees it', async () => {
+    const events = strategy.events.length;
+    strategy.send(account, {
+      topic: 'sendorder',
+      account_cookie: account,
+      exchange_id: 'SHFE',
+      code: 'rb2601',
+      order_direction: 'BUY',
+      order_offset: 'OPEN',
+      volume: 1,
+      price: 3500.5,
+      order_id: 'bad-tick',
+    });
+    const event = await waitFor(() => strategy.events[events], { what: 'the risk event' });
+    expect(event).toMatchObject({ code: 'PRICE_TICK', order_id: 'bad-tick' });
+    expect((await serverAccount(serverHttp, account)).orders['bad-tick']).toBeUndefined();
+  });
+
+  it('REST: POST /api/orders answers once the server shows the order; errors in the REST shape', async () => {
+    const placed = await fetch(`${traderHttp}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        exchange_id: 'SHFE',
+        code: 'rb2601',
+        order_direction: 'BUY',
+        order_offset: 'OPEN',
+        volume: 1,
+        price: 3501,
+        order_id: 'rest-1',
+      }),
+    });
+    expect(placed.status).toBe(201);
+    const body = (await placed.json()) as any;
+    expect(body).toMatchObject({ ok: true, order_id: 'rest-1' });
+    expect(body.order.order_id).toBe('rest-1');
+    const refused = await fetch(`${traderHttp}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ exchange_id: 'SHFE', code: 'rb2601', volume: 1 }),
+    });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ statusCode: 422, code: 'INVALID_MESSAGE' });
+    const status = await traderStatus(traderHttp);
+    expect(status.accounts[0]).toMatchObject({ account, synced: true });
+    expect(status.accounts[0].session.state).toBe('ready');
+    expect((await fetch(`${traderHttp}/health`)).status).toBe(200);
+    expect(await (await fetch(`${traderHttp}/metrics`)).text()).toContain(
+      'trader_session_connected',
+    );
+  });
+});
