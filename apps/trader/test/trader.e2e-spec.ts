@@ -24,7 +24,7 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
   let traderHttp: string;
   let strategy: Strategy;
 
-  const qifiRow = async () =>
+  const qifiRow = async (): Promise<any> =>
     (
       await traderDb.query<{ document: any }>(
         'SELECT document FROM qifi_account WHERE account_cookie = $1',
@@ -66,7 +66,7 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
     ]);
     trader = await bootstrap(config!);
     traderHttp = (await trader.getUrl()).replace('[::1]', '127.0.0.1');
-    await waitFor(async () => (await traderStatus(traderHttp)).accounts[0].synced, {
+    await waitFor(async () => (await traderStatus(traderHttp)).accounts[0].synced === true, {
       what: 'the trader logged in and synced',
     });
   });
@@ -92,8 +92,8 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
       price: 3501,
       order_id: 'o1',
     });
-    const row = await waitFor(
-      async () => {
+    const row = await waitFor<any>(
+      async (): Promise<any> => {
         const document = await qifiRow();
         return document?.orders?.o1?.status === 'FINISHED' &&
           document.positions?.[RB]?.volume_long === 2
@@ -150,8 +150,8 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
       what: 'the resting order',
     });
     strategy.send(account, { topic: 'cancel_order', account_cookie: account, order_id: 'o2' });
-    const order = await waitFor(
-      async () => {
+    const order = await waitFor<any>(
+      async (): Promise<any> => {
         const o2 = (await qifiRow())?.orders?.o2;
         return o2?.status === 'FINISHED' ? o2 : undefined;
       },
