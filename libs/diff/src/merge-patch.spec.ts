@@ -4,6 +4,8 @@ import {
   applyMergePatch,
   composeMergePatches,
   createMergePatch,
+  JsonObject,
+  mergePatchInPlace,
 } from './merge-patch';
 import { rtnDataQuotes, rtnDataQuotesOfText } from './messages';
 
@@ -91,6 +93,31 @@ describe('RFC 7396 merge patch', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('merging in place equals applyDiffData for object documents and patches (property)', () => {
+    const key = fc.constantFrom('a', 'b', 'c');
+    const leaf = fc.oneof(
+      fc.integer(),
+      fc.constant(null),
+      fc.array(fc.integer(), { maxLength: 2 }),
+    );
+    const object = fc.letrec((tie) => ({
+      node: fc.dictionary(key, fc.oneof({ depthSize: 'small' }, leaf, tie('node')), { maxKeys: 3 }),
+    })).node;
+    fc.assert(
+      fc.property(object, fc.array(object, { maxLength: 3 }), (target, patches) => {
+        const expected = applyDiffData(target, patches);
+        const mirror = structuredClone(target) as JsonObject;
+        for (const patch of patches) mergePatchInPlace(mirror, patch as JsonObject);
+        expect(mirror).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+    const target: JsonObject = {};
+    mergePatchInPlace(target, JSON.parse('{"__proto__": {"polluted": 1}, "a": 1}') as JsonObject);
+    expect(target).toEqual({ a: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('composes to one patch where RFC 7396 can express it', () => {

@@ -104,7 +104,8 @@ export function mergePatchInPlace(target: JsonObject, patch: JsonObject): void {
       } else {
         const fresh: JsonObject = {};
         mergePatchInPlace(fresh, value);
-        target[key] = fresh;
+        if (isEmptyObject(fresh) && !isEmptyObject(value)) delete target[key];
+        else target[key] = fresh;
       }
     } else {
       target[key] = value;
