@@ -43,7 +43,7 @@ describe('trader restarts: the trade server or the trader killed mid-session', (
       'SELECT order_id, count(*) AS n FROM trade_trade WHERE account_cookie = $1 GROUP BY order_id',
       [account],
     );
-  const status = async () => (await traderStatus(traderHttp)).accounts[0];
+  const status = async (): Promise<any> => (await traderStatus(traderHttp)).accounts[0];
 
   beforeAll(async () => {
     market = new FakeMarket([RB]);

@@ -109,7 +109,7 @@ describe('RFC 7396 merge patch', () => {
       fc.property(object, fc.array(object, { maxLength: 3 }), (target, patches) => {
         const expected = applyDiffData(target, patches);
         const mirror = structuredClone(target) as JsonObject;
-        for (const patch of patches) mergePatchInPlace(mirror, patch as JsonObject);
+        for (const patch of patches) mergePatchInPlace(mirror, patch);
         expect(mirror).toEqual(expected);
       }),
       { numRuns: 500 },
