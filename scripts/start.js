@@ -24,7 +24,7 @@ function newest(dir) {
 
 run('bash scripts/ensure-deps.sh');
 const entry = join(root, 'dist/apps/qautlra/src/main.js');
-const appEntries = ['md-gateway', 'tsdb', 'trade-server'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
+const appEntries = ['md-gateway', 'tsdb', 'trade-server', 'trader'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
 const sources = Math.max(newest(join(root, 'apps')), newest(join(root, 'libs')), statSync(join(root, 'package-lock.json')).mtimeMs);
 if (!existsSync(entry) || !appEntries.every((path) => existsSync(path)) || statSync(entry).mtimeMs < sources) {
   console.log('building…');
@@ -57,6 +57,22 @@ const apps = [
     const url = await displayUrl(instance);
     running.push({ app: app.name, url, docs: `${url}/api/docs`, websocket: app.ws ? `${url.replace('http', 'ws')}${app.ws}` : app.wsUrl, label: app.label ?? 'quotes' });
   }
+  const demo = (process.env.TRADE_DEMO ?? 'true') !== 'false';
+  if (demo) {
+    // One trader (the original qatrader) for the demo account: REST / RabbitMQ (with AMQP_URL) in,
+    // DIFF to the trade server, QIFI into PGlite (or DATABASE_URL), trades on QATRANSACTION.
+    const trader = require(join(root, 'dist/apps/trader/src/main.js'));
+    const tradePort = (process.env.TRADE_SERVER_ADDR ?? '0.0.0.0:7988').split(':').pop();
+    const config = trader.configOf([
+      '--account', process.env.TRADE_DEMO_USER ?? 'demo',
+      '--password', process.env.TRADE_DEMO_PASSWORD ?? 'demo',
+      '--broker', 'sim',
+      '--wsuri', `ws://127.0.0.1:${tradePort}/ws/trade`,
+    ]);
+    const instance = await trader.bootstrap(config);
+    const url = await displayUrl(instance);
+    running.push({ app: 'trader', url, docs: `${url}/api/docs` });
+  }
   process.env.QAUTLRA_RUNNING = JSON.stringify(running);
   const host = require(join(root, 'dist/apps/qautlra/src/main.js'));
   const instance = await host.bootstrap();
@@ -73,6 +89,7 @@ const apps = [
       `  paper trading: user ${user} / password ${password}, sim account ${user} (${process.env.TRADE_DEMO_CASH ?? '1000000'} CNY)`,
       `    DIFF:  {"aid":"req_login","bid":"sim","user_name":"${user}","password":"${password}"} on ws://localhost:7988/ws/trade`,
       `    REST:  POST http://localhost:7988/api/auth/login, then POST /api/accounts/${user}/orders (see /api/docs)`,
+      `    trader (QIFI, RabbitMQ QAORDER_ROUTER${process.env.AMQP_URL ? '' : ' when AMQP_URL is set'}): POST http://localhost:8018/api/orders {"exchange_id":"SHFE","code":"rb2601","order_direction":"BUY","order_offset":"OPEN","volume":1,"price":<price>}`,
     );
   }
   console.log(lines.join('\n') + '\n');

@@ -26,7 +26,7 @@ const COMPONENTS: ComponentInfo[] = [
   { app: 'md-gateway', original: 'QAMDGATEWAY', state: 'working' },
   { app: 'tsdb', original: 'QADB-RS', state: 'partial' },
   { app: 'trade-server', original: 'QATRADESERVER-RS', state: 'working' },
-  { app: 'trader', original: 'QATRADER-RS', state: 'planned' },
+  { app: 'trader', original: 'QATRADER-RS', state: 'working' },
   { app: 'realtime', original: 'QAREALTIMEPRO-RS', state: 'planned' },
   { app: 'fund-analytics', original: 'QAMAINTAINDB-RS', state: 'planned' },
   { app: 'backtest', original: 'QARS', state: 'planned' },

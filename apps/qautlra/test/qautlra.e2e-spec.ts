@@ -70,6 +70,9 @@ describe.each([
     expect(response.body.components).toContainEqual(
       expect.objectContaining({ app: 'trade-server', state: 'working' }),
     );
+    expect(response.body.components).toContainEqual(
+      expect.objectContaining({ app: 'trader', state: 'working' }),
+    );
     const page = await request(app.getHttpServer()).get('/').set('Accept', 'text/html').expect(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.text).toContain('<a href="http://localhost:');

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Queue, Worker } from 'bullmq';
@@ -102,6 +103,7 @@ export class TraderService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const config = this.config;
+    if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
     this.handle = await openDatabase<TraderDatabase>({
       url: config.databaseUrl,
       embeddedDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
