@@ -17,14 +17,12 @@
  * and bus alone (BullMQ add → worker → Redis publish → subscriber, no trade server): the part of
  * the Redis figures the mandated components cost on this machine.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { Client } from 'pg';
+import type { ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import { FakeMarket, serviceUrls } from '@qautlra/testing';
 import { cpuSeconds, rssMiB } from '../md-gateway/proc-stats';
 import { measureQueueFloor, type QueueFloor } from './queue-floor';
+import { freePort, percentile, rest, sleep, startApp, withPg } from '../support';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -77,72 +75,16 @@ interface RunResult {
   unsent: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function withPg<T>(url: string, action: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await action(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function rest(base: string, method: string, path: string, token?: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok)
-    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
 async function startServer(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(
-    process.execPath,
-    [...extra, join(__dirname, '../../apps/trade-server/src/main.js')],
-    {
-      env: { ...process.env, ...env, TRADE_SERVER_ADDR: `127.0.0.1:${port}`, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    try {
-      const response = await fetch(`${base}/health`);
-      if (response.ok) return { child, base };
-    } catch {
-      // not up yet
-    }
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error('trade server did not start');
+  return startApp({
+    app: 'trade-server',
+    port,
+    env: { ...env, TRADE_SERVER_ADDR: `127.0.0.1:${port}` },
+    nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
+  });
 }
 
 /** One bench client: a DIFF connection of one account, peeking after each `rtn_data`. */

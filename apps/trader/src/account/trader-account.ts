@@ -77,6 +77,11 @@ export class TraderAccount {
   private stopped = false;
   /** A trade could not be published (RabbitMQ down): the outbox is retried with each sync. */
   private publishBacklog = false;
+  private readonly pendingTrades: QifiTrade[] = [];
+  private draining = false;
+  /** The last document write's duration and end, to keep writing a big document from hogging the loop. */
+  private lastSaveMs = 0;
+  private lastSaveEnd = 0;
   readonly counters = { received: 0, sent: 0, confirmed: 0, refused: 0, tradesPublished: 0 };
 
   constructor(private readonly options: AccountOptions) {
@@ -384,43 +389,62 @@ export class TraderAccount {
     }
   }
 
+  /** Records new trades and publishes them, in batches: one insert, confirms awaited together. */
   private queueRecordAndPublish(trades: QifiTrade[]): void {
-    this.publishing = this.publishing.then(async () => {
-      let fresh: QifiTrade[];
-      try {
-        fresh = await this.options.store.recordTrades(this.account, trades);
-      } catch (error) {
-        for (const trade of trades) this.knownTrades.delete(trade.trade_id);
-        this.options.log(
-          'error',
-          `${this.account}: recording trades failed: ${(error as Error).message}`,
-        );
-        return;
+    this.pendingTrades.push(...trades);
+    if (this.draining) return;
+    this.draining = true;
+    this.publishing = this.publishing.then(() => this.drainTrades());
+  }
+
+  private async drainTrades(): Promise<void> {
+    try {
+      while (this.pendingTrades.length > 0) {
+        const batch = this.pendingTrades.splice(0);
+        let fresh: QifiTrade[];
+        try {
+          fresh = await this.options.store.recordTrades(this.account, batch);
+        } catch (error) {
+          // Not recorded: forget them, the next snapshot (or frame) brings them again.
+          for (const trade of batch) this.knownTrades.delete(trade.trade_id);
+          this.options.log(
+            'error',
+            `${this.account}: recording trades failed: ${(error as Error).message}`,
+          );
+          continue;
+        }
+        await this.publish(fresh);
       }
-      await this.publish(fresh);
-    });
+    } finally {
+      this.draining = false;
+    }
   }
 
   private queuePublish(trades: QifiTrade[]): void {
     if (trades.length > 0) this.publishing = this.publishing.then(() => this.publish(trades));
   }
 
+  /** Publishes in order (one channel keeps it); marks those the broker confirmed. */
   private async publish(trades: QifiTrade[]): Promise<void> {
+    if (trades.length === 0) return;
+    const outcomes = await Promise.allSettled(
+      trades.map((trade) => this.options.events.publishTrade(this.account, trade)),
+    );
     const published: string[] = [];
-    for (const trade of trades) {
-      try {
-        await this.options.events.publishTrade(this.account, trade);
-        published.push(trade.trade_id);
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') {
+        published.push(trades[index]!.trade_id);
         this.counters.tradesPublished += 1;
         this.options.onTradePublished?.(this.account);
-      } catch (error) {
-        this.publishBacklog = true;
-        this.options.log(
-          'warn',
-          `${this.account}: trade ${trade.trade_id} not published yet: ${(error as Error).message}`,
-        );
-        break;
       }
+    });
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) {
+      this.publishBacklog = true;
+      this.options.log(
+        'warn',
+        `${this.account}: ${trades.length - published.length} trade(s) not published yet: ${String(failed.reason)}`,
+      );
     }
     try {
       await this.options.store.markPublished(this.account, published);
@@ -440,9 +464,11 @@ export class TraderAccount {
     if (pending.length > 0) await this.publish(pending);
   }
 
-  private scheduleSave(delay = SAVE_DEBOUNCE_MS): void {
-    if (this.stopped && delay > 0) return;
-    if (this.saveTimer && delay > 0) return;
+  private scheduleSave(quiet = SAVE_DEBOUNCE_MS): void {
+    if (this.stopped && quiet > 0) return;
+    if (this.saveTimer && quiet > 0) return;
+    // At most ~1/6 of the time spent writing: wait 5× the last write's duration after it.
+    const delay = Math.max(quiet, this.lastSaveEnd + 5 * this.lastSaveMs - Date.now());
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
@@ -454,8 +480,11 @@ export class TraderAccount {
   flushSave(): Promise<void> {
     this.saving = this.saving.then(async () => {
       this.document.updatetime = localStamp();
+      const started = Date.now();
       try {
         await this.options.store.saveDocument(this.document);
+        this.lastSaveEnd = Date.now();
+        this.lastSaveMs = this.lastSaveEnd - started;
         this.publishing = this.publishing
           .then(() => this.retryUnpublished())
           .catch(() => undefined);
