@@ -297,7 +297,7 @@ max_position_per_account = 1000000
     if (sentAt.size > 0) {
       const events = (await (
         await fetch(`${base}/api/accounts/${ACCOUNT}/events`)
-      ).json()) as unknown;
+      ).json());
       console.log(`trader events: ${JSON.stringify(events).slice(0, 600)}`);
     }
     const check = await checkServer(serverDb, 'mq', sent);
