@@ -74,7 +74,7 @@ export async function startApp(options: {
     ],
     {
       env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'inherit'],
     },
   );
   const base = `http://127.0.0.1:${options.port}`;

@@ -231,6 +231,7 @@ max_position_per_account = 1000000
     app: 'trader',
     port: traderPort,
     args: ['-c', config],
+    nodeArgs: process.env.BENCH_TRADER_NODE_ARGS?.split(' ').filter(Boolean),
   });
   const connection = await amqpConnect(serviceUrls.amqp);
   const channel = await connection.createChannel();
@@ -336,6 +337,7 @@ async function main(): Promise<void> {
   const { child: server, base } = await startApp({
     app: 'trade-server',
     port: serverPort,
+    nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
     env: {
       TRADE_SERVER_ADDR: `127.0.0.1:${serverPort}`,
       DATABASE_URL: serverDb.url,

@@ -250,4 +250,48 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
       'trader_session_connected',
     );
   });
+
+  it('a settlement moves the trading day: the ended day keeps its snapshot; query_settlement fills settlement', async () => {
+    const before = await qifiRow();
+    const day: string = before.trading_day;
+    const login = await fetch(`${serverHttp}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_name: account, password: 'pw' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const next = String(Number(day) + 1);
+    const settled = await fetch(`${serverHttp}/api/admin/settle`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ trading_day: next }),
+    });
+    expect(settled.status).toBe(201);
+    await waitFor(async () => (await qifiRow())?.trading_day === next, {
+      what: 'the new trading day',
+    });
+    const days = await waitFor(
+      async () => {
+        const rows = await traderDb.query<{ trading_day: string; document: any }>(
+          'SELECT trading_day, document FROM trader_qifi_daily WHERE account_cookie = $1 ORDER BY trading_day',
+          [account],
+        );
+        return rows.length === 2 ? rows : undefined;
+      },
+      { what: 'two daily snapshots' },
+    );
+    expect(days.map((row) => row.trading_day)).toEqual([day, next]);
+    // The ended day's row holds that day's orders.
+    expect(Object.keys(days[0]!.document.orders)).toEqual(
+      expect.arrayContaining(['o1', 'o2', 'o3']),
+    );
+    strategy.send(account, { topic: 'query_settlement', trading_day: Number(day) });
+    const settlement = await waitFor(
+      async () => (await qifiRow())?.settlement?.[day] as string | undefined,
+      {
+        what: 'the settlement statement',
+      },
+    );
+    expect(settlement.length).toBeGreaterThan(0);
+  });
 });

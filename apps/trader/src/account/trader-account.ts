@@ -48,6 +48,10 @@ export interface AccountOptions {
 const SNAPSHOT_GRACE_MS = 2_000;
 /** Quiet time before the QIFI document is written after a change. */
 const SAVE_DEBOUNCE_MS = 200;
+/** Under continuous changes the document is written at most this often… */
+const SAVE_MIN_INTERVAL_MS = 1_000;
+/** …and the day's snapshot at most this often (and whenever the trading day changes, and at stop). */
+const DAILY_INTERVAL_MS = 30_000;
 
 /**
  * One account's bridge: intake commands → pre-trade risk → DIFF session to the trade server; the
@@ -82,6 +86,7 @@ export class TraderAccount {
   /** The last document write's duration and end, to keep writing a big document from hogging the loop. */
   private lastSaveMs = 0;
   private lastSaveEnd = 0;
+  private lastDaily = { day: '', at: 0 };
   readonly counters = { received: 0, sent: 0, confirmed: 0, refused: 0, tradesPublished: 0 };
 
   constructor(private readonly options: AccountOptions) {
@@ -334,6 +339,7 @@ export class TraderAccount {
       this.currentSession = session;
       this.mirror.beginSession();
     }
+    this.closeDayIfNew(frame);
     const change = this.mirror.apply(frame);
     if (change.queryBank)
       this.send({
@@ -352,6 +358,32 @@ export class TraderAccount {
     }
     if (change.changed || change.notices.length > 0) this.scheduleSave();
     if (change.changed && !this.synced && this.session.ready) this.onSynced();
+  }
+
+  /** A frame that moves the trading day: the ending day's last state goes to its daily row first. */
+  private closeDayIfNew(frame: Record<string, unknown>): void {
+    const day = this.document.trading_day;
+    if (!day || !Array.isArray(frame.data)) return;
+    const next = (frame.data as unknown[])
+      .map(
+        (part) =>
+          (part as { trade?: Record<string, { session?: { trading_day?: unknown } }> })?.trade?.[
+            this.account
+          ]?.session?.trading_day,
+      )
+      .find((value) => typeof value === 'string' || typeof value === 'number');
+    if (next === undefined || String(next) === day) return;
+    const text = JSON.stringify(this.document);
+    this.saving = this.saving.then(() =>
+      this.options.store
+        .saveDaily(this.account, day, text)
+        .catch((error: Error) =>
+          this.options.log(
+            'error',
+            `${this.account}: saving the ${day} snapshot failed: ${error.message}`,
+          ),
+        ),
+    );
   }
 
   /** The snapshot is in: confirm or re-send what the old session left, then the waiting commands. */
@@ -467,8 +499,11 @@ export class TraderAccount {
   private scheduleSave(quiet = SAVE_DEBOUNCE_MS): void {
     if (this.stopped && quiet > 0) return;
     if (this.saveTimer && quiet > 0) return;
-    // At most ~1/6 of the time spent writing: wait 5× the last write's duration after it.
-    const delay = Math.max(quiet, this.lastSaveEnd + 5 * this.lastSaveMs - Date.now());
+    // At most ~1/10 of the time spent writing a large document: wait 10× the last write after it.
+    const delay = Math.max(
+      quiet,
+      this.lastSaveEnd + Math.max(SAVE_MIN_INTERVAL_MS, 10 * this.lastSaveMs) - Date.now(),
+    );
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
@@ -482,7 +517,13 @@ export class TraderAccount {
       this.document.updatetime = localStamp();
       const started = Date.now();
       try {
-        await this.options.store.saveDocument(this.document);
+        const day = this.document.trading_day;
+        const daily =
+          this.stopped ||
+          day !== this.lastDaily.day ||
+          started - this.lastDaily.at >= DAILY_INTERVAL_MS;
+        await this.options.store.saveDocument(this.document, daily);
+        if (daily) this.lastDaily = { day, at: started };
         this.lastSaveEnd = Date.now();
         this.lastSaveMs = this.lastSaveEnd - started;
         this.publishing = this.publishing

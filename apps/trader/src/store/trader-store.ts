@@ -67,16 +67,22 @@ export class TraderStore {
     this.documents = new QifiRepository(qifiView(db));
   }
 
-  /** Upserts the document and the day's snapshot, in one transaction. */
-  async saveDocument(document: Qifi): Promise<void> {
+  /**
+   * Upserts the document, and with `daily` also the day's snapshot (same transaction). Callers
+   * write the snapshot less often than the document: it only has to hold each day's last state.
+   */
+  async saveDocument(document: Qifi, daily = true): Promise<void> {
     const text = JSON.stringify(document);
+    if (!daily || !document.trading_day) {
+      await this.documents.saveText(document.account_cookie, document.trading_day, text);
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
       await new QifiRepository(qifiView(trx)).saveText(
         document.account_cookie,
         document.trading_day,
         text,
       );
-      if (!document.trading_day) return;
       await trx
         .insertInto('trader_qifi_daily')
         .values({
@@ -92,6 +98,24 @@ export class TraderStore {
         )
         .execute();
     });
+  }
+
+  /** Writes one day's snapshot (the last state of a day that just ended). */
+  async saveDaily(account: string, tradingDay: string, text: string): Promise<void> {
+    await this.db
+      .insertInto('trader_qifi_daily')
+      .values({
+        account_cookie: account,
+        trading_day: tradingDay,
+        document: text,
+        updated_at: new Date(),
+      })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['account_cookie', 'trading_day'])
+          .doUpdateSet({ document: text, updated_at: new Date() }),
+      )
+      .execute();
   }
 
   findDocument(account: string): Promise<Qifi | undefined> {
