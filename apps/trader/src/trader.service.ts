@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Queue, Worker } from 'bullmq';
+import type Redis from 'ioredis';
 import {
   createRedis,
   DatabaseHandle,
@@ -27,6 +28,13 @@ import { TRADER_CONFIG } from './tokens';
 /** Recent events and trades per account, for `GET /api/accounts/:account/events`. */
 const RECENT = 200;
 
+/** A REST or BullMQ body without `topic` is an order (`sendorder`). */
+export function withDefaultTopic(body: unknown): unknown {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && !('topic' in body)
+    ? { topic: 'sendorder', ...body }
+    : body;
+}
+
 /** The BullMQ intake queue of an account. */
 export const bullQueueOf = (account: string) => `trader-${account}`;
 
@@ -42,7 +50,7 @@ export class TraderService implements OnModuleInit, OnApplicationShutdown {
   private sink!: TraderEventSink;
   private intake?: AmqpIntake;
   private readonly accounts = new Map<string, TraderAccount>();
-  private readonly bull: { queue: Queue; worker: Worker }[] = [];
+  private readonly bull: { queue: Queue; worker: Worker; connections: Redis[] }[] = [];
   private readonly recent = new Map<string, { events: TraderEvent[]; trades: QifiTrade[] }>();
   private readonly metrics;
 
@@ -190,24 +198,25 @@ export class TraderService implements OnModuleInit, OnApplicationShutdown {
         const worker = new Worker(
           bullQueueOf(name),
           (job) =>
-            new Promise<SubmitResult>((resolve) => account.submit(job.data, resolve)).then(
-              (result) => {
-                if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
-                return result;
-              },
-            ),
+            new Promise<SubmitResult>((resolve) =>
+              account.submit(withDefaultTopic(job.data), resolve),
+            ).then((result) => {
+              if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
+              return result;
+            }),
           { connection: workerConnection, concurrency: 256 },
         );
         worker.on('error', (error) => this.logger.warn(`bullmq ${name}: ${error.message}`));
-        this.bull.push({ queue, worker });
+        this.bull.push({ queue, worker, connections: [queueConnection, workerConnection] });
       }
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const { worker, queue } of this.bull) {
+    for (const { worker, queue, connections } of this.bull) {
       await worker.close().catch(() => undefined);
       await queue.close().catch(() => undefined);
+      for (const connection of connections) connection.disconnect();
     }
     await this.intake?.close();
     for (const account of this.accounts.values()) await account.stop();

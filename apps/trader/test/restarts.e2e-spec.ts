@@ -1,33 +1,23 @@
-import { FakeMarket, serviceUrls, TestDatabase, waitFor } from '@qautlra/testing';
+import { TestDatabase, waitFor } from '@qautlra/testing';
 import {
   AppProcess,
   freePort,
   newAccount,
+  sendorder,
+  ServerStack,
   Strategy,
-  tradeServerProcess,
+  traderFlags,
   traderStatus,
 } from './support/trader-stack';
 
-const RB = 'SHFE.rb2601';
-
-const order = (account: string, orderId: string, price = 3501) => ({
-  topic: 'sendorder',
-  account_cookie: account,
-  exchange_id: 'SHFE',
-  code: 'rb2601',
-  order_direction: 'BUY',
-  order_offset: 'OPEN',
-  volume: 1,
-  price,
-  order_id: orderId,
-});
+const order = (account: string, orderId: string) => sendorder(account, orderId);
 
 describe('trader restarts: the trade server or the trader killed mid-session', () => {
   const account = newAccount();
-  let market: FakeMarket;
+  let stack: ServerStack;
+  let server: AppProcess;
   let serverDb: TestDatabase;
   let traderDb: TestDatabase;
-  let server: AppProcess;
   let trader: AppProcess;
   let traderHttp: string;
   let strategy: Strategy;
@@ -46,38 +36,22 @@ describe('trader restarts: the trade server or the trader killed mid-session', (
   const status = async (): Promise<any> => (await traderStatus(traderHttp)).accounts[0];
 
   beforeAll(async () => {
-    market = new FakeMarket([RB]);
-    const marketUrl = await market.start();
-    market.book(RB, 3500, 3501, 1000, { upper_limit: 3800, lower_limit: 3200 });
-    serverDb = await TestDatabase.create('trader_srv');
+    stack = await ServerStack.start(account);
+    server = stack.server;
+    serverDb = stack.database;
     traderDb = await TestDatabase.create('trader');
-    const port = await freePort();
-    server = tradeServerProcess({ port, databaseUrl: serverDb.url, marketUrl, account });
-    await server.start();
-    await waitFor(() => market.subscribed(RB), { what: 'the sim broker subscribing' });
     strategy = await Strategy.connect(account);
     const traderPort = await freePort();
     traderHttp = `http://127.0.0.1:${traderPort}`;
     trader = new AppProcess(
       'trader',
-      [
-        '--account',
+      traderFlags({
         account,
-        '--password',
-        'pw',
-        '--broker',
-        'sim',
-        '--wsuri',
-        `ws://127.0.0.1:${port}/ws/trade`,
-        '--eventmq_ip',
-        serviceUrls.amqp,
-        '--database_ip',
-        traderDb.url,
-        '--ping_gap',
-        '1',
-        '--status_addr',
-        `127.0.0.1:${traderPort}`,
-      ],
+        wsuri: stack.wsuri,
+        database: traderDb.url,
+        amqp: true,
+        statusAddr: `127.0.0.1:${traderPort}`,
+      }),
       {},
       `${traderHttp}/health`,
     );
@@ -88,9 +62,7 @@ describe('trader restarts: the trade server or the trader killed mid-session', (
   afterAll(async () => {
     await strategy?.close();
     await trader?.kill('SIGTERM');
-    await server?.kill('SIGTERM');
-    await market?.close();
-    await serverDb?.drop();
+    await stack?.close();
     await traderDb?.drop();
   });
 

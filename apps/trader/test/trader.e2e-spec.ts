@@ -1,25 +1,22 @@
 import { INestApplication } from '@nestjs/common';
-import { FakeMarket, serviceUrls, TestDatabase, waitFor } from '@qautlra/testing';
+import { TestDatabase, waitFor } from '@qautlra/testing';
 import { bootstrap, configOf } from '../src/main';
 import {
-  AppProcess,
-  freePort,
   newAccount,
+  RB,
+  sendorder,
   serverAccount,
+  ServerStack,
   Strategy,
-  tradeServerProcess,
+  traderFlags,
   traderStatus,
 } from './support/trader-stack';
 
-const RB = 'SHFE.rb2601';
-
 describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRANSACTION', () => {
   const account = newAccount();
-  let market: FakeMarket;
-  let serverDb: TestDatabase;
-  let traderDb: TestDatabase;
-  let server: AppProcess;
+  let stack: ServerStack;
   let serverHttp: string;
+  let traderDb: TestDatabase;
   let trader: INestApplication;
   let traderHttp: string;
   let strategy: Strategy;
@@ -33,38 +30,18 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
     )[0]?.document;
 
   beforeAll(async () => {
-    market = new FakeMarket([RB]);
-    const marketUrl = await market.start();
-    market.book(RB, 3500, 3501, 100, { upper_limit: 3800, lower_limit: 3200 });
-    serverDb = await TestDatabase.create('trader_srv');
+    stack = await ServerStack.start(account);
+    serverHttp = stack.http;
     traderDb = await TestDatabase.create('trader');
-    const port = await freePort();
-    serverHttp = `http://127.0.0.1:${port}`;
-    server = tradeServerProcess({ port, databaseUrl: serverDb.url, marketUrl, account });
-    await server.start();
-    await waitFor(() => market.subscribed(RB), { what: 'the sim broker subscribing' });
     strategy = await Strategy.connect(account);
-    const config = configOf([
-      '--account',
+    const flags = traderFlags({
       account,
-      '--password',
-      'pw',
-      '--broker',
-      'sim',
-      '--wsuri',
-      `ws://127.0.0.1:${port}/ws/trade`,
-      '--eventmq_ip',
-      serviceUrls.amqp,
-      '--database_ip',
-      traderDb.url,
-      '--ping_gap',
-      '1',
-      '--status_addr',
-      '127.0.0.1:0',
-      '--log_level',
-      'error',
-    ]);
-    trader = await bootstrap(config!);
+      wsuri: stack.wsuri,
+      database: traderDb.url,
+      amqp: true,
+      statusAddr: '127.0.0.1:0',
+    });
+    trader = await bootstrap(configOf([...flags, '--log_level', 'error'])!);
     traderHttp = (await trader.getUrl()).replace('[::1]', '127.0.0.1');
     await waitFor(async () => (await traderStatus(traderHttp)).accounts[0].synced === true, {
       what: 'the trader logged in and synced',
@@ -74,24 +51,12 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
   afterAll(async () => {
     await strategy?.close();
     await trader?.close();
-    await server?.kill('SIGTERM');
-    await market?.close();
-    await serverDb?.drop();
+    await stack?.close();
     await traderDb?.drop();
   });
 
   it('sendorder fills; the QIFI row equals the server; one QATRANSACTION message per trade', async () => {
-    strategy.send(account, {
-      topic: 'sendorder',
-      account_cookie: account,
-      exchange_id: 'SHFE',
-      code: 'rb2601',
-      order_direction: 'BUY',
-      order_offset: 'OPEN',
-      volume: 2,
-      price: 3501,
-      order_id: 'o1',
-    });
+    strategy.send(account, sendorder(account, 'o1', { volume: 2 }));
     const row = await waitFor<any>(
       async (): Promise<any> => {
         const document = await qifiRow();
@@ -135,17 +100,7 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
   });
 
   it('cancel_order cancels a resting order', async () => {
-    strategy.send(account, {
-      topic: 'sendorder',
-      account_cookie: account,
-      exchange_id: 'SHFE',
-      code: 'rb2601',
-      order_direction: 'BUY',
-      order_offset: 'OPEN',
-      volume: 1,
-      price: 3400,
-      order_id: 'o2',
-    });
+    strategy.send(account, sendorder(account, 'o2', { price: 3400 }));
     await waitFor(async () => (await qifiRow())?.orders?.o2?.status === 'ALIVE', {
       what: 'the resting order',
     });
@@ -181,17 +136,14 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
     expect(events[0]).toMatchObject({ topic: 'error', account_cookie: account });
     expect(String(events[0]!.message)).toContain('sendorder.exchange_id');
     // A valid order after them goes through, and the invalid ones left no order behind.
-    strategy.send(account, {
-      topic: 'sendorder',
-      account_cookie: account,
-      exchange_id: 'SHFE',
-      code: 'rb2601',
-      order_direction: 'SELL',
-      order_offset: 'CLOSETODAY',
-      volume: 1,
-      price: 3500,
-      order_id: 'o3',
-    });
+    strategy.send(
+      account,
+      sendorder(account, 'o3', {
+        order_direction: 'SELL',
+        order_offset: 'CLOSETODAY',
+        price: 3500,
+      }),
+    );
     await waitFor(async () => (await qifiRow())?.orders?.o3?.status === 'FINISHED', {
       what: 'the next order',
     });
@@ -201,17 +153,7 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
 
   it('a risk rule stops an order here, before the trade server sees it', async () => {
     const events = strategy.events.length;
-    strategy.send(account, {
-      topic: 'sendorder',
-      account_cookie: account,
-      exchange_id: 'SHFE',
-      code: 'rb2601',
-      order_direction: 'BUY',
-      order_offset: 'OPEN',
-      volume: 1,
-      price: 3500.5,
-      order_id: 'bad-tick',
-    });
+    strategy.send(account, sendorder(account, 'bad-tick', { price: 3500.5 }));
     const event = await waitFor(() => strategy.events[events], { what: 'the risk event' });
     expect(event).toMatchObject({ code: 'PRICE_TICK', order_id: 'bad-tick' });
     expect((await serverAccount(serverHttp, account)).orders['bad-tick']).toBeUndefined();
@@ -221,15 +163,7 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
     const placed = await fetch(`${traderHttp}/api/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        exchange_id: 'SHFE',
-        code: 'rb2601',
-        order_direction: 'BUY',
-        order_offset: 'OPEN',
-        volume: 1,
-        price: 3501,
-        order_id: 'rest-1',
-      }),
+      body: JSON.stringify({ ...sendorder(account, 'rest-1'), topic: undefined }),
     });
     expect(placed.status).toBe(201);
     const body = (await placed.json()) as any;

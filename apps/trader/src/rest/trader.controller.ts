@@ -15,7 +15,7 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
 import type { TraderConfig } from '../config';
 import { TRADER_CONFIG } from '../tokens';
-import { TraderService } from '../trader.service';
+import { TraderService, withDefaultTopic } from '../trader.service';
 
 const ORDER_EXAMPLE = {
   topic: 'sendorder',
@@ -97,7 +97,7 @@ export class TraderController {
         400,
       );
     const account = this.accountOf(name);
-    const result = await this.trader.submit(account, { topic: 'sendorder', ...record });
+    const result = await this.trader.submit(account, withDefaultTopic(record));
     if (!result.ok)
       throw new HttpException(
         { statusCode: 422, code: result.code, message: result.message, order_id: result.order_id },

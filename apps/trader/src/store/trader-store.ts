@@ -52,6 +52,29 @@ export const TRADER_MIGRATIONS: Record<string, Migration> = {
   },
 };
 
+async function upsertDaily(
+  db: Kysely<TraderDatabase>,
+  account: string,
+  tradingDay: string,
+  text: string,
+): Promise<void> {
+  const row = {
+    account_cookie: account,
+    trading_day: tradingDay,
+    document: text,
+    updated_at: new Date(),
+  };
+  await db
+    .insertInto('trader_qifi_daily')
+    .values(row)
+    .onConflict((conflict) =>
+      conflict
+        .columns(['account_cookie', 'trading_day'])
+        .doUpdateSet({ document: row.document, updated_at: row.updated_at }),
+    )
+    .execute();
+}
+
 /** The QIFI table's view of the trader's database (Kysely's table types are invariant). */
 const qifiView = (db: Kysely<TraderDatabase>) => db as unknown as Kysely<QifiDatabase>;
 
@@ -83,39 +106,13 @@ export class TraderStore {
         document.trading_day,
         text,
       );
-      await trx
-        .insertInto('trader_qifi_daily')
-        .values({
-          account_cookie: document.account_cookie,
-          trading_day: document.trading_day,
-          document: text,
-          updated_at: new Date(),
-        })
-        .onConflict((conflict) =>
-          conflict
-            .columns(['account_cookie', 'trading_day'])
-            .doUpdateSet({ document: text, updated_at: new Date() }),
-        )
-        .execute();
+      await upsertDaily(trx, document.account_cookie, document.trading_day, text);
     });
   }
 
   /** Writes one day's snapshot (the last state of a day that just ended). */
-  async saveDaily(account: string, tradingDay: string, text: string): Promise<void> {
-    await this.db
-      .insertInto('trader_qifi_daily')
-      .values({
-        account_cookie: account,
-        trading_day: tradingDay,
-        document: text,
-        updated_at: new Date(),
-      })
-      .onConflict((conflict) =>
-        conflict
-          .columns(['account_cookie', 'trading_day'])
-          .doUpdateSet({ document: text, updated_at: new Date() }),
-      )
-      .execute();
+  saveDaily(account: string, tradingDay: string, text: string): Promise<void> {
+    return upsertDaily(this.db, account, tradingDay, text);
   }
 
   findDocument(account: string): Promise<Qifi | undefined> {

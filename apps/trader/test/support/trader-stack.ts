@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connect as amqpConnect, Channel, ChannelModel } from 'amqplib';
-import { serviceUrls, waitFor } from '@qautlra/testing';
+import { FakeMarket, serviceUrls, TestDatabase, waitFor } from '@qautlra/testing';
 
 const ROOT = join(__dirname, '../../../..');
 
@@ -161,4 +161,77 @@ export async function serverAccount(http: string, account: string): Promise<any>
     headers: { authorization: `Bearer ${token}` },
   });
   return response.json();
+}
+
+export const RB = 'SHFE.rb2601';
+
+/** A `sendorder` body: 1 lot of rb2601 bought at 3501 (marketable against the stack's book) unless overridden. */
+export const sendorder = (
+  account: string,
+  orderId: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> => ({
+  topic: 'sendorder',
+  account_cookie: account,
+  exchange_id: 'SHFE',
+  code: 'rb2601',
+  order_direction: 'BUY',
+  order_offset: 'OPEN',
+  volume: 1,
+  price: 3501,
+  order_id: orderId,
+  ...extra,
+});
+
+/** The trader's flags for one account against `wsuri` (RabbitMQ when `database` is given too). */
+export const traderFlags = (options: {
+  account: string;
+  wsuri: string;
+  database?: string;
+  amqp?: boolean;
+  statusAddr: string;
+}): string[] => [
+  ...['--account', options.account, '--password', 'pw', '--broker', 'sim'],
+  ...['--wsuri', options.wsuri, '--ping_gap', '1', '--status_addr', options.statusAddr],
+  ...(options.amqp ? ['--eventmq_ip', serviceUrls.amqp] : []),
+  ...(options.database ? ['--database_ip', options.database] : []),
+];
+
+/**
+ * A trade server child process on its own PostgreSQL database, fed by a market double quoting
+ * rb2601 (3500 / 3501), with a demo user owning `account` (password `pw`).
+ */
+export class ServerStack {
+  private constructor(
+    readonly market: FakeMarket,
+    readonly database: TestDatabase,
+    readonly server: AppProcess,
+    readonly port: number,
+  ) {}
+
+  static async start(account: string): Promise<ServerStack> {
+    const market = new FakeMarket([RB]);
+    const marketUrl = await market.start();
+    market.book(RB, 3500, 3501, 1000, { upper_limit: 3800, lower_limit: 3200 });
+    const database = await TestDatabase.create('trader_srv');
+    const port = await freePort();
+    const server = tradeServerProcess({ port, databaseUrl: database.url, marketUrl, account });
+    await server.start();
+    await waitFor(() => market.subscribed(RB), { what: 'the sim broker subscribing' });
+    return new ServerStack(market, database, server, port);
+  }
+
+  get http(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get wsuri(): string {
+    return `ws://127.0.0.1:${this.port}/ws/trade`;
+  }
+
+  async close(): Promise<void> {
+    await this.server.kill('SIGTERM');
+    await this.market.close();
+    await this.database.drop();
+  }
 }
