@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { QifiMirror } from './qifi-mirror';
 
 const identity = {
@@ -169,5 +170,32 @@ describe('QifiMirror (the trader QIFI state, §5.5 with T2/T3 fixed)', () => {
       rtn(null, 1, 'a', { trade: 5 }, { trade: { acc: 'x' } }),
     ])
       expect(mirror.apply(frame as Record<string, unknown>).changed).toBe(false);
+  });
+
+  it('fuzz: any frame is taken without throwing and keeps the document readable', () => {
+    const part = fc.oneof(
+      fc.anything(),
+      fc.record({ trade: fc.record({ acc: fc.dictionary(fc.string(), fc.jsonValue()) }) }),
+      fc.record({ notify: fc.dictionary(fc.string(), fc.record({ content: fc.anything() })) }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            aid: fc.constantFrom('rtn_data', 'qry_settlement_info', 'x'),
+            data: fc.array(part, { maxLength: 4 }),
+          }),
+          { maxLength: 5 },
+        ),
+        (frames) => {
+          const mirror = new QifiMirror(identity);
+          for (const frame of frames) expect(() => mirror.apply(frame)).not.toThrow();
+          expect(() => JSON.stringify(mirror.document)).not.toThrow();
+          expect(mirror.document.account_cookie).toBe('acc');
+          expect(() => mirror.aliveOrders()).not.toThrow();
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 500) },
+    );
   });
 });
