@@ -1,0 +1,6 @@
+export * from './convention';
+export * from './series';
+export * from './stats';
+export * from './metric';
+export * from './metrics';
+export * from './compute';

@@ -1,0 +1,166 @@
+"""
+Golden vectors for libs/analytics, computed independently of the TypeScript code with numpy and scipy
+from the formulas of shared/spec/analytics-conventions.md (quantstats >= 0.0.70, empyrical 0.5.5 /
+-reloaded 0.7.1, pyfolio, TqSdk, vn.py as the spec describes them). quantstats itself is not
+installable here (no network for pip), so this is a second implementation, not the library.
+
+Run:  python3 libs/analytics/test/golden/make_golden.py > libs/analytics/test/golden/golden.json
+(numpy 2.4.6, scipy 1.17.1 when committed.)
+"""
+import json
+import math
+
+import numpy as np
+from scipy import stats
+
+rng = np.random.default_rng(20261125)
+N = 300
+dates = np.datetime64("2024-01-02") + np.arange(N)
+bench_r = rng.normal(0.0003, 0.011, N - 1)
+fund_r = 0.0002 + 0.8 * bench_r + rng.normal(0.0, 0.007, N - 1)
+fund_r[::17] = 0.0  # some flat days (exposure, win rate)
+fund_nav = np.concatenate([[1.0], np.cumprod(1 + fund_r)])
+bench_nav = np.concatenate([[1.0], np.cumprod(1 + bench_r)])
+
+PRESETS = {
+    "quantstats": dict(periods=252, ret="simple", rf=0.0, rf_mode="annual-geometric", ddof=1, var="parametric",
+                       cvar="below-var", biased=False, alpha="arithmetic", annual="cagr", first="zero"),
+    "empyrical": dict(periods=252, ret="simple", rf=0.0, rf_mode="per-period", ddof=1, var="historical",
+                      cvar="lowest-tail", biased=True, alpha="geometric", annual="cagr", first="drop"),
+    "pyfolio": dict(periods=252, ret="simple", rf=0.0, rf_mode="per-period", ddof=1, var="mean-2sigma",
+                    cvar="lowest-tail", biased=True, alpha="geometric", annual="cagr", first="drop"),
+    "tqsdk": dict(periods=250, ret="simple", rf=0.025, rf_mode="annual-geometric", ddof=0, var="parametric",
+                  cvar="below-var", biased=False, alpha="arithmetic", annual="cagr", first="drop"),
+    "vnpy": dict(periods=240, ret="log", rf=0.0, rf_mode="annual-sqrt", ddof=1, var="parametric",
+                 cvar="below-var", biased=False, alpha="arithmetic", annual="simple", first="drop"),
+}
+
+
+def to_returns(nav, p):
+    ratio = nav[1:] / nav[:-1]
+    r = np.log(ratio) if p["ret"] == "log" else ratio - 1
+    return np.concatenate([[0.0], r]) if p["first"] == "zero" else r
+
+
+def rf_period(p):
+    rf, n = p["rf"], p["periods"]
+    return {"per-period": rf, "annual-geometric": (1 + rf) ** (1 / n) - 1,
+            "annual-arithmetic": rf / n, "annual-sqrt": rf / math.sqrt(n)}[p["rf_mode"]]
+
+
+def cagr(r, p):
+    total = np.prod(1 + r) - 1
+    if p["annual"] == "simple":
+        return total / len(r) * p["periods"]
+    return (1 + total) ** (p["periods"] / len(r)) - 1
+
+
+def drawdown(r):
+    prices = np.concatenate([[1.0], np.cumprod(1 + r)])
+    return (prices / np.maximum.accumulate(prices) - 1)[1:]
+
+
+def var(r, p):
+    if p["var"] == "parametric":
+        return stats.norm.ppf(0.05, np.mean(r), np.std(r, ddof=1))
+    if p["var"] == "historical":
+        return np.percentile(r, 5)
+    return np.mean(r) - 2 * np.std(r, ddof=1)
+
+
+def cvar(r, p):
+    if p["cvar"] == "lowest-tail":
+        s = np.sort(r)
+        return np.mean(s[: int(math.floor((len(s) - 1) * 0.05)) + 1])
+    v = var(r, p)
+    below = r[r < v]
+    return np.mean(below) if len(below) else v
+
+
+def longest(mask):
+    best = run = 0
+    for m in mask:
+        run = run + 1 if m else 0
+        best = max(best, run)
+    return best
+
+
+def metrics(r, b, p):
+    n = p["periods"]
+    ex = r - rf_period(p)
+    wins, losses = r[r > 0], r[r < 0]
+    wr = len(wins) / len(r[r != 0])
+    payoff = np.mean(wins) / abs(np.mean(losses))
+    pf = np.sum(r[r >= 0]) / abs(np.sum(losses))
+    tail = abs(np.percentile(r, 95) / np.percentile(r, 5))
+    dd = drawdown(r)
+    mdd = min(0.0, dd.min())
+    ulcer = math.sqrt(np.sum(dd ** 2) / (len(dd) - 1))
+    comp = np.prod(1 + r) - 1
+    beta = np.cov(r, b, ddof=1)[0, 1] / np.var(b, ddof=1)
+    if p["alpha"] == "arithmetic":
+        alpha = (np.mean(r) - beta * np.mean(b)) * n
+    else:
+        rf = rf_period(p)
+        alpha = (1 + np.mean(r - rf - beta * (b - rf))) ** n - 1
+    corr = np.corrcoef(r, b)[0, 1]
+    up, down = b > 0, b < 0
+    out = {
+        "comp": comp,
+        "cagr": cagr(r, p),
+        "volatility": np.std(r, ddof=p["ddof"]) * math.sqrt(n),
+        "sharpe": np.mean(ex) / np.std(ex, ddof=p["ddof"]) * math.sqrt(n),
+        "sortino": np.mean(ex) / math.sqrt(np.sum(ex[ex < 0] ** 2) / len(ex)) * math.sqrt(n),
+        "adjusted_sortino": np.mean(ex) / math.sqrt(np.sum(ex[ex < 0] ** 2) / len(ex)) * math.sqrt(n) / math.sqrt(2),
+        "max_drawdown": mdd,
+        "calmar": cagr(r, p) / abs(mdd),
+        "omega": np.sum(r[r > 0]) / -np.sum(r[r <= 0]),
+        "value_at_risk": var(r, p),
+        "cvar": cvar(r, p),
+        "skew": stats.skew(r, bias=p["biased"]),
+        "kurtosis": stats.kurtosis(r, fisher=True, bias=p["biased"]),
+        "win_rate": wr,
+        "avg_return": np.mean(r[r != 0]),
+        "avg_win": np.mean(wins),
+        "avg_loss": np.mean(losses),
+        "best": r.max(),
+        "worst": r.min(),
+        "payoff_ratio": payoff,
+        "profit_factor": pf,
+        "tail_ratio": tail,
+        "ulcer_index": ulcer,
+        "ulcer_performance_index": (comp - p["rf"]) / ulcer,
+        "kelly_criterion": (payoff * wr - (1 - wr)) / payoff,
+        "risk_of_ruin": ((1 - wr) / (1 + wr)) ** len(r),
+        "consecutive_wins": longest(r > 0),
+        "consecutive_losses": longest(r < 0),
+        "exposure": math.ceil(len(r[r != 0]) / len(r) * 100) / 100,
+        "risk_return_ratio": np.mean(r) / np.std(r, ddof=1),
+        "recovery_factor": abs(np.sum(r) - p["rf"]) / abs(mdd),
+        "gain_to_pain_ratio": np.sum(r) / abs(np.sum(losses)),
+        "common_sense_ratio": pf * tail,
+        "cpc_index": pf * wr * payoff,
+        "beta": beta,
+        "alpha": alpha,
+        "correlation": corr,
+        "r_squared": corr ** 2,
+        "information_ratio": np.mean(r - b) / np.std(r - b, ddof=1),
+        "tracking_error": np.std(r - b, ddof=p["ddof"]) * math.sqrt(n),
+        "treynor_ratio": (comp - p["rf"]) / beta,
+        "up_capture": cagr(r[up], p) / cagr(b[up], p),
+        "down_capture": cagr(r[down], p) / cagr(b[down], p),
+    }
+    return {k: float(v) for k, v in out.items()}
+
+
+result = {
+    "made_with": "numpy %s, scipy %s; see make_golden.py" % (np.__version__, __import__("scipy").__version__),
+    "dates": [str(d) for d in dates],
+    "fund_nav": [float(x) for x in fund_nav],
+    "benchmark_nav": [float(x) for x in bench_nav],
+    "norm_ppf_0_05": float(stats.norm.ppf(0.05)),
+    "presets": {},
+}
+for name, p in PRESETS.items():
+    result["presets"][name] = metrics(to_returns(fund_nav, p), to_returns(bench_nav, p), p)
+print(json.dumps(result, indent=1))
