@@ -69,6 +69,14 @@ describe('HttpErrorFilter', () => {
       { statusCode: 422, code: 'ORDER_VOLUME', message: 'volume 0 is outside 1–10' },
     ],
     [
+      new HttpException(
+        { code: 'IMPORT_REJECTED', message: '1 problem', problems: [{ row: 2 }] },
+        422,
+      ),
+      422,
+      { statusCode: 422, code: 'IMPORT_REJECTED', message: '1 problem', problems: [{ row: 2 }] },
+    ],
+    [
       new Error('secret detail'),
       500,
       { statusCode: 500, code: 'INTERNAL_SERVER_ERROR', message: 'internal error' },

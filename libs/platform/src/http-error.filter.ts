@@ -17,6 +17,8 @@ export interface HttpErrorBody {
   statusCode: number;
   code: string;
   message: string;
+  /** Details an endpoint adds (e.g. `problems`). */
+  [detail: string]: unknown;
 }
 
 /** Maps a domain error to its REST shape, or undefined for errors it does not know. */
@@ -77,7 +79,16 @@ export class HttpErrorFilter implements ExceptionFilter {
         typeof payload.code === 'string'
           ? payload.code
           : codeOfStatus(status);
-      return { statusCode: status, code, message };
+      // …and details of its own (e.g. every problem of a rejected import) are kept.
+      const details =
+        typeof payload === 'object' && payload !== null
+          ? Object.fromEntries(
+              Object.entries(payload).filter(
+                ([key]) => !['statusCode', 'code', 'message', 'error'].includes(key),
+              ),
+            )
+          : {};
+      return { ...details, statusCode: status, code, message };
     }
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -1,0 +1,160 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpException,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ConventionOverrides, PRESET_NAMES } from '@qautlra/analytics';
+import { AnalysisError, FundService } from '../fund.service';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function dateParam(value: string | undefined, name: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!DATE.test(value)) throw new BadRequestException(`${name} must be YYYY-MM-DD`);
+  return value;
+}
+
+function numberParam(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number)) throw new BadRequestException(`${name} must be a number`);
+  return number;
+}
+
+/** Products, NAV series and their statistics. OpenAPI at /api/docs. */
+@ApiTags('fund-analytics')
+@Controller('api')
+export class FundController {
+  constructor(private readonly fund: FundService) {}
+
+  @Post('products/import')
+  @ApiOperation({
+    summary:
+      'Import NAV series from an .xlsx or .csv file (multipart field `file`); `product` names a single-series file; `dry_run=true` only says what would change. A file with any problem imports nothing (422 with every problem and its place).',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        product: { type: 'string' },
+        dry_run: { type: 'boolean' },
+      },
+    },
+  })
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 50 * 1024 * 1024 } }))
+  async import(
+    @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
+    @Body() body: { product?: string; dry_run?: string } = {},
+    @Query('dry_run') dryRunQuery?: string,
+  ) {
+    if (!file) throw new BadRequestException('multipart field `file` is required');
+    const dryRun = (body.dry_run ?? dryRunQuery) === 'true';
+    const outcome = await this.fund.importFile(file.buffer, file.originalname, {
+      product: body.product || undefined,
+      dryRun,
+    });
+    if (!outcome.ok)
+      throw new HttpException(
+        {
+          statusCode: 422,
+          code: 'IMPORT_REJECTED',
+          message: `${outcome.problems.length} problem(s); nothing was imported`,
+          problems: outcome.problems,
+        },
+        422,
+      );
+    return { dry_run: outcome.dryRun, products: outcome.products };
+  }
+
+  @Get('products')
+  @ApiOperation({ summary: 'Products (search by code or name)' })
+  products(@Query('search') search?: string) {
+    return this.fund.store.listProducts(search || undefined);
+  }
+
+  @Get('products/:code/nav')
+  @ApiOperation({ summary: 'NAV series of a product' })
+  async nav(
+    @Param('code') code: string,
+    @Query('start') start?: string,
+    @Query('end') end?: string,
+  ) {
+    const product = await this.fund.store.product(code);
+    if (!product) throw new NotFoundException(`no product ${code}`);
+    return {
+      ...product,
+      nav: await this.fund.store.nav(code, dateParam(start, 'start'), dateParam(end, 'end')),
+    };
+  }
+
+  @Get('products/:code/metrics')
+  @ApiOperation({
+    summary:
+      'Statistics of a product (keys are quantstats function names) under a named convention with overrides; the response states the convention used',
+  })
+  @ApiQuery({ name: 'preset', required: false, enum: PRESET_NAMES })
+  @ApiQuery({ name: 'benchmark', required: false, description: 'another product code' })
+  @ApiQuery({
+    name: 'periods_per_year',
+    required: false,
+    description: 'default: inferred from the dates (252 daily, 52 weekly, 12 monthly)',
+  })
+  @ApiQuery({ name: 'risk_free', required: false })
+  @ApiQuery({
+    name: 'rf_mode',
+    required: false,
+    enum: ['per-period', 'annual-geometric', 'annual-arithmetic', 'annual-sqrt'],
+  })
+  @ApiQuery({
+    name: 'var_method',
+    required: false,
+    enum: ['parametric', 'historical', 'mean-2sigma'],
+  })
+  async metrics(@Param('code') code: string, @Query() query: Record<string, string | undefined>) {
+    const overrides: ConventionOverrides = {
+      periodsPerYear: numberParam(query.periods_per_year, 'periods_per_year'),
+      riskFree: numberParam(query.risk_free, 'risk_free'),
+      rfMode: query.rf_mode as ConventionOverrides['rfMode'],
+      varMethod: query.var_method as ConventionOverrides['varMethod'],
+    };
+    if (
+      overrides.rfMode &&
+      !['per-period', 'annual-geometric', 'annual-arithmetic', 'annual-sqrt'].includes(
+        overrides.rfMode,
+      )
+    )
+      throw new BadRequestException(`rf_mode ${overrides.rfMode} is not known`);
+    if (
+      overrides.varMethod &&
+      !['parametric', 'historical', 'mean-2sigma'].includes(overrides.varMethod)
+    )
+      throw new BadRequestException(`var_method ${overrides.varMethod} is not known`);
+    try {
+      return await this.fund.analyse(code, {
+        preset: query.preset || undefined,
+        start: dateParam(query.start, 'start'),
+        end: dateParam(query.end, 'end'),
+        benchmark: query.benchmark || undefined,
+        overrides,
+      });
+    } catch (error) {
+      if (error instanceof AnalysisError)
+        throw error.status === 404
+          ? new NotFoundException(error.message)
+          : new BadRequestException(error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export const FUND_CONFIG = Symbol('FUND_CONFIG');
