@@ -1,6 +1,4 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   computeMetrics,
   ConventionOverrides,
@@ -10,13 +8,7 @@ import {
   navToReturns,
   resolveConvention,
 } from '@qautlra/analytics';
-import {
-  DatabaseHandle,
-  HealthRegistry,
-  migrate,
-  openDatabase,
-  pingDatabase,
-} from '@qautlra/platform';
+import { DatabaseHandle, HealthRegistry, openAppDatabase } from '@qautlra/platform';
 import type { FundConfig } from './config';
 import { ImportProblem, NavRecord, readNavFile } from './import/nav-import';
 import { FUND_MIGRATIONS, FundDatabase, FundStore, ProductChange } from './store/fund-store';
@@ -78,15 +70,14 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (!this.config.databaseUrl) mkdirSync(this.config.dataDir, { recursive: true });
-    this.handle = await openDatabase<FundDatabase>({
+    this.handle = await openAppDatabase<FundDatabase>({
       url: this.config.databaseUrl,
-      embeddedDir: this.config.databaseUrl ? undefined : join(this.config.dataDir, 'pglite'),
+      dataDir: this.config.dataDir,
+      migrations: FUND_MIGRATIONS,
+      migrationTable: 'fund_migration',
+      health: this.health,
     });
-    await migrate(this.handle.db, FUND_MIGRATIONS, 'fund_migration');
-    const db = this.handle.db;
-    this.health.register('database', () => pingDatabase(db));
-    this.store = new FundStore(db);
+    this.store = new FundStore(this.handle.db);
   }
 
   async onApplicationShutdown(): Promise<void> {

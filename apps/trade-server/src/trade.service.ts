@@ -1,17 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { futuresTradingDay, isSessionOpen, toCompactDate } from '@qautlra/calendar';
 import { productOf } from '@qautlra/qamd';
 import { defaultPresetFor, QifiAccount } from '@qautlra/qifi';
-import {
-  createRedis,
-  DatabaseHandle,
-  HealthRegistry,
-  migrate,
-  openDatabase,
-  pingDatabase,
-} from '@qautlra/platform';
+import { createRedis, DatabaseHandle, HealthRegistry, openAppDatabase } from '@qautlra/platform';
 import type Redis from 'ioredis';
 import { login } from './auth/login-policy';
 import { hashPassword, verifyPassword } from './auth/password';
@@ -73,15 +64,14 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const { config } = this;
-    let embeddedDir: string | undefined;
-    if (!config.databaseUrl) {
-      embeddedDir = join(config.dataDir, 'pglite');
-      mkdirSync(embeddedDir, { recursive: true });
-    }
-    this.handle = await openDatabase<TradeStoreDatabase>({ url: config.databaseUrl, embeddedDir });
+    this.handle = await openAppDatabase<TradeStoreDatabase>({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      migrations: TRADE_SERVER_MIGRATIONS,
+      migrationTable: 'trade_server_migration',
+      health: this.health,
+    });
     const db = this.handle.db;
-    await migrate(db, TRADE_SERVER_MIGRATIONS, 'trade_server_migration');
-    this.health.register('database', () => pingDatabase(db));
     this.users = new UserRepository(db as unknown as Kysely<TradeUserDatabase>);
     this.store = new TradeStore(db, (error) =>
       this.logger.error(`store write failed, retrying: ${(error as Error).message}`),

@@ -1,17 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
-import {
-  createRedis,
-  DatabaseHandle,
-  HealthRegistry,
-  migrate,
-  openDatabase,
-  pingDatabase,
-} from '@qautlra/platform';
+import { createRedis, DatabaseHandle, HealthRegistry, openAppDatabase } from '@qautlra/platform';
 import type { QifiTrade } from '@qautlra/qifi';
 import { Done, SubmitResult, TraderAccount } from './account/trader-account';
 import type { TraderConfig } from './config';
@@ -111,14 +102,14 @@ export class TraderService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const config = this.config;
-    if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
-    this.handle = await openDatabase<TraderDatabase>({
+    this.handle = await openAppDatabase<TraderDatabase>({
       url: config.databaseUrl,
-      embeddedDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
+      dataDir: config.dataDir,
+      migrations: TRADER_MIGRATIONS,
+      migrationTable: 'trader_migration',
+      health: this.health,
     });
     const db = this.handle.db;
-    await migrate(db, TRADER_MIGRATIONS, 'trader_migration');
-    this.health.register('database', () => pingDatabase(db));
     const store = new TraderStore(db);
     if (config.amqpUrl) {
       const sink = new AmqpEventSink(config.amqpUrl, (message) => this.logger.warn(message));

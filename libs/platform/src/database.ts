@@ -1,6 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migration, MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 
 export interface DatabaseOptions {
@@ -68,4 +70,26 @@ export async function migrate<DB>(
 /** `SELECT 1` round trip, for health checks. */
 export async function pingDatabase<DB>(db: Kysely<DB>): Promise<void> {
   await sql`select 1`.execute(db);
+}
+
+/**
+ * An app's database: PostgreSQL at `url`, else PGlite under `<dataDir>/pglite` (created), with the
+ * app's migrations run (in its own table) and, given a registry, a `database` health check.
+ */
+export async function openAppDatabase<DB>(options: {
+  url?: string;
+  dataDir: string;
+  migrations: Record<string, Migration>;
+  migrationTable: string;
+  health?: { register(name: string, check: () => Promise<void>): void };
+}): Promise<DatabaseHandle<DB>> {
+  let embeddedDir: string | undefined;
+  if (!options.url) {
+    embeddedDir = join(options.dataDir, 'pglite');
+    mkdirSync(embeddedDir, { recursive: true });
+  }
+  const handle = await openDatabase<DB>({ url: options.url, embeddedDir });
+  await migrate(handle.db, options.migrations, options.migrationTable);
+  options.health?.register('database', () => pingDatabase(handle.db));
+  return handle;
 }
