@@ -89,8 +89,20 @@ const apps = [
       `  paper trading: user ${user} / password ${password}, sim account ${user} (${process.env.TRADE_DEMO_CASH ?? '1000000'} CNY)`,
       `    DIFF:  {"aid":"req_login","bid":"sim","user_name":"${user}","password":"${password}"} on ws://localhost:7988/ws/trade`,
       `    REST:  POST http://localhost:7988/api/auth/login, then POST /api/accounts/${user}/orders (see /api/docs)`,
-      `    trader (QIFI, RabbitMQ QAORDER_ROUTER${process.env.AMQP_URL ? '' : ' when AMQP_URL is set'}): POST http://localhost:8018/api/orders {"exchange_id":"SHFE","code":"rb2601","order_direction":"BUY","order_offset":"OPEN","volume":1,"price":<price>}`,
     );
+    // A copy-pasteable order on a listed contract: a buy at its limit-up price fills at the ask.
+    const gateway = running.find((app) => app.app === 'md-gateway');
+    const listed = gateway
+      ? await fetch(`${gateway.url}/api/instruments`).then((response) => response.json()).catch(() => [])
+      : [];
+    const sample = listed.find((instrument) => instrument.product === 'RB') ?? listed[0];
+    if (sample) {
+      const [exchange, code] = sample.id.split('.');
+      lines.push(
+        `    trader: curl -XPOST localhost:8018/api/orders -H 'content-type: application/json' -d '{"exchange_id":"${exchange}","code":"${code}","order_direction":"BUY","order_offset":"OPEN","volume":1,"price":${sample.upperLimit}}'`,
+        `           (RabbitMQ QAORDER_ROUTER too when AMQP_URL is set; the account's QIFI at http://localhost:8018/api/accounts/${user})`,
+      );
+    }
   }
   console.log(lines.join('\n') + '\n');
 })().catch((error) => {
