@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
+  BENCHMARK_METRICS,
   computeMetrics,
   ConventionOverrides,
   inferPeriodsPerYear,
@@ -13,6 +14,9 @@ import type { FundConfig } from './config';
 import { ImportProblem, NavRecord, readNavFile } from './import/nav-import';
 import { FUND_MIGRATIONS, FundDatabase, FundStore, ProductChange } from './store/fund-store';
 import { FUND_CONFIG } from './tokens';
+
+const computeCorrelation = (a: readonly number[], b: readonly number[]) =>
+  BENCHMARK_METRICS.correlation!({ returns: a, benchmark: b, convention: resolveConvention() });
 
 export type ImportOutcome =
   | { ok: true; dryRun: boolean; products: ProductChange[] }
@@ -48,6 +52,35 @@ export function performanceSeries(records: readonly NavRecord[]): {
   if (records.length > 0 && records.every((r) => r.accNav !== undefined))
     return { field: 'acc_nav', points: records.map((r) => ({ date: r.date, nav: r.accNav! })) };
   return { field: 'unit_nav', points: records.map((r) => ({ date: r.date, nav: r.unitNav })) };
+}
+
+export interface CompareRequest extends AnalysisRequest {
+  codes: string[];
+  /** A metric key to rank by; `order` defaults to what is better for that metric. */
+  rankBy?: string;
+  order?: 'asc' | 'desc';
+}
+
+/** Statistics where a lower value is better (ranked ascending unless told otherwise). */
+const LOWER_IS_BETTER = new Set([
+  'volatility',
+  'ulcer_index',
+  'risk_of_ruin',
+  'consecutive_losses',
+  'tracking_error',
+]);
+
+export interface Comparison {
+  convention: MetricsResult['convention'];
+  alignment: string;
+  start: string | null;
+  end: string | null;
+  observations: number;
+  products: { code: string; name: string; nav_field: string; metrics: MetricsResult['metrics'] }[];
+  benchmark?: { code: string; name: string; nav_field: string };
+  ranking?: { by: string; order: 'asc' | 'desc'; codes: string[] };
+  /** Pearson correlation of the aligned returns, in the order of `products`. */
+  correlation: (number | null)[][];
 }
 
 export class AnalysisError extends Error {
@@ -147,6 +180,100 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
               'dates both series have (inner join); returns between consecutive common dates',
           }
         : {}),
+    };
+  }
+
+  /**
+   * N products over one date range: the dates every product (and the benchmark) has (inner join),
+   * returns between consecutive common dates, the statistics of each, a ranking and the
+   * correlation matrix.
+   */
+  async compare(request: CompareRequest): Promise<Comparison> {
+    const codes = [...new Set(request.codes)];
+    if (codes.length < 2 || codes.length > 500)
+      throw new AnalysisError(400, 'codes must list 2 to 500 products');
+    const all = request.benchmark ? [...codes, request.benchmark] : codes;
+    const series: ({ code: string; name: string } & ReturnType<typeof performanceSeries>)[] = [];
+    for (const code of all) {
+      const product = await this.store.product(code);
+      if (!product) throw new AnalysisError(404, `no product ${code}`);
+      series.push({
+        ...product,
+        ...performanceSeries(await this.store.nav(code, request.start, request.end)),
+      });
+    }
+    let common = new Set(series[0]!.points.map((point) => point.date));
+    for (const one of series.slice(1)) {
+      const dates = new Set(one.points.map((point) => point.date));
+      common = new Set([...common].filter((date) => dates.has(date)));
+    }
+    const dates = [...common].sort();
+    if (dates.length < 3)
+      throw new AnalysisError(
+        400,
+        `the products share ${dates.length} NAV dates in the range; at least 3 are needed`,
+      );
+    let convention;
+    try {
+      convention = resolveConvention(request.preset, request.overrides, inferPeriodsPerYear(dates));
+    } catch (error) {
+      throw new AnalysisError(400, (error as Error).message);
+    }
+    const aligned = series.map((one) => {
+      const byDate = new Map(one.points.map((point) => [point.date, point]));
+      return navToReturns(
+        dates.map((date) => byDate.get(date)!),
+        convention,
+      ).returns;
+    });
+    const benchmarkReturns = request.benchmark ? aligned.at(-1) : undefined;
+    const products = codes.map((code, index) => ({
+      code,
+      name: series[index]!.name,
+      nav_field: series[index]!.field,
+      metrics: computeMetrics(aligned[index]!, convention, benchmarkReturns).metrics,
+    }));
+    let ranking: Comparison['ranking'];
+    if (request.rankBy) {
+      const by = request.rankBy;
+      if (!(by in products[0]!.metrics))
+        throw new AnalysisError(400, `cannot rank by ${by}: not a metric here`);
+      const order = request.order ?? (LOWER_IS_BETTER.has(by) ? 'asc' : 'desc');
+      const value = (entry: (typeof products)[number]) => entry.metrics[by] ?? null;
+      const sorted = [...products].sort((a, b) => {
+        const x = value(a);
+        const y = value(b);
+        if (x === null || y === null) return x === null ? (y === null ? 0 : 1) : -1;
+        return order === 'asc' ? x - y : y - x;
+      });
+      ranking = { by, order, codes: sorted.map((entry) => entry.code) };
+    }
+    const returns = aligned.slice(0, codes.length);
+    const correlation = returns.map((a) =>
+      returns.map((b) => {
+        const value = computeCorrelation(a, b);
+        return Number.isFinite(value) ? value : null;
+      }),
+    );
+    return {
+      convention,
+      alignment:
+        'dates every product (and the benchmark) has (inner join); returns between consecutive common dates',
+      start: dates[0] ?? null,
+      end: dates.at(-1) ?? null,
+      observations: returns[0]!.length,
+      products,
+      ...(request.benchmark
+        ? {
+            benchmark: {
+              code: series.at(-1)!.code,
+              name: series.at(-1)!.name,
+              nav_field: series.at(-1)!.field,
+            },
+          }
+        : {}),
+      ...(ranking ? { ranking } : {}),
+      correlation,
     };
   }
 }

@@ -152,4 +152,65 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     expect(((await bad.json()) as any).message).toContain('unknown preset');
     expect((await fetch(`${base}/api/products/SX0001/metrics?start=yesterday`)).status).toBe(400);
   });
+
+  it('compare: aligned dates, statistics per product, ranking, correlation matrix, benchmark', async () => {
+    // A third product with fewer dates: the comparison keeps only the dates all share.
+    const csv = [
+      'date,nav',
+      ...Array.from({ length: 30 }, (_, i) => {
+        const day = new Date(Date.UTC(2024, 0, 5 + 14 * i)).toISOString().slice(0, 10);
+        return `${day},${(1 + 0.03 * Math.sin(i * 1.7)).toFixed(4)}`;
+      }),
+    ].join('\n');
+    const form = new FormData();
+    form.append('file', new Blob([csv]), 'third.csv');
+    form.append('product', 'P3');
+    expect(
+      (await fetch(`${base}/api/products/import`, { method: 'POST', body: form })).status,
+    ).toBe(201);
+    const response = await fetch(`${base}/api/compare`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        codes: ['SX0001', 'P3'],
+        benchmark: 'IDX300',
+        rank_by: 'volatility',
+        preset: 'empyrical',
+      }),
+    });
+    expect(response.status).toBe(201);
+    const result = (await response.json()) as any;
+    expect(result.alignment).toContain('inner join');
+    expect(result.observations).toBe(29); // 30 shared bi-weekly dates, empyrical drops the first point
+    expect(result.convention.name).toBe('empyrical+overrides'); // bi-weekly → 52 inferred
+    expect(result.products.map((p: { code: string }) => p.code)).toEqual(['SX0001', 'P3']);
+    expect(typeof result.products[0].metrics.beta).toBe('number');
+    const volatility = result.products.map(
+      (p: { metrics: { volatility: number } }) => p.metrics.volatility,
+    );
+    expect(result.ranking).toEqual({
+      by: 'volatility',
+      order: 'asc',
+      codes: volatility[0] <= volatility[1] ? ['SX0001', 'P3'] : ['P3', 'SX0001'],
+    });
+    expect(result.correlation[0][0]).toBeCloseTo(1, 12);
+    expect(result.correlation[0][1]).toBeCloseTo(result.correlation[1][0], 12);
+    const single = (await (
+      await fetch(`${base}/api/products/SX0001/metrics?preset=empyrical&benchmark=P3`)
+    ).json()) as any;
+    expect(result.correlation[0][1]).toBeCloseTo(single.metrics.correlation, 12);
+    for (const [body, status] of [
+      [{ codes: ['SX0001'] }, 400],
+      [{ codes: ['SX0001', 'NOPE'] }, 404],
+      [{ codes: ['SX0001', 'P3'], rank_by: 'luck' }, 400],
+      [{ codes: 'SX0001' }, 400],
+    ] as const) {
+      const bad = await fetch(`${base}/api/compare`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(bad.status).toBe(status);
+    }
+  });
 });

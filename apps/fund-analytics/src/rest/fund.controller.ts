@@ -99,6 +99,61 @@ export class FundController {
     };
   }
 
+  @Post('compare')
+  @ApiOperation({
+    summary:
+      'Compare products over one date range (dates all share): statistics per product, ranking by any metric, correlation matrix, optional benchmark',
+  })
+  @ApiBody({
+    schema: {
+      example: {
+        codes: ['SX0001', 'SX0002'],
+        preset: 'quantstats',
+        start: '2024-01-01',
+        benchmark: 'IDX300',
+        rank_by: 'sharpe',
+      },
+    },
+  })
+  async compare(@Body() body: Record<string, unknown>) {
+    const codes = body?.codes;
+    if (!Array.isArray(codes) || !codes.every((code) => typeof code === 'string'))
+      throw new BadRequestException('codes must be an array of product codes');
+    const text = (key: string) => {
+      const value = body[key];
+      if (value === undefined || value === null || value === '') return undefined;
+      if (typeof value !== 'string') throw new BadRequestException(`${key} must be a string`);
+      return value;
+    };
+    const order = text('order');
+    if (order !== undefined && order !== 'asc' && order !== 'desc')
+      throw new BadRequestException('order must be asc or desc');
+    const periods = body.periods_per_year;
+    if (periods !== undefined && typeof periods !== 'number')
+      throw new BadRequestException('periods_per_year must be a number');
+    const riskFree = body.risk_free;
+    if (riskFree !== undefined && typeof riskFree !== 'number')
+      throw new BadRequestException('risk_free must be a number');
+    try {
+      return await this.fund.compare({
+        codes: codes,
+        preset: text('preset'),
+        start: dateParam(text('start'), 'start'),
+        end: dateParam(text('end'), 'end'),
+        benchmark: text('benchmark'),
+        rankBy: text('rank_by'),
+        order,
+        overrides: { periodsPerYear: periods, riskFree },
+      });
+    } catch (error) {
+      if (error instanceof AnalysisError)
+        throw error.status === 404
+          ? new NotFoundException(error.message)
+          : new BadRequestException(error.message);
+      throw error;
+    }
+  }
+
   @Get('products/:code/metrics')
   @ApiOperation({
     summary:
