@@ -1,7 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   BENCHMARK_METRICS,
+  calendarReturns,
   computeMetrics,
+  drawdownSummary,
+  periodReturns,
   ConventionOverrides,
   inferPeriodsPerYear,
   MetricsResult,
@@ -40,6 +43,12 @@ export interface Analysis extends MetricsResult {
   benchmark?: { code: string; name: string; nav_field: string };
   /** How the product and the benchmark were put on common dates. */
   alignment?: string;
+  /** Drawdown rows: max DD date, period start/end, longest and average drawdown days. */
+  drawdown: ReturnType<typeof drawdownSummary>;
+  /** MTD, 3M, 6M, YTD, 1Y, 3Y/5Y/10Y/all-time annualised (null where the series is shorter). */
+  trailing: ReturnType<typeof periodReturns>;
+  /** Monthly and yearly returns, best/worst/win rate by month and year. */
+  calendar: ReturnType<typeof calendarReturns>;
 }
 
 /** The NAV a performance series uses, and its points. */
@@ -162,7 +171,7 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       throw new AnalysisError(400, (error as Error).message);
     }
-    const returns = navToReturns(points, convention).returns;
+    const { dates, returns } = navToReturns(points, convention);
     const benchmarkReturns = benchmarkPoints
       ? navToReturns(benchmarkPoints, convention).returns
       : undefined;
@@ -173,6 +182,9 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
       start: points[0]?.date ?? null,
       end: points.at(-1)?.date ?? null,
       ...computeMetrics(returns, convention, benchmarkReturns),
+      drawdown: drawdownSummary(dates, returns),
+      trailing: periodReturns(dates, returns, convention),
+      calendar: calendarReturns(dates, returns),
       ...(benchmark
         ? {
             benchmark,

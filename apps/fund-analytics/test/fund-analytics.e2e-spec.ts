@@ -134,6 +134,9 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
       'cvar',
     ])
       expect(typeof result.metrics[key]).toBe('number');
+    expect(result.drawdown.max_drawdown_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(result.trailing.ytd).toEqual(expect.any(Number));
+    expect(Object.keys(result.calendar.monthly)).toEqual(['2024', '2025']);
     const empyrical = (await (
       await fetch(`${base}/api/products/SX0001/metrics?preset=empyrical&periods_per_year=52`)
     ).json()) as any;

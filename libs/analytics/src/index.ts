@@ -4,3 +4,4 @@ export * from './stats';
 export * from './metric';
 export * from './metrics';
 export * from './compute';
+export * from './dated';

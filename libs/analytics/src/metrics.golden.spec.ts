@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRESET_NAMES, resolveConvention } from './convention';
 import { computeMetrics } from './compute';
+import { calendarReturns, drawdownSummary, periodReturns } from './dated';
 import { inferPeriodsPerYear, navToReturns } from './series';
 import { normalQuantile } from './stats';
 
@@ -11,6 +12,7 @@ interface Golden {
   benchmark_nav: number[];
   norm_ppf_0_05: number;
   presets: Record<string, Record<string, number>>;
+  dated_quantstats: Record<string, number | string | null>;
 }
 
 const golden = JSON.parse(
@@ -100,5 +102,33 @@ describe('analytics golden vectors (numpy/scipy reference, test/golden/make_gold
       ),
     ).toThrow('2024-01-03');
     expect(() => computeMetrics([0.1, 0.2], resolveConvention(), [0.1])).toThrow('benchmark');
+  });
+
+  it('dated rows (drawdown periods, trailing and calendar returns) as the reference', () => {
+    const convention = resolveConvention('quantstats');
+    const { dates, returns } = navToReturns(points(golden.fund_nav), convention);
+    const expected = golden.dated_quantstats;
+    const summary = drawdownSummary(dates, returns);
+    const trailing = periodReturns(dates, returns, convention);
+    const calendar = calendarReturns(dates, returns);
+    const actual: Record<string, number | string | null> = {
+      ...summary,
+      mtd: trailing.mtd,
+      '3m': trailing['3m'],
+      '6m': trailing['6m'],
+      ytd: trailing.ytd,
+      '1y': trailing['1y'],
+      all_time_ann: trailing.all_time_ann,
+      best_month: calendar.month.best,
+      worst_month: calendar.month.worst,
+      win_month: calendar.month.win_rate,
+      monthly_2024_03: calendar.monthly['2024']!['03']!,
+    };
+    for (const [key, value] of Object.entries(expected)) {
+      if (typeof value === 'number')
+        expect([key, close(actual[key] as number | null, value)]).toEqual([key, true]);
+      else expect([key, actual[key]]).toEqual([key, value]);
+    }
+    expect(trailing['3y_ann']).toBeNull(); // the series does not reach back three years
   });
 });

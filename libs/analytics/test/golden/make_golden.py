@@ -153,6 +153,68 @@ def metrics(r, b, p):
     return {k: float(v) for k, v in out.items()}
 
 
+def months_before(date, months):
+    y, m, d = int(date[:4]), int(date[5:7]), int(date[8:10])
+    index = y * 12 + (m - 1) - months
+    year, month = index // 12, index % 12 + 1
+    import calendar
+    last = calendar.monthrange(year, month)[1]
+    return "%04d-%02d-%02d" % (year, month, min(d, last))
+
+
+def dated(dates, r, p):
+    """Drawdown periods, trailing and calendar returns (definitions in libs/analytics/src/dated.ts)."""
+    dd = drawdown(r)
+    periods, cur = [], None
+    for date, x in zip(dates, dd):
+        if x < 0:
+            if cur is None:
+                cur = {"start": date, "valley": date, "end": date, "depth": x}
+            if x < cur["depth"]:
+                cur["depth"], cur["valley"] = x, date
+            cur["end"] = date
+        elif cur is not None:
+            periods.append(cur)
+            cur = None
+    if cur is not None:
+        periods.append(cur)
+    for q in periods:
+        q["days"] = int((np.datetime64(q["end"]) - np.datetime64(q["start"])).astype(int)) + 1
+    deepest = min(periods, key=lambda q: q["depth"])
+    comp = lambda v: float(np.prod(1 + np.asarray(v)) - 1)
+    last, first = dates[-1], dates[0]
+
+    def trailing(months, ann):
+        start = months_before(last, months)
+        if first > start:
+            return None
+        v = [x for d, x in zip(dates, r) if d > start]
+        return float(cagr(np.asarray(v), p)) if ann else comp(v)
+
+    months = {}
+    for d, x in zip(dates, r):
+        months.setdefault(d[:7], []).append(x)
+    monthly = {k: comp(v) for k, v in months.items()}
+    return {
+        "max_drawdown_date": deepest["valley"],
+        "max_drawdown_start": deepest["start"],
+        "max_drawdown_end": deepest["end"],
+        "longest_drawdown_days": max(q["days"] for q in periods),
+        "avg_drawdown_days": float(np.mean([q["days"] for q in periods])),
+        "drawdown_periods": len(periods),
+        "mtd": comp([x for d, x in zip(dates, r) if d >= last[:7] + "-01"]),
+        "3m": trailing(3, False),
+        "6m": trailing(6, False),
+        "ytd": comp([x for d, x in zip(dates, r) if d >= last[:4] + "-01-01"]),
+        "1y": trailing(12, False),
+        "all_time_ann": float(cagr(r, p)),
+        "best_month": max(monthly.values()),
+        "worst_month": min(monthly.values()),
+        "win_month": sum(1 for v in monthly.values() if v > 0) / len(monthly),
+        "monthly_2024_03": monthly["2024-03"],
+    }
+
+
 result = {
     "made_with": "numpy %s, scipy %s; see make_golden.py" % (np.__version__, __import__("scipy").__version__),
     "dates": [str(d) for d in dates],
@@ -163,4 +225,6 @@ result = {
 }
 for name, p in PRESETS.items():
     result["presets"][name] = metrics(to_returns(fund_nav, p), to_returns(bench_nav, p), p)
+qs = PRESETS["quantstats"]
+result["dated_quantstats"] = dated([str(d) for d in dates], to_returns(fund_nav, qs), qs)
 print(json.dumps(result, indent=1))
