@@ -18,6 +18,14 @@ import { AnalysisError, FundService } from '../fund.service';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** An analysis error as its HTTP exception (404 for a missing product, else 400); others as they are. */
+function asHttpError(error: unknown): unknown {
+  if (!(error instanceof AnalysisError)) return error;
+  return error.status === 404
+    ? new NotFoundException(error.message)
+    : new BadRequestException(error.message);
+}
+
 function dateParam(value: string | undefined, name: string): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (!DATE.test(value)) throw new BadRequestException(`${name} must be YYYY-MM-DD`);
@@ -146,11 +154,7 @@ export class FundController {
         overrides: { periodsPerYear: periods, riskFree },
       });
     } catch (error) {
-      if (error instanceof AnalysisError)
-        throw error.status === 404
-          ? new NotFoundException(error.message)
-          : new BadRequestException(error.message);
-      throw error;
+      throw asHttpError(error);
     }
   }
 
@@ -205,11 +209,7 @@ export class FundController {
         overrides,
       });
     } catch (error) {
-      if (error instanceof AnalysisError)
-        throw error.status === 404
-          ? new NotFoundException(error.message)
-          : new BadRequestException(error.message);
-      throw error;
+      throw asHttpError(error);
     }
   }
 }
