@@ -19,7 +19,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
-import { FakeMarket, serviceUrls } from '@qautlra/testing';
+import { FakeMarket, serviceUrls, TestDatabase } from '@qautlra/testing';
 import { cpuSeconds, rssMiB } from '../md-gateway/proc-stats';
 import { measureQueueFloor, type QueueFloor } from './queue-floor';
 import { freePort, percentile, rest, sleep, startApp, withPg } from '../support';
@@ -193,16 +193,8 @@ class BenchClient {
   }
 }
 
-async function createDatabase(): Promise<{ name: string; url: string }> {
-  const name = `trade_bench_${process.pid}_${Date.now()}`;
-  await withPg(serviceUrls.postgres, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(serviceUrls.postgres);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString() };
-}
-
 async function run(mode: Mode, rate: number, marketUrl: string): Promise<RunResult> {
-  const database = await createDatabase();
+  const database = await TestDatabase.create('trade_bench');
   const namespace = `bench${Date.now()}`;
   const { child, base } = await startServer({
     DATABASE_URL: database.url,
@@ -340,9 +332,7 @@ async function run(mode: Mode, rate: number, marketUrl: string): Promise<RunResu
     for (const client of clients) client.close();
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
-    await withPg(serviceUrls.postgres, (client) =>
-      client.query(`DROP DATABASE IF EXISTS ${database.name} WITH (FORCE)`),
-    );
+    await database.drop();
   }
 }
 

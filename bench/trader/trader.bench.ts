@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as amqpConnect } from 'amqplib';
 import WebSocket from 'ws';
-import { FakeMarket, serviceUrls } from '@qautlra/testing';
+import { FakeMarket, serviceUrls, TestDatabase } from '@qautlra/testing';
 import { cpuSeconds } from '../md-gateway/proc-stats';
 import { freePort, percentile, rest, sleep, startApp, stopChild, withPg } from '../support';
 
@@ -57,20 +57,6 @@ const orderOf = (index: number) => ({
   direction: index % 2 === 0 ? 'BUY' : 'SELL',
   price: index % 2 === 0 ? PRICE + 20 : PRICE - 20,
 });
-
-async function createDatabase(tag: string): Promise<{ name: string; url: string }> {
-  const name = `${tag}_${process.pid}_${Date.now()}`;
-  await withPg(serviceUrls.postgres, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(serviceUrls.postgres);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString() };
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  await withPg(serviceUrls.postgres, (client) =>
-    client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  );
-}
 
 /** Sends `total` orders at RATE/s through `send(index, orderId)`. */
 async function pace(
@@ -204,7 +190,7 @@ async function traderPhase(
   serverDb: string,
   server: ChildProcess,
 ): Promise<PhaseResult> {
-  const traderDb = await createDatabase('trader_bench');
+  const traderDb = await TestDatabase.create('trader_bench');
   const dir = mkdtempSync(join(tmpdir(), 'trader-bench-'));
   const config = join(dir, 'trader.toml');
   writeFileSync(
@@ -296,9 +282,7 @@ max_position_per_account = 1000000
     const after = (await (await fetch(`${base}/api/status`)).json()) as TraderStatus;
     console.log(`trader counters: ${JSON.stringify(after.accounts[0]?.counters)}`);
     if (sentAt.size > 0) {
-      const events = (await (
-        await fetch(`${base}/api/accounts/${ACCOUNT}/events`)
-      ).json());
+      const events = await (await fetch(`${base}/api/accounts/${ACCOUNT}/events`)).json();
       console.log(`trader events: ${JSON.stringify(events).slice(0, 600)}`);
     }
     const check = await checkServer(serverDb, 'mq', sent);
@@ -318,7 +302,7 @@ max_position_per_account = 1000000
   } finally {
     await connection.close().catch(() => undefined);
     await stopChild(trader);
-    await dropDatabase(traderDb.name);
+    await traderDb.drop();
   }
 }
 
@@ -332,7 +316,7 @@ async function main(): Promise<void> {
     });
   quote();
   const quoting = setInterval(quote, 100);
-  const serverDb = await createDatabase('trader_bench_srv');
+  const serverDb = await TestDatabase.create('trader_bench_srv');
   const serverPort = await freePort();
   const { child: server, base } = await startApp({
     app: 'trade-server',
@@ -371,7 +355,7 @@ async function main(): Promise<void> {
     clearInterval(quoting);
     await stopChild(server);
     await market.close();
-    await dropDatabase(serverDb.name);
+    await serverDb.drop();
   }
   const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
   console.log(

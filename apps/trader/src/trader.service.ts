@@ -120,7 +120,6 @@ export class TraderService implements OnModuleInit, OnApplicationShutdown {
       });
     } else {
       const sink = new InProcessEventSink();
-      sink.onEvent((account, event) => this.remember(account, 'events', event));
       sink.onTrade((account, trade) => this.remember(account, 'trades', trade));
       this.sink = sink;
     }
@@ -132,7 +131,7 @@ export class TraderService implements OnModuleInit, OnApplicationShutdown {
         events: {
           publishTrade: (name, trade) => this.sink.publishTrade(name, trade),
           publishEvent: (event) => {
-            if (config.amqpUrl) this.remember(event.account_cookie, 'events', event);
+            this.remember(event.account_cookie, 'events', event);
             this.sink.publishEvent(event);
           },
           get connected() {

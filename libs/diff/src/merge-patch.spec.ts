@@ -7,7 +7,7 @@ import {
   JsonObject,
   mergePatchInPlace,
 } from './merge-patch';
-import { rtnDataQuotes, rtnDataQuotesOfText } from './messages';
+import { rtnDataNotices, rtnDataQuotes, rtnDataQuotesOfText } from './messages';
 
 describe('RFC 7396 merge patch', () => {
   // The RFC 7396 appendix A examples.
@@ -185,5 +185,25 @@ describe('rtnDataQuotes', () => {
     expect(rtnDataQuotesOfText('{"aid":"rtn_data","data":[{"quotes":{"a":{"x":1}}}]}')).toEqual([
       ['a', { x: 1 }],
     ]);
+  });
+});
+
+describe('rtnDataNotices', () => {
+  it('lists the notify texts of an rtn_data message in order and skips malformed parts', () => {
+    expect(
+      rtnDataNotices({
+        aid: 'rtn_data',
+        data: [
+          { notify: { n1: { content: '登录成功' }, n2: { content: 3 } } },
+          null,
+          { notify: 'x' },
+          { notify: { n3: { content: '下单成功' } } },
+        ],
+      }),
+    ).toEqual(['登录成功', '下单成功']);
+    expect(rtnDataNotices({ aid: 'pong', data: [{ notify: { n: { content: 'x' } } }] })).toEqual(
+      [],
+    );
+    expect(rtnDataNotices(null)).toEqual([]);
   });
 });

@@ -104,9 +104,7 @@ function mergeInto(target: JsonObject, patch: JsonObject): boolean {
       const current = target[key];
       const child = isJsonObject(current) ? current : {};
       const kept =
-        mergeInto(child, value) ||
-        Object.keys(child).length > 0 ||
-        Object.keys(value).length === 0;
+        mergeInto(child, value) || Object.keys(child).length > 0 || Object.keys(value).length === 0;
       if (kept) {
         target[key] = child;
         stored = true;

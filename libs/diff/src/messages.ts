@@ -155,6 +155,21 @@ export function rtnDataQuotesOfText(text: string): [string, JsonObject][] {
   return rtnDataQuotes(message);
 }
 
+/** The notify texts (`content`) of an `rtn_data` message, in order; malformed parts are skipped. */
+export function rtnDataNotices(message: unknown): string[] {
+  if (!isJsonObject(message) || message.aid !== 'rtn_data' || !Array.isArray(message.data))
+    return [];
+  const out: string[] = [];
+  for (const part of message.data as unknown[]) {
+    if (!isJsonObject(part) || !isJsonObject(part.notify)) continue;
+    for (const entry of Object.values(part.notify)) {
+      const content = isJsonObject(entry) ? entry.content : undefined;
+      if (typeof content === 'string') out.push(content);
+    }
+  }
+  return out;
+}
+
 export interface NotifyEntry {
   type: 'MESSAGE' | 'TEXT' | 'HTML';
   level: 'INFO' | 'WARNING' | 'ERROR';

@@ -3,3 +3,4 @@ export * from './wait-for';
 export * from './snapshot.arbitrary';
 export * from './fake-market-gateway';
 export * from './test-database';
+export * from './free-port';

@@ -1,4 +1,4 @@
-import { isJsonObject, JsonObject, mergePatchInPlace } from '@qautlra/diff';
+import { isJsonObject, JsonObject, mergePatchInPlace, rtnDataNotices } from '@qautlra/diff';
 import { Qifi, QifiAccount, QifiAccountFields, QifiOrder, QifiTrade } from '@qautlra/qifi';
 
 export interface MirrorIdentity {
@@ -132,14 +132,9 @@ export class QifiMirror {
       return change;
     }
     if (frame.aid !== 'rtn_data') return change;
+    change.notices = rtnDataNotices(frame);
     for (const part of frame.data as unknown[]) {
       if (!isJsonObject(part)) continue;
-      const notify = part.notify;
-      if (isJsonObject(notify))
-        for (const entry of Object.values(notify)) {
-          const content = isJsonObject(entry) ? entry.content : undefined;
-          if (typeof content === 'string') change.notices.push(content);
-        }
       const trade = part.trade;
       const mine = isJsonObject(trade) ? trade[this.account] : undefined;
       if (isJsonObject(mine)) {

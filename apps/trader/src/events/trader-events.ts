@@ -31,20 +31,14 @@ export interface TraderEventSink {
 
 type Listener<T> = (account: string, value: T) => void;
 
-/** In-process sink (no `AMQP_URL`): listeners in this process, e.g. the REST event feed. */
+/** In-process sink (no `AMQP_URL`): trade listeners in this process, e.g. the REST event feed. */
 export class InProcessEventSink implements TraderEventSink {
   readonly connected = true;
   private readonly tradeListeners = new Set<Listener<QifiTrade>>();
-  private readonly eventListeners = new Set<Listener<TraderEvent>>();
 
   onTrade(listener: Listener<QifiTrade>): () => void {
     this.tradeListeners.add(listener);
     return () => this.tradeListeners.delete(listener);
-  }
-
-  onEvent(listener: Listener<TraderEvent>): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
   }
 
   publishTrade(account: string, trade: QifiTrade): Promise<void> {
@@ -52,8 +46,9 @@ export class InProcessEventSink implements TraderEventSink {
     return Promise.resolve();
   }
 
-  publishEvent(event: TraderEvent): void {
-    for (const listener of this.eventListeners) listener(event.account_cookie, event);
+  /** Events are kept by the service's recent-events feed; nothing else listens in process. */
+  publishEvent(_event: TraderEvent): void {
+    return;
   }
 
   close(): Promise<void> {

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { backoffDelay, wsText } from '@qautlra/platform';
-import type { DiffClientMessage } from '@qautlra/diff';
+import { DiffClientMessage, rtnDataNotices } from '@qautlra/diff';
 
 export type SessionState =
   'connecting' | 'logging_in' | 'ready' | 'login_failed' | 'disconnected' | 'stopped';
@@ -39,21 +39,6 @@ export interface SessionStatus {
 
 const LOGIN_OK = '登录成功';
 const LOGIN_FAILED = '用户登录失败';
-
-/** The notify texts of one `rtn_data` frame. */
-export function notifyContents(frame: Record<string, unknown>): string[] {
-  if (frame.aid !== 'rtn_data' || !Array.isArray(frame.data)) return [];
-  const out: string[] = [];
-  for (const part of frame.data as unknown[]) {
-    const notify = (part as { notify?: unknown } | null)?.notify;
-    if (typeof notify !== 'object' || notify === null) continue;
-    for (const entry of Object.values(notify as Record<string, unknown>)) {
-      const content = (entry as { content?: unknown } | null)?.content;
-      if (typeof content === 'string') out.push(content);
-    }
-  }
-  return out;
-}
 
 /**
  * The trader's DIFF connection to the trade server (the original's WebSocket lifecycle, §5.4):
@@ -152,7 +137,7 @@ export class DiffSession {
       if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return;
       const record = frame as Record<string, unknown>;
       if (this.status.state === 'logging_in') {
-        const texts = notifyContents(record);
+        const texts = rtnDataNotices(record);
         if (texts.some((text) => text.includes(LOGIN_OK))) {
           this.failures = 0;
           this.status.session += 1;

@@ -1,22 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connect as amqpConnect, Channel, ChannelModel } from 'amqplib';
-import { FakeMarket, serviceUrls, TestDatabase, waitFor } from '@qautlra/testing';
+import { FakeMarket, freePort, serviceUrls, TestDatabase, waitFor } from '@qautlra/testing';
+
+export { freePort };
 
 const ROOT = join(__dirname, '../../../..');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A built app (`dist/apps/<app>/src/main.js`) in a child process, so that it can be killed. */
 export class AppProcess {
