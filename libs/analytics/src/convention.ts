@@ -30,6 +30,11 @@ export interface Convention {
   alpha: 'arithmetic' | 'geometric';
   /** `cagr`: (1 + total)^(periods/n) − 1; `simple`: total / n · periods (vn.py). */
   annualReturn: 'cagr' | 'simple';
+  /**
+   * Probabilistic ratios: `bailey-lopez-de-prado` σ_SR with the raw kurtosis; `quantstats` that
+   * library's formula, which passes the excess kurtosis where the raw one belongs.
+   */
+  psr: 'bailey-lopez-de-prado' | 'quantstats';
   /** NAV → returns: `zero` keeps the first point as a 0 return (quantstats); `drop` starts at the second point. */
   navFirstPoint: 'zero' | 'drop';
 }
@@ -50,6 +55,7 @@ const QUANTSTATS: Convention = {
   moments: 'unbiased',
   alpha: 'arithmetic',
   annualReturn: 'cagr',
+  psr: 'quantstats',
   navFirstPoint: 'zero',
 };
 
@@ -59,6 +65,7 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Convention>>> = {
   empyrical: {
     ...QUANTSTATS,
     name: 'empyrical',
+    psr: 'bailey-lopez-de-prado',
     rfMode: 'per-period',
     varMethod: 'historical',
     cvarMethod: 'lowest-tail',
@@ -69,6 +76,7 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Convention>>> = {
   pyfolio: {
     ...QUANTSTATS,
     name: 'pyfolio',
+    psr: 'bailey-lopez-de-prado',
     rfMode: 'per-period',
     varMethod: 'mean-2sigma',
     cvarMethod: 'lowest-tail',
@@ -79,6 +87,7 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Convention>>> = {
   tqsdk: {
     ...QUANTSTATS,
     name: 'tqsdk',
+    psr: 'bailey-lopez-de-prado',
     periodsPerYear: 250,
     riskFree: 0.025,
     rfMode: 'annual-geometric',
@@ -88,6 +97,7 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Convention>>> = {
   vnpy: {
     ...QUANTSTATS,
     name: 'vnpy',
+    psr: 'bailey-lopez-de-prado',
     periodsPerYear: 240,
     returnType: 'log',
     rfMode: 'annual-sqrt',

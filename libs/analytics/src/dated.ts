@@ -1,4 +1,4 @@
-import type { Convention } from './convention';
+import { type Convention, riskFreePerPeriod } from './convention';
 import { drawdowns } from './metrics/drawdown';
 import { mean } from './stats';
 
@@ -164,7 +164,17 @@ export function periodReturns(
   };
 }
 
-/** Compounded returns per calendar month and year, and the report's best/worst/win rows by period. */
+/** Geometric mean of period returns: ∏(1 + r)^(1/n) − 1. */
+const geometricMean = (values: readonly number[]) =>
+  values.length ? (1 + compound(values)) ** (1 / values.length) - 1 : null;
+
+/**
+ * Compounded returns per calendar month and year, and the report's rows by period: best, worst and
+ * win rate by month, quarter and year; average up and down month; expected monthly and yearly
+ * return (the geometric mean of the compounded period returns, quantstats `expected_return(
+ * aggregate="M" | "A")`); Gain/Pain (1M) (quantstats `gain_to_pain_ratio(resolution="ME")`: the
+ * returns summed per month, Σ / |Σ of the negative months|).
+ */
 export function calendarReturns(dates: readonly string[], returns: readonly number[]) {
   const group = (key: (date: string) => string) => {
     const out = new Map<string, number[]>();
@@ -174,20 +184,29 @@ export function calendarReturns(dates: readonly string[], returns: readonly numb
       if (!list) out.set(k, (list = []));
       list.push(r);
     });
-    return new Map([...out].map(([k, values]) => [k, compound(values)]));
+    return out;
   };
-  const months = group((date) => date.slice(0, 7));
-  const years = group((date) => date.slice(0, 4));
+  const compounded = (groups: Map<string, number[]>) =>
+    new Map([...groups].map(([k, values]) => [k, compound(values)]));
+  const monthGroups = group((date) => date.slice(0, 7));
+  const months = compounded(monthGroups);
+  const quarters = compounded(
+    group((date) => `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`),
+  );
+  const years = compounded(group((date) => date.slice(0, 4)));
   const table: Record<string, Record<string, number>> = {};
   for (const [month, value] of months) (table[month.slice(0, 4)] ??= {})[month.slice(5, 7)] = value;
   const stats = (values: number[]) => ({
     best: values.length ? Math.max(...values) : null,
     worst: values.length ? Math.min(...values) : null,
     win_rate: values.length ? values.filter((v) => v > 0).length / values.length : null,
+    expected: geometricMean(values),
   });
   const monthValues = [...months.values()];
   const ups = monthValues.filter((v) => v > 0);
   const downs = monthValues.filter((v) => v < 0);
+  const monthSums = [...monthGroups.values()].map((values) => values.reduce((a, b) => a + b, 0));
+  const pain = Math.abs(monthSums.filter((v) => v < 0).reduce((a, b) => a + b, 0));
   return {
     monthly: table,
     yearly: Object.fromEntries(years),
@@ -195,7 +214,79 @@ export function calendarReturns(dates: readonly string[], returns: readonly numb
       ...stats(monthValues),
       avg_up: ups.length ? mean(ups) : null,
       avg_down: downs.length ? mean(downs) : null,
+      gain_to_pain: pain > 0 ? monthSums.reduce((a, b) => a + b, 0) / pain : null,
     },
+    quarter: stats([...quarters.values()]),
     year: stats([...years.values()]),
   };
+}
+
+export interface RollingStatistics {
+  /** Observations per window: half the periods per year (126 daily, 26 weekly, 6 monthly). */
+  window: number;
+  /** The date each window ends on. */
+  dates: string[];
+  /** Annualised, on excess returns (quantstats `rolling_sharpe`). */
+  sharpe: (number | null)[];
+  /** Annualised; downside over the window's N (quantstats `rolling_sortino`). */
+  sortino: (number | null)[];
+  /** Annualised std (quantstats `rolling_volatility`). */
+  volatility: (number | null)[];
+}
+
+/**
+ * Rolling Sharpe, Sortino and volatility over a trailing window (the tear sheet's rolling charts),
+ * in O(n) with running sums. Non-finite values (a flat window) are `null`.
+ */
+export function rollingStatistics(
+  dates: readonly string[],
+  returns: readonly number[],
+  convention: Convention,
+  window = Math.max(2, Math.round(convention.periodsPerYear / 2)),
+): RollingStatistics {
+  const rf = riskFreePerPeriod(convention);
+  const ddof = convention.std === 'sample' ? 1 : 0;
+  const scale = Math.sqrt(convention.periodsPerYear);
+  const out: RollingStatistics = { window, dates: [], sharpe: [], sortino: [], volatility: [] };
+  const finite = (value: number) => (Number.isFinite(value) ? value : null);
+  // Sums of a window's values minus a shift (its first value), which keeps the variance exact.
+  let shift = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let e1 = 0;
+  let down = 0;
+  let losses = 0;
+  const add = (r: number, sign: 1 | -1) => {
+    const x = r - shift;
+    s1 += sign * x;
+    s2 += sign * x * x;
+    e1 += sign * (r - rf);
+    const excess = r - rf;
+    if (excess < 0) {
+      down += sign * excess * excess;
+      losses += sign;
+    }
+  };
+  for (let i = 0; i < returns.length; i += 1) {
+    if (i % window === 0) {
+      // Re-base the running sums now and then so rounding does not accumulate.
+      shift = returns[i]!;
+      s1 = s2 = e1 = down = losses = 0;
+      for (let j = Math.max(0, i - window); j < i; j += 1) add(returns[j]!, 1);
+    }
+    add(returns[i]!, 1);
+    if (i >= window) add(returns[i - window]!, -1);
+    if (i + 1 < window) continue;
+    const m = s1 / window;
+    // Below 1e-20 the difference of the running sums is rounding: the window is flat.
+    const raw = (s2 - window * m * m) / (window - ddof);
+    const variance = raw < 1e-20 ? 0 : raw;
+    const sd = Math.sqrt(variance);
+    out.dates.push(dates[i]!);
+    out.volatility.push(finite(sd * scale));
+    out.sharpe.push(finite((e1 / window / sd) * scale));
+    const downside = losses > 0 ? Math.sqrt(Math.max(0, down) / window) : 0;
+    out.sortino.push(finite((e1 / window / downside) * scale));
+  }
+  return out;
 }

@@ -42,6 +42,19 @@ import { valueAtRisk } from './value-at-risk';
 import { volatility } from './volatility';
 import { winRate } from './win-rate';
 import { worst } from './worst';
+import { expectedReturn } from './expected-return';
+import { outlierLossRatio, outlierWinRatio } from './outlier-ratios';
+import {
+  probabilisticAdjustedSortinoRatio,
+  probabilisticSharpeRatio,
+  probabilisticSortinoRatio,
+} from './probabilistic-ratio';
+import { profitRatio } from './profit-ratio';
+import { rar } from './rar';
+import { serenityIndex } from './serenity-index';
+import { smartSharpe } from './smart-sharpe';
+import { smartAdjustedSortino, smartSortino } from './smart-sortino';
+import { stabilityOfTimeseries } from './stability';
 
 /** The statistics of one return series, keyed by their quantstats function names. */
 export const SERIES_METRICS: Readonly<Record<string, Metric>> = {
@@ -49,8 +62,16 @@ export const SERIES_METRICS: Readonly<Record<string, Metric>> = {
   cagr,
   volatility,
   sharpe,
+  smart_sharpe: smartSharpe,
+  probabilistic_sharpe_ratio: probabilisticSharpeRatio,
   sortino,
+  smart_sortino: smartSortino,
   adjusted_sortino: adjustedSortino,
+  smart_adjusted_sortino: smartAdjustedSortino,
+  probabilistic_sortino_ratio: probabilisticSortinoRatio,
+  probabilistic_adjusted_sortino_ratio: probabilisticAdjustedSortinoRatio,
+  expected_return: expectedReturn,
+  rar,
   max_drawdown: maxDrawdown,
   calmar,
   omega,
@@ -79,6 +100,11 @@ export const SERIES_METRICS: Readonly<Record<string, Metric>> = {
   gain_to_pain_ratio: gainToPainRatio,
   common_sense_ratio: commonSenseRatio,
   cpc_index: cpcIndex,
+  profit_ratio: profitRatio,
+  outlier_win_ratio: outlierWinRatio,
+  outlier_loss_ratio: outlierLossRatio,
+  serenity_index: serenityIndex,
+  stability_of_timeseries: stabilityOfTimeseries,
 };
 
 /** The statistics relative to a benchmark. */

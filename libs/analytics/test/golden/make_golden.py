@@ -22,6 +22,8 @@ fund_r[::17] = 0.0  # some flat days (exposure, win rate)
 fund_nav = np.concatenate([[1.0], np.cumprod(1 + fund_r)])
 bench_nav = np.concatenate([[1.0], np.cumprod(1 + bench_r)])
 
+PSR = {"quantstats": "quantstats"}  # every other preset: Bailey & Lopez de Prado with the raw kurtosis
+
 PRESETS = {
     "quantstats": dict(periods=252, ret="simple", rf=0.0, rf_mode="annual-geometric", ddof=1, var="parametric",
                        cvar="below-var", biased=False, alpha="arithmetic", annual="cagr", first="zero"),
@@ -77,6 +79,22 @@ def cvar(r, p):
     return np.mean(below) if len(below) else v
 
 
+def autocorr_penalty(x):
+    n = len(x)
+    coef = abs(np.corrcoef(x[:-1], x[1:])[0, 1])
+    return math.sqrt(1 + 2 * sum(((n - k) / n) * coef ** k for k in range(1, n)))
+
+
+def psr(base, r, p, name):
+    g3 = stats.skew(r, bias=p["biased"])
+    k = stats.kurtosis(r, fisher=True, bias=p["biased"])
+    if PSR.get(name) == "quantstats":
+        var = 1 + 0.5 * base ** 2 - g3 * base + ((k - 3) / 4) * base ** 2
+    else:
+        var = 1 - g3 * base + ((k + 3 - 1) / 4) * base ** 2
+    return stats.norm.cdf(base / math.sqrt(var / (len(r) - 1)))
+
+
 def longest(mask):
     best = run = 0
     for m in mask:
@@ -85,7 +103,7 @@ def longest(mask):
     return best
 
 
-def metrics(r, b, p):
+def metrics(r, b, p, name):
     n = p["periods"]
     ex = r - rf_period(p)
     wins, losses = r[r > 0], r[r < 0]
@@ -105,7 +123,29 @@ def metrics(r, b, p):
         alpha = (1 + np.mean(r - rf - beta * (b - rf))) ** n - 1
     corr = np.corrcoef(r, b)[0, 1]
     up, down = b > 0, b < 0
+    sd = np.std(ex, ddof=p["ddof"])
+    downside = math.sqrt(np.sum(ex[ex < 0] ** 2) / len(ex))
+    pen = autocorr_penalty(ex)
+    sortino_1 = np.mean(ex) / downside
+    nonneg = r[r >= 0]
+    expo = math.ceil(len(r[r != 0]) / len(r) * 100) / 100
+    x = np.arange(len(r))
+    fit = stats.linregress(x, np.cumsum(np.log1p(r)))
     out = {
+        "smart_sharpe": np.mean(ex) / (sd * pen) * math.sqrt(n),
+        "smart_sortino": np.mean(ex) / (downside * pen) * math.sqrt(n),
+        "smart_adjusted_sortino": np.mean(ex) / (downside * pen) * math.sqrt(n) / math.sqrt(2),
+        "probabilistic_sharpe_ratio": psr(np.mean(ex) / sd, r, p, name),
+        "probabilistic_sortino_ratio": psr(sortino_1, r, p, name),
+        "probabilistic_adjusted_sortino_ratio": psr(sortino_1 / math.sqrt(2), r, p, name),
+        "expected_return": np.prod(1 + r) ** (1 / len(r)) - 1,
+        "rar": cagr(r, p) / expo,
+        "profit_ratio": abs(np.mean(nonneg) / len(nonneg)) / abs(np.mean(losses) / len(losses)),
+        "outlier_win_ratio": np.quantile(r, 0.99) / np.mean(nonneg),
+        "outlier_loss_ratio": np.quantile(r, 0.01) / np.mean(losses),
+        "serenity_index": (np.sum(r) - p["rf"]) / (
+            math.sqrt(np.sum(drawdown(r) ** 2) / (len(r) - 1)) * (-cvar(drawdown(r), p) / np.std(r, ddof=p["ddof"]))),
+        "stability_of_timeseries": fit.rvalue ** 2,
         "comp": comp,
         "cagr": cagr(r, p),
         "volatility": np.std(r, ddof=p["ddof"]) * math.sqrt(n),
@@ -195,6 +235,26 @@ def dated(dates, r, p):
     for d, x in zip(dates, r):
         months.setdefault(d[:7], []).append(x)
     monthly = {k: comp(v) for k, v in months.items()}
+    quarters, years = {}, {}
+    for d, x in zip(dates, r):
+        quarters.setdefault(d[:4] + "Q" + str((int(d[5:7]) - 1) // 3 + 1), []).append(x)
+        years.setdefault(d[:4], []).append(x)
+    qv = [comp(v) for v in quarters.values()]
+    yv = [comp(v) for v in years.values()]
+    mv = list(monthly.values())
+    month_sums = [float(np.sum(v)) for v in months.values()]
+    geo = lambda v: float(np.prod(1 + np.asarray(v)) ** (1 / len(v)) - 1)
+    # rolling, window 126, pandas-style: rolling mean / rolling std (ddof per preset), no running sums
+    w = 126
+    rf = rf_period(p)
+    roll = []
+    for i in range(w - 1, len(r)):
+        win = r[i - w + 1:i + 1]
+        exw = win - rf
+        sdw = np.std(win, ddof=p["ddof"])
+        dn = math.sqrt(np.sum(exw[exw < 0] ** 2) / w)
+        roll.append((dates[i], np.mean(exw) / sdw * math.sqrt(p["periods"]),
+                     np.mean(exw) / dn * math.sqrt(p["periods"]), sdw * math.sqrt(p["periods"])))
     return {
         "max_drawdown_date": deepest["valley"],
         "max_drawdown_start": deepest["start"],
@@ -212,6 +272,19 @@ def dated(dates, r, p):
         "worst_month": min(monthly.values()),
         "win_month": sum(1 for v in monthly.values() if v > 0) / len(monthly),
         "monthly_2024_03": monthly["2024-03"],
+        "win_quarter": sum(1 for v in qv if v > 0) / len(qv),
+        "best_quarter": max(qv),
+        "worst_year": min(yv),
+        "expected_monthly": geo(mv),
+        "expected_yearly": geo(yv),
+        "gain_to_pain_1m": sum(month_sums) / abs(sum(v for v in month_sums if v < 0)),
+        "rolling_count": len(roll),
+        "rolling_first_date": roll[0][0],
+        "rolling_last_sharpe": float(roll[-1][1]),
+        "rolling_last_sortino": float(roll[-1][2]),
+        "rolling_last_volatility": float(roll[-1][3]),
+        "rolling_mid_sharpe": float(roll[len(roll) // 2][1]),
+        "rolling_mid_volatility": float(roll[len(roll) // 2][3]),
     }
 
 
@@ -224,7 +297,7 @@ result = {
     "presets": {},
 }
 for name, p in PRESETS.items():
-    result["presets"][name] = metrics(to_returns(fund_nav, p), to_returns(bench_nav, p), p)
+    result["presets"][name] = metrics(to_returns(fund_nav, p), to_returns(bench_nav, p), p, name)
 qs = PRESETS["quantstats"]
 result["dated_quantstats"] = dated([str(d) for d in dates], to_returns(fund_nav, qs), qs)
 print(json.dumps(result, indent=1))
