@@ -1,18 +1,17 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
+  analyseNav,
   BENCHMARK_METRICS,
-  calendarReturns,
-  computeMetrics,
-  drawdownSummary,
-  periodReturns,
   ConventionOverrides,
   inferPeriodsPerYear,
   MetricsResult,
   NavPoint,
   navToReturns,
   resolveConvention,
+  SeriesAnalysis,
 } from '@qautlra/analytics';
 import { DatabaseHandle, HealthRegistry, openAppDatabase } from '@qautlra/platform';
+import { AnalysisPool } from './compute/analysis-pool';
 import type { FundConfig } from './config';
 import { ImportProblem, NavRecord, readNavFile } from './import/nav-import';
 import { FUND_MIGRATIONS, FundDatabase, FundStore, ProductChange } from './store/fund-store';
@@ -31,9 +30,11 @@ export interface AnalysisRequest {
   end?: string;
   benchmark?: string;
   overrides?: ConventionOverrides;
+  /** Also the rolling Sharpe / Sortino / volatility series (the tear sheet's charts). */
+  rolling?: boolean;
 }
 
-export interface Analysis extends MetricsResult {
+export interface Analysis extends SeriesAnalysis {
   code: string;
   name: string;
   /** Which NAV the returns come from: adjusted, else accumulated, else unit (when every point has it). */
@@ -43,12 +44,6 @@ export interface Analysis extends MetricsResult {
   benchmark?: { code: string; name: string; nav_field: string };
   /** How the product and the benchmark were put on common dates. */
   alignment?: string;
-  /** Drawdown rows: max DD date, period start/end, longest and average drawdown days. */
-  drawdown: ReturnType<typeof drawdownSummary>;
-  /** MTD, 3M, 6M, YTD, 1Y, 3Y/5Y/10Y/all-time annualised (null where the series is shorter). */
-  trailing: ReturnType<typeof periodReturns>;
-  /** Monthly and yearly returns, best/worst/win rate by month and year. */
-  calendar: ReturnType<typeof calendarReturns>;
 }
 
 /** The NAV a performance series uses, and its points. */
@@ -85,12 +80,24 @@ export interface Comparison {
   start: string | null;
   end: string | null;
   observations: number;
-  products: { code: string; name: string; nav_field: string; metrics: MetricsResult['metrics'] }[];
+  /** Whether the products were computed on worker threads or inline. */
+  computed: 'workers' | 'inline';
+  products: {
+    code: string;
+    name: string;
+    nav_field: string;
+    metrics: MetricsResult['metrics'];
+    drawdown: SeriesAnalysis['drawdown'];
+    trailing: SeriesAnalysis['trailing'];
+  }[];
   benchmark?: { code: string; name: string; nav_field: string };
   ranking?: { by: string; order: 'asc' | 'desc'; codes: string[] };
   /** Pearson correlation of the aligned returns, in the order of `products`. */
   correlation: (number | null)[][];
 }
+
+/** The most products one comparison takes. */
+export const MAX_COMPARE = 1000;
 
 export class AnalysisError extends Error {
   constructor(
@@ -105,6 +112,7 @@ export class AnalysisError extends Error {
 export class FundService implements OnModuleInit, OnApplicationShutdown {
   private handle?: DatabaseHandle<FundDatabase>;
   store!: FundStore;
+  readonly pool = new AnalysisPool();
 
   constructor(
     @Inject(FUND_CONFIG) private readonly config: FundConfig,
@@ -123,6 +131,7 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.pool.close();
     await this.handle?.close();
   }
 
@@ -171,20 +180,25 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       throw new AnalysisError(400, (error as Error).message);
     }
-    const { dates, returns } = navToReturns(points, convention);
-    const benchmarkReturns = benchmarkPoints
-      ? navToReturns(benchmarkPoints, convention).returns
-      : undefined;
+    const dates = points.map((point) => point.date);
+    let analysis: SeriesAnalysis;
+    try {
+      analysis = analyseNav(
+        dates,
+        points.map((point) => point.nav),
+        convention,
+        { benchmarkNavs: benchmarkPoints?.map((point) => point.nav), rolling: request.rolling },
+      );
+    } catch (error) {
+      throw new AnalysisError(400, `${code}: ${(error as Error).message}`);
+    }
     return {
       code: product.code,
       name: product.name,
       nav_field: own.field,
       start: points[0]?.date ?? null,
       end: points.at(-1)?.date ?? null,
-      ...computeMetrics(returns, convention, benchmarkReturns),
-      drawdown: drawdownSummary(dates, returns),
-      trailing: periodReturns(dates, returns, convention),
-      calendar: calendarReturns(dates, returns),
+      ...analysis,
       ...(benchmark
         ? {
             benchmark,
@@ -202,8 +216,8 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
    */
   async compare(request: CompareRequest): Promise<Comparison> {
     const codes = [...new Set(request.codes)];
-    if (codes.length < 2 || codes.length > 500)
-      throw new AnalysisError(400, 'codes must list 2 to 500 products');
+    if (codes.length < 2 || codes.length > MAX_COMPARE)
+      throw new AnalysisError(400, `codes must list 2 to ${MAX_COMPARE} products`);
     const all = request.benchmark ? [...codes, request.benchmark] : codes;
     const series: ({ code: string; name: string } & ReturnType<typeof performanceSeries>)[] = [];
     for (const code of all) {
@@ -231,20 +245,28 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       throw new AnalysisError(400, (error as Error).message);
     }
-    const aligned = series.map((one) => {
-      const byDate = new Map(one.points.map((point) => [point.date, point]));
-      return navToReturns(
-        dates.map((date) => byDate.get(date)!),
-        convention,
-      ).returns;
+    const navs = series.map((one) => {
+      const byDate = new Map(one.points.map((point) => [point.date, point.nav]));
+      return Float64Array.from(dates, (date) => byDate.get(date)!);
     });
-    const benchmarkReturns = request.benchmark ? aligned.at(-1) : undefined;
-    const products = codes.map((code, index) => ({
-      code,
-      name: series[index]!.name,
-      nav_field: series[index]!.field,
-      metrics: computeMetrics(aligned[index]!, convention, benchmarkReturns).metrics,
-    }));
+    const { mode, results } = await this.pool.run({
+      dates,
+      convention,
+      series: navs.slice(0, codes.length),
+      benchmark: request.benchmark ? navs.at(-1) : undefined,
+    });
+    const products = codes.map((code, index) => {
+      const result = results[index]!;
+      if ('error' in result) throw new AnalysisError(400, `${code}: ${result.error}`);
+      return {
+        code,
+        name: series[index]!.name,
+        nav_field: series[index]!.field,
+        metrics: result.metrics,
+        drawdown: result.drawdown,
+        trailing: result.trailing,
+      };
+    });
     let ranking: Comparison['ranking'];
     if (request.rankBy) {
       const by = request.rankBy;
@@ -260,7 +282,13 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
       });
       ranking = { by, order, codes: sorted.map((entry) => entry.code) };
     }
-    const returns = aligned.slice(0, codes.length);
+    const returns = navs.slice(0, codes.length).map(
+      (values) =>
+        navToReturns(
+          dates.map((date, i) => ({ date, nav: values[i]! })),
+          convention,
+        ).returns,
+    );
     const correlation = returns.map((a) =>
       returns.map((b) => {
         const value = computeCorrelation(a, b);
@@ -274,6 +302,7 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
       start: dates[0] ?? null,
       end: dates.at(-1) ?? null,
       observations: returns[0]!.length,
+      computed: mode,
       products,
       ...(request.benchmark
         ? {

@@ -5,3 +5,4 @@ export * from './metric';
 export * from './metrics';
 export * from './compute';
 export * from './dated';
+export * from './analyse';

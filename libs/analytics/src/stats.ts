@@ -31,22 +31,51 @@ export function covariance(a: readonly number[], b: readonly number[], ddof = 1)
   return total / (n - ddof);
 }
 
+/**
+ * The values sorted ascending, remembered per array: several statistics of one series take
+ * quantiles of the same returns (the arrays are never mutated once handed to a statistic).
+ */
+const sortedCache = new WeakMap<readonly number[], Float64Array>();
+export function sortedValues(values: readonly number[]): Float64Array {
+  let sorted = sortedCache.get(values);
+  if (!sorted) {
+    sorted = Float64Array.from(values).sort();
+    sortedCache.set(values, sorted);
+  }
+  return sorted;
+}
+
 /** Quantile with linear interpolation between order statistics (numpy / pandas default). */
 export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return NaN;
-  const sorted = [...values].sort((x, y) => x - y);
+  const sorted = sortedValues(values);
   const position = (sorted.length - 1) * q;
   const low = Math.floor(position);
   const high = Math.ceil(position);
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
 }
 
-/** Central moment of order k (population). */
-function moment(values: readonly number[], k: number): number {
-  const m = mean(values);
-  let total = 0;
-  for (const value of values) total += (value - m) ** k;
-  return total / values.length;
+/** Central moments 2–4 (population), remembered per array like `sortedValues`. */
+const momentCache = new WeakMap<readonly number[], { m2: number; m3: number; m4: number }>();
+function moments(values: readonly number[]) {
+  let found = momentCache.get(values);
+  if (!found) {
+    const m = mean(values);
+    let m2 = 0;
+    let m3 = 0;
+    let m4 = 0;
+    for (const value of values) {
+      const d = value - m;
+      const d2 = d * d;
+      m2 += d2;
+      m3 += d2 * d;
+      m4 += d2 * d2;
+    }
+    const n = values.length;
+    found = { m2: m2 / n, m3: m3 / n, m4: m4 / n };
+    momentCache.set(values, found);
+  }
+  return found;
 }
 
 /**
@@ -55,9 +84,9 @@ function moment(values: readonly number[], k: number): number {
  */
 export function skewness(values: readonly number[], biased: boolean): number {
   const n = values.length;
-  const m2 = moment(values, 2);
+  const { m2, m3 } = moments(values);
   if (m2 === 0) return NaN;
-  const g1 = moment(values, 3) / m2 ** 1.5;
+  const g1 = m3 / m2 ** 1.5;
   if (biased) return g1;
   if (n < 3) return NaN;
   return (g1 * Math.sqrt(n * (n - 1))) / (n - 2);
@@ -69,9 +98,9 @@ export function skewness(values: readonly number[], biased: boolean): number {
  */
 export function excessKurtosis(values: readonly number[], biased: boolean): number {
   const n = values.length;
-  const m2 = moment(values, 2);
+  const { m2, m4 } = moments(values);
   if (m2 === 0) return NaN;
-  const g2 = moment(values, 4) / m2 ** 2 - 3;
+  const g2 = m4 / m2 ** 2 - 3;
   if (biased) return g2;
   if (n < 4) return NaN;
   return (((n + 1) * g2 + 6) * (n - 1)) / ((n - 2) * (n - 3));

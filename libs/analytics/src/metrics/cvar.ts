@@ -1,5 +1,5 @@
 import { Metric } from '../metric';
-import { mean } from '../stats';
+import { mean, sortedValues } from '../stats';
 import { valueAtRisk } from './value-at-risk';
 
 /**
@@ -10,9 +10,9 @@ import { valueAtRisk } from './value-at-risk';
 export const cvar: Metric = (input) => {
   const { returns, convention } = input;
   if (convention.cvarMethod === 'lowest-tail') {
-    const sorted = [...returns].sort((a, b) => a - b);
+    const sorted = sortedValues(returns);
     const count = Math.floor((sorted.length - 1) * (1 - convention.confidence)) + 1;
-    return mean(sorted.slice(0, count));
+    return mean(Array.from(sorted.subarray(0, count)));
   }
   const limit = valueAtRisk(input);
   const below = returns.filter((r) => r < limit);
