@@ -11,52 +11,23 @@ import { availableParallelism } from 'node:os';
 import { resolveConvention } from '@qautlra/analytics';
 import { AnalysisPool } from '../../apps/fund-analytics/src/compute/analysis-pool';
 import { AnalysisTask, runAnalysisTask } from '../../apps/fund-analytics/src/compute/analysis-task';
+import { syntheticNav, weekdays } from '../../apps/fund-analytics/src/demo/synthetic-nav';
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 1000);
 const POINTS = Number(process.env.BENCH_POINTS ?? 2500);
 const THREADS = Number(process.env.BENCH_THREADS ?? availableParallelism());
 
-/** Deterministic PRNG (mulberry32) and normal draws (Box–Muller). */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
-function businessDays(count: number): string[] {
-  const out: string[] = [];
-  for (let day = Date.UTC(2015, 0, 5); out.length < count; day += 86_400_000) {
-    const weekday = new Date(day).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) out.push(new Date(day).toISOString().slice(0, 10));
-  }
-  return out;
-}
-
-function navSeries(count: number, seed: number, drift: number, vol: number, market?: Float64Array) {
-  const normal = random(seed);
-  const navs = new Float64Array(count);
-  let nav = 1;
-  for (let i = 0; i < count; i += 1) {
-    if (i > 0) {
-      const marketMove = market ? market[i]! / market[i - 1]! - 1 : 0;
-      nav *= 1 + drift + 0.6 * marketMove + vol * normal();
-    }
-    navs[i] = nav;
-  }
-  return navs;
-}
-
 async function main(): Promise<void> {
-  const dates = businessDays(POINTS);
-  const benchmark = navSeries(POINTS, 1, 0.0002, 0.012);
+  const dates = weekdays('2015-01-05', POINTS);
+  const benchmark = syntheticNav(POINTS, { seed: 1, drift: 0.0002, vol: 0.012 });
   const series = Array.from({ length: PRODUCTS }, (_, i) =>
-    navSeries(POINTS, 100 + i, 0.0001 + (i % 7) * 0.00005, 0.004 + (i % 11) * 0.001, benchmark),
+    syntheticNav(POINTS, {
+      seed: 100 + i,
+      drift: 0.0001 + (i % 7) * 0.00005,
+      vol: 0.004 + (i % 11) * 0.001,
+      beta: 0.6,
+      market: benchmark,
+    }),
   );
   const task: AnalysisTask = {
     dates,

@@ -1,15 +1,18 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { loadFundConfig } from './config';
+import { demoWorkbook } from './demo/demo-workbook';
 import { FundService } from './fund.service';
 
 const HELP = `npm run fund -- import <file.xlsx|file.csv> [--product CODE] [--dry-run]
-Imports NAV series into the fund-analytics database (DATABASE_URL, else PGlite under FUND_DATA_DIR).
-A file with any problem imports nothing; every problem is printed with its sheet, row and column.`;
+  Imports NAV series into the fund-analytics database (DATABASE_URL, else PGlite under FUND_DATA_DIR).
+  A file with any problem imports nothing; every problem is printed with its sheet, row and column.
+npm run fund -- demo-workbook <file.xlsx>
+  Writes the example workbook (the one bundled as apps/fund-analytics/examples/demo-funds.xlsx).`;
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -22,6 +25,11 @@ async function main(): Promise<number> {
     allowPositionals: true,
   });
   const [command, file] = positionals;
+  if (command === 'demo-workbook' && file) {
+    writeFileSync(file, await demoWorkbook());
+    console.log(`wrote ${file}`);
+    return 0;
+  }
   if (values.help || command !== 'import' || !file) {
     console.log(HELP);
     return values.help ? 0 : 2;

@@ -1,6 +1,9 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   analyseNav,
+  Convention,
+  drawdownPeriods,
+  drawdowns,
   BENCHMARK_METRICS,
   ConventionOverrides,
   inferPeriodsPerYear,
@@ -16,6 +19,7 @@ import type { FundConfig } from './config';
 import { ImportProblem, NavRecord, readNavFile } from './import/nav-import';
 import { FUND_MIGRATIONS, FundDatabase, FundStore, ProductChange } from './store/fund-store';
 import { FUND_CONFIG } from './tokens';
+import type { ComparisonSheet, ProductSheet, SheetSeries } from './report/tear-sheet';
 
 const computeCorrelation = (a: readonly number[], b: readonly number[]) =>
   BENCHMARK_METRICS.correlation!({ returns: a, benchmark: b, convention: resolveConvention() });
@@ -96,6 +100,37 @@ export interface Comparison {
   correlation: (number | null)[][];
 }
 
+/** The convention of a request on these dates (periods inferred from their spacing). */
+function conventionFor(request: AnalysisRequest, dates: readonly string[]) {
+  try {
+    return resolveConvention(request.preset, request.overrides, inferPeriodsPerYear(dates));
+  } catch (error) {
+    throw new AnalysisError(400, (error as Error).message);
+  }
+}
+
+/** Runs an analysis; a NAV it cannot use becomes a 400 naming the product. */
+function analyseOrRefuse(code: string, run: () => SeriesAnalysis): SeriesAnalysis {
+  try {
+    return run();
+  } catch (error) {
+    throw new AnalysisError(400, `${code}: ${(error as Error).message}`);
+  }
+}
+
+/** The dated curves a sheet draws: compounded return since the start and the drawdown. */
+function curves(dates: readonly string[], navs: ArrayLike<number>, convention: Convention) {
+  const { dates: returnDates, returns } = navToReturns(
+    Array.from(dates, (date, i) => ({ date, nav: navs[i]! })),
+    convention,
+  );
+  let growth = 1;
+  const cumulative = returns.map(
+    (r) => (growth *= convention.returnType === 'log' ? Math.exp(r) : 1 + r) - 1,
+  );
+  return { dates: returnDates, returns, cumulative, drawdown: drawdowns(returns) };
+}
+
 /** The most products one comparison takes. */
 export const MAX_COMPARE = 1000;
 
@@ -147,7 +182,8 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
     return { ok: true, dryRun: options.dryRun === true, products };
   }
 
-  async analyse(code: string, request: AnalysisRequest): Promise<Analysis> {
+  /** A product's NAV points in the range (on the dates it shares with the benchmark, if any). */
+  private async loadProduct(code: string, request: AnalysisRequest) {
     const product = await this.store.product(code);
     if (!product) throw new AnalysisError(404, `no product ${code}`);
     const own = performanceSeries(await this.store.nav(code, request.start, request.end));
@@ -170,32 +206,29 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
         400,
         `${code} has ${points.length} NAV points in the range${request.benchmark ? ' shared with the benchmark' : ''}; at least 3 are needed`,
       );
-    let convention;
-    try {
-      convention = resolveConvention(
-        request.preset,
-        request.overrides,
-        inferPeriodsPerYear(points.map((p) => p.date)),
-      );
-    } catch (error) {
-      throw new AnalysisError(400, (error as Error).message);
-    }
     const dates = points.map((point) => point.date);
-    let analysis: SeriesAnalysis;
-    try {
-      analysis = analyseNav(
-        dates,
+    const convention = conventionFor(request, dates);
+    return { product, field: own.field, dates, points, benchmarkPoints, benchmark, convention };
+  }
+
+  async analyse(code: string, request: AnalysisRequest): Promise<Analysis> {
+    const loaded = await this.loadProduct(code, request);
+    const { product, points, benchmark } = loaded;
+    const analysis = analyseOrRefuse(code, () =>
+      analyseNav(
+        loaded.dates,
         points.map((point) => point.nav),
-        convention,
-        { benchmarkNavs: benchmarkPoints?.map((point) => point.nav), rolling: request.rolling },
-      );
-    } catch (error) {
-      throw new AnalysisError(400, `${code}: ${(error as Error).message}`);
-    }
+        loaded.convention,
+        {
+          benchmarkNavs: loaded.benchmarkPoints?.map((point) => point.nav),
+          rolling: request.rolling,
+        },
+      ),
+    );
     return {
       code: product.code,
       name: product.name,
-      nav_field: own.field,
+      nav_field: loaded.field,
       start: points[0]?.date ?? null,
       end: points.at(-1)?.date ?? null,
       ...analysis,
@@ -209,12 +242,82 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
+  /** What the tear sheet of one product draws: its analysis, the benchmark's, and their curves. */
+  async productSheet(code: string, request: AnalysisRequest): Promise<ProductSheet> {
+    const analysis = await this.analyse(code, { ...request, rolling: true });
+    const loaded = await this.loadProduct(code, request);
+    const navs = loaded.points.map((point) => point.nav);
+    const own = curves(loaded.dates, navs, loaded.convention);
+    let benchmark: ProductSheet['benchmark'];
+    if (loaded.benchmark && loaded.benchmarkPoints) {
+      const benchNavs = loaded.benchmarkPoints.map((point) => point.nav);
+      benchmark = {
+        code: loaded.benchmark.code,
+        name: loaded.benchmark.name,
+        analysis: analyseOrRefuse(loaded.benchmark.code, () =>
+          analyseNav(loaded.dates, benchNavs, loaded.convention, { rolling: true }),
+        ),
+        ...curves(loaded.dates, benchNavs, loaded.convention),
+      };
+    }
+    return {
+      product: {
+        code: analysis.code,
+        name: analysis.name,
+        nav_field: analysis.nav_field,
+        analysis,
+        cumulative: own.cumulative,
+        drawdown: own.drawdown,
+      },
+      benchmark,
+      start: analysis.start,
+      end: analysis.end,
+      dates: own.dates,
+      worstDrawdowns: drawdownPeriods(own.dates, own.returns)
+        .sort((x, y) => x.depth - y.depth)
+        .slice(0, 5),
+      alignment: analysis.alignment,
+    };
+  }
+
   /**
    * N products over one date range: the dates every product (and the benchmark) has (inner join),
    * returns between consecutive common dates, the statistics of each, a ranking and the
    * correlation matrix.
    */
   async compare(request: CompareRequest): Promise<Comparison> {
+    return (await this.runComparison(request, false)).comparison;
+  }
+
+  /** What the tear sheet of a comparison draws: every product's analysis and curves. */
+  async comparisonSheet(request: CompareRequest): Promise<ComparisonSheet> {
+    const { comparison, dates, navs, results, series } = await this.runComparison(request, true);
+    const sheetSeries = (index: number): SheetSeries => {
+      const result = results[index]! as SeriesAnalysis;
+      const drawn = curves(dates, navs[index]!, comparison.convention);
+      return {
+        code: series[index]!.code,
+        name: series[index]!.name,
+        analysis: result,
+        cumulative: drawn.cumulative,
+        drawdown: drawn.drawdown,
+      };
+    };
+    const count = comparison.products.length;
+    return {
+      convention: comparison.convention,
+      start: comparison.start,
+      end: comparison.end,
+      dates: curves(dates, navs[0]!, comparison.convention).dates,
+      alignment: comparison.alignment,
+      products: comparison.products.map((_, index) => sheetSeries(index)),
+      benchmark: request.benchmark ? sheetSeries(count) : undefined,
+      ranking: comparison.ranking,
+      correlation: comparison.correlation,
+    };
+  }
+
+  private async runComparison(request: CompareRequest, rolling: boolean) {
     const codes = [...new Set(request.codes)];
     if (codes.length < 2 || codes.length > MAX_COMPARE)
       throw new AnalysisError(400, `codes must list 2 to ${MAX_COMPARE} products`);
@@ -239,25 +342,27 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
         400,
         `the products share ${dates.length} NAV dates in the range; at least 3 are needed`,
       );
-    let convention;
-    try {
-      convention = resolveConvention(request.preset, request.overrides, inferPeriodsPerYear(dates));
-    } catch (error) {
-      throw new AnalysisError(400, (error as Error).message);
-    }
+    const convention = conventionFor(request, dates);
     const navs = series.map((one) => {
       const byDate = new Map(one.points.map((point) => [point.date, point.nav]));
       return Float64Array.from(dates, (date) => byDate.get(date)!);
     });
+    // The benchmark's own statistics are computed with the products (the sheet shows them).
     const { mode, results } = await this.pool.run({
       dates,
       convention,
-      series: navs.slice(0, codes.length),
+      series: navs,
       benchmark: request.benchmark ? navs.at(-1) : undefined,
+      rolling,
     });
+    const failed = results.findIndex((result) => 'error' in result);
+    if (failed >= 0)
+      throw new AnalysisError(
+        400,
+        `${series[failed]!.code}: ${(results[failed] as { error: string }).error}`,
+      );
     const products = codes.map((code, index) => {
-      const result = results[index]!;
-      if ('error' in result) throw new AnalysisError(400, `${code}: ${result.error}`);
+      const result = results[index] as SeriesAnalysis;
       return {
         code,
         name: series[index]!.name,
@@ -295,7 +400,7 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
         return Number.isFinite(value) ? value : null;
       }),
     );
-    return {
+    const comparison: Comparison = {
       convention,
       alignment:
         'dates every product (and the benchmark) has (inner join); returns between consecutive common dates',
@@ -316,5 +421,6 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
       ...(ranking ? { ranking } : {}),
       correlation,
     };
+    return { comparison, dates, navs, results, series };
   }
 }

@@ -3,6 +3,7 @@ import {
   Body,
   Controller,
   Get,
+  Header,
   HttpException,
   NotFoundException,
   Param,
@@ -14,7 +15,8 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ConventionOverrides, PRESET_NAMES } from '@qautlra/analytics';
-import { AnalysisError, FundService } from '../fund.service';
+import { AnalysisError, AnalysisRequest, CompareRequest, FundService } from '../fund.service';
+import { renderComparisonSheet, renderProductSheet } from '../report/tear-sheet';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -37,6 +39,62 @@ function numberParam(value: string | undefined, name: string): number | undefine
   const number = Number(value);
   if (!Number.isFinite(number)) throw new BadRequestException(`${name} must be a number`);
   return number;
+}
+
+const RF_MODES = ['per-period', 'annual-geometric', 'annual-arithmetic', 'annual-sqrt'];
+const VAR_METHODS = ['parametric', 'historical', 'mean-2sigma'];
+
+/** The analysis a query string asks for (preset, range, benchmark, convention overrides). */
+function analysisRequest(query: Record<string, string | undefined>): AnalysisRequest {
+  const overrides: ConventionOverrides = {
+    periodsPerYear: numberParam(query.periods_per_year, 'periods_per_year'),
+    riskFree: numberParam(query.risk_free, 'risk_free'),
+    rfMode: query.rf_mode as ConventionOverrides['rfMode'],
+    varMethod: query.var_method as ConventionOverrides['varMethod'],
+  };
+  if (overrides.rfMode && !RF_MODES.includes(overrides.rfMode))
+    throw new BadRequestException(`rf_mode ${overrides.rfMode} is not known`);
+  if (overrides.varMethod && !VAR_METHODS.includes(overrides.varMethod))
+    throw new BadRequestException(`var_method ${overrides.varMethod} is not known`);
+  return {
+    preset: query.preset || undefined,
+    start: dateParam(query.start, 'start'),
+    end: dateParam(query.end, 'end'),
+    benchmark: query.benchmark || undefined,
+    overrides,
+  };
+}
+
+/** The comparison a JSON body asks for. */
+function compareRequest(body: Record<string, unknown>): CompareRequest {
+  const codes = body?.codes;
+  if (!Array.isArray(codes) || !codes.every((code) => typeof code === 'string'))
+    throw new BadRequestException('codes must be an array of product codes');
+  const text = (key: string) => {
+    const value = body[key];
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') throw new BadRequestException(`${key} must be a string`);
+    return value;
+  };
+  const order = text('order');
+  if (order !== undefined && order !== 'asc' && order !== 'desc')
+    throw new BadRequestException('order must be asc or desc');
+  const periods = body.periods_per_year;
+  if (periods !== undefined && typeof periods !== 'number')
+    throw new BadRequestException('periods_per_year must be a number');
+  const riskFree = body.risk_free;
+  if (riskFree !== undefined && typeof riskFree !== 'number')
+    throw new BadRequestException('risk_free must be a number');
+  return {
+    codes,
+    preset: text('preset'),
+    start: dateParam(text('start'), 'start'),
+    end: dateParam(text('end'), 'end'),
+    benchmark: text('benchmark'),
+    rankBy: text('rank_by'),
+    order,
+    overrides: { periodsPerYear: periods, riskFree },
+  };
 }
 
 /** Products, NAV series and their statistics. OpenAPI at /api/docs. */
@@ -124,38 +182,43 @@ export class FundController {
     },
   })
   async compare(@Body() body: Record<string, unknown>) {
-    const codes = body?.codes;
-    if (!Array.isArray(codes) || !codes.every((code) => typeof code === 'string'))
-      throw new BadRequestException('codes must be an array of product codes');
-    const text = (key: string) => {
-      const value = body[key];
-      if (value === undefined || value === null || value === '') return undefined;
-      if (typeof value !== 'string') throw new BadRequestException(`${key} must be a string`);
-      return value;
-    };
-    const order = text('order');
-    if (order !== undefined && order !== 'asc' && order !== 'desc')
-      throw new BadRequestException('order must be asc or desc');
-    const periods = body.periods_per_year;
-    if (periods !== undefined && typeof periods !== 'number')
-      throw new BadRequestException('periods_per_year must be a number');
-    const riskFree = body.risk_free;
-    if (riskFree !== undefined && typeof riskFree !== 'number')
-      throw new BadRequestException('risk_free must be a number');
     try {
-      return await this.fund.compare({
-        codes: codes,
-        preset: text('preset'),
-        start: dateParam(text('start'), 'start'),
-        end: dateParam(text('end'), 'end'),
-        benchmark: text('benchmark'),
-        rankBy: text('rank_by'),
-        order,
-        overrides: { periodsPerYear: periods, riskFree },
-      });
+      return await this.fund.compare(compareRequest(body));
     } catch (error) {
       throw asHttpError(error);
     }
+  }
+
+  @Post('compare/report')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @ApiOperation({
+    summary:
+      'HTML tear sheet of a comparison (same body as /api/compare): cumulative returns vs benchmark, drawdowns, rolling Sharpe/volatility, metrics table, monthly heat map, correlation',
+  })
+  @ApiBody({
+    schema: { example: { codes: ['SX0001', 'SX0002'], benchmark: 'IDX300', rank_by: 'sharpe' } },
+  })
+  async compareReport(@Body() body: Record<string, unknown>): Promise<string> {
+    try {
+      return renderComparisonSheet(await this.fund.comparisonSheet(compareRequest(body)));
+    } catch (error) {
+      throw asHttpError(error);
+    }
+  }
+
+  @Get('compare/report')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @ApiOperation({
+    summary:
+      'The comparison tear sheet for a browser link: codes=A,B,C plus the same fields as query parameters',
+  })
+  @ApiQuery({ name: 'codes', required: true, description: 'comma-separated product codes' })
+  async compareReportLink(@Query() query: Record<string, string | undefined>): Promise<string> {
+    const body: Record<string, unknown> = { ...query };
+    body.codes = (query.codes ?? '').split(',').filter((code) => code !== '');
+    for (const key of ['periods_per_year', 'risk_free'])
+      if (query[key] !== undefined) body[key] = numberParam(query[key], key);
+    return this.compareReport(body);
   }
 
   @Get('products/:code/metrics')
@@ -181,33 +244,32 @@ export class FundController {
     required: false,
     enum: ['parametric', 'historical', 'mean-2sigma'],
   })
+  @ApiQuery({ name: 'rolling', required: false, description: 'true: also the rolling series' })
   async metrics(@Param('code') code: string, @Query() query: Record<string, string | undefined>) {
-    const overrides: ConventionOverrides = {
-      periodsPerYear: numberParam(query.periods_per_year, 'periods_per_year'),
-      riskFree: numberParam(query.risk_free, 'risk_free'),
-      rfMode: query.rf_mode as ConventionOverrides['rfMode'],
-      varMethod: query.var_method as ConventionOverrides['varMethod'],
-    };
-    if (
-      overrides.rfMode &&
-      !['per-period', 'annual-geometric', 'annual-arithmetic', 'annual-sqrt'].includes(
-        overrides.rfMode,
-      )
-    )
-      throw new BadRequestException(`rf_mode ${overrides.rfMode} is not known`);
-    if (
-      overrides.varMethod &&
-      !['parametric', 'historical', 'mean-2sigma'].includes(overrides.varMethod)
-    )
-      throw new BadRequestException(`var_method ${overrides.varMethod} is not known`);
     try {
       return await this.fund.analyse(code, {
-        preset: query.preset || undefined,
-        start: dateParam(query.start, 'start'),
-        end: dateParam(query.end, 'end'),
-        benchmark: query.benchmark || undefined,
-        overrides,
+        ...analysisRequest(query),
+        rolling: query.rolling === 'true',
       });
+    } catch (error) {
+      throw asHttpError(error);
+    }
+  }
+
+  @Get('products/:code/report')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @ApiOperation({
+    summary:
+      'HTML tear sheet of a product (same parameters as /metrics): cumulative return vs benchmark, drawdown, rolling Sharpe/volatility, monthly heat map, yearly returns, worst drawdowns, the full metrics table',
+  })
+  @ApiQuery({ name: 'preset', required: false, enum: PRESET_NAMES })
+  @ApiQuery({ name: 'benchmark', required: false, description: 'another product code' })
+  async report(
+    @Param('code') code: string,
+    @Query() query: Record<string, string | undefined>,
+  ): Promise<string> {
+    try {
+      return renderProductSheet(await this.fund.productSheet(code, analysisRequest(query)));
     } catch (error) {
       throw asHttpError(error);
     }

@@ -119,3 +119,4 @@ export const BENCHMARK_METRICS: Readonly<Record<string, Metric>> = {
   up_capture: upCapture,
   down_capture: downCapture,
 };
+export { drawdowns } from './drawdown';
