@@ -5,6 +5,7 @@ set -u
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh || exit 1
 bash scripts/ensure-services.sh || exit 1
+bash scripts/ensure-browser.sh || exit 1
 failed_steps=0
 echo "== typecheck"; npx tsc --noEmit -p tsconfig.json || failed_steps=$((failed_steps + 1))
 echo "== lint"; npx eslint . || failed_steps=$((failed_steps + 1))

@@ -4,3 +4,4 @@ export * from './snapshot.arbitrary';
 export * from './fake-market-gateway';
 export * from './test-database';
 export * from './free-port';
+export * from './browser';

@@ -1,0 +1,242 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, TestDatabase } from '@qautlra/testing';
+import { bootstrap } from '../src/main';
+
+const ROOT = join(__dirname, '../../..');
+const SHOTS = join(ROOT, 'test-output/fund-analytics');
+const WORKBOOK = join(__dirname, '../examples/demo-funds.xlsx');
+
+async function upload(
+  base: string,
+  data: Buffer,
+  name: string,
+  fields: Record<string, string> = {},
+) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(data)]), name);
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  const response = await fetch(`${base}/api/products/import`, { method: 'POST', body: form });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+const json = async (response: Response): Promise<any> => {
+  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+  return response.json();
+};
+
+/** What the rendered page shows, read in the browser after layout. */
+async function layout(page: Page) {
+  return page.evaluate(() => {
+    const svgs = [...document.querySelectorAll('svg')];
+    const widest = (colour: string) =>
+      Math.max(
+        0,
+        ...[...document.querySelectorAll(`svg path[stroke="${colour}"]`)].map(
+          (path) => (path as SVGGraphicsElement).getBoundingClientRect().width,
+        ),
+      );
+    return {
+      title: document.title,
+      text: document.body.innerText,
+      charts: svgs.filter((svg) => svg.getBoundingClientRect().width > 300).length,
+      productLineWidth: widest('#1f6feb'),
+      benchmarkLineWidth: widest('#8c959f'),
+      drawdownWidth: widest('#cf222e'),
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      scripts: document.scripts.length,
+      kpis: [...document.querySelectorAll('.kpi')].map((kpi) => kpi.textContent),
+      heatCells: document.querySelectorAll('table.heat td[style*="rgba"]').length,
+      rows: [...document.querySelectorAll('tbody tr')].map((row) =>
+        [...row.querySelectorAll('td')].map((cell) => cell.textContent?.trim()),
+      ),
+    };
+  });
+}
+
+describe('fund analytics: bundled workbook → metrics → compare → HTML tear sheets in headless Chromium (real PostgreSQL)', () => {
+  let database: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    database = await TestDatabase.create('fundsheet');
+    app = await bootstrap({
+      host: '127.0.0.1',
+      port: 0,
+      databaseUrl: database.url,
+      dataDir: '',
+      logLevel: 'error',
+    });
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('the bundled example workbook imports cleanly (daily and weekly sheets, several products side by side)', async () => {
+    const { status, body } = await upload(base, readFileSync(WORKBOOK), 'demo-funds.xlsx');
+    expect(status).toBe(201);
+    expect(body.products.map((p: { code: string; added: number }) => [p.code, p.added])).toEqual([
+      ['IDX300', 780],
+      ['QD0001', 780],
+      ['CTA002', 780],
+      ['WJ0003', 156],
+      ['ZX0004', 156],
+    ]);
+  });
+
+  it('metrics carry the probabilistic, smart and rolling statistics under the stated convention', async () => {
+    const result = await json(
+      await fetch(`${base}/api/products/QD0001/metrics?benchmark=IDX300&rolling=true`),
+    );
+    expect(result.convention.name).toBe('quantstats');
+    for (const key of [
+      'smart_sharpe',
+      'probabilistic_sharpe_ratio',
+      'smart_sortino',
+      'expected_return',
+      'serenity_index',
+      'outlier_win_ratio',
+      'rar',
+      'beta',
+    ])
+      expect(typeof result.metrics[key]).toBe('number');
+    expect(result.metrics.probabilistic_sharpe_ratio).toBeGreaterThan(0);
+    expect(result.metrics.probabilistic_sharpe_ratio).toBeLessThanOrEqual(1);
+    expect(result.rolling.window).toBe(126);
+    expect(result.rolling.dates).toHaveLength(result.observations - 125);
+    expect(result.calendar.quarter.win_rate).toBeGreaterThan(0);
+    // Weekly products get 52 periods a year, inferred from their dates.
+    const weekly = await json(await fetch(`${base}/api/products/WJ0003/metrics`));
+    expect(weekly.convention).toMatchObject({ name: 'quantstats+overrides', periodsPerYear: 52 });
+  });
+
+  it('the product tear sheet renders: charts drawn, KPIs equal the API, every report group, no overflow', async () => {
+    const metrics = await json(await fetch(`${base}/api/products/QD0001/metrics?benchmark=IDX300`));
+    const response = await page.goto(`${base}/api/products/QD0001/report?benchmark=IDX300`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-type']).toContain('text/html');
+    const shown = await layout(page);
+    writeFileSync(join(SHOTS, 'QD0001.png'), await page.screenshot({ fullPage: true }));
+    expect(shown.title).toBe('量化多头一号 — tear sheet');
+    // cumulative, drawdown, 2 rolling, yearly bars
+    expect(shown.charts).toBe(5);
+    expect(shown.productLineWidth).toBeGreaterThan(900); // the cumulative line spans the wide card
+    expect(shown.benchmarkLineWidth).toBeGreaterThan(900);
+    expect(shown.drawdownWidth).toBeGreaterThan(900);
+    expect(shown.overflow).toBeLessThanOrEqual(0);
+    expect(shown.kpis[2]).toContain(`Sharpe${metrics.metrics.sharpe.toFixed(2)}`);
+    expect(shown.kpis[3]).toContain(`${(metrics.metrics.max_drawdown * 100).toFixed(2)}%`);
+    for (const group of [
+      'Risk-adjusted ratios',
+      'Expected returns and tail risk',
+      'Trade-quality ratios',
+      'Period returns',
+      'Averages and win rates by period',
+      'Benchmark',
+      'Worst drawdowns',
+      'Monthly returns',
+    ])
+      expect(shown.text).toContain(group);
+    const row = (label: string) => shown.rows.find((cells) => cells[0] === label);
+    expect(row('Prob. Sharpe Ratio')?.[1]).toBe(
+      `${(metrics.metrics.probabilistic_sharpe_ratio * 100).toFixed(2)}%`,
+    );
+    expect(row('Beta')).toEqual(['Beta', metrics.metrics.beta.toFixed(2), '–']);
+    expect(row('Daily Value-at-Risk')?.[1]).toBe(
+      `${(-Math.abs(metrics.metrics.value_at_risk) * 100).toFixed(2)}%`,
+    );
+    // 3 years × 12 months + 3 yearly totals, coloured by sign
+    expect(shown.heatCells).toBe(39);
+    expect(statSync(join(SHOTS, 'QD0001.png')).size).toBeGreaterThan(100_000);
+  });
+
+  it('the comparison tear sheet ranks as /api/compare does and shows the correlation matrix', async () => {
+    const body = {
+      codes: ['QD0001', 'CTA002', 'WJ0003', 'ZX0004'],
+      benchmark: 'IDX300',
+      rank_by: 'sharpe',
+    };
+    const comparison = await json(
+      await fetch(`${base}/api/compare`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    );
+    // The weekly products set the common dates: Fridays, 52 periods a year.
+    expect(comparison.convention.periodsPerYear).toBe(52);
+    expect(comparison.computed).toBe('inline');
+    const response = await fetch(`${base}/api/compare/report`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(201);
+    await page.setContent(await response.text());
+    const shown = await layout(page);
+    writeFileSync(join(SHOTS, 'comparison.png'), await page.screenshot({ fullPage: true }));
+    expect(shown.title).toBe('Comparison of 4 products — tear sheet');
+    expect(shown.charts).toBe(4); // cumulative, drawdown, rolling Sharpe, rolling volatility
+    const names = new Map(
+      comparison.products.map((p: { code: string; name: string }) => [p.code, p.name]),
+    );
+    const ranked = shown.rows
+      .filter((cells) => /^[1-4]$/.test(cells[0] ?? ''))
+      .map((cells) => cells[1]);
+    expect(ranked).toEqual(
+      comparison.ranking.codes.map((code: string) => `${names.get(code)} ${code}`),
+    );
+    expect(shown.text).toContain('Correlation of returns');
+    expect(shown.overflow).toBeLessThanOrEqual(0);
+    // The browser link form gives the same page.
+    const link = await fetch(
+      `${base}/api/compare/report?codes=${body.codes.join(',')}&benchmark=IDX300&rank_by=sharpe`,
+    );
+    expect(link.status).toBe(200);
+    expect((await link.text()).length).toBeGreaterThan(50_000);
+  });
+
+  it('names from an imported file are text, never markup', async () => {
+    const csv = [
+      '产品代码,产品名称,日期,单位净值',
+      ...Array.from(
+        { length: 30 },
+        (_, i) =>
+          `XSS001,<img src=x onerror=alert(1)><script>alert(2)</script>,2024-01-${String(i + 1).padStart(2, '0')},${(1 + 0.01 * Math.sin(i)).toFixed(4)}`,
+      ),
+    ].join('\n');
+    expect((await upload(base, Buffer.from(csv), 'x.csv')).status).toBe(201);
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(`${base}/api/products/XSS001/report`);
+    const shown = await layout(page);
+    expect(shown.scripts).toBe(0);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(shown.text).toContain('<img src=x onerror=alert(1)><script>alert(2)</script>');
+    expect(dialogs).toEqual([]);
+  });
+
+  it('bad requests get the REST error shape', async () => {
+    const missing = await fetch(`${base}/api/products/NOPE/report`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ statusCode: 404, message: 'no product NOPE' });
+    const bad = await fetch(`${base}/api/compare/report?codes=QD0001`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toContain('codes must list 2');
+  });
+});
