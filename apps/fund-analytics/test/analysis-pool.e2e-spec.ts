@@ -11,9 +11,9 @@ const BUILT = join(__dirname, '../../../dist/apps/fund-analytics/src/compute/ana
 describe('analysis pool (piscina worker threads, built code)', () => {
   let pool: Pool;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run npm run build first`);
-    const { AnalysisPool } = require(BUILT) as { AnalysisPool: typeof Pool };
+    const { AnalysisPool } = (await import(BUILT)) as { AnalysisPool: typeof Pool };
     pool = new AnalysisPool({ threads: 2, minParallel: 8 });
   });
 

@@ -27,7 +27,7 @@ async function upload(base: string, data: Buffer, fields: Record<string, string>
   form.append('file', new Blob([new Uint8Array(data)]), 'navs.xlsx');
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
   const response = await fetch(`${base}/api/products/import`, { method: 'POST', body: form });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) };
 }
 
 describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () => {
@@ -99,7 +99,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     ]);
     const nav = (await (
       await fetch(`${base}/api/products/SX0001/nav?start=2024-01-05&end=2024-01-19`)
-    ).json()) as any;
+    ).json());
     expect(nav.nav.map((p: { date: string }) => p.date)).toEqual([
       '2024-01-05',
       '2024-01-12',
@@ -110,14 +110,14 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
   it('metrics state their convention; weekly NAVs give 52 periods; a benchmark is aligned', async () => {
     const response = await fetch(`${base}/api/products/SX0001/metrics?preset=quantstats`);
     expect(response.status).toBe(200);
-    const result = (await response.json()) as any;
+    const result = (await response.json());
     expect(result.convention).toMatchObject({
       name: 'quantstats+overrides',
       periodsPerYear: 52,
       varMethod: 'parametric',
     });
     expect(result.nav_field).toBe('unit_nav');
-    const navs = ((await (await fetch(`${base}/api/products/SX0001/nav`)).json()) as any).nav.map(
+    const navs = ((await (await fetch(`${base}/api/products/SX0001/nav`)).json())).nav.map(
       (p: { unitNav: number }) => p.unitNav,
     );
     expect(result.metrics.comp).toBeCloseTo(navs.at(-1) / navs[0] - 1, 12);
@@ -139,12 +139,12 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     expect(Object.keys(result.calendar.monthly)).toEqual(['2024', '2025']);
     const empyrical = (await (
       await fetch(`${base}/api/products/SX0001/metrics?preset=empyrical&periods_per_year=52`)
-    ).json()) as any;
+    ).json());
     expect(empyrical.observations).toBe(59);
     expect(empyrical.convention.varMethod).toBe('historical');
     const relative = (await (
       await fetch(`${base}/api/products/SX0001/metrics?benchmark=IDX300`)
-    ).json()) as any;
+    ).json());
     expect(relative.benchmark).toEqual({ code: 'IDX300', name: '沪深300', nav_field: 'adj_nav' });
     expect(relative.alignment).toContain('inner join');
     expect(typeof relative.metrics.beta).toBe('number');
@@ -152,7 +152,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     expect((await fetch(`${base}/api/products/NOPE/metrics`)).status).toBe(404);
     const bad = await fetch(`${base}/api/products/SX0001/metrics?preset=morningstar`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).message).toContain('unknown preset');
+    expect(((await bad.json())).message).toContain('unknown preset');
     expect((await fetch(`${base}/api/products/SX0001/metrics?start=yesterday`)).status).toBe(400);
   });
 
@@ -182,7 +182,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
       }),
     });
     expect(response.status).toBe(201);
-    const result = (await response.json()) as any;
+    const result = (await response.json());
     expect(result.alignment).toContain('inner join');
     expect(result.observations).toBe(29); // 30 shared bi-weekly dates, empyrical drops the first point
     expect(result.convention.name).toBe('empyrical+overrides'); // bi-weekly → 52 inferred
@@ -200,7 +200,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     expect(result.correlation[0][1]).toBeCloseTo(result.correlation[1][0], 12);
     const single = (await (
       await fetch(`${base}/api/products/SX0001/metrics?preset=empyrical&benchmark=P3`)
-    ).json()) as any;
+    ).json());
     expect(result.correlation[0][1]).toBeCloseTo(single.metrics.correlation, 12);
     for (const [body, status] of [
       [{ codes: ['SX0001'] }, 400],

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
@@ -19,7 +21,7 @@ async function upload(
   form.append('file', new Blob([new Uint8Array(data)]), name);
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
   const response = await fetch(`${base}/api/products/import`, { method: 'POST', body: form });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) };
 }
 
 const json = async (response: Response): Promise<any> => {
@@ -189,8 +191,8 @@ describe('fund analytics: bundled workbook → metrics → compare → HTML tear
     writeFileSync(join(SHOTS, 'comparison.png'), await page.screenshot({ fullPage: true }));
     expect(shown.title).toBe('Comparison of 4 products — tear sheet');
     expect(shown.charts).toBe(4); // cumulative, drawdown, rolling Sharpe, rolling volatility
-    const names = new Map(
-      comparison.products.map((p: { code: string; name: string }) => [p.code, p.name]),
+    const names = new Map<string, string>(
+      (comparison.products as { code: string; name: string }[]).map((p) => [p.code, p.name]),
     );
     const ranked = shown.rows
       .filter((cells) => /^[1-4]$/.test(cells[0] ?? ''))
