@@ -5,7 +5,7 @@
  */
 'use strict';
 const { execSync } = require('node:child_process');
-const { existsSync, readdirSync, statSync } = require('node:fs');
+const { existsSync, readFileSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -24,7 +24,7 @@ function newest(dir) {
 
 run('bash scripts/ensure-deps.sh');
 const entry = join(root, 'dist/apps/qautlra/src/main.js');
-const appEntries = ['md-gateway', 'tsdb', 'trade-server', 'trader'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
+const appEntries = ['md-gateway', 'tsdb', 'trade-server', 'trader', 'fund-analytics'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
 const sources = Math.max(newest(join(root, 'apps')), newest(join(root, 'libs')), statSync(join(root, 'package-lock.json')).mtimeMs);
 if (!existsSync(entry) || !appEntries.every((path) => existsSync(path)) || statSync(entry).mtimeMs < sources) {
   console.log('building…');
@@ -47,6 +47,7 @@ const apps = [
   { name: 'md-gateway', main: 'dist/apps/md-gateway/src/main.js', port: process.env.MD_GATEWAY_PORT ?? '8014', ws: '/ws/market' },
   { name: 'tsdb', main: 'dist/apps/tsdb/src/main.js', port: '18000', wsUrl: `ws://localhost:${process.env.QADB_WEBSOCKET_PORT ?? '18003'}/ws` },
   { name: 'trade-server', main: 'dist/apps/trade-server/src/main.js', ws: '/ws/trade', label: 'DIFF trading' },
+  { name: 'fund-analytics', main: 'dist/apps/fund-analytics/src/main.js' },
 ];
 (async () => {
   const { displayUrl } = require(join(root, 'dist/libs/platform/src/index.js'));
@@ -73,13 +74,24 @@ const apps = [
     const url = await displayUrl(instance);
     running.push({ app: 'trader', url, docs: `${url}/api/docs` });
   }
+  // Demo fund products from the bundled example workbook (re-importing is idempotent).
+  const fund = running.find((app) => app.app === 'fund-analytics');
+  let fundDemo = false;
+  if (fund && (process.env.FUND_DEMO ?? 'true') !== 'false') {
+    const form = new FormData();
+    const workbook = readFileSync(join(root, 'apps/fund-analytics/examples/demo-funds.xlsx'));
+    form.append('file', new Blob([workbook]), 'demo-funds.xlsx');
+    const response = await fetch(`${fund.url}/api/products/import`, { method: 'POST', body: form });
+    if (!response.ok) throw new Error(`demo fund import: ${response.status} ${await response.text()}`);
+    fundDemo = true;
+  }
   process.env.QAUTLRA_RUNNING = JSON.stringify(running);
   const host = require(join(root, 'dist/apps/qautlra/src/main.js'));
   const instance = await host.bootstrap();
   const url = await displayUrl(instance);
-  const lines = ['', 'QAUTLRA is running', `  platform     ${url}/   (health ${url}/health, API docs ${url}/api/docs)`];
+  const lines = ['', 'QAUTLRA is running', `  platform       ${url}/   (health ${url}/health, API docs ${url}/api/docs)`];
   for (const app of running) {
-    lines.push(`  ${app.app.padEnd(12)} ${app.url}   (API docs ${app.docs}${app.websocket ? `, ${app.label} ${app.websocket}` : ''})`);
+    lines.push(`  ${app.app.padEnd(14)} ${app.url}   (API docs ${app.docs}${app.websocket ? `, ${app.label} ${app.websocket}` : ''})`);
   }
   if ((process.env.TRADE_DEMO ?? 'true') !== 'false') {
     const user = process.env.TRADE_DEMO_USER ?? 'demo';
@@ -103,6 +115,15 @@ const apps = [
         `           (RabbitMQ QAORDER_ROUTER too when AMQP_URL is set; the account's QIFI at http://localhost:8018/api/accounts/${user})`,
       );
     }
+  }
+  if (fund && fundDemo) {
+    lines.push(
+      '',
+      '  fund analytics: demo products from apps/fund-analytics/examples/demo-funds.xlsx',
+      `    tear sheet:  ${fund.url}/api/products/QD0001/report?benchmark=IDX300`,
+      `    comparison:  ${fund.url}/api/compare/report?codes=QD0001,CTA002,WJ0003,ZX0004&benchmark=IDX300&rank_by=sharpe`,
+      `    metrics:     ${fund.url}/api/products/QD0001/metrics?preset=empyrical   (import your own: npm run fund -- import file.xlsx)`,
+    );
   }
   console.log(lines.join('\n') + '\n');
 })().catch((error) => {

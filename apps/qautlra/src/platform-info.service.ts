@@ -28,7 +28,7 @@ const COMPONENTS: ComponentInfo[] = [
   { app: 'trade-server', original: 'QATRADESERVER-RS', state: 'working' },
   { app: 'trader', original: 'QATRADER-RS', state: 'working' },
   { app: 'realtime', original: 'QAREALTIMEPRO-RS', state: 'planned' },
-  { app: 'fund-analytics', original: 'QAMAINTAINDB-RS', state: 'partial' },
+  { app: 'fund-analytics', original: 'QAMAINTAINDB-RS', state: 'working' },
   { app: 'backtest', original: 'QARS', state: 'planned' },
   { app: 'web', original: 'QAOMS', state: 'planned' },
 ];
