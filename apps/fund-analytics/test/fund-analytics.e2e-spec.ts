@@ -1,7 +1,5 @@
-import { INestApplication } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { TestDatabase } from '@qautlra/testing';
-import { bootstrap } from '../src/main';
+import { startFundApp, upload } from './support/fund-app';
 
 /** Weekly NAVs of two products side by side, Chinese headers, a merged title, newest first. */
 async function workbook(weeks: number, broken = false): Promise<Buffer> {
@@ -22,34 +20,17 @@ async function workbook(weeks: number, broken = false): Promise<Buffer> {
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-async function upload(base: string, data: Buffer, fields: Record<string, string> = {}) {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(data)]), 'navs.xlsx');
-  for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  const response = await fetch(`${base}/api/products/import`, { method: 'POST', body: form });
-  return { status: response.status, body: (await response.json()) };
-}
-
 describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () => {
-  let database: TestDatabase;
-  let app: INestApplication;
+  let fund: Awaited<ReturnType<typeof startFundApp>>;
   let base: string;
 
   beforeAll(async () => {
-    database = await TestDatabase.create('fund');
-    app = await bootstrap({
-      host: '127.0.0.1',
-      port: 0,
-      databaseUrl: database.url,
-      dataDir: '',
-      logLevel: 'error',
-    });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    fund = await startFundApp('fund');
+    base = fund.base;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await database?.drop();
+    await fund?.stop();
   });
 
   it('a broken file imports nothing and says where each problem is', async () => {
@@ -64,7 +45,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
 
   it('dry run, import, re-import (idempotent), list, NAV', async () => {
     const data = await workbook(60);
-    const dry = await upload(base, data, { dry_run: 'true' });
+    const dry = await upload(base, data, 'navs.xlsx', { dry_run: 'true' });
     expect(dry.status).toBe(201);
     expect(dry.body.dry_run).toBe(true);
     expect(dry.body.products).toEqual([
@@ -85,7 +66,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
       [false, 0, 60],
       [false, 0, 60],
     ]);
-    const rows = await database.query<{ n: string }>('SELECT count(*) AS n FROM fund_nav');
+    const rows = await fund.database.query<{ n: string }>('SELECT count(*) AS n FROM fund_nav');
     expect(Number(rows[0]!.n)).toBe(120);
     const list = (await (await fetch(`${base}/api/products?search=稳健`)).json()) as any[];
     expect(list).toEqual([
@@ -97,9 +78,9 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
         last: expect.any(String),
       },
     ]);
-    const nav = (await (
+    const nav = await (
       await fetch(`${base}/api/products/SX0001/nav?start=2024-01-05&end=2024-01-19`)
-    ).json());
+    ).json();
     expect(nav.nav.map((p: { date: string }) => p.date)).toEqual([
       '2024-01-05',
       '2024-01-12',
@@ -110,14 +91,14 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
   it('metrics state their convention; weekly NAVs give 52 periods; a benchmark is aligned', async () => {
     const response = await fetch(`${base}/api/products/SX0001/metrics?preset=quantstats`);
     expect(response.status).toBe(200);
-    const result = (await response.json());
+    const result = await response.json();
     expect(result.convention).toMatchObject({
       name: 'quantstats+overrides',
       periodsPerYear: 52,
       varMethod: 'parametric',
     });
     expect(result.nav_field).toBe('unit_nav');
-    const navs = ((await (await fetch(`${base}/api/products/SX0001/nav`)).json())).nav.map(
+    const navs = (await (await fetch(`${base}/api/products/SX0001/nav`)).json()).nav.map(
       (p: { unitNav: number }) => p.unitNav,
     );
     expect(result.metrics.comp).toBeCloseTo(navs.at(-1) / navs[0] - 1, 12);
@@ -137,14 +118,14 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     expect(result.drawdown.max_drawdown_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(result.trailing.ytd).toEqual(expect.any(Number));
     expect(Object.keys(result.calendar.monthly)).toEqual(['2024', '2025']);
-    const empyrical = (await (
+    const empyrical = await (
       await fetch(`${base}/api/products/SX0001/metrics?preset=empyrical&periods_per_year=52`)
-    ).json());
+    ).json();
     expect(empyrical.observations).toBe(59);
     expect(empyrical.convention.varMethod).toBe('historical');
-    const relative = (await (
+    const relative = await (
       await fetch(`${base}/api/products/SX0001/metrics?benchmark=IDX300`)
-    ).json());
+    ).json();
     expect(relative.benchmark).toEqual({ code: 'IDX300', name: '沪深300', nav_field: 'adj_nav' });
     expect(relative.alignment).toContain('inner join');
     expect(typeof relative.metrics.beta).toBe('number');
@@ -152,7 +133,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     expect((await fetch(`${base}/api/products/NOPE/metrics`)).status).toBe(404);
     const bad = await fetch(`${base}/api/products/SX0001/metrics?preset=morningstar`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json())).message).toContain('unknown preset');
+    expect((await bad.json()).message).toContain('unknown preset');
     expect((await fetch(`${base}/api/products/SX0001/metrics?start=yesterday`)).status).toBe(400);
   });
 
@@ -182,7 +163,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
       }),
     });
     expect(response.status).toBe(201);
-    const result = (await response.json());
+    const result = await response.json();
     expect(result.alignment).toContain('inner join');
     expect(result.observations).toBe(29); // 30 shared bi-weekly dates, empyrical drops the first point
     expect(result.convention.name).toBe('empyrical+overrides'); // bi-weekly → 52 inferred
@@ -198,9 +179,9 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     });
     expect(result.correlation[0][0]).toBeCloseTo(1, 12);
     expect(result.correlation[0][1]).toBeCloseTo(result.correlation[1][0], 12);
-    const single = (await (
+    const single = await (
       await fetch(`${base}/api/products/SX0001/metrics?preset=empyrical&benchmark=P3`)
-    ).json());
+    ).json();
     expect(result.correlation[0][1]).toBeCloseTo(single.metrics.correlation, 12);
     for (const [body, status] of [
       [{ codes: ['SX0001'] }, 400],

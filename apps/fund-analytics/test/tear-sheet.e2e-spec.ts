@@ -2,27 +2,13 @@
 /// <reference lib="dom.iterable" />
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INestApplication } from '@nestjs/common';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, TestDatabase } from '@qautlra/testing';
-import { bootstrap } from '../src/main';
+import { launchChromium } from '@qautlra/testing';
+import { startFundApp, upload } from './support/fund-app';
 
 const ROOT = join(__dirname, '../../..');
 const SHOTS = join(ROOT, 'test-output/fund-analytics');
 const WORKBOOK = join(__dirname, '../examples/demo-funds.xlsx');
-
-async function upload(
-  base: string,
-  data: Buffer,
-  name: string,
-  fields: Record<string, string> = {},
-) {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(data)]), name);
-  for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  const response = await fetch(`${base}/api/products/import`, { method: 'POST', body: form });
-  return { status: response.status, body: (await response.json()) };
-}
 
 const json = async (response: Response): Promise<any> => {
   if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
@@ -59,22 +45,14 @@ async function layout(page: Page) {
 }
 
 describe('fund analytics: bundled workbook → metrics → compare → HTML tear sheets in headless Chromium (real PostgreSQL)', () => {
-  let database: TestDatabase;
-  let app: INestApplication;
+  let fund: Awaited<ReturnType<typeof startFundApp>>;
   let base: string;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    database = await TestDatabase.create('fundsheet');
-    app = await bootstrap({
-      host: '127.0.0.1',
-      port: 0,
-      databaseUrl: database.url,
-      dataDir: '',
-      logLevel: 'error',
-    });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    fund = await startFundApp('fundsheet');
+    base = fund.base;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
     mkdirSync(SHOTS, { recursive: true });
@@ -82,8 +60,7 @@ describe('fund analytics: bundled workbook → metrics → compare → HTML tear
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await database?.drop();
+    await fund?.stop();
   });
 
   it('the bundled example workbook imports cleanly (daily and weekly sheets, several products side by side)', async () => {

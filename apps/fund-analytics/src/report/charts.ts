@@ -24,6 +24,34 @@ export const PALETTE = [
   '#0550ae',
 ];
 
+/** Renders an ECharts option to an SVG string on the server (no DOM). */
+function renderSvg(width: number, height: number, option: echarts.EChartsCoreOption): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  chart.setOption({ animation: false, ...option });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
+/** The title every chart has, top left. */
+const titleOf = (text: string) => ({
+  text,
+  left: 8,
+  top: 6,
+  textStyle: { fontSize: 13, fontWeight: 600, color: '#24292f' },
+});
+
+/** The legend: beside the title for two series, on its own line below it for more. */
+const legendOf = (count: number) => ({
+  show: count > 1,
+  top: count > 2 ? 28 : 6,
+  ...(count > 2 ? { left: 8 } : { right: 8 }),
+  textStyle: { fontSize: 11, color: '#57606a' },
+  itemWidth: 14,
+  itemHeight: 8,
+  type: 'plain',
+});
+
 const percent = (value: number) => `${(value * 100).toFixed(Math.abs(value) < 0.1 ? 1 : 0)}%`;
 
 /**
@@ -42,25 +70,9 @@ export function lineChart(options: {
 }): string {
   const width = options.width ?? 560;
   const height = options.height ?? 260;
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  chart.setOption({
-    animation: false,
-    title: {
-      text: options.title,
-      left: 8,
-      top: 6,
-      textStyle: { fontSize: 13, fontWeight: 600, color: '#24292f' },
-    },
-    // Two series: legend beside the title; more: on their own line below it.
-    legend: {
-      show: options.lines.length > 1,
-      top: options.lines.length > 2 ? 28 : 6,
-      ...(options.lines.length > 2 ? { left: 8 } : { right: 8 }),
-      textStyle: { fontSize: 11, color: '#57606a' },
-      itemWidth: 14,
-      itemHeight: 8,
-      type: 'plain',
-    },
+  return renderSvg(width, height, {
+    title: titleOf(options.title),
+    legend: legendOf(options.lines.length),
     grid: {
       left: 56,
       right: 16,
@@ -107,9 +119,6 @@ export function lineChart(options: {
         : {}),
     })),
   });
-  const svg = chart.renderToSVGString();
-  chart.dispose();
-  return svg;
 }
 
 /** A bar chart by category (yearly returns), bars coloured by sign. */
@@ -120,23 +129,9 @@ export function barChart(options: {
   width?: number;
   height?: number;
 }): string {
-  const width = options.width ?? 560;
-  const height = options.height ?? 260;
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  chart.setOption({
-    animation: false,
-    title: {
-      text: options.title,
-      left: 8,
-      top: 6,
-      textStyle: { fontSize: 13, fontWeight: 600, color: '#24292f' },
-    },
-    legend: {
-      show: options.bars.length > 1,
-      top: 6,
-      right: 8,
-      textStyle: { fontSize: 11, color: '#57606a' },
-    },
+  return renderSvg(options.width ?? 560, options.height ?? 260, {
+    title: titleOf(options.title),
+    legend: legendOf(options.bars.length),
     grid: { left: 56, right: 16, top: 38, bottom: 28 },
     xAxis: {
       type: 'category',
@@ -161,7 +156,4 @@ export function barChart(options: {
       barMaxWidth: 28,
     })),
   });
-  const svg = chart.renderToSVGString();
-  chart.dispose();
-  return svg;
 }
