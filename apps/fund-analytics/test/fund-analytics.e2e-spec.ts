@@ -78,9 +78,9 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
         last: expect.any(String),
       },
     ]);
-    const nav = await (
+    const nav = (await (
       await fetch(`${base}/api/products/SX0001/nav?start=2024-01-05&end=2024-01-19`)
-    ).json();
+    ).json()) as any;
     expect(nav.nav.map((p: { date: string }) => p.date)).toEqual([
       '2024-01-05',
       '2024-01-12',
@@ -91,14 +91,14 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
   it('metrics state their convention; weekly NAVs give 52 periods; a benchmark is aligned', async () => {
     const response = await fetch(`${base}/api/products/SX0001/metrics?preset=quantstats`);
     expect(response.status).toBe(200);
-    const result = await response.json();
+    const result = (await response.json()) as any;
     expect(result.convention).toMatchObject({
       name: 'quantstats+overrides',
       periodsPerYear: 52,
       varMethod: 'parametric',
     });
     expect(result.nav_field).toBe('unit_nav');
-    const navs = (await (await fetch(`${base}/api/products/SX0001/nav`)).json()).nav.map(
+    const navs = ((await (await fetch(`${base}/api/products/SX0001/nav`)).json()) as any).nav.map(
       (p: { unitNav: number }) => p.unitNav,
     );
     expect(result.metrics.comp).toBeCloseTo(navs.at(-1) / navs[0] - 1, 12);
@@ -118,14 +118,14 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     expect(result.drawdown.max_drawdown_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(result.trailing.ytd).toEqual(expect.any(Number));
     expect(Object.keys(result.calendar.monthly)).toEqual(['2024', '2025']);
-    const empyrical = await (
+    const empyrical = (await (
       await fetch(`${base}/api/products/SX0001/metrics?preset=empyrical&periods_per_year=52`)
-    ).json();
+    ).json()) as any;
     expect(empyrical.observations).toBe(59);
     expect(empyrical.convention.varMethod).toBe('historical');
-    const relative = await (
+    const relative = (await (
       await fetch(`${base}/api/products/SX0001/metrics?benchmark=IDX300`)
-    ).json();
+    ).json()) as any;
     expect(relative.benchmark).toEqual({ code: 'IDX300', name: '沪深300', nav_field: 'adj_nav' });
     expect(relative.alignment).toContain('inner join');
     expect(typeof relative.metrics.beta).toBe('number');
@@ -133,7 +133,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     expect((await fetch(`${base}/api/products/NOPE/metrics`)).status).toBe(404);
     const bad = await fetch(`${base}/api/products/SX0001/metrics?preset=morningstar`);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).message).toContain('unknown preset');
+    expect(((await bad.json()) as any).message).toContain('unknown preset');
     expect((await fetch(`${base}/api/products/SX0001/metrics?start=yesterday`)).status).toBe(400);
   });
 
@@ -163,7 +163,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
       }),
     });
     expect(response.status).toBe(201);
-    const result = await response.json();
+    const result = (await response.json()) as any;
     expect(result.alignment).toContain('inner join');
     expect(result.observations).toBe(29); // 30 shared bi-weekly dates, empyrical drops the first point
     expect(result.convention.name).toBe('empyrical+overrides'); // bi-weekly → 52 inferred
@@ -179,9 +179,9 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     });
     expect(result.correlation[0][0]).toBeCloseTo(1, 12);
     expect(result.correlation[0][1]).toBeCloseTo(result.correlation[1][0], 12);
-    const single = await (
+    const single = (await (
       await fetch(`${base}/api/products/SX0001/metrics?preset=empyrical&benchmark=P3`)
-    ).json();
+    ).json()) as any;
     expect(result.correlation[0][1]).toBeCloseTo(single.metrics.correlation, 12);
     for (const [body, status] of [
       [{ codes: ['SX0001'] }, 400],

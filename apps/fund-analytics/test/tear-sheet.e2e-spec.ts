@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -15,34 +13,43 @@ const json = async (response: Response): Promise<any> => {
   return response.json();
 };
 
-/** What the rendered page shows, read in the browser after layout. */
-async function layout(page: Page) {
-  return page.evaluate(() => {
-    const svgs = [...document.querySelectorAll('svg')];
-    const widest = (colour: string) =>
-      Math.max(
-        0,
-        ...[...document.querySelectorAll(`svg path[stroke="${colour}"]`)].map(
-          (path) => (path as SVGGraphicsElement).getBoundingClientRect().width,
-        ),
-      );
-    return {
-      title: document.title,
-      text: document.body.innerText,
-      charts: svgs.filter((svg) => svg.getBoundingClientRect().width > 300).length,
-      productLineWidth: widest('#1f6feb'),
-      benchmarkLineWidth: widest('#8c959f'),
-      drawdownWidth: widest('#cf222e'),
-      overflow: document.documentElement.scrollWidth - window.innerWidth,
-      scripts: document.scripts.length,
-      kpis: [...document.querySelectorAll('.kpi')].map((kpi) => kpi.textContent),
-      heatCells: document.querySelectorAll('table.heat td[style*="rgba"]').length,
-      rows: [...document.querySelectorAll('tbody tr')].map((row) =>
-        [...row.querySelectorAll('td')].map((cell) => cell.textContent?.trim()),
-      ),
-    };
-  });
+interface Layout {
+  title: string;
+  text: string;
+  charts: number;
+  productLineWidth: number;
+  benchmarkLineWidth: number;
+  drawdownWidth: number;
+  overflow: number;
+  scripts: number;
+  kpis: string[];
+  heatCells: number;
+  rows: string[][];
 }
+
+/**
+ * What the rendered page shows, read in the browser after layout. Page code is a string: the
+ * project's type check has no DOM types (adding them would change Node's `fetch` types everywhere).
+ */
+const LAYOUT_SCRIPT = `(() => {
+  const all = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+  const widest = (colour) => Math.max(0, ...all('svg path[stroke="' + colour + '"]').map((p) => p.getBoundingClientRect().width));
+  return {
+    title: document.title,
+    text: document.body.innerText,
+    charts: all('svg').filter((svg) => svg.getBoundingClientRect().width > 300).length,
+    productLineWidth: widest('#1f6feb'),
+    benchmarkLineWidth: widest('#8c959f'),
+    drawdownWidth: widest('#cf222e'),
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    scripts: document.scripts.length,
+    kpis: all('.kpi').map((kpi) => kpi.textContent),
+    heatCells: all('table.heat td[style*="rgba"]').length,
+    rows: all('tbody tr').map((row) => all('td', row).map((cell) => cell.textContent.trim())),
+  };
+})()`;
+
+const layout = (page: Page) => page.evaluate<Layout>(LAYOUT_SCRIPT);
 
 describe('fund analytics: bundled workbook → metrics → compare → HTML tear sheets in headless Chromium (real PostgreSQL)', () => {
   let fund: Awaited<ReturnType<typeof startFundApp>>;
