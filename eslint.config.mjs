@@ -1,11 +1,14 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const PURE_LIBS = ['qamd', 'qifi', 'diff', 'calendar', 'risk', 'indicators', 'analytics', 'backtest'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'test-output/**', '**/*.js', '**/*.mjs', 'apps/web/client/vite.config.mts'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
@@ -37,6 +40,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The browser app: React's rules of hooks on top of the type-checked rules.
+    files: ['apps/web/client/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', '**/test/support/**/*.ts'],

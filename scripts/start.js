@@ -24,9 +24,10 @@ function newest(dir) {
 
 run('bash scripts/ensure-deps.sh');
 const entry = join(root, 'dist/apps/qautlra/src/main.js');
-const appEntries = ['md-gateway', 'tsdb', 'trade-server', 'trader', 'fund-analytics'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
+const appEntries = ['md-gateway', 'tsdb', 'trade-server', 'trader', 'fund-analytics', 'web'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
 const sources = Math.max(newest(join(root, 'apps')), newest(join(root, 'libs')), statSync(join(root, 'package-lock.json')).mtimeMs);
-if (!existsSync(entry) || !appEntries.every((path) => existsSync(path)) || statSync(entry).mtimeMs < sources) {
+const clientIndex = join(root, 'dist/apps/web/client/index.html');
+if (!existsSync(entry) || !existsSync(clientIndex) || !appEntries.every((path) => existsSync(path)) || statSync(entry).mtimeMs < sources) {
   console.log('building…');
   run('npm run build --silent');
 }
@@ -48,7 +49,13 @@ const apps = [
   { name: 'tsdb', main: 'dist/apps/tsdb/src/main.js', port: '18000', wsUrl: `ws://localhost:${process.env.QADB_WEBSOCKET_PORT ?? '18003'}/ws` },
   { name: 'trade-server', main: 'dist/apps/trade-server/src/main.js', ws: '/ws/trade', label: 'DIFF trading' },
   { name: 'fund-analytics', main: 'dist/apps/fund-analytics/src/main.js' },
+  { name: 'web', main: 'dist/apps/web/src/main.js', label: 'browser app' },
 ];
+// The web front end shows the demo login on its sign-in page.
+if ((process.env.TRADE_DEMO ?? 'true') !== 'false') {
+  process.env.WEB_DEMO_USER ??= process.env.TRADE_DEMO_USER ?? 'demo';
+  process.env.WEB_DEMO_PASSWORD ??= process.env.TRADE_DEMO_PASSWORD ?? 'demo';
+}
 (async () => {
   const { displayUrl } = require(join(root, 'dist/libs/platform/src/index.js'));
   const running = [];
@@ -89,7 +96,13 @@ const apps = [
   const host = require(join(root, 'dist/apps/qautlra/src/main.js'));
   const instance = await host.bootstrap();
   const url = await displayUrl(instance);
-  const lines = ['', 'QAUTLRA is running', `  platform       ${url}/   (health ${url}/health, API docs ${url}/api/docs)`];
+  const web = running.find((app) => app.app === 'web');
+  const lines = [
+    '',
+    'QAUTLRA is running',
+    ...(web ? [`  ▶ open ${web.url}/ in a browser: market watch, charts, order entry, positions`, ''] : []),
+    `  platform       ${url}/   (health ${url}/health, API docs ${url}/api/docs)`,
+  ];
   for (const app of running) {
     lines.push(`  ${app.app.padEnd(14)} ${app.url}   (API docs ${app.docs}${app.websocket ? `, ${app.label} ${app.websocket}` : ''})`);
   }

@@ -8,6 +8,7 @@ bash scripts/ensure-services.sh || exit 1
 bash scripts/ensure-browser.sh || exit 1
 failed_steps=0
 echo "== typecheck"; npx tsc --noEmit -p tsconfig.json || failed_steps=$((failed_steps + 1))
+npx tsc --noEmit -p apps/web/client/tsconfig.json || failed_steps=$((failed_steps + 1))
 echo "== lint"; npx eslint . || failed_steps=$((failed_steps + 1))
 # Some e2e tests run the built servers as child processes (kill -9 durability).
 echo "== build"; npm run build --silent || failed_steps=$((failed_steps + 1))

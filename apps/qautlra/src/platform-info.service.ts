@@ -30,7 +30,7 @@ const COMPONENTS: ComponentInfo[] = [
   { app: 'realtime', original: 'QAREALTIMEPRO-RS', state: 'planned' },
   { app: 'fund-analytics', original: 'QAMAINTAINDB-RS', state: 'working' },
   { app: 'backtest', original: 'QARS', state: 'planned' },
-  { app: 'web', original: 'QAOMS', state: 'planned' },
+  { app: 'web', original: 'QAOMS', state: 'partial' },
 ];
 
 @Injectable()

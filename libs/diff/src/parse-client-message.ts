@@ -9,6 +9,9 @@ import {
   VOLUME_CONDITIONS,
 } from './messages';
 
+/** UTF-8 byte lengths (TextEncoder: the same in Node and browsers, which also use this library). */
+const utf8 = new TextEncoder();
+
 type FieldRule =
   | { kind: 'string'; optional?: boolean; maxBytes?: number }
   | { kind: 'number'; optional?: boolean; integer?: boolean; positive?: boolean }
@@ -78,7 +81,7 @@ function check(aid: string, name: string, rule: FieldRule, value: unknown): void
   switch (rule.kind) {
     case 'string':
       if (typeof value !== 'string') fail('a string');
-      if (rule.maxBytes !== undefined && Buffer.byteLength(value as string) > rule.maxBytes)
+      if (rule.maxBytes !== undefined && utf8.encode(value as string).length > rule.maxBytes)
         fail(`at most ${rule.maxBytes} bytes`);
       return;
     case 'number':

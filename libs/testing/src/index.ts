@@ -5,3 +5,4 @@ export * from './fake-market-gateway';
 export * from './test-database';
 export * from './free-port';
 export * from './browser';
+export * from './app-process';

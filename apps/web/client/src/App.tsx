@@ -1,0 +1,151 @@
+import { useEffect, useMemo, useState } from 'react';
+import { AccountSummary, AccountTables } from './components/AccountPanel';
+import { InstrumentView } from './components/InstrumentView';
+import { Login } from './components/Login';
+import { MarketWatch } from './components/MarketWatch';
+import { Notices } from './components/Notices';
+import { OrderTicket } from './components/OrderTicket';
+import { StatusPill } from './components/StatusPill';
+import { DICTIONARIES, LangContext, type Lang } from './i18n';
+import { DiffSession } from './lib/diff-session';
+import { useObservable } from './lib/hooks';
+import { MarketFeed } from './lib/market-feed';
+
+/** `GET /api/web/config` of apps/web. */
+export interface ClientConfig {
+  demo: { user: string; password: string } | null;
+  market: { rest: string; socketPath: string; namespace: string };
+  trade: { rest: string; websocket: string; broker: string };
+  tsdb: { rest: string; stream: string };
+  fund: { rest: string };
+  docs: Record<string, string>;
+}
+
+const stored = <T extends string>(key: string, fallback: T, allowed: readonly T[]): T => {
+  const value = localStorage.getItem(key) as T | null;
+  return value && allowed.includes(value) ? value : fallback;
+};
+
+function Workspace(props: { config: ClientConfig; feed: MarketFeed; session: DiffSession }) {
+  const { feed, session, config } = props;
+  useObservable(feed);
+  const [selected, setSelected] = useState<string | undefined>(
+    () => localStorage.getItem('qautlra.selected') ?? undefined,
+  );
+  const [clicked, setClicked] = useState<{ id: string; value: number; seq: number }>();
+  const current =
+    selected && (feed.watchlist.includes(selected) || feed.instrument(selected))
+      ? selected
+      : feed.watchlist[0];
+  const select = (id: string) => {
+    setSelected(id);
+    localStorage.setItem('qautlra.selected', id);
+  };
+  return (
+    <main className="workspace">
+      <MarketWatch feed={feed} selected={current} onSelect={select} />
+      <InstrumentView
+        feed={feed}
+        id={current}
+        tsdb={config.tsdb}
+        onPrice={(value) =>
+          current && setClicked((c) => ({ id: current, value, seq: (c?.seq ?? 0) + 1 }))
+        }
+      />
+      <aside className="side">
+        <OrderTicket feed={feed} session={session} id={current} price={clicked} />
+        <AccountSummary session={session} feed={feed} />
+      </aside>
+      <AccountTables session={session} feed={feed} onSelect={select} />
+    </main>
+  );
+}
+
+export function App(props: { config: ClientConfig }) {
+  const { config } = props;
+  const feed = useMemo(
+    () => new MarketFeed(config.market.rest, config.market.socketPath, config.market.namespace),
+    [config],
+  );
+  const session = useMemo(
+    () => new DiffSession(config.trade.websocket, config.trade.broker),
+    [config],
+  );
+  const [lang, setLang] = useState<Lang>(() =>
+    stored('qautlra.lang', navigator.language.startsWith('zh') ? 'zh' : 'en', ['zh', 'en']),
+  );
+  const [theme, setTheme] = useState<'dark' | 'light'>(() =>
+    stored('qautlra.theme', 'dark', ['dark', 'light']),
+  );
+  useObservable(session);
+  useObservable(feed);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem('qautlra.theme', theme);
+  }, [theme]);
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    localStorage.setItem('qautlra.lang', lang);
+  }, [lang]);
+  useEffect(() => {
+    feed.loadInstruments().catch(() => undefined);
+    return () => feed.close();
+  }, [feed]);
+
+  const t = (key: keyof (typeof DICTIONARIES)['en']) => DICTIONARIES[lang][key];
+  const signedIn = session.state !== 'signed-out';
+  return (
+    <LangContext.Provider value={{ lang, t }}>
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo">◆</span> QAUTLRA
+        </div>
+        <div className="statuses">
+          <StatusPill
+            label="market"
+            state={feed.state}
+            detail={feed.sources
+              .map((s) => `${s.name}: ${s.state}${s.detail ? ` (${s.detail})` : ''}`)
+              .join('\n')}
+          />
+          <StatusPill label="trade" state={session.state} />
+        </div>
+        <nav className="tools">
+          <details className="menu">
+            <summary>{t('apis')}</summary>
+            <ul>
+              {Object.entries(config.docs).map(([name, href]) => (
+                <li key={name}>
+                  <a href={href} target="_blank" rel="noreferrer">
+                    {name}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </details>
+          <button onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label="language">
+            {lang === 'zh' ? 'EN' : '中文'}
+          </button>
+          <button
+            onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+            aria-label={t('theme')}
+          >
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+          {signedIn && (
+            <button onClick={() => session.logout()}>
+              {t('signOut')} <span className="dim">{session.user}</span>
+            </button>
+          )}
+        </nav>
+      </header>
+      {signedIn && session.state !== 'connecting' ? (
+        <Workspace config={config} feed={feed} session={session} />
+      ) : (
+        <Login session={session} demo={config.demo} />
+      )}
+      <Notices session={session} />
+    </LangContext.Provider>
+  );
+}

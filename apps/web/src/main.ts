@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createHttpApp, runMain } from '@qautlra/platform';
+import { AppModule } from './app.module';
+import { loadWebConfig, WebConfig } from './config';
+import { mountProxies } from './proxies';
+
+/** Paths the single-page app must not shadow. */
+const SERVER_PATHS = /^\/(md|trade|tsdb|fund|api|health|metrics)(\/|$)/;
+
+/** Boots the web front end's server; exported for the all-in-one launcher and the tests. */
+export async function bootstrap(config: WebConfig = loadWebConfig()): Promise<INestApplication> {
+  const app = (await createHttpApp(AppModule.forRoot(config), {
+    title: 'QAUTLRA web',
+    description:
+      'Serves the browser front end and proxies the platform APIs under one origin: /md (market data), /trade (trade server), /tsdb (read-only), /fund (fund analytics).',
+  })) as NestExpressApplication;
+  mountProxies(app, config);
+  const index = join(config.clientDir, 'index.html');
+  if (!existsSync(index))
+    throw new Error(`no built front end at ${config.clientDir} (run npm run build)`);
+  app.useStaticAssets(config.clientDir, { index: false, maxAge: '1h', immutable: false });
+  // Client-side routes fall back to the app's page.
+  app.use(
+    (
+      req: { method: string; path: string },
+      res: { sendFile(path: string): void },
+      next: () => void,
+    ) => {
+      if (req.method === 'GET' && !SERVER_PATHS.test(req.path)) res.sendFile(index);
+      else next();
+    },
+  );
+  await app.listen(config.port, config.host);
+  return app;
+}
+
+if (require.main === module) runMain('web', () => loadWebConfig(), bootstrap);

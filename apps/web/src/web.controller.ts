@@ -1,0 +1,42 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { WebConfig } from './config';
+import { WEB_CONFIG } from './tokens';
+
+/** What the single-page app needs to know at start (same origin: every API is proxied). */
+export interface ClientConfig {
+  /** The demo login shown on the login page, when this is a demo. */
+  demo: { user: string; password: string } | null;
+  /** Paths of the proxied APIs. */
+  market: { rest: string; socketPath: string; namespace: string };
+  trade: { rest: string; websocket: string; broker: string };
+  tsdb: { rest: string; stream: string };
+  fund: { rest: string };
+  docs: Record<string, string>;
+}
+
+@ApiTags('web')
+@Controller('api/web')
+export class WebController {
+  constructor(@Inject(WEB_CONFIG) private readonly config: WebConfig) {}
+
+  @Get('config')
+  @ApiOperation({ summary: 'Client configuration: demo login, paths of the proxied APIs' })
+  clientConfig(): ClientConfig {
+    const { demoUser, demoPassword } = this.config;
+    return {
+      demo: demoUser && demoPassword ? { user: demoUser, password: demoPassword } : null,
+      market: { rest: '/md/api', socketPath: '/md/socket.io', namespace: '/market' },
+      trade: { rest: '/trade/api', websocket: '/trade/ws/trade', broker: 'sim' },
+      tsdb: { rest: '/tsdb/api/v1', stream: this.config.tsdbStream },
+      fund: { rest: '/fund/api' },
+      docs: {
+        web: '/api/docs',
+        market: '/md/api/docs',
+        trade: '/trade/api/docs',
+        tsdb: '/tsdb/api/docs',
+        fund: '/fund/api/docs',
+      },
+    };
+  }
+}

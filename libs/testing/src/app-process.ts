@@ -1,0 +1,59 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { waitFor } from './wait-for';
+
+const ROOT = join(__dirname, '../../..');
+
+/** A built app (`dist/apps/<app>/src/main.js`) in a child process, so that it can be killed. */
+export class AppProcess {
+  private child?: ChildProcess;
+  output = '';
+
+  constructor(
+    private readonly app: string,
+    private readonly args: string[],
+    private readonly env: Record<string, string>,
+    readonly healthUrl: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, `dist/apps/${this.app}/src/main.js`), ...this.args],
+      {
+        env: { ...process.env, LOG_LEVEL: 'warn', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.child = child;
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${this.app} exited: ${this.output}`);
+        try {
+          return (await fetch(this.healthUrl)).status > 0;
+        } catch {
+          return false;
+        }
+      },
+      { what: `${this.app} listening`, timeoutMs: 30_000 },
+    );
+  }
+
+  /** Sends `signal` and waits for the exit (SIGKILL: no shutdown at all). */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+}
