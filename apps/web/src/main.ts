@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import compression from 'compression';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -19,6 +20,8 @@ export async function bootstrap(config: WebConfig = loadWebConfig()): Promise<IN
       'Serves the browser front end and proxies the platform APIs under one origin: /md (market data), /trade (trade server), /tsdb (read-only), /fund (fund analytics).',
   })) as NestExpressApplication;
   mountProxies(app, config);
+  // After the proxies: the app's own files and JSON are compressed; proxied streams pass as they are.
+  app.use(compression());
   const index = join(config.clientDir, 'index.html');
   if (!existsSync(index))
     throw new Error(`no built front end at ${config.clientDir} (run npm run build)`);
