@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { AccountSummary, AccountTables } from './components/AccountPanel';
 import { InstrumentView } from './components/InstrumentView';
 import { Login } from './components/Login';
@@ -6,7 +6,7 @@ import { MarketWatch } from './components/MarketWatch';
 import { Notices } from './components/Notices';
 import { OrderTicket } from './components/OrderTicket';
 import { StatusPill } from './components/StatusPill';
-import { DICTIONARIES, LangContext, type Lang } from './i18n';
+import { DICTIONARIES, LangContext, ThemeContext, type Lang } from './i18n';
 import { DiffSession } from './lib/diff-session';
 import { useObservable } from './lib/hooks';
 import { MarketFeed } from './lib/market-feed';
@@ -80,7 +80,8 @@ export function App(props: { config: ClientConfig }) {
   useObservable(session);
   useObservable(feed);
 
-  useEffect(() => {
+  // A layout effect: it runs before the charts' effects, which read the theme's colours.
+  useLayoutEffect(() => {
     document.documentElement.dataset.theme = theme;
     localStorage.setItem('qautlra.theme', theme);
   }, [theme]);
@@ -96,56 +97,58 @@ export function App(props: { config: ClientConfig }) {
   const t = (key: keyof (typeof DICTIONARIES)['en']) => DICTIONARIES[lang][key];
   const signedIn = session.state !== 'signed-out';
   return (
-    <LangContext.Provider value={{ lang, t }}>
-      <header className="topbar">
-        <div className="brand">
-          <span className="logo">◆</span> QAUTLRA
-        </div>
-        <div className="statuses">
-          <StatusPill
-            label="market"
-            state={feed.state}
-            detail={feed.sources
-              .map((s) => `${s.name}: ${s.state}${s.detail ? ` (${s.detail})` : ''}`)
-              .join('\n')}
-          />
-          <StatusPill label="trade" state={session.state} />
-        </div>
-        <nav className="tools">
-          <details className="menu">
-            <summary>{t('apis')}</summary>
-            <ul>
-              {Object.entries(config.docs).map(([name, href]) => (
-                <li key={name}>
-                  <a href={href} target="_blank" rel="noreferrer">
-                    {name}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </details>
-          <button onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label="language">
-            {lang === 'zh' ? 'EN' : '中文'}
-          </button>
-          <button
-            onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
-            aria-label={t('theme')}
-          >
-            {theme === 'dark' ? '☀' : '☾'}
-          </button>
-          {signedIn && (
-            <button onClick={() => session.logout()}>
-              {t('signOut')} <span className="dim">{session.user}</span>
+    <ThemeContext.Provider value={theme}>
+      <LangContext.Provider value={{ lang, t }}>
+        <header className="topbar">
+          <div className="brand">
+            <span className="logo">◆</span> QAUTLRA
+          </div>
+          <div className="statuses">
+            <StatusPill
+              label="market"
+              state={feed.state}
+              detail={feed.sources
+                .map((s) => `${s.name}: ${s.state}${s.detail ? ` (${s.detail})` : ''}`)
+                .join('\n')}
+            />
+            <StatusPill label="trade" state={session.state} />
+          </div>
+          <nav className="tools">
+            <details className="menu">
+              <summary>{t('apis')}</summary>
+              <ul>
+                {Object.entries(config.docs).map(([name, href]) => (
+                  <li key={name}>
+                    <a href={href} target="_blank" rel="noreferrer">
+                      {name}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </details>
+            <button onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label="language">
+              {lang === 'zh' ? 'EN' : '中文'}
             </button>
-          )}
-        </nav>
-      </header>
-      {signedIn && session.state !== 'connecting' ? (
-        <Workspace config={config} feed={feed} session={session} />
-      ) : (
-        <Login session={session} demo={config.demo} />
-      )}
-      <Notices session={session} />
-    </LangContext.Provider>
+            <button
+              onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+              aria-label={t('theme')}
+            >
+              {theme === 'dark' ? '☀' : '☾'}
+            </button>
+            {signedIn && (
+              <button onClick={() => session.logout()}>
+                {t('signOut')} <span className="dim">{session.user}</span>
+              </button>
+            )}
+          </nav>
+        </header>
+        {signedIn && session.state !== 'connecting' ? (
+          <Workspace config={config} feed={feed} session={session} />
+        ) : (
+          <Login session={session} demo={config.demo} />
+        )}
+        <Notices session={session} />
+      </LangContext.Provider>
+    </ThemeContext.Provider>
   );
 }

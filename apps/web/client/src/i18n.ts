@@ -157,7 +157,7 @@ const ZH: Record<Key, string> = {
 export const DICTIONARIES: Record<Lang, Record<Key, string>> = { en: EN, zh: ZH };
 
 /** Pre-trade risk rules (libs/risk) in plain words. */
-const RULES: Record<string, Record<Lang, string>> = {
+export const RULES: Record<string, Record<Lang, string>> = {
   INSUFFICIENT_FUNDS: { en: 'Not enough available funds for this order.', zh: '可用资金不足。' },
   POSITION_LIMIT: { en: 'The order would exceed your position limit.', zh: '超过持仓限额。' },
   ORDER_VOLUME: {
@@ -204,9 +204,19 @@ export function plainNotice(text: string, lang: Lang): string {
   return sentence ? `${prefix}: ${sentence} (${detail})` : `${prefix}: ${rule}: ${detail}`;
 }
 
+/** An order's `last_msg` with a risk rule (`ORDER_NOTIONAL: detail`) in plain words. */
+export function plainReason(text: string, lang: Lang): string {
+  const match = /^([A-Z_]+):\s*(.*)$/.exec(text);
+  const sentence = match ? RULES[match[1]!]?.[lang] : undefined;
+  return sentence ? `${sentence} (${match![2]})` : text;
+}
+
 export const LangContext = createContext<{ lang: Lang; t: (key: Key) => string }>({
   lang: 'zh',
   t: (key) => ZH[key],
 });
 
 export const useI18n = () => useContext(LangContext);
+
+/** The colour theme: charts read their colours from the theme's CSS variables and redraw on a change. */
+export const ThemeContext = createContext<'dark' | 'light'>('dark');

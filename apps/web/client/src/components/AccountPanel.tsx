@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useI18n } from '../i18n';
+import { plainReason, useI18n } from '../i18n';
 import type { DiffSession } from '../lib/diff-session';
 import {
   amount,
@@ -90,7 +90,7 @@ export function AccountTables(props: {
   feed: MarketFeed;
   onSelect: (id: string) => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   useObservable(props.session);
   useObservable(props.feed);
   const [tab, setTab] = useState<'positions' | 'orders' | 'trades'>('positions');
@@ -236,7 +236,7 @@ export function AccountTables(props: {
                     </td>
                     <td title={str(o.last_msg)}>
                       {alive ? t('alive') : t('finished')}{' '}
-                      <span className="dim small">{str(o.last_msg)}</span>
+                      <span className="dim small">{plainReason(str(o.last_msg), lang)}</span>
                     </td>
                     <td>
                       {alive && (

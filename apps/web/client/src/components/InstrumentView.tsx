@@ -8,8 +8,8 @@ import {
   type ISeriesApi,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import { useEffect, useRef, useState } from 'react';
-import { useI18n } from '../i18n';
+import { useContext, useEffect, useRef, useState } from 'react';
+import { ThemeContext, useI18n } from '../i18n';
 import { BarBuilder, fromTsdb, PERIODS, type Period, type TsdbBar } from '../lib/bars';
 import { decimalsOf, integer, num, percent, price } from '../lib/format';
 import { useObservable } from '../lib/hooks';
@@ -128,6 +128,7 @@ function OrderBook(props: {
 /** Live last price, one point per tick since the view opened (plus the current quote). */
 function TickChart(props: { feed: MarketFeed; id: string; decimals: number }) {
   const element = useRef<HTMLDivElement>(null);
+  const theme = useContext(ThemeContext);
   useEffect(() => {
     if (!element.current) return;
     const chart = baseChart(element.current, props.decimals);
@@ -156,7 +157,7 @@ function TickChart(props: { feed: MarketFeed; id: string; decimals: number }) {
       off();
       chart.remove();
     };
-  }, [props.feed, props.id, props.decimals]);
+  }, [props.feed, props.id, props.decimals, theme]);
   return <div className="chart" ref={element} data-testid="tick-chart" />;
 }
 
@@ -169,6 +170,7 @@ function CandleChart(props: {
 }) {
   const { t } = useI18n();
   const element = useRef<HTMLDivElement>(null);
+  const theme = useContext(ThemeContext);
   const [period, setPeriod] = useState<Period>('1m');
   const [count, setCount] = useState<number | null>(null);
   useEffect(() => {
@@ -246,7 +248,7 @@ function CandleChart(props: {
       off();
       chart.remove();
     };
-  }, [props.feed, props.id, props.decimals, props.tsdb, period]);
+  }, [props.feed, props.id, props.decimals, props.tsdb, period, theme]);
   return (
     <div className="candles">
       <div className="periods" role="tablist">
