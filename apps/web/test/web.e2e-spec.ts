@@ -296,6 +296,20 @@ describe('web front end in headless Chromium against the real apps', () => {
     expect(await status('trade').getAttribute('data-state')).toBe('ready');
   });
 
+  it('the ticket takes any instrument of the universe; the view follows it', async () => {
+    const universe = (await (await fetch(`${base}/md/api/instruments`)).json()) as { id: string }[];
+    const other = universe.find((i) => i.id !== instrument && i.id.startsWith('DCE.'))!.id;
+    const field = page.locator('input[name=instrument]');
+    await field.fill(other);
+    await field.press('Enter');
+    await page.locator('.view .card-head h2', { hasText: other }).waitFor();
+    // It is subscribed while shown: its book fills in.
+    await waitFor(async () => /\d/.test(await page.getByTestId('book-last').innerText()), {
+      what: `a quote of ${other}`,
+    });
+    await page.locator(`.watch tr[data-instrument="${instrument}"]`).click();
+  });
+
   it('light theme, English labels, and a phone-width layout', async () => {
     await page.getByRole('button', { name: 'language' }).click();
     await page

@@ -53,7 +53,7 @@ function Workspace(props: { config: ClientConfig; feed: MarketFeed; session: Dif
         }
       />
       <aside className="side">
-        <OrderTicket feed={feed} session={session} id={current} price={clicked} />
+        <OrderTicket feed={feed} session={session} id={current} price={clicked} onSelect={select} />
         <AccountSummary session={session} feed={feed} />
       </aside>
       <AccountTables session={session} feed={feed} onSelect={select} />

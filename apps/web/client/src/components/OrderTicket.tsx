@@ -5,6 +5,49 @@ import { decimalsOf, num, onGrid } from '../lib/format';
 import { useObservable } from '../lib/hooks';
 import type { MarketFeed } from '../lib/market-feed';
 
+/** The ticket's instrument: any of the gateway's universe, typed (code or name) or picked. */
+function InstrumentPicker(props: {
+  feed: MarketFeed;
+  id?: string;
+  onSelect: (id: string) => void;
+}) {
+  const { t } = useI18n();
+  const [text, setText] = useState<{ id?: string; value: string }>();
+  const value = text && text.id === props.id ? text.value : (props.id ?? '');
+  const pick = (typed: string) => {
+    const wanted = typed.trim().toLowerCase();
+    const found =
+      props.feed.instruments.find((i) => i.id.toLowerCase() === wanted) ??
+      props.feed.instruments.find(
+        (i) => i.id.toLowerCase().endsWith(`.${wanted}`) || i.name.toLowerCase() === wanted,
+      );
+    if (found) props.onSelect(found.id);
+    setText(undefined);
+  };
+  return (
+    <>
+      <input
+        className="ticket-instrument"
+        aria-label={t('instrument')}
+        name="instrument"
+        list="ticket-instruments"
+        value={value}
+        placeholder={t('selectInstrument')}
+        onChange={(e) => setText({ id: props.id, value: e.target.value })}
+        onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), pick(value))}
+        onBlur={() => pick(value)}
+      />
+      <datalist id="ticket-instruments">
+        {props.feed.instruments.map((i) => (
+          <option key={i.id} value={i.id}>
+            {i.name}
+          </option>
+        ))}
+      </datalist>
+    </>
+  );
+}
+
 /**
  * The order ticket: side, offset, limit or market, a price stepped on the instrument's tick grid
  * (prefilled from the book: the ask to buy, the bid to sell), lots. Refusals come back as notices.
@@ -13,6 +56,8 @@ export function OrderTicket(props: {
   feed: MarketFeed;
   session: DiffSession;
   id?: string;
+  /** Another instrument typed into the ticket. */
+  onSelect: (id: string) => void;
   /** A price clicked in the book (of instrument `id`). */
   price?: { id: string; value: number; seq: number };
 }) {
@@ -75,7 +120,7 @@ export function OrderTicket(props: {
   return (
     <form className="card ticket" onSubmit={submit} aria-label={t('place')}>
       <header className="card-head">
-        <h2>{id ?? t('selectInstrument')}</h2>
+        <InstrumentPicker feed={props.feed} id={id} onSelect={props.onSelect} />
       </header>
       <div className="segmented two">
         <button
