@@ -1,19 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ClientConfig } from './client-config';
 import type { WebConfig } from './config';
 import { WEB_CONFIG } from './tokens';
-
-/** What the single-page app needs to know at start (same origin: every API is proxied). */
-export interface ClientConfig {
-  /** The demo login shown on the login page, when this is a demo. */
-  demo: { user: string; password: string } | null;
-  /** Paths of the proxied APIs. */
-  market: { rest: string; socketPath: string; namespace: string };
-  trade: { rest: string; websocket: string; broker: string };
-  tsdb: { rest: string; stream: string };
-  fund: { rest: string };
-  docs: Record<string, string>;
-}
 
 @ApiTags('web')
 @Controller('api/web')

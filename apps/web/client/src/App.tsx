@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useState } from 'react';
+import type { ClientConfig } from '../../src/client-config';
 import { AccountSummary, AccountTables } from './components/AccountPanel';
 import { InstrumentView } from './components/InstrumentView';
 import { Login } from './components/Login';
@@ -11,15 +12,7 @@ import { DiffSession } from './lib/diff-session';
 import { useObservable } from './lib/hooks';
 import { MarketFeed } from './lib/market-feed';
 
-/** `GET /api/web/config` of apps/web. */
-export interface ClientConfig {
-  demo: { user: string; password: string } | null;
-  market: { rest: string; socketPath: string; namespace: string };
-  trade: { rest: string; websocket: string; broker: string };
-  tsdb: { rest: string; stream: string };
-  fund: { rest: string };
-  docs: Record<string, string>;
-}
+export type { ClientConfig };
 
 const stored = <T extends string>(key: string, fallback: T, allowed: readonly T[]): T => {
   const value = localStorage.getItem(key) as T | null;

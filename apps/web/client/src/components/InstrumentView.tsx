@@ -10,7 +10,7 @@ import {
 } from 'lightweight-charts';
 import { useContext, useEffect, useRef, useState } from 'react';
 import { ThemeContext, useI18n } from '../i18n';
-import { BarBuilder, fromTsdb, PERIODS, type Period, type TsdbBar } from '../lib/bars';
+import { BarBuilder, fromTsdb, PERIODS, type Bar, type Period, type TsdbBar } from '../lib/bars';
 import { decimalsOf, integer, num, percent, price } from '../lib/format';
 import { useObservable } from '../lib/hooks';
 import type { MarketFeed } from '../lib/market-feed';
@@ -193,14 +193,7 @@ function CandleChart(props: {
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.05, bottom: 0.25 } });
     let builder: BarBuilder | undefined;
     const pending: { time: number; price: number; volume: number }[] = [];
-    const draw = (bar: {
-      time: number;
-      open: number;
-      high: number;
-      low: number;
-      close: number;
-      volume: number;
-    }) => {
+    const draw = (bar: Bar) => {
       candles.update({ ...bar, time: bar.time as UTCTimestamp });
       volume.update({
         time: bar.time as UTCTimestamp,

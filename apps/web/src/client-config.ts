@@ -1,0 +1,14 @@
+/**
+ * What the single-page app learns at start from `GET /api/web/config` (same origin: every API is
+ * proxied). Imported as a type by the server and by the browser app; it imports nothing.
+ */
+export interface ClientConfig {
+  /** The demo login shown on the login page, when this is a demo. */
+  demo: { user: string; password: string } | null;
+  /** Paths of the proxied APIs. */
+  market: { rest: string; socketPath: string; namespace: string };
+  trade: { rest: string; websocket: string; broker: string };
+  tsdb: { rest: string; stream: string };
+  fund: { rest: string };
+  docs: Record<string, string>;
+}
