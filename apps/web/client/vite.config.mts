@@ -19,12 +19,6 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     chunkSizeWarningLimit: 600,
-    rollupOptions: {
-      output: {
-        // The chart library changes less often than the app: its own cacheable chunk.
-        manualChunks: (id: string) => (id.includes('lightweight-charts') ? 'charts' : undefined),
-      },
-    },
   },
   server: {
     proxy: Object.fromEntries(

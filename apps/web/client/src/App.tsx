@@ -1,7 +1,6 @@
-import { useEffect, useLayoutEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import type { ClientConfig } from '../../src/client-config';
 import { AccountSummary, AccountTables } from './components/AccountPanel';
-import { InstrumentView } from './components/InstrumentView';
 import { Login } from './components/Login';
 import { MarketWatch } from './components/MarketWatch';
 import { Notices } from './components/Notices';
@@ -13,6 +12,11 @@ import { useObservable } from './lib/hooks';
 import { MarketFeed } from './lib/market-feed';
 
 export type { ClientConfig };
+
+/** The charts (and their library) load after sign-in: the sign-in page stays small. */
+const InstrumentView = lazy(() =>
+  import('./components/InstrumentView').then((module) => ({ default: module.InstrumentView })),
+);
 
 const stored = <T extends string>(key: string, fallback: T, allowed: readonly T[]): T => {
   const value = localStorage.getItem(key) as T | null;
@@ -37,14 +41,16 @@ function Workspace(props: { config: ClientConfig; feed: MarketFeed; session: Dif
   return (
     <main className="workspace">
       <MarketWatch feed={feed} selected={current} onSelect={select} />
-      <InstrumentView
-        feed={feed}
-        id={current}
-        tsdb={config.tsdb}
-        onPrice={(value) =>
-          current && setClicked((c) => ({ id: current, value, seq: (c?.seq ?? 0) + 1 }))
-        }
-      />
+      <Suspense fallback={<section className="card view" />}>
+        <InstrumentView
+          feed={feed}
+          id={current}
+          tsdb={config.tsdb}
+          onPrice={(value) =>
+            current && setClicked((c) => ({ id: current, value, seq: (c?.seq ?? 0) + 1 }))
+          }
+        />
+      </Suspense>
       <aside className="side">
         <OrderTicket feed={feed} session={session} id={current} price={clicked} onSelect={select} />
         <AccountSummary session={session} feed={feed} />
