@@ -274,6 +274,16 @@ describe('web front end in headless Chromium against the real apps', () => {
     await page.locator('input[name=volume]').fill('1');
   });
 
+  it('closes the position in one click from the positions table', async () => {
+    await page.getByTestId('tab-positions').click();
+    const row = page.locator(`[data-testid=positions] tr[data-instrument="${instrument}"]`);
+    await row.getByTestId('close-position').click();
+    // Today's lot on SHFE: sell, close today, 1 lot, at the bid.
+    expect(await page.getByTestId('ticket-submit').innerText()).toMatch(/卖出 平今 1 @/);
+    await page.getByTestId('ticket-submit').click();
+    await waitFor(async () => (await row.count()) === 0, { what: 'the position closed' });
+  });
+
   it('keeps working when the gateway restarts: shows the state, reconnects, resubscribes', async () => {
     await gateway.kill('SIGKILL');
     await waitFor(

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import type { ClientConfig } from '../../src/client-config';
-import { AccountSummary, AccountTables } from './components/AccountPanel';
+import { AccountSummary, AccountTables, type TicketPreset } from './components/AccountPanel';
 import { Login } from './components/Login';
 import { MarketWatch } from './components/MarketWatch';
 import { Notices } from './components/Notices';
@@ -30,6 +30,7 @@ function Workspace(props: { config: ClientConfig; feed: MarketFeed; session: Dif
     () => localStorage.getItem('qautlra.selected') ?? undefined,
   );
   const [clicked, setClicked] = useState<{ id: string; value: number; seq: number }>();
+  const [preset, setPreset] = useState<TicketPreset>();
   const current =
     selected && (feed.watchlist.includes(selected) || feed.instrument(selected))
       ? selected
@@ -52,10 +53,25 @@ function Workspace(props: { config: ClientConfig; feed: MarketFeed; session: Dif
         />
       </Suspense>
       <aside className="side">
-        <OrderTicket feed={feed} session={session} id={current} price={clicked} onSelect={select} />
+        <OrderTicket
+          feed={feed}
+          session={session}
+          id={current}
+          price={clicked}
+          preset={preset}
+          onSelect={select}
+        />
         <AccountSummary session={session} feed={feed} />
       </aside>
-      <AccountTables session={session} feed={feed} onSelect={select} />
+      <AccountTables
+        session={session}
+        feed={feed}
+        onSelect={select}
+        onClose={(order) => {
+          select(order.id);
+          setPreset((p) => ({ ...order, seq: (p?.seq ?? 0) + 1 }));
+        }}
+      />
     </main>
   );
 }

@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import { plainReason, useI18n } from '../i18n';
 import type { DiffSession } from '../lib/diff-session';
+import { closingOrder, floatProfit, type TicketPreset } from '../lib/positions';
+
+export type { TicketPreset };
 import {
   amount,
   clock,
@@ -17,23 +20,6 @@ import type { MarketFeed } from '../lib/market-feed';
 
 const records = (value: unknown): Record<string, unknown>[] =>
   isRecord(value) ? Object.values(value).filter(isRecord) : [];
-
-/**
- * Float PnL of a position on the live market: (last − open price) × lots × multiplier, long minus
- * short. Falls back to the server's figure when there is no quote.
- */
-export function floatProfit(
-  position: Record<string, unknown>,
-  last: number | undefined,
-  multiplier: number,
-): number | undefined {
-  if (last === undefined) return num(position.float_profit);
-  const long = num(position.volume_long) ?? 0;
-  const short = num(position.volume_short) ?? 0;
-  const openLong = num(position.open_price_long) ?? last;
-  const openShort = num(position.open_price_short) ?? last;
-  return ((last - openLong) * long + (openShort - last) * short) * multiplier;
-}
 
 export function AccountSummary(props: { session: DiffSession; feed: MarketFeed }) {
   const { t } = useI18n();
@@ -89,6 +75,8 @@ export function AccountTables(props: {
   session: DiffSession;
   feed: MarketFeed;
   onSelect: (id: string) => void;
+  /** Puts a closing order of the position on the ticket. */
+  onClose: (preset: Omit<TicketPreset, 'seq'>) => void;
 }) {
   const { t, lang } = useI18n();
   useObservable(props.session);
@@ -158,6 +146,7 @@ export function AccountTables(props: {
                 <th className="num">{t('last')}</th>
                 <th className="num">{t('floatProfit')}</th>
                 <th className="num">{t('margin')}</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -188,6 +177,19 @@ export function AccountTables(props: {
                       {amount(pnl)}
                     </td>
                     <td className="num">{amount(p.margin)}</td>
+                    <td>
+                      <button
+                        className="small"
+                        data-testid="close-position"
+                        onClick={(event) => {
+                          event.stopPropagation();
+                          const order = closingOrder(p);
+                          if (order) props.onClose({ id, ...order });
+                        }}
+                      >
+                        {t('close')}
+                      </button>
+                    </td>
                   </tr>
                 );
               })}

@@ -4,6 +4,7 @@ import type { DiffSession, Direction, Offset } from '../lib/diff-session';
 import { decimalsOf, num, onGrid } from '../lib/format';
 import { useObservable } from '../lib/hooks';
 import type { MarketFeed } from '../lib/market-feed';
+import type { TicketPreset } from './AccountPanel';
 
 /** The ticket's instrument: any of the gateway's universe, typed (code or name) or picked. */
 function InstrumentPicker(props: {
@@ -56,6 +57,8 @@ export function OrderTicket(props: {
   feed: MarketFeed;
   session: DiffSession;
   id?: string;
+  /** A one-click action's order (closing a position), applied once per `seq`. */
+  preset?: TicketPreset;
   /** Another instrument typed into the ticket. */
   onSelect: (id: string) => void;
   /** A price clicked in the book (of instrument `id`). */
@@ -72,6 +75,14 @@ export function OrderTicket(props: {
   const [priceType, setPriceType] = useState<'LIMIT' | 'ANY'>('LIMIT');
   const [edited, setEdited] = useState<{ key: string; text: string }>();
   const [volume, setVolume] = useState(1);
+  // A new preset sets the ticket once (React's "adjust state while rendering" pattern).
+  const [appliedPreset, setAppliedPreset] = useState(0);
+  if (props.preset && props.preset.seq !== appliedPreset && props.preset.id === id) {
+    setAppliedPreset(props.preset.seq);
+    setDirection(props.preset.direction);
+    setOffset(props.preset.offset);
+    setVolume(props.preset.volume);
+  }
   const [sent, setSent] = useState<{ id: string; text: string }>();
   const quote = id ? props.feed.quotes[id] : undefined;
 
