@@ -29,6 +29,9 @@ function palette() {
   };
 }
 
+/** ISO text of an epoch-second time in Beijing time (UTC+8, no daylight saving). */
+const beijing = (time: number) => new Date((time + 8 * 3600) * 1000).toISOString();
+
 function baseChart(element: HTMLElement, decimals: number): IChartApi {
   const c = palette();
   return createChart(element, {
@@ -41,12 +44,20 @@ function baseChart(element: HTMLElement, decimals: number): IChartApi {
     },
     grid: { vertLines: { color: c.grid }, horzLines: { color: c.grid } },
     rightPriceScale: { borderColor: c.grid },
-    timeScale: { borderColor: c.grid, timeVisible: true, secondsVisible: false },
+    timeScale: {
+      borderColor: c.grid,
+      timeVisible: true,
+      secondsVisible: false,
+      // Tick marks in Beijing time too: dates for year/month/day marks, HH:MM(:SS) otherwise.
+      tickMarkFormatter: (time: number, type: number) => {
+        const iso = beijing(time);
+        return type <= 2 ? iso.slice(5, 10) : type === 4 ? iso.slice(11, 19) : iso.slice(11, 16);
+      },
+    },
     localization: {
       priceFormatter: (p: number) => p.toFixed(decimals),
       // Beijing time on the axis whatever the browser's zone.
-      timeFormatter: (time: number) =>
-        new Date((time + 8 * 3600) * 1000).toISOString().slice(5, 16).replace('T', ' '),
+      timeFormatter: (time: number) => beijing(time).slice(5, 16).replace('T', ' '),
     },
   });
 }
