@@ -306,6 +306,30 @@ describe('web front end in headless Chromium against the real apps', () => {
     expect(await status('trade').getAttribute('data-state')).toBe('ready');
   });
 
+  it('re-logs in by itself when the trade server restarts; the account comes back from its store', async () => {
+    await page.getByTestId('tab-orders').click();
+    const orders = await page.locator('[data-testid=orders] tbody tr').count();
+    expect(orders).toBeGreaterThan(0);
+    await trade.kill('SIGKILL');
+    await waitFor(
+      async () => (await status('trade').getAttribute('data-state')) === 'reconnecting',
+      {
+        what: 'the trade pill to show reconnecting',
+      },
+    );
+    await trade.start();
+    await waitFor(async () => (await status('trade').getAttribute('data-state')) === 'ready', {
+      what: 'signed in again',
+      timeoutMs: 30_000,
+    });
+    await waitFor(
+      async () => (await page.locator('[data-testid=orders] tbody tr').count()) === orders,
+      {
+        what: 'the orders restored',
+      },
+    );
+  });
+
   it('the ticket takes any instrument of the universe; the view follows it', async () => {
     const universe = (await (await fetch(`${base}/md/api/instruments`)).json()) as { id: string }[];
     const other = universe.find((i) => i.id !== instrument && i.id.startsWith('DCE.'))!.id;
