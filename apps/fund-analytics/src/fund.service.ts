@@ -128,7 +128,12 @@ function curves(dates: readonly string[], navs: ArrayLike<number>, convention: C
   const cumulative = returns.map(
     (r) => (growth *= convention.returnType === 'log' ? Math.exp(r) : 1 + r) - 1,
   );
-  return { dates: returnDates, returns, cumulative, drawdown: drawdowns(returns) };
+  return {
+    dates: returnDates,
+    returns,
+    cumulative,
+    drawdown: drawdowns(returns, convention.returnType),
+  };
 }
 
 /** The most products one comparison takes. */
@@ -273,7 +278,7 @@ export class FundService implements OnModuleInit, OnApplicationShutdown {
       start: analysis.start,
       end: analysis.end,
       dates: own.dates,
-      worstDrawdowns: drawdownPeriods(own.dates, own.returns)
+      worstDrawdowns: drawdownPeriods(own.dates, own.returns, loaded.convention.returnType)
         .sort((x, y) => x.depth - y.depth)
         .slice(0, 5),
       alignment: analysis.alignment,

@@ -38,9 +38,9 @@ export function analyseNav(
     : undefined;
   return {
     ...computeMetrics(own.returns, convention, benchmark),
-    drawdown: drawdownSummary(own.dates, own.returns),
+    drawdown: drawdownSummary(own.dates, own.returns, convention.returnType),
     trailing: periodReturns(own.dates, own.returns, convention),
-    calendar: calendarReturns(own.dates, own.returns),
+    calendar: calendarReturns(own.dates, own.returns, convention.returnType),
     ...(options.rolling ? { rolling: rollingStatistics(own.dates, own.returns, convention) } : {}),
   };
 }

@@ -154,3 +154,10 @@ export function riskFreePerPeriod(convention: Convention): number {
 }
 
 export const ddofOf = (convention: Convention) => (convention.std === 'sample' ? 1 : 0);
+
+/**
+ * The growth factor of one period's return: 1 + r for simple returns, e^r for log returns (vn.py),
+ * so that compounding, drawdowns and totals mean the same thing under either.
+ */
+export const growthOf = (r: number, returnType: Convention['returnType']): number =>
+  returnType === 'log' ? Math.exp(r) : 1 + r;

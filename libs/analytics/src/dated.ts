@@ -1,4 +1,4 @@
-import { type Convention, riskFreePerPeriod } from './convention';
+import { type Convention, growthOf, riskFreePerPeriod } from './convention';
 import { drawdowns } from './metrics/drawdown';
 import { mean } from './stats';
 
@@ -25,8 +25,9 @@ const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.p
 export function drawdownPeriods(
   dates: readonly string[],
   returns: readonly number[],
+  returnType: ReturnType = 'simple',
 ): DrawdownPeriod[] {
-  const series = drawdowns(returns);
+  const series = drawdowns(returns, returnType);
   const periods: DrawdownPeriod[] = [];
   let current: DrawdownPeriod | undefined;
   series.forEach((dd, i) => {
@@ -63,8 +64,9 @@ export interface DrawdownSummary {
 export function drawdownSummary(
   dates: readonly string[],
   returns: readonly number[],
+  returnType: ReturnType = 'simple',
 ): DrawdownSummary {
-  const periods = drawdownPeriods(dates, returns);
+  const periods = drawdownPeriods(dates, returns, returnType);
   if (periods.length === 0)
     return {
       max_drawdown_date: null,
@@ -85,8 +87,11 @@ export function drawdownSummary(
   };
 }
 
-const compound = (returns: readonly number[]) =>
-  returns.reduce((total, r) => total * (1 + r), 1) - 1;
+type ReturnType = Convention['returnType'];
+
+/** Compounded return of period returns (growth e^r for log returns). */
+const compound = (returns: readonly number[], returnType: ReturnType = 'simple') =>
+  returns.reduce((total, r) => total * growthOf(r, returnType), 1) - 1;
 
 /** `YYYY-MM-DD` minus whole months (day clamped to the month's length). */
 function monthsBefore(date: string, months: number): string {
@@ -139,7 +144,7 @@ export function periodReturns(
     returns.filter((_, i) => (inclusive ? dates[i]! >= from : dates[i]! > from));
   const annual = (values: readonly number[]) => {
     if (values.length === 0) return null;
-    const total = compound(values);
+    const total = compound(values, convention.returnType);
     const periods = convention.periodsPerYear;
     return convention.annualReturn === 'simple'
       ? (total / values.length) * periods
@@ -149,13 +154,13 @@ export function periodReturns(
     const from = monthsBefore(last, months);
     if (first > from) return null;
     const values = since(from, false);
-    return annualised ? annual(values) : compound(values);
+    return annualised ? annual(values) : compound(values, convention.returnType);
   };
   return {
-    mtd: compound(since(`${last.slice(0, 7)}-01`, true)),
+    mtd: compound(since(`${last.slice(0, 7)}-01`, true), convention.returnType),
     '3m': trailing(3, false),
     '6m': trailing(6, false),
-    ytd: compound(since(`${last.slice(0, 4)}-01-01`, true)),
+    ytd: compound(since(`${last.slice(0, 4)}-01-01`, true), convention.returnType),
     '1y': trailing(12, false),
     '3y_ann': trailing(36, true),
     '5y_ann': trailing(60, true),
@@ -164,7 +169,7 @@ export function periodReturns(
   };
 }
 
-/** Geometric mean of period returns: ∏(1 + r)^(1/n) − 1. */
+/** Geometric mean of (simple) period returns: ∏(1 + r)^(1/n) − 1. */
 const geometricMean = (values: readonly number[]) =>
   values.length ? (1 + compound(values)) ** (1 / values.length) - 1 : null;
 
@@ -175,7 +180,11 @@ const geometricMean = (values: readonly number[]) =>
  * aggregate="M" | "A")`); Gain/Pain (1M) (quantstats `gain_to_pain_ratio(resolution="ME")`: the
  * returns summed per month, Σ / |Σ of the negative months|).
  */
-export function calendarReturns(dates: readonly string[], returns: readonly number[]) {
+export function calendarReturns(
+  dates: readonly string[],
+  returns: readonly number[],
+  returnType: ReturnType = 'simple',
+) {
   const group = (key: (date: string) => string) => {
     const out = new Map<string, number[]>();
     returns.forEach((r, i) => {
@@ -187,7 +196,7 @@ export function calendarReturns(dates: readonly string[], returns: readonly numb
     return out;
   };
   const compounded = (groups: Map<string, number[]>) =>
-    new Map([...groups].map(([k, values]) => [k, compound(values)]));
+    new Map([...groups].map(([k, values]) => [k, compound(values, returnType)]));
   const monthGroups = group((date) => date.slice(0, 7));
   const months = compounded(monthGroups);
   const quarters = compounded(

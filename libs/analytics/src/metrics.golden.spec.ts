@@ -87,6 +87,22 @@ describe('analytics golden vectors (numpy/scipy reference, test/golden/make_gold
     expect(metrics.consecutive_wins).toBe(1);
   });
 
+  it('log returns (vn.py) compound as e^r: total and drawdown are the NAV’s own', () => {
+    const convention = resolveConvention('vnpy');
+    const { returns } = navToReturns(
+      [
+        { date: '2024-01-02', nav: 1 },
+        { date: '2024-01-03', nav: 1.1 },
+        { date: '2024-01-04', nav: 0.99 },
+      ],
+      convention,
+    );
+    const { metrics } = computeMetrics(returns, convention);
+    expect(metrics.comp).toBeCloseTo(0.99 - 1, 12);
+    expect(metrics.max_drawdown).toBeCloseTo(0.99 / 1.1 - 1, 12);
+    expect(metrics.expected_return).toBeCloseTo(Math.sqrt(0.99) - 1, 12);
+  });
+
   it('conventions: overrides are named, periods inferred from the dates, bad input refused', () => {
     const weekly = Array.from({ length: 10 }, (_, i) =>
       new Date(Date.UTC(2024, 0, 5 + 7 * i)).toISOString().slice(0, 10),

@@ -13,6 +13,7 @@ import { ulcerIndex } from './ulcer-index';
 export const serenityIndex: Metric = (input) => {
   const { returns, convention } = input;
   const pitfall =
-    -cvar({ returns: drawdowns(returns), convention }) / std(returns, ddofOf(convention));
+    -cvar({ returns: drawdowns(returns, convention.returnType), convention }) /
+    std(returns, ddofOf(convention));
   return (sum(returns) - convention.riskFree) / (ulcerIndex(input) * pitfall);
 };

@@ -50,15 +50,20 @@ def rf_period(p):
             "annual-arithmetic": rf / n, "annual-sqrt": rf / math.sqrt(n)}[p["rf_mode"]]
 
 
+def growth(r, p):
+    """Per-period growth factors: 1 + r, or e^r for log returns (vn.py compounds its balance)."""
+    return np.exp(r) if p["ret"] == "log" else 1 + r
+
+
 def cagr(r, p):
-    total = np.prod(1 + r) - 1
+    total = np.prod(growth(r, p)) - 1
     if p["annual"] == "simple":
         return total / len(r) * p["periods"]
     return (1 + total) ** (p["periods"] / len(r)) - 1
 
 
-def drawdown(r):
-    prices = np.concatenate([[1.0], np.cumprod(1 + r)])
+def drawdown(r, p=None):
+    prices = np.concatenate([[1.0], np.cumprod(growth(r, p) if p else 1 + r)])
     return (prices / np.maximum.accumulate(prices) - 1)[1:]
 
 
@@ -111,10 +116,10 @@ def metrics(r, b, p, name):
     payoff = np.mean(wins) / abs(np.mean(losses))
     pf = np.sum(r[r >= 0]) / abs(np.sum(losses))
     tail = abs(np.percentile(r, 95) / np.percentile(r, 5))
-    dd = drawdown(r)
+    dd = drawdown(r, p)
     mdd = min(0.0, dd.min())
     ulcer = math.sqrt(np.sum(dd ** 2) / (len(dd) - 1))
-    comp = np.prod(1 + r) - 1
+    comp = np.prod(growth(r, p)) - 1
     beta = np.cov(r, b, ddof=1)[0, 1] / np.var(b, ddof=1)
     if p["alpha"] == "arithmetic":
         alpha = (np.mean(r) - beta * np.mean(b)) * n
@@ -138,13 +143,13 @@ def metrics(r, b, p, name):
         "probabilistic_sharpe_ratio": psr(np.mean(ex) / sd, r, p, name),
         "probabilistic_sortino_ratio": psr(sortino_1, r, p, name),
         "probabilistic_adjusted_sortino_ratio": psr(sortino_1 / math.sqrt(2), r, p, name),
-        "expected_return": np.prod(1 + r) ** (1 / len(r)) - 1,
+        "expected_return": np.prod(growth(r, p)) ** (1 / len(r)) - 1,
         "rar": cagr(r, p) / expo,
         "profit_ratio": abs(np.mean(nonneg) / len(nonneg)) / abs(np.mean(losses) / len(losses)),
         "outlier_win_ratio": np.quantile(r, 0.99) / np.mean(nonneg),
         "outlier_loss_ratio": np.quantile(r, 0.01) / np.mean(losses),
         "serenity_index": (np.sum(r) - p["rf"]) / (
-            math.sqrt(np.sum(drawdown(r) ** 2) / (len(r) - 1)) * (-cvar(drawdown(r), p) / np.std(r, ddof=p["ddof"]))),
+            math.sqrt(np.sum(drawdown(r, p) ** 2) / (len(r) - 1)) * (-cvar(drawdown(r, p), p) / np.std(r, ddof=p["ddof"]))),
         "stability_of_timeseries": fit.rvalue ** 2,
         "comp": comp,
         "cagr": cagr(r, p),
