@@ -244,7 +244,13 @@ export function AccountTables(props: {
                       {alive && (
                         <button
                           className="small danger"
-                          onClick={() => props.session.cancelOrder(str(o.order_id))}
+                          onClick={() => {
+                            try {
+                              props.session.cancelOrder(str(o.order_id));
+                            } catch (error) {
+                              props.session.report((error as Error).message);
+                            }
+                          }}
                         >
                           {t('cancel')}
                         </button>

@@ -104,6 +104,15 @@ export class DiffSession extends Observable {
     this.send({ aid: 'cancel_order', user_id: this.user, order_id: orderId });
   }
 
+  /** A problem on this side of the connection (sending while disconnected), shown like a notice. */
+  report(text: string): void {
+    this.notices = [
+      ...this.notices.slice(-19),
+      { id: this.nextNotice++, level: 'ERROR', text, at: Date.now() },
+    ];
+    this.changed();
+  }
+
   dismiss(id: number): void {
     this.notices = this.notices.filter((notice) => notice.id !== id);
     this.changed();
