@@ -11,8 +11,10 @@ interface Route {
   target: string;
   ws?: boolean;
   headers?: Record<string, string>;
-  /** Only these methods pass (the tsdb is read-only from the browser). */
+  /** Only these methods pass. */
   methods?: string[];
+  /** Only these paths (after the prefix) pass: the tsdb's market-data reads, not its SQL. */
+  paths?: RegExp;
 }
 
 export function routesOf(config: WebConfig): Route[] {
@@ -25,6 +27,7 @@ export function routesOf(config: WebConfig): Route[] {
       target: config.tsdbUrl,
       headers: { authorization: `Basic ${basic}` },
       methods: ['GET', 'HEAD'],
+      paths: /^\/api\/v1\/(bars|latest)$/,
     },
     { prefix: '/fund', target: config.fundUrl },
   ];
@@ -67,6 +70,13 @@ export function mountProxies(app: INestApplication, config: WebConfig): void {
       }
       if (route.methods && !route.methods.includes(req.method)) {
         res.status(405).json({ statusCode: 405, message: `${route.prefix} is read-only` });
+        return;
+      }
+      if (route.paths && !route.paths.test(req.path.slice(route.prefix.length))) {
+        res.status(403).json({
+          statusCode: 403,
+          message: `${route.prefix}: only ${route.paths.source} is open to the browser`,
+        });
         return;
       }
       void handler(req, res, next);

@@ -127,13 +127,16 @@ describe('web front end in headless Chromium against the real apps', () => {
     page.locator(`.watch tr[data-instrument="${instrument}"] td[data-field="last_price"]`);
   const status = (which: 'market' | 'trade') => page.getByTestId(`status-${which}`);
 
-  it('serves the app and proxies the APIs under one origin; the tsdb stays read-only', async () => {
+  it('serves the app and proxies the APIs under one origin; only the tsdb’s market-data reads are open', async () => {
     const config = (await (await fetch(`${base}/api/web/config`)).json()) as { demo: unknown };
     expect(config.demo).toEqual({ user: USER, password: 'pw' });
     expect((await fetch(`${base}/md/api/instruments`)).status).toBe(200);
     expect((await fetch(`${base}/trade/health`)).status).toBe(200);
     const write = await fetch(`${base}/tsdb/api/v1/flush`, { method: 'POST' });
     expect(write.status).toBe(405);
+    // Only bars and latest: the tsdb's SQL is not open to the browser (it runs with the server's credentials).
+    expect((await fetch(`${base}/tsdb/api/v1/query?query=SELECT%201`)).status).toBe(403);
+    expect((await fetch(`${base}/tsdb/api/v1/latest?stream=market_data`)).status).toBe(200);
     const down = await fetch(`${base}/fund/api/products`);
     expect(down.status).toBe(502);
     expect(((await down.json()) as { message: string }).message).toContain('fund');
