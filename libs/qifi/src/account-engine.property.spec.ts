@@ -3,29 +3,39 @@ import { presetOf } from '@qautlra/qamd';
 import { QifiAccount } from './account-engine';
 import { parseQifi, qifiToJson } from './qifi-document';
 
-/** Deep equality with a relative tolerance for numbers (prices are recomputed from rounded costs). */
-function expectClose(actual: unknown, expected: unknown, path = ''): void {
+/**
+ * Deep equality with a relative tolerance for numbers (prices are recomputed from rounded costs).
+ * Collects every difference and asserts once: an `expect` per value made this test slow.
+ */
+function differences(actual: unknown, expected: unknown, path = '', out: string[] = []): string[] {
   if (typeof expected === 'number') {
-    expect([
-      path,
-      Math.abs((actual as number) - expected) <= 1e-6 * Math.max(1, Math.abs(expected)),
-    ]).toEqual([path, true]);
-    return;
-  }
-  if (typeof expected === 'object' && expected !== null) {
-    expect([path, Object.keys(actual as object).sort()]).toEqual([
-      path,
-      Object.keys(expected).sort(),
-    ]);
+    const ok =
+      typeof actual === 'number' &&
+      Math.abs(actual - expected) <= 1e-6 * Math.max(1, Math.abs(expected));
+    if (!ok) out.push(`${path}: ${String(actual)} != ${expected}`);
+  } else if (typeof expected === 'object' && expected !== null) {
+    if (typeof actual !== 'object' || actual === null) {
+      out.push(`${path}: ${JSON.stringify(actual)} is not an object`);
+      return out;
+    }
+    const got = Object.keys(actual).sort().join(',');
+    const want = Object.keys(expected).sort().join(',');
+    if (got !== want) out.push(`${path}: keys ${got} != ${want}`);
     for (const key of Object.keys(expected))
-      expectClose(
+      differences(
         (actual as Record<string, unknown>)[key],
         (expected as Record<string, unknown>)[key],
         `${path}.${key}`,
+        out,
       );
-    return;
+  } else if (!Object.is(actual, expected)) {
+    out.push(`${path}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`);
   }
-  expect([path, actual]).toEqual([path, expected]);
+  return out;
+}
+
+function expectClose(actual: unknown, expected: unknown): void {
+  expect(differences(actual, expected)).toEqual([]);
 }
 
 const INSTRUMENTS = [
@@ -166,12 +176,11 @@ describe('account engine invariants (property)', () => {
                 break;
               }
               case 'fill': {
-                const alive = orderIds.filter(
-                  (id) => account.toQifi().orders[id]?.status === 'ALIVE',
-                );
+                const orders = account.toQifi().orders;
+                const alive = orderIds.filter((id) => orders[id]?.status === 'ALIVE');
                 if (alive.length === 0) break;
                 const id = alive[act.pick % alive.length]!;
-                const order = account.toQifi().orders[id]!;
+                const order = orders[id]!;
                 const index = INSTRUMENTS.findIndex(
                   (item) => item.instrument_id === order.instrument_id,
                 );
@@ -188,8 +197,7 @@ describe('account engine invariants (property)', () => {
                 ledger += -signed * price * volume * preset.unit_table - trade.value.commission;
                 const key = `${order.exchange_id}.${order.instrument_id}`;
                 netVolume.set(key, (netVolume.get(key) ?? 0) + signed * volume);
-                if (account.toQifi().positions[key]!.last_price !== last[index])
-                  last[index] = account.toQifi().positions[key]!.last_price;
+                last[index] = account.toQifi().positions[key]!.last_price;
                 postings += 4;
                 break;
               }
@@ -222,9 +230,8 @@ describe('account engine invariants (property)', () => {
                 break;
               }
               case 'cancel': {
-                const alive = orderIds.filter(
-                  (id) => account.toQifi().orders[id]?.status === 'ALIVE',
-                );
+                const orders = account.toQifi().orders;
+                const alive = orderIds.filter((id) => orders[id]?.status === 'ALIVE');
                 if (alive.length > 0)
                   expect(account.cancelOrder(alive[act.pick % alive.length]!).ok).toBe(true);
                 break;
@@ -253,62 +260,103 @@ describe('account engine invariants (property)', () => {
             }
             const document = account.toQifi();
             const a = document.accounts;
-            const near = (x: number, y: number, tolerance = 1e-6) =>
-              expect(Math.abs(x - y)).toBeLessThanOrEqual(tolerance);
-            near(a.static_balance, a.pre_balance + a.deposit - a.withdraw);
+            // Every broken invariant of this step, asserted once (an `expect` per check was slow).
+            const broken: string[] = [];
+            const check = (ok: boolean, what: string) => {
+              if (!ok) broken.push(what);
+            };
+            const near = (what: string, x: number, y: number, tolerance = 1e-6) =>
+              check(Math.abs(x - y) <= tolerance, `${what}: ${x} vs ${y}`);
+            near('static_balance', a.static_balance, a.pre_balance + a.deposit - a.withdraw);
             near(
+              'balance',
               a.balance,
               a.static_balance + a.close_profit - a.commission - a.premium + a.position_profit,
             );
             near(
+              'available',
               a.available,
               a.balance - a.margin - a.frozen_margin - a.frozen_commission - a.frozen_premium,
             );
-            near(a.risk_ratio, a.balance === 0 ? 0 : 1 - a.available / a.balance);
-            expect(a.frozen_margin).toBeGreaterThanOrEqual(0);
-            expect(a.frozen_commission).toBeGreaterThanOrEqual(0);
+            near('risk_ratio', a.risk_ratio, a.balance === 0 ? 0 : 1 - a.available / a.balance);
+            check(a.frozen_margin >= 0, `frozen_margin ${a.frozen_margin} < 0`);
+            check(a.frozen_commission >= 0, `frozen_commission ${a.frozen_commission} < 0`);
             let margin = 0;
             let positionProfit = 0;
             let markToMarket = 0;
             for (const [key, p] of Object.entries(document.positions)) {
-              expect(p.volume_long).toBe(p.volume_long_today + p.volume_long_his);
-              expect(p.volume_short).toBe(p.volume_short_today + p.volume_short_his);
-              expect(p.volume_long_frozen).toBe(
-                p.volume_long_frozen_today + p.volume_long_frozen_his,
+              const split = (what: string, ok: boolean) => check(ok, `${key} ${what}`);
+              split(
+                'long = today + his',
+                p.volume_long === p.volume_long_today + p.volume_long_his,
               );
-              expect(p.volume_long_frozen_today).toBeLessThanOrEqual(p.volume_long_today);
-              expect(p.volume_long_frozen_his).toBeLessThanOrEqual(p.volume_long_his);
-              expect(p.volume_short_frozen_today).toBeLessThanOrEqual(p.volume_short_today);
-              expect(p.volume_short_frozen_his).toBeLessThanOrEqual(p.volume_short_his);
-              expect(
+              split(
+                'short = today + his',
+                p.volume_short === p.volume_short_today + p.volume_short_his,
+              );
+              split(
+                'long frozen = today + his',
+                p.volume_long_frozen === p.volume_long_frozen_today + p.volume_long_frozen_his,
+              );
+              split(
+                'long frozen today <= today',
+                p.volume_long_frozen_today <= p.volume_long_today,
+              );
+              split('long frozen his <= his', p.volume_long_frozen_his <= p.volume_long_his);
+              split(
+                'short frozen today <= today',
+                p.volume_short_frozen_today <= p.volume_short_today,
+              );
+              split('short frozen his <= his', p.volume_short_frozen_his <= p.volume_short_his);
+              split(
+                'frozen volumes >= 0',
                 Math.min(
                   p.volume_long_frozen_today,
                   p.volume_long_frozen_his,
                   p.volume_short_frozen_today,
                   p.volume_short_frozen_his,
-                ),
-              ).toBeGreaterThanOrEqual(0);
-              near(p.margin, p.margin_long + p.margin_short);
-              near(p.float_profit, p.float_profit_long + p.float_profit_short);
-              near(p.position_profit, p.position_profit_long + p.position_profit_short);
+                ) >= 0,
+              );
+              near(`${key} margin`, p.margin, p.margin_long + p.margin_short);
+              near(
+                `${key} float_profit`,
+                p.float_profit,
+                p.float_profit_long + p.float_profit_short,
+              );
+              near(
+                `${key} position_profit`,
+                p.position_profit,
+                p.position_profit_long + p.position_profit_short,
+              );
               margin += p.margin;
               positionProfit += p.position_profit;
               const unit = p.exchange_id === 'SSE' ? 1 : presetOf(p.instrument_id).unit_table;
-              expect(p.volume_long - p.volume_short).toBe(netVolume.get(key) ?? 0);
+              split(
+                'net volume = trades',
+                p.volume_long - p.volume_short === (netVolume.get(key) ?? 0),
+              );
               markToMarket += (p.volume_long - p.volume_short) * p.last_price * unit;
             }
-            near(a.margin, margin, 0.01);
-            near(a.position_profit, positionProfit, 0.01);
+            near('account margin', a.margin, margin, 0.01);
+            near('account position_profit', a.position_profit, positionProfit, 0.01);
             if (!Object.values(document.orders).some((order) => order.status === 'ALIVE')) {
-              expect(a.frozen_margin).toBe(0);
-              expect(a.frozen_commission).toBe(0);
-              for (const p of Object.values(document.positions)) {
-                expect([p.volume_long_frozen, p.volume_short_frozen]).toEqual([0, 0]);
-              }
+              check(a.frozen_margin === 0, `frozen_margin ${a.frozen_margin} with no live order`);
+              check(a.frozen_commission === 0, `frozen_commission ${a.frozen_commission} idle`);
+              for (const [key, p] of Object.entries(document.positions))
+                check(
+                  p.volume_long_frozen === 0 && p.volume_short_frozen === 0,
+                  `${key} frozen volume with no live order`,
+                );
             }
             // Independent check: balance = cash ledger + value of the net position at last prices,
             // within one fen per rounded posting.
-            near(a.balance, ledger + markToMarket, 0.01 * (postings + 1));
+            near(
+              'balance = ledger + mark to market',
+              a.balance,
+              ledger + markToMarket,
+              0.01 * (postings + 1),
+            );
+            expect([step, act, broken]).toEqual([step, act, []]);
           }
         },
       ),

@@ -66,17 +66,19 @@ describe('ingest round trip through the chunk writer', () => {
               .filter((field) => engine.stream(name).fields.some((f) => f.name === field))
               .join(', ')} FROM ${name} ORDER BY id`,
           );
-          expect(back).toHaveLength(events.length);
-          back.forEach((got, i) => {
-            const sent = events[i] as (typeof events)[number];
-            expect(got.id).toBe(i);
-            if ('s' in got) expect(got.s).toBe(sent.s);
-            if ('d' in got) expect(got.d).toBe(sent.d);
-            if ('b' in got) expect(got.b).toBe(sent.b);
-            if ('t' in got) expect(got.t).toBe(sent.t);
-            if ('j' in got)
-              expect(got.j === null ? null : JSON.parse(got.j as string)).toEqual(sent.j);
-          });
+          // One deep comparison per run (an expect per value made this test take half a minute).
+          const got = back.map((r) =>
+            'j' in r ? { ...r, j: r.j === null ? null : JSON.parse(r.j as string) } : r,
+          );
+          const want = events.map((sent, i) =>
+            Object.fromEntries(
+              Object.keys(back[0] ?? {}).map((field) => [
+                field,
+                field === 'id' ? i : sent[field as keyof typeof sent],
+              ]),
+            ),
+          );
+          expect(got).toEqual(want);
         },
       ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 25) },
