@@ -8,3 +8,4 @@ export * from './tick';
 export * from './bars';
 export * from './futures-products';
 export * from './instrument-id';
+export * from './gateway-api';

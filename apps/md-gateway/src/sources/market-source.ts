@@ -1,19 +1,13 @@
-import { MDSnapshot, parseInstrumentId, presetOf, productOf } from '@qautlra/qamd';
+import {
+  type InstrumentInfo,
+  MDSnapshot,
+  parseInstrumentId,
+  presetOf,
+  productOf,
+  type SourceState,
+} from '@qautlra/qamd';
 
-/** Connection state of a source, reported to clients and `/api/status`. */
-export type SourceState = 'connecting' | 'connected' | 'disconnected';
-
-/** What the gateway knows about an instrument a source serves (`GET /api/instruments`). */
-export interface InstrumentInfo {
-  id: string;
-  exchange: string;
-  product: string;
-  name: string;
-  priceTick: number;
-  volumeMultiple: number;
-  upperLimit: number;
-  lowerLimit: number;
-}
+export type { InstrumentInfo, SourceState, SourceStatus } from '@qautlra/qamd';
 
 /**
  * What the gateway knows of an instrument from its id alone (exchange, product, tick and
@@ -43,15 +37,6 @@ export function instrumentInfoOf(
     upperLimit,
     lowerLimit,
   };
-}
-
-/** A source's state as reported to clients (`status` messages) and `/api/status`. */
-export interface SourceStatus {
-  name: string;
-  state: SourceState;
-  detail?: string;
-  /** ISO time of the last state change. */
-  since: string;
 }
 
 export interface SourceEvents {

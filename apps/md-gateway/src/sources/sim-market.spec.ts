@@ -12,24 +12,34 @@ describe('SimMarket', () => {
 
   it('keeps prices on the tick grid and inside the limits, volumes cumulative, books ordered', () => {
     const market = new SimMarket(universe, 11);
+    // Violations collected and asserted once per instrument (an `expect` per value was slow).
     for (const instrument of universe) {
+      const broken: string[] = [];
+      const check = (ok: boolean, what: string) => {
+        if (!ok) broken.push(what);
+      };
       let volume = 0;
       for (let i = 0; i < 200; i += 1) {
         const snapshot = market.tick(instrument.id, i * 500)!;
+        const at = `tick ${i}`;
         const ticks = snapshot.last_price / instrument.priceTick;
-        expect(Math.abs(ticks - Math.round(ticks))).toBeLessThan(1e-6);
+        check(Math.abs(ticks - Math.round(ticks)) < 1e-6, `${at}: ${snapshot.last_price} off grid`);
         if (snapshot.upper_limit > 0) {
-          expect(snapshot.last_price).toBeLessThanOrEqual(snapshot.upper_limit);
-          expect(snapshot.last_price).toBeGreaterThanOrEqual(snapshot.lower_limit);
+          check(snapshot.last_price <= snapshot.upper_limit, `${at}: above the upper limit`);
+          check(snapshot.last_price >= snapshot.lower_limit, `${at}: below the lower limit`);
         }
-        expect(snapshot.volume).toBeGreaterThan(volume);
+        check(snapshot.volume > volume, `${at}: volume ${snapshot.volume} not above ${volume}`);
         volume = snapshot.volume;
         if (instrument.kind !== 'index' && snapshot.ask_price1 > 0 && snapshot.bid_price1 > 0) {
-          expect(snapshot.ask_price1).toBeGreaterThan(snapshot.bid_price1);
+          check(snapshot.ask_price1 > snapshot.bid_price1, `${at}: crossed book`);
         }
-        expect(snapshot.highest).toBeGreaterThanOrEqual(snapshot.lowest);
-        expect(typeof snapshot.open_interest === 'number').toBe(instrument.kind === 'future');
+        check(snapshot.highest >= snapshot.lowest, `${at}: highest below lowest`);
+        check(
+          (typeof snapshot.open_interest === 'number') === (instrument.kind === 'future'),
+          `${at}: open interest ${String(snapshot.open_interest)} for a ${instrument.kind}`,
+        );
       }
+      expect([instrument.id, broken]).toEqual([instrument.id, []]);
     }
   });
 

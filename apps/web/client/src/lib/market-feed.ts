@@ -1,27 +1,12 @@
 import { applyMergePatch } from '@qautlra/diff';
+import type { InstrumentInfo, SourceStatus } from '@qautlra/qamd';
 import { io, type Socket } from 'socket.io-client';
 import { Observable } from './observable';
 
+export type { InstrumentInfo, SourceStatus } from '@qautlra/qamd';
+
 /** A QAMD snapshot as the gateway sends it (levels 1–5, limits, cumulative volume…). */
 export type Quote = Record<string, number | string | null | undefined>;
-
-export interface InstrumentInfo {
-  id: string;
-  exchange: string;
-  product: string;
-  name: string;
-  priceTick: number;
-  volumeMultiple: number;
-  upperLimit: number;
-  lowerLimit: number;
-}
-
-export interface SourceStatus {
-  name: string;
-  state: 'connecting' | 'connected' | 'disconnected';
-  detail?: string;
-  since: string;
-}
 
 /** `connected`: socket up and every source up; `degraded`: socket up, a source down. */
 export type FeedState = 'connecting' | 'connected' | 'degraded' | 'reconnecting';
