@@ -199,6 +199,9 @@ function CandleChart(props: {
     const volume = chart.addSeries(HistogramSeries, {
       priceScaleId: 'volume',
       priceFormat: { type: 'volume' },
+      // The volume scale is hidden: its last value on the price axis read like a price.
+      lastValueVisible: false,
+      priceLineVisible: false,
     });
     chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.05, bottom: 0.25 } });
