@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import type { ClientConfig } from '../../src/client-config';
 import { AccountSummary, AccountTables, type TicketPreset } from './components/AccountPanel';
+import { FundsView } from './components/FundsView';
 import { Login } from './components/Login';
 import { MarketWatch } from './components/MarketWatch';
 import { Notices } from './components/Notices';
@@ -17,6 +18,10 @@ export type { ClientConfig };
 const InstrumentView = lazy(() =>
   import('./components/InstrumentView').then((module) => ({ default: module.InstrumentView })),
 );
+
+/** The page's two views, by the URL's hash (`#funds`), so a view can be linked and reloaded. */
+type View = 'trade' | 'funds';
+const viewOfHash = (): View => (location.hash === '#funds' ? 'funds' : 'trade');
 
 const stored = <T extends string>(key: string, fallback: T, allowed: readonly T[]): T => {
   const value = localStorage.getItem(key) as T | null;
@@ -92,8 +97,15 @@ export function App(props: { config: ClientConfig }) {
   const [theme, setTheme] = useState<'dark' | 'light'>(() =>
     stored('qautlra.theme', 'dark', ['dark', 'light']),
   );
+  const [view, setView] = useState<View>(viewOfHash);
   useObservable(session);
   useObservable(feed);
+
+  useEffect(() => {
+    const follow = () => setView(viewOfHash());
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
 
   // A layout effect: it runs before the charts' effects, which read the theme's colours.
   useLayoutEffect(() => {
@@ -118,6 +130,17 @@ export function App(props: { config: ClientConfig }) {
           <div className="brand">
             <span className="logo">◆</span> QAUTLRA
           </div>
+          <nav className="views tabs" data-testid="views">
+            {(['trade', 'funds'] as const).map((v) => (
+              <a
+                key={v}
+                href={v === 'funds' ? '#funds' : '#'}
+                className={view === v ? 'active' : ''}
+              >
+                {t(v)}
+              </a>
+            ))}
+          </nav>
           <div className="statuses">
             <StatusPill
               label="market"
@@ -157,7 +180,9 @@ export function App(props: { config: ClientConfig }) {
             )}
           </nav>
         </header>
-        {signedIn && session.state !== 'connecting' ? (
+        {view === 'funds' ? (
+          <FundsView rest={config.fund.rest} />
+        ) : signedIn && session.state !== 'connecting' ? (
           <Workspace config={config} feed={feed} session={session} />
         ) : (
           <Login session={session} demo={config.demo} />
