@@ -133,6 +133,7 @@ if ((process.env.TRADE_DEMO ?? 'true') !== 'false') {
     lines.push(
       '',
       '  fund analytics: demo products from apps/fund-analytics/examples/demo-funds.xlsx',
+      ...(web ? [`    in the browser: ${web.url}/#funds (statistics, tear sheets, comparisons, NAV import)`] : []),
       `    tear sheet:  ${fund.url}/api/products/QD0001/report?benchmark=IDX300`,
       `    comparison:  ${fund.url}/api/compare/report?codes=QD0001,CTA002,WJ0003,ZX0004&benchmark=IDX300&rank_by=sharpe`,
       `    metrics:     ${fund.url}/api/products/QD0001/metrics?preset=empyrical   (import your own: npm run fund -- import file.xlsx)`,

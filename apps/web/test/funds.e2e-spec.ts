@@ -115,6 +115,14 @@ describe('web funds view in headless Chromium against fund analytics', () => {
     // Sorted by Sharpe, best first, by default.
     const bySharpe = codes.slice().sort((a, b) => quantstats[b]!.sharpe! - quantstats[a]!.sharpe!);
     expect(await rowCodes()).toEqual(bySharpe);
+    // Nothing picked yet: the frame shows the first row's tear sheet.
+    await waitFor(
+      async () =>
+        ((await page.getByTestId('fund-sheet').getAttribute('src')) ?? '').includes(
+          `/fund/api/products/${bySharpe[0]}/report?`,
+        ),
+      { what: 'the best product’s sheet in the frame' },
+    );
     // Volatility ranks the calmest first.
     await page.locator('th[data-sort=volatility]').click();
     expect(await rowCodes()).toEqual(

@@ -105,7 +105,6 @@ export function FundsView(props: { rest: string }) {
           if (cancelled) return;
           setProducts(list);
           setFailure(undefined);
-          setSheet((s) => s ?? (list[0] ? { kind: 'product', code: list[0].code } : undefined));
         },
         (error: Error) => {
           if (!cancelled) setFailure(error.message);
@@ -163,7 +162,16 @@ export function FundsView(props: { rest: string }) {
     });
   }, [products, metrics, sort, preset]);
 
-  const sheetUrl = useMemo(() => {
+  // Until one is picked, the sheet of the table's first row once every statistic is in (so that
+  // the frame does not reload while the rows settle).
+  const loaded =
+    products !== undefined &&
+    products.every((p) => metrics[metricKey(preset, p.code)] !== undefined);
+  const shown: typeof sheet =
+    sheet ?? (loaded && rows[0] ? { kind: 'product', code: rows[0].code } : undefined);
+
+  const sheetUrl = (() => {
+    const sheet = shown;
     if (!sheet) return undefined;
     const query = new URLSearchParams({ preset });
     if (sheet.kind === 'product') {
@@ -175,7 +183,7 @@ export function FundsView(props: { rest: string }) {
     if (benchmark) query.set('benchmark', benchmark);
     if (sort.key !== 'code') query.set('rank_by', sort.key);
     return `${props.rest}/compare/report?${query.toString()}`;
-  }, [sheet, preset, benchmark, picked, rows, sort.key, props.rest]);
+  })();
 
   const upload = async (chosen: File) => {
     setBusy(true);
@@ -350,7 +358,7 @@ export function FundsView(props: { rest: string }) {
                       key={p.code}
                       data-code={p.code}
                       className={
-                        sheet?.kind === 'product' && sheet.code === p.code ? 'selected' : ''
+                        shown?.kind === 'product' && shown.code === p.code ? 'selected' : ''
                       }
                       onClick={() => setSheet({ kind: 'product', code: p.code })}
                     >
@@ -406,10 +414,10 @@ export function FundsView(props: { rest: string }) {
       <section className="card fund-sheet">
         <div className="card-head">
           <h2>
-            {sheet?.kind === 'compare'
+            {shown?.kind === 'compare'
               ? t('comparisonSheet')
-              : sheet
-                ? `${t('tearSheet')} · ${sheet.code}`
+              : shown
+                ? `${t('tearSheet')} · ${shown.code}`
                 : t('tearSheet')}
           </h2>
           <span className="grow" />
