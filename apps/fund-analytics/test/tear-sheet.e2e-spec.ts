@@ -148,6 +148,48 @@ describe('fund analytics: bundled workbook → metrics → compare → HTML tear
     expect(statSync(join(SHOTS, 'QD0001.png')).size).toBeGreaterThan(100_000);
   });
 
+  it('lang=zh: the sheets in Chinese, gains in red; an unknown language is a 400', async () => {
+    const metrics = await json(await fetch(`${base}/api/products/QD0001/metrics?benchmark=IDX300`));
+    const response = await page.goto(`${base}/api/products/QD0001/report?benchmark=IDX300&lang=zh`);
+    expect(response?.status()).toBe(200);
+    const shown = await layout(page);
+    writeFileSync(join(SHOTS, 'QD0001-zh.png'), await page.screenshot({ fullPage: true }));
+    expect(shown.title).toBe('量化多头一号 — 业绩报告');
+    expect(shown.charts).toBe(5);
+    for (const text of [
+      '主要业绩指标',
+      '风险调整收益',
+      '月度收益',
+      '最大的几次回撤',
+      '滚动夏普比率',
+    ])
+      expect(shown.text).toContain(text);
+    const row = (label: string) => shown.rows.find((cells) => cells[0] === label);
+    expect(row('夏普比率')?.[1]).toBe(metrics.metrics.sharpe.toFixed(2));
+    expect(row('日风险价值（VaR）')?.[1]).toBe(
+      `${(-Math.abs(metrics.metrics.value_at_risk) * 100).toFixed(2)}%`,
+    );
+    expect(shown.kpis[0]).toContain(`累计收益${(metrics.metrics.comp * 100).toFixed(2)}%`);
+    // A gain is red, a loss green (QD0001 gained; its max drawdown is a loss).
+    const colour = (selector: string) =>
+      page.evaluate<string>(
+        `getComputedStyle(document.querySelector(${JSON.stringify(selector)})).color`,
+      );
+    expect(metrics.metrics.comp).toBeGreaterThan(0);
+    await expect(colour('.kpi:nth-child(1) .value')).resolves.toBe('rgb(207, 34, 46)');
+    await expect(colour('.kpi:nth-child(4) .value')).resolves.toBe('rgb(26, 127, 55)');
+    const comparison = await fetch(
+      `${base}/api/compare/report?codes=QD0001,CTA002&benchmark=IDX300&rank_by=sharpe&lang=zh`,
+    );
+    expect(comparison.status).toBe(200);
+    const html = await comparison.text();
+    expect(html).toContain('<title>2 个产品对比 — 业绩报告</title>');
+    expect(html).toContain('收益相关性');
+    const bad = await fetch(`${base}/api/products/QD0001/report?lang=fr`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toContain('lang must be one of');
+  });
+
   it('the comparison tear sheet ranks as /api/compare does and shows the correlation matrix', async () => {
     const body = {
       codes: ['QD0001', 'CTA002', 'WJ0003', 'ZX0004'],

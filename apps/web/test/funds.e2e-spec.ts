@@ -154,8 +154,9 @@ describe('web funds view in headless Chromium against fund analytics', () => {
     const frame = page.frameLocator('[data-testid=fund-sheet]');
     await frame.locator('h1').getByText(a.name).waitFor();
     await frame.getByText('沪深300').first().waitFor(); // the benchmark's name on the sheet
+    await frame.getByText('主要业绩指标').waitFor(); // the sheet in the page's language
     expect(await page.getByTestId('fund-sheet').getAttribute('src')).toContain(
-      `/fund/api/products/${a.code}/report?preset=quantstats&benchmark=IDX300`,
+      `/fund/api/products/${a.code}/report?preset=quantstats&benchmark=IDX300&lang=zh`,
     );
     await expect(page.getByTestId('fund-compare').isDisabled()).resolves.toBe(true);
     for (const code of [a.code, b.code])

@@ -32,13 +32,23 @@ export function formatCell(value: number | string | null | undefined, format: Ce
   }
 }
 
-/** Background colour of a heat-map cell: green up, red down, stronger with |value| / scale. */
-export function heatColor(value: number | null | undefined, scale: number): string {
+/**
+ * Background colour of a heat-map cell, stronger with |value| / scale: gains and losses in the
+ * sheet's colours (green up, red down in English; red up, green down in Chinese).
+ */
+export function heatColor(
+  value: number | null | undefined,
+  scale: number,
+  colours: { heatGain: string; heatLoss: string } = {
+    heatGain: '45,164,78',
+    heatLoss: '207,34,46',
+  },
+): string {
   if (value === null || value === undefined || !Number.isFinite(value) || scale <= 0)
     return 'transparent';
   const strength = Math.min(1, Math.abs(value) / scale);
   const alpha = (0.12 + 0.68 * strength).toFixed(2);
-  return value >= 0 ? `rgba(45,164,78,${alpha})` : `rgba(207,34,46,${alpha})`;
+  return `rgba(${value >= 0 ? colours.heatGain : colours.heatLoss},${alpha})`;
 }
 
 const PERIODS = [

@@ -1,5 +1,6 @@
 import type { SeriesAnalysis } from '@qautlra/analytics';
 import { CellFormat, periodWords } from './format';
+import { sheetWords, type SheetWords } from './sheet-language';
 
 /** What a report row reads: a series' analysis and its date range. */
 export type RowSource = SeriesAnalysis & { start: string | null; end: string | null };
@@ -21,11 +22,14 @@ const negative = (key: string) => (a: RowSource) => {
 
 /**
  * The tear sheet's statistics, grouped as quantstats' full report (spec analytics-conventions §2.3).
- * `periods` names the "Daily" rows after the series' frequency.
+ * `periods` names the "Daily" rows after the series' frequency; labels are in the words' language.
  */
-export function metricGroups(periods: number): { title: string; rows: MetricRow[] }[] {
+export function metricGroups(
+  periods: number,
+  words: SheetWords = sheetWords(),
+): { title: string; rows: MetricRow[] }[] {
   const { adjective: word, noun } = periodWords(periods);
-  return [
+  const groups: { title: string; rows: MetricRow[] }[] = [
     {
       title: 'Period and exposure',
       rows: [
@@ -107,12 +111,12 @@ export function metricGroups(periods: number): { title: string; rows: MetricRow[
     {
       title: 'Expected returns and tail risk',
       rows: [
-        { label: `Expected ${word}`, format: 'pct', value: m('expected_return') },
+        { label: words.expected(word), format: 'pct', value: m('expected_return') },
         { label: 'Expected Monthly', format: 'pct', value: (a) => a.calendar.month.expected },
         { label: 'Expected Yearly', format: 'pct', value: (a) => a.calendar.year.expected },
         { label: 'Kelly Criterion', format: 'pct', value: m('kelly_criterion') },
         { label: 'Risk of Ruin', format: 'pct', value: m('risk_of_ruin') },
-        { label: `${word} Value-at-Risk`, format: 'pct', value: negative('value_at_risk') },
+        { label: words.valueAtRisk(word), format: 'pct', value: negative('value_at_risk') },
         { label: 'Expected Shortfall (cVaR)', format: 'pct', value: negative('cvar') },
       ],
     },
@@ -154,8 +158,8 @@ export function metricGroups(periods: number): { title: string; rows: MetricRow[
     {
       title: 'Best and worst',
       rows: [
-        { label: `Best ${noun}`, format: 'pct', value: m('best') },
-        { label: `Worst ${noun}`, format: 'pct', value: m('worst') },
+        { label: words.best(noun), format: 'pct', value: m('best') },
+        { label: words.worst(noun), format: 'pct', value: m('worst') },
         { label: 'Best Month', format: 'pct', value: (a) => a.calendar.month.best },
         { label: 'Worst Month', format: 'pct', value: (a) => a.calendar.month.worst },
         { label: 'Best Year', format: 'pct', value: (a) => a.calendar.year.best },
@@ -167,7 +171,7 @@ export function metricGroups(periods: number): { title: string; rows: MetricRow[
       rows: [
         { label: 'Avg. Up Month', format: 'pct', value: (a) => a.calendar.month.avg_up },
         { label: 'Avg. Down Month', format: 'pct', value: (a) => a.calendar.month.avg_down },
-        { label: `Win ${noun}s`, format: 'pct', value: m('win_rate') },
+        { label: words.wins(noun), format: 'pct', value: m('win_rate') },
         { label: 'Win Month', format: 'pct', value: (a) => a.calendar.month.win_rate },
         { label: 'Win Quarter', format: 'pct', value: (a) => a.calendar.quarter.win_rate },
         { label: 'Win Year', format: 'pct', value: (a) => a.calendar.year.win_rate },
@@ -194,4 +198,9 @@ export function metricGroups(periods: number): { title: string; rows: MetricRow[
       ],
     },
   ];
+  // Fixed labels through the dictionary; the frequency-named ones are built in the language.
+  return groups.map((group) => ({
+    title: words.t(group.title),
+    rows: group.rows.map((row) => ({ ...row, label: words.t(row.label) })),
+  }));
 }

@@ -2,6 +2,7 @@ import type { Convention, DrawdownPeriod, SeriesAnalysis } from '@qautlra/analyt
 import { barChart, lineChart, PALETTE } from './charts';
 import { escapeHtml, formatCell, heatColor } from './format';
 import { metricGroups, RowSource } from './metric-rows';
+import { sheetWords, type SheetWords } from './sheet-language';
 
 /** One series as a report draws it: its statistics and its dated curves. */
 export interface SheetSeries {
@@ -38,20 +39,6 @@ export interface ComparisonSheet {
 }
 
 const MONTHS = ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12'];
-const MONTH_NAMES = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-];
 /** Lines drawn in one comparison chart; the rest are in the tables. */
 const MAX_LINES = 12;
 const BENCHMARK_COLOUR = '#8c959f';
@@ -70,7 +57,7 @@ header .sub span + span::before { content: "·"; margin: 0 8px; color: #8c959f; 
 .kpi .label { color: #57606a; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .kpi .value { font-size: 22px; font-weight: 650; margin-top: 2px; font-variant-numeric: tabular-nums; }
 .kpi .bench { color: #57606a; font-size: 12px; font-variant-numeric: tabular-nums; }
-.up { color: #1a7f37; } .down { color: #cf222e; }
+.up { color: var(--gain); } .down { color: var(--loss); }
 .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .card { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 8px; overflow: hidden; }
 .card.wide { grid-column: 1 / -1; }
@@ -92,14 +79,14 @@ footer code { background: #eaeef2; padding: 1px 4px; border-radius: 4px; }
 @media print { body { background: #fff; } .card, .kpi { break-inside: avoid; } }
 `;
 
-function page(title: string, body: string): string {
+function page(title: string, body: string, words: SheetWords): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${words.lang === 'zh' ? 'zh-CN' : 'en'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<style>:root { --gain: ${words.gain}; --loss: ${words.loss}; }${STYLE}</style>
 </head>
 <body><main>
 ${body}
@@ -115,14 +102,15 @@ function kpi(
   label: string,
   value: number | null | undefined,
   format: 'pct' | 'ratio',
+  words: SheetWords,
   benchmark?: number | null,
   colour = true,
 ): string {
   const bench =
     benchmark === undefined
       ? ''
-      : `<div class="bench">benchmark ${formatCell(benchmark, format)}</div>`;
-  return `<div class="kpi"><div class="label">${label}</div><div class="value ${colour ? signClass(value) : ''}">${formatCell(value, format)}</div>${bench}</div>`;
+      : `<div class="bench">${words.benchmark(formatCell(benchmark, format))}</div>`;
+  return `<div class="kpi"><div class="label">${words.t(label)}</div><div class="value ${colour ? signClass(value) : ''}">${formatCell(value, format)}</div>${bench}</div>`;
 }
 
 function conventionFooter(convention: Convention, alignment?: string): string {
@@ -145,9 +133,10 @@ function metricsTable(
   columns: { title: string; source: RowSource; own: boolean }[],
   periods: number,
   withRelative: boolean,
+  words: SheetWords,
 ): string {
-  const head = `<thead><tr><th>Metric</th>${columns.map((c) => `<th>${escapeHtml(c.title)}</th>`).join('')}</tr></thead>`;
-  const groups = metricGroups(periods).map((group) => {
+  const head = `<thead><tr><th>${words.t('Metric')}</th>${columns.map((c) => `<th>${escapeHtml(c.title)}</th>`).join('')}</tr></thead>`;
+  const groups = metricGroups(periods, words).map((group) => {
     const rows = group.rows
       .filter((row) => withRelative || !row.relative)
       .map(
@@ -179,7 +168,7 @@ function metricsTable(
   return `<div class="metrics">${table(groups.slice(0, split))}${table(groups.slice(split))}</div>`;
 }
 
-function monthlyHeatmap(calendar: SeriesAnalysis['calendar']): string {
+function monthlyHeatmap(calendar: SeriesAnalysis['calendar'], words: SheetWords): string {
   const years = Object.keys(calendar.monthly).sort();
   const values = years.flatMap((year) => Object.values(calendar.monthly[year]!));
   const scale = Math.max(0.0001, ...values.map(Math.abs));
@@ -188,25 +177,26 @@ function monthlyHeatmap(calendar: SeriesAnalysis['calendar']): string {
     .map((year) => {
       const cells = MONTHS.map((month) => {
         const value = calendar.monthly[year]![month];
-        return `<td style="background:${heatColor(value, scale)}">${value === undefined ? '' : formatCell(value, 'pct')}</td>`;
+        return `<td style="background:${heatColor(value, scale, words)}">${value === undefined ? '' : formatCell(value, 'pct')}</td>`;
       }).join('');
       const total = calendar.yearly[year];
-      return `<tr><td>${year}</td>${cells}<td style="background:${heatColor(total, yearScale)}"><b>${formatCell(total, 'pct')}</b></td></tr>`;
+      return `<tr><td>${year}</td>${cells}<td style="background:${heatColor(total, yearScale, words)}"><b>${formatCell(total, 'pct')}</b></td></tr>`;
     })
     .join('');
-  return `<div class="scroll"><table class="heat"><thead><tr><th>Year</th>${MONTH_NAMES.map((m) => `<th>${m}</th>`).join('')}<th>Year</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<div class="scroll"><table class="heat"><thead><tr><th>${words.t('Year')}</th>${words.months.map((m) => `<th>${m}</th>`).join('')}<th>${words.t('Year')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function rollingCharts(
   dates: readonly string[],
   series: readonly SheetSeries[],
   colour: (one: SheetSeries, index: number) => string,
+  words: SheetWords,
 ): string {
   const rolled = series.filter(
     (one) => one.analysis.rolling && one.analysis.rolling.dates.length > 0,
   );
   if (rolled.length === 0)
-    return `<div class="card wide"><h2>Rolling statistics</h2><p style="margin:8px">The series is shorter than one rolling window.</p></div>`;
+    return `<div class="card wide"><h2>${words.t('Rolling statistics')}</h2><p style="margin:8px">${words.t('The series is shorter than one rolling window.')}</p></div>`;
   const window = rolled[0]!.analysis.rolling!.window;
   const first = rolled[0]!.analysis.rolling!.dates[0]!;
   const axis = dates.filter((date) => date >= first);
@@ -227,11 +217,11 @@ function rollingCharts(
         color: colour(one, index),
       })),
     });
-  return `<div class="card">${chart('sharpe', `Rolling Sharpe (${window} periods)`)}</div><div class="card">${chart('volatility', `Rolling volatility (${window} periods, ann.)`)}</div>`;
+  return `<div class="card">${chart('sharpe', words.rollingSharpe(window))}</div><div class="card">${chart('volatility', words.rollingVolatility(window))}</div>`;
 }
 
 /** The tear sheet of one product, against its benchmark when it has one. */
-export function renderProductSheet(sheet: ProductSheet): string {
+export function renderProductSheet(sheet: ProductSheet, words: SheetWords = sheetWords()): string {
   const { product, benchmark } = sheet;
   const a = product.analysis;
   const b = benchmark?.analysis;
@@ -243,11 +233,11 @@ export function renderProductSheet(sheet: ProductSheet): string {
   const sub = [
     `<span>${escapeHtml(product.code)}</span>`,
     `<span>${escapeHtml(sheet.start ?? '')} → ${escapeHtml(sheet.end ?? '')}</span>`,
-    `<span>${a.observations} observations</span>`,
+    `<span>${words.observations(a.observations)}</span>`,
     `<span>NAV: ${escapeHtml(product.nav_field)}</span>`,
-    `<span>convention ${escapeHtml(a.convention.name)}</span>`,
+    `<span>${words.convention(escapeHtml(a.convention.name))}</span>`,
     benchmark
-      ? `<span>benchmark ${escapeHtml(benchmark.name)} (${escapeHtml(benchmark.code)})</span>`
+      ? `<span>${words.benchmark(`${escapeHtml(benchmark.name)} (${escapeHtml(benchmark.code)})`)}</span>`
       : '',
   ].join('');
   const lines = [
@@ -259,42 +249,46 @@ export function renderProductSheet(sheet: ProductSheet): string {
   const worst = sheet.worstDrawdowns
     .map(
       (period) =>
-        `<tr><td>${period.start}</td><td>${period.valley}</td><td>${period.recovered ? period.end : 'not recovered'}</td><td>${formatCell(period.depth, 'pct')}</td><td>${period.days}</td></tr>`,
+        `<tr><td>${period.start}</td><td>${period.valley}</td><td>${period.recovered ? period.end : words.t('not recovered')}</td><td>${formatCell(period.depth, 'pct')}</td><td>${period.days}</td></tr>`,
     )
     .join('');
   const years = Object.keys(a.calendar.yearly).sort();
   const body = `
 <header><h1>${escapeHtml(product.name)}</h1><div class="sub">${sub}</div></header>
 <section class="kpis">
-${kpi('Cumulative', a.metrics.comp, 'pct', b?.metrics.comp)}
-${kpi('CAGR', a.metrics.cagr, 'pct', b?.metrics.cagr)}
-${kpi('Sharpe', a.metrics.sharpe, 'ratio', b?.metrics.sharpe)}
-${kpi('Max drawdown', a.metrics.max_drawdown, 'pct', b?.metrics.max_drawdown)}
-${kpi('Volatility', a.metrics.volatility, 'pct', b?.metrics.volatility, false)}
-${kpi('Calmar', a.metrics.calmar, 'ratio', b?.metrics.calmar)}
+${kpi('Cumulative', a.metrics.comp, 'pct', words, b?.metrics.comp)}
+${kpi('CAGR', a.metrics.cagr, 'pct', words, b?.metrics.cagr)}
+${kpi('Sharpe', a.metrics.sharpe, 'ratio', words, b?.metrics.sharpe)}
+${kpi('Max drawdown', a.metrics.max_drawdown, 'pct', words, b?.metrics.max_drawdown)}
+${kpi('Volatility', a.metrics.volatility, 'pct', words, b?.metrics.volatility, false)}
+${kpi('Calmar', a.metrics.calmar, 'ratio', words, b?.metrics.calmar)}
 </section>
 <section class="grid">
-<div class="card wide">${lineChart({ title: benchmark ? 'Cumulative return vs benchmark' : 'Cumulative return', dates: sheet.dates, lines, format: 'percent', width: 1120, height: 320, baseline: 0 })}</div>
-<div class="card wide">${lineChart({ title: 'Drawdown (underwater)', dates: sheet.dates, lines: [{ name: product.name, values: product.drawdown, color: '#cf222e', area: true }], format: 'percent', width: 1120, height: 220 })}</div>
-${rollingCharts(sheet.dates, benchmark ? [product, benchmark] : [product], (one) => (one === benchmark ? BENCHMARK_COLOUR : PALETTE[0]!))}
-<div class="card wide"><h2>Monthly returns</h2>${monthlyHeatmap(a.calendar)}</div>
-<div class="card">${barChart({ title: 'Yearly returns', categories: years, bars: [{ name: product.name, values: years.map((y) => a.calendar.yearly[y] ?? null) }, ...(b ? [{ name: benchmark.name, values: years.map((y) => b.calendar.yearly[y] ?? null), color: '#8c959f' }] : [])] })}</div>
-<div class="card"><h2>Worst drawdowns</h2><table><thead><tr><th>Started</th><th>Valley</th><th>Recovered</th><th>Depth</th><th>Days</th></tr></thead><tbody>${worst || '<tr><td colspan="5">No drawdown in the range.</td></tr>'}</tbody></table></div>
-<div class="card wide"><h2>Key performance metrics</h2>${metricsTable(
+<div class="card wide">${lineChart({ title: words.t(benchmark ? 'Cumulative return vs benchmark' : 'Cumulative return'), dates: sheet.dates, lines, format: 'percent', width: 1120, height: 320, baseline: 0 })}</div>
+<div class="card wide">${lineChart({ title: words.t('Drawdown (underwater)'), dates: sheet.dates, lines: [{ name: product.name, values: product.drawdown, color: '#cf222e', area: true }], format: 'percent', width: 1120, height: 220 })}</div>
+${rollingCharts(sheet.dates, benchmark ? [product, benchmark] : [product], (one) => (one === benchmark ? BENCHMARK_COLOUR : PALETTE[0]!), words)}
+<div class="card wide"><h2>${words.t('Monthly returns')}</h2>${monthlyHeatmap(a.calendar, words)}</div>
+<div class="card">${barChart({ title: words.t('Yearly returns'), categories: years, bars: [{ name: product.name, values: years.map((y) => a.calendar.yearly[y] ?? null) }, ...(b ? [{ name: benchmark.name, values: years.map((y) => b.calendar.yearly[y] ?? null), color: '#8c959f' }] : [])] })}</div>
+<div class="card"><h2>${words.t('Worst drawdowns')}</h2><table><thead><tr>${['Started', 'Valley', 'Recovered', 'Depth', 'Days'].map((head) => `<th>${words.t(head)}</th>`).join('')}</tr></thead><tbody>${worst || `<tr><td colspan="5">${words.t('No drawdown in the range.')}</td></tr>`}</tbody></table></div>
+<div class="card wide"><h2>${words.t('Key performance metrics')}</h2>${metricsTable(
     [
       { title: product.name, source: source(product), own: true },
       ...(benchmark ? [{ title: benchmark.name, source: source(benchmark), own: false }] : []),
     ],
     a.convention.periodsPerYear,
     benchmark !== undefined,
+    words,
   )}</div>
 </section>
 ${conventionFooter(a.convention, sheet.alignment)}`;
-  return page(`${product.name} — tear sheet`, body);
+  return page(`${product.name} — ${words.t('tear sheet')}`, body, words);
 }
 
 /** The tear sheet of a comparison: every product on the same dates, ranked. */
-export function renderComparisonSheet(sheet: ComparisonSheet): string {
+export function renderComparisonSheet(
+  sheet: ComparisonSheet,
+  words: SheetWords = sheetWords(),
+): string {
   const byCode = new Map(sheet.products.map((one) => [one.code, one]));
   const ordered = sheet.ranking
     ? sheet.ranking.codes.map((code) => byCode.get(code)!)
@@ -368,12 +362,12 @@ export function renderComparisonSheet(sheet: ComparisonSheet): string {
         `<tr><td>${escapeHtml(one.name)}</td>${months
           .map((key) => {
             const value = monthValue(one, key);
-            return `<td style="background:${heatColor(value, heatScale)}">${value === undefined ? '' : formatCell(value, 'pct')}</td>`;
+            return `<td style="background:${heatColor(value, heatScale, words)}">${value === undefined ? '' : formatCell(value, 'pct')}</td>`;
           })
           .join('')}${years
           .map((year) => {
             const value = one.analysis.calendar.yearly[year];
-            return `<td style="background:${heatColor(value, yearScale)}"><b>${value === undefined ? '' : formatCell(value, 'pct')}</b></td>`;
+            return `<td style="background:${heatColor(value, yearScale, words)}"><b>${value === undefined ? '' : formatCell(value, 'pct')}</b></td>`;
           })
           .join('')}</tr>`,
     )
@@ -386,26 +380,28 @@ export function renderComparisonSheet(sheet: ComparisonSheet): string {
         `<tr><td>${escapeHtml(row.name)}</td>${shown
           .map((column) => {
             const value = sheet.correlation[corrIndex.get(row.code)!]![corrIndex.get(column.code)!];
-            return `<td style="background:${heatColor(value, 1)}">${formatCell(value, 'ratio')}</td>`;
+            return `<td style="background:${heatColor(value, 1, words)}">${formatCell(value, 'ratio')}</td>`;
           })
           .join('')}</tr>`,
     )
     .join('');
   const ranking = sheet.ranking
-    ? `ranked by <code>${escapeHtml(sheet.ranking.by)}</code> (${sheet.ranking.order === 'desc' ? 'highest first' : 'lowest first'})`
-    : 'in the order asked';
-  const more =
-    ordered.length > MAX_LINES ? ` (the first ${MAX_LINES} of ${ordered.length} drawn)` : '';
+    ? words.rankedBy(
+        `<code>${escapeHtml(sheet.ranking.by)}</code>`,
+        words.t(sheet.ranking.order === 'desc' ? 'highest first' : 'lowest first'),
+      )
+    : words.t('in the order asked');
+  const more = ordered.length > MAX_LINES ? words.drawnOf(MAX_LINES, ordered.length) : '';
   const body = `
-<header><h1>Comparison of ${ordered.length} products</h1><div class="sub"><span>${escapeHtml(sheet.start ?? '')} → ${escapeHtml(sheet.end ?? '')}</span><span>${sheet.dates.length} common dates</span><span>convention ${escapeHtml(sheet.convention.name)}</span>${sheet.benchmark ? `<span>benchmark ${escapeHtml(sheet.benchmark.name)}</span>` : ''}<span>${ranking}</span></div></header>
+<header><h1>${words.comparisonOf(ordered.length)}</h1><div class="sub"><span>${escapeHtml(sheet.start ?? '')} → ${escapeHtml(sheet.end ?? '')}</span><span>${words.commonDates(sheet.dates.length)}</span><span>${words.convention(escapeHtml(sheet.convention.name))}</span>${sheet.benchmark ? `<span>${words.benchmark(escapeHtml(sheet.benchmark.name))}</span>` : ''}<span>${ranking}</span></div></header>
 <section class="grid" style="margin-top:20px">
-<div class="card wide">${lineChart({ title: `Cumulative return${sheet.benchmark ? ' vs benchmark' : ''}${more}`, dates: sheet.dates, lines: withBenchmark.map((one, i) => lineOf(one, i, one.cumulative)), format: 'percent', width: 1120, height: 340, baseline: 0 })}</div>
-<div class="card wide">${lineChart({ title: `Drawdown${more}`, dates: sheet.dates, lines: drawn.map((one, i) => lineOf(one, i, [...one.drawdown])), format: 'percent', width: 1120, height: 240 })}</div>
-${rollingCharts(sheet.dates, withBenchmark, (one, index) => lineOf(one, index, []).color!)}
-<div class="card wide"><h2>Metrics</h2><div class="scroll"><table><thead><tr><th>#</th><th class="left">Product</th>${columns.map(([label]) => `<th>${label}</th>`).join('')}</tr></thead><tbody>${tableRows}</tbody></table></div></div>
-<div class="card wide"><h2>Monthly returns (last ${months.length} months) and yearly returns</h2><div class="scroll"><table class="heat"><thead><tr><th>Product</th>${months.map((key) => `<th>${key}</th>`).join('')}${years.map((year) => `<th>${year}</th>`).join('')}</tr></thead><tbody>${heat}</tbody></table></div></div>
-<div class="card wide"><h2>Correlation of returns${ordered.length > shown.length ? ` (first ${shown.length})` : ''}</h2><div class="scroll"><table class="heat compact"><thead><tr><th></th>${shown.map((one) => `<th>${escapeHtml(one.code)}</th>`).join('')}</tr></thead><tbody>${correlation}</tbody></table></div></div>
+<div class="card wide">${lineChart({ title: `${words.t(sheet.benchmark ? 'Cumulative return vs benchmark' : 'Cumulative return')}${more}`, dates: sheet.dates, lines: withBenchmark.map((one, i) => lineOf(one, i, one.cumulative)), format: 'percent', width: 1120, height: 340, baseline: 0 })}</div>
+<div class="card wide">${lineChart({ title: `${words.t('Drawdown')}${more}`, dates: sheet.dates, lines: drawn.map((one, i) => lineOf(one, i, [...one.drawdown])), format: 'percent', width: 1120, height: 240 })}</div>
+${rollingCharts(sheet.dates, withBenchmark, (one, index) => lineOf(one, index, []).color!, words)}
+<div class="card wide"><h2>${words.t('Metrics')}</h2><div class="scroll"><table><thead><tr><th>#</th><th class="left">${words.t('Product')}</th>${columns.map(([label]) => `<th>${words.t(label)}</th>`).join('')}</tr></thead><tbody>${tableRows}</tbody></table></div></div>
+<div class="card wide"><h2>${words.lastMonths(months.length)}</h2><div class="scroll"><table class="heat"><thead><tr><th>${words.t('Product')}</th>${months.map((key) => `<th>${key}</th>`).join('')}${years.map((year) => `<th>${year}</th>`).join('')}</tr></thead><tbody>${heat}</tbody></table></div></div>
+<div class="card wide"><h2>${words.t('Correlation of returns')}${ordered.length > shown.length ? words.firstOf(shown.length) : ''}</h2><div class="scroll"><table class="heat compact"><thead><tr><th></th>${shown.map((one) => `<th>${escapeHtml(one.code)}</th>`).join('')}</tr></thead><tbody>${correlation}</tbody></table></div></div>
 </section>
 ${conventionFooter(sheet.convention, sheet.alignment)}`;
-  return page(`Comparison of ${ordered.length} products — tear sheet`, body);
+  return page(`${words.comparisonOf(ordered.length)} — ${words.t('tear sheet')}`, body, words);
 }

@@ -16,6 +16,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ConventionOverrides, PRESET_NAMES } from '@qautlra/analytics';
 import { AnalysisError, AnalysisRequest, CompareRequest, FundService } from '../fund.service';
+import { SHEET_LANGS, sheetWords, type SheetLang } from '../report/sheet-language';
 import { renderComparisonSheet, renderProductSheet } from '../report/tear-sheet';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -39,6 +40,14 @@ function numberParam(value: string | undefined, name: string): number | undefine
   const number = Number(value);
   if (!Number.isFinite(number)) throw new BadRequestException(`${name} must be a number`);
   return number;
+}
+
+/** A tear sheet's language (`en` by default; `zh`: Chinese, gains in red). */
+function sheetLang(value: unknown): SheetLang {
+  if (value === undefined || value === null || value === '') return 'en';
+  if (typeof value !== 'string' || !SHEET_LANGS.includes(value as SheetLang))
+    throw new BadRequestException(`lang must be one of ${SHEET_LANGS.join(', ')}`);
+  return value as SheetLang;
 }
 
 const RF_MODES = ['per-period', 'annual-geometric', 'annual-arithmetic', 'annual-sqrt'];
@@ -199,8 +208,9 @@ export class FundController {
     schema: { example: { codes: ['SX0001', 'SX0002'], benchmark: 'IDX300', rank_by: 'sharpe' } },
   })
   async compareReport(@Body() body: Record<string, unknown>): Promise<string> {
+    const words = sheetWords(sheetLang(body?.lang));
     try {
-      return renderComparisonSheet(await this.fund.comparisonSheet(compareRequest(body)));
+      return renderComparisonSheet(await this.fund.comparisonSheet(compareRequest(body)), words);
     } catch (error) {
       throw asHttpError(error);
     }
@@ -213,6 +223,7 @@ export class FundController {
       'The comparison tear sheet for a browser link: codes=A,B,C plus the same fields as query parameters',
   })
   @ApiQuery({ name: 'codes', required: true, description: 'comma-separated product codes' })
+  @ApiQuery({ name: 'lang', required: false, enum: SHEET_LANGS })
   async compareReportLink(@Query() query: Record<string, string | undefined>): Promise<string> {
     const body: Record<string, unknown> = { ...query };
     body.codes = (query.codes ?? '').split(',').filter((code) => code !== '');
@@ -264,12 +275,19 @@ export class FundController {
   })
   @ApiQuery({ name: 'preset', required: false, enum: PRESET_NAMES })
   @ApiQuery({ name: 'benchmark', required: false, description: 'another product code' })
+  @ApiQuery({
+    name: 'lang',
+    required: false,
+    enum: SHEET_LANGS,
+    description: 'en (default) or zh: Chinese labels, gains in red and losses in green',
+  })
   async report(
     @Param('code') code: string,
     @Query() query: Record<string, string | undefined>,
   ): Promise<string> {
     try {
-      return renderProductSheet(await this.fund.productSheet(code, analysisRequest(query)));
+      const words = sheetWords(sheetLang(query.lang));
+      return renderProductSheet(await this.fund.productSheet(code, analysisRequest(query)), words);
     } catch (error) {
       throw asHttpError(error);
     }

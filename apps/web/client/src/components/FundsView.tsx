@@ -74,7 +74,7 @@ async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Prom
  * every problem of a rejected file shown where it is.
  */
 export function FundsView(props: { rest: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [products, setProducts] = useState<Product[]>();
   const [failure, setFailure] = useState<string>();
   const [metrics, setMetrics] = useState<Record<string, Metrics | string>>({});
@@ -174,15 +174,17 @@ export function FundsView(props: { rest: string }) {
     const sheet = shown;
     if (!sheet) return undefined;
     const query = new URLSearchParams({ preset });
+    // The sheet in the page's language (Chinese: gains in red, as on the trading screen).
+    const sheetLang = lang === 'zh' ? '&lang=zh' : '';
     if (sheet.kind === 'product') {
       if (benchmark && benchmark !== sheet.code) query.set('benchmark', benchmark);
-      return `${props.rest}/products/${encodeURIComponent(sheet.code)}/report?${query.toString()}`;
+      return `${props.rest}/products/${encodeURIComponent(sheet.code)}/report?${query.toString()}${sheetLang}`;
     }
     const codes = rows.map((r) => r.code).filter((code) => picked.has(code) && code !== benchmark);
     query.set('codes', codes.join(','));
     if (benchmark) query.set('benchmark', benchmark);
     if (sort.key !== 'code') query.set('rank_by', sort.key);
-    return `${props.rest}/compare/report?${query.toString()}`;
+    return `${props.rest}/compare/report?${query.toString()}${sheetLang}`;
   })();
 
   const upload = async (chosen: File) => {
