@@ -24,8 +24,10 @@ const common = {
 };
 
 module.exports = {
-  // E2E tests use real services and sockets and wait by polling: allow for a loaded machine.
-  testTimeout: 30_000,
+  // E2E tests use real services and sockets, start built apps as child processes and wait by
+  // polling: allow for a loaded 2-core machine (a trader suite's start-up once took over 30 s while
+  // other work shared the cores). A guard against hangs, not a measurement.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts'] },
     {
