@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, launchChromium, waitFor } from '@qautlra/testing';
+import { launchChromium, waitFor } from '@qautlra/testing';
 import { startFundApp } from '../../fund-analytics/test/support/fund-app';
-import { loadWebConfig } from '../src/config';
-import { bootstrap } from '../src/main';
+import { startWebApp } from './support/web-app';
 
 const ROOT = join(__dirname, '../../..');
 const DOCS = join(ROOT, 'docs/images');
@@ -34,22 +33,7 @@ describe('web funds view in headless Chromium against fund analytics', () => {
 
   beforeAll(async () => {
     fund = await startFundApp('webfunds');
-    const webPort = await freePort();
-    const down = 'http://127.0.0.1:9';
-    web = await bootstrap({
-      ...loadWebConfig({}),
-      host: '127.0.0.1',
-      port: webPort,
-      marketUrl: down,
-      tradeUrl: down,
-      tsdbUrl: down,
-      fundUrl: fund.base,
-      demoUser: undefined,
-      demoPassword: undefined,
-      clientDir: join(ROOT, 'dist/apps/web/client'),
-      logLevel: 'error',
-    });
-    base = `http://127.0.0.1:${webPort}`;
+    ({ web, base } = await startWebApp({ fundUrl: fund.base }));
     mkdirSync(DOCS, { recursive: true });
     mkdirSync(ARTEFACTS, { recursive: true });
     browser = await launchChromium();

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AppProcess, freePort, launchChromium, TestDatabase, waitFor } from '@qautlra/testing';
-import { loadWebConfig } from '../src/config';
-import { bootstrap } from '../src/main';
+import { startWebApp } from './support/web-app';
 
 const ROOT = join(__dirname, '../../..');
 /** Screenshots for docs/web.md (committed) and the test's own artefacts. */
@@ -33,12 +32,7 @@ describe('web front end in headless Chromium against the real apps', () => {
   let instrument: string;
 
   beforeAll(async () => {
-    const [mdPort, tradePort, tsdbPort, webPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
+    const [mdPort, tradePort, tsdbPort] = [await freePort(), await freePort(), await freePort()];
     database = await TestDatabase.create('web');
     gateway = new AppProcess(
       'md-gateway',
@@ -87,20 +81,13 @@ describe('web front end in headless Chromium against the real apps', () => {
       `http://127.0.0.1:${tradePort}/health`,
     );
     await Promise.all([tsdb.start(), trade.start()]);
-    web = await bootstrap({
-      ...loadWebConfig({}),
-      host: '127.0.0.1',
-      port: webPort,
+    ({ web, base } = await startWebApp({
       marketUrl: `http://127.0.0.1:${mdPort}`,
       tradeUrl: `http://127.0.0.1:${tradePort}`,
       tsdbUrl: `http://127.0.0.1:${tsdbPort}`,
-      fundUrl: 'http://127.0.0.1:9',
       demoUser: USER,
       demoPassword: 'pw',
-      clientDir: join(ROOT, 'dist/apps/web/client'),
-      logLevel: 'error',
-    });
-    base = `http://127.0.0.1:${webPort}`;
+    }));
     mkdirSync(DOCS, { recursive: true });
     mkdirSync(ARTEFACTS, { recursive: true });
     browser = await launchChromium();
