@@ -227,7 +227,7 @@ export function FundsView(props: { rest: string }) {
       <section className="card fund-list">
         <div className="card-head">
           <h2>{t('funds')}</h2>
-          <label className="field">
+          <label className="head-field">
             {t('convention')}
             <select
               value={preset}
@@ -241,7 +241,7 @@ export function FundsView(props: { rest: string }) {
               ))}
             </select>
           </label>
-          <label className="field">
+          <label className="head-field">
             {t('benchmark')}
             <select
               value={benchmark}
