@@ -1,7 +1,6 @@
 import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import type { ClientConfig } from '../../src/client-config';
 import { AccountSummary, AccountTables, type TicketPreset } from './components/AccountPanel';
-import { FundsView } from './components/FundsView';
 import { Login } from './components/Login';
 import { MarketWatch } from './components/MarketWatch';
 import { Notices } from './components/Notices';
@@ -17,6 +16,11 @@ export type { ClientConfig };
 /** The charts (and their library) load after sign-in: the sign-in page stays small. */
 const InstrumentView = lazy(() =>
   import('./components/InstrumentView').then((module) => ({ default: module.InstrumentView })),
+);
+
+/** The funds view loads when opened (the sign-in page stays small). */
+const FundsView = lazy(() =>
+  import('./components/FundsView').then((module) => ({ default: module.FundsView })),
 );
 
 /** The page's two views, by the URL's hash (`#funds`), so a view can be linked and reloaded. */
@@ -181,7 +185,9 @@ export function App(props: { config: ClientConfig }) {
           </nav>
         </header>
         {view === 'funds' ? (
-          <FundsView rest={config.fund.rest} />
+          <Suspense fallback={<main className="funds" />}>
+            <FundsView rest={config.fund.rest} />
+          </Suspense>
         ) : signedIn && session.state !== 'connecting' ? (
           <Workspace config={config} feed={feed} session={session} />
         ) : (
