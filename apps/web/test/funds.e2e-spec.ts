@@ -160,6 +160,20 @@ describe('web funds view in headless Chromium against fund analytics', () => {
     writeFileSync(join(DOCS, 'web-funds.png'), await page.getByTestId('funds').screenshot());
   });
 
+  it('fits a phone: the table scrolls inside its card, the page does not scroll sideways', async () => {
+    const phone = await page.context().newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${base}/#funds`);
+    await phone.locator('[data-testid=fund-table] tbody tr').nth(4).waitFor();
+    await phone.getByTestId('fund-sheet').waitFor();
+    const overflow = await phone.evaluate<number>(
+      'document.documentElement.scrollWidth - window.innerWidth',
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    writeFileSync(join(ARTEFACTS, 'funds-phone.png'), await phone.screenshot());
+    await phone.close();
+  });
+
   it('a broken file imports nothing and the page lists each problem with its place', async () => {
     const broken = join(tmpdir(), `qautlra-broken-${process.pid}.csv`);
     writeFileSync(broken, '日期,单位净值\n2024-01-05,1.01\n2024-01-12,abc\n2024-13-40,1.02\n');

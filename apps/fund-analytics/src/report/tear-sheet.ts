@@ -76,6 +76,7 @@ td.group { background: #fff !important; font-weight: 650; padding-top: 12px; col
 footer { margin-top: 24px; color: #57606a; font-size: 12px; }
 footer code { background: #eaeef2; padding: 1px 4px; border-radius: 4px; }
 @media (max-width: 900px) { .kpis { grid-template-columns: repeat(3, 1fr); } .grid, .metrics { grid-template-columns: 1fr; } }
+@media (max-width: 560px) { main { padding: 16px 10px 28px; } .kpis { grid-template-columns: repeat(2, 1fr); } .kpi .value { font-size: 19px; } }
 @media print { body { background: #fff; } .card, .kpi { break-inside: avoid; } }
 `;
 
