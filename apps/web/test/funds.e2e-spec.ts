@@ -162,10 +162,17 @@ describe('web funds view in headless Chromium against fund analytics', () => {
 
   it('fits a phone: the table scrolls inside its card, the page does not scroll sideways', async () => {
     const phone = await page.context().newPage();
+    // Remembered choices that no longer hold: a deleted benchmark, an unknown convention.
+    await phone.addInitScript(
+      "localStorage.setItem('qautlra.fund.benchmark', 'GONE'); localStorage.setItem('qautlra.fund.preset', 'bogus');",
+    );
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(`${base}/#funds`);
     await phone.locator('[data-testid=fund-table] tbody tr').nth(4).waitFor();
     await phone.getByTestId('fund-sheet').waitFor();
+    const src = (await phone.getByTestId('fund-sheet').getAttribute('src')) ?? '';
+    expect(src).toContain('report?preset=quantstats');
+    expect(src).not.toContain('benchmark=');
     const overflow = await phone.evaluate<number>(
       'document.documentElement.scrollWidth - window.innerWidth',
     );

@@ -78,10 +78,11 @@ export function FundsView(props: { rest: string }) {
   const [products, setProducts] = useState<Product[]>();
   const [failure, setFailure] = useState<string>();
   const [metrics, setMetrics] = useState<Record<string, Metrics | string>>({});
-  const [preset, setPreset] = useState<Preset>(
-    () => (localStorage.getItem('qautlra.fund.preset') as Preset | null) ?? 'quantstats',
-  );
-  const [benchmark, setBenchmark] = useState(
+  const [preset, setPreset] = useState<Preset>(() => {
+    const kept = localStorage.getItem('qautlra.fund.preset');
+    return PRESETS.find((p) => p === kept) ?? 'quantstats';
+  });
+  const [chosenBenchmark, setBenchmark] = useState(
     () => localStorage.getItem('qautlra.fund.benchmark') ?? '',
   );
   const [sort, setSort] = useState<{ key: string; desc: boolean }>({ key: 'sharpe', desc: true });
@@ -142,8 +143,11 @@ export function FundsView(props: { rest: string }) {
   }, [products, preset, props.rest]);
 
   useEffect(() => {
-    localStorage.setItem('qautlra.fund.benchmark', benchmark);
-  }, [benchmark]);
+    localStorage.setItem('qautlra.fund.benchmark', chosenBenchmark);
+  }, [chosenBenchmark]);
+
+  // A remembered benchmark that is no longer a product counts as none.
+  const benchmark = products?.some((p) => p.code === chosenBenchmark) ? chosenBenchmark : '';
 
   const rows = useMemo(() => {
     const value = (code: string) => {
