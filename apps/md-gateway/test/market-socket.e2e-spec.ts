@@ -232,6 +232,17 @@ describe('md-gateway /ws/market (sim source)', () => {
     expect(
       (await request(server).get('/api/subscriptions').expect(200)).body.instruments,
     ).toContain('SZSE.000001');
+    // Without `ins`: the latest quote of every instrument subscribed upstream.
+    const all = (await request(server).get('/api/quotes').expect(200)).body as Record<
+      string,
+      { instrument_id: string; last_price: number }
+    >;
+    expect(all['SZSE.000001']).toMatchObject({ instrument_id: 'SZSE.000001' });
+    expect(typeof all['SZSE.000001']!.last_price).toBe('number');
+    const active = (await request(server).get('/api/subscriptions')).body as {
+      instruments: string[];
+    };
+    expect(Object.keys(all).every((id) => active.instruments.includes(id))).toBe(true);
     const status = await request(server).get('/api/status').expect(200);
     expect(status.body).toMatchObject({
       status: 'connected',

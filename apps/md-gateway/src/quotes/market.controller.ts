@@ -93,13 +93,19 @@ export class MarketController {
   }
 
   @Get('quotes')
-  @ApiQuery({ name: 'ins', example: 'SHFE.au2512,sh600000' })
+  @ApiQuery({
+    name: 'ins',
+    required: false,
+    example: 'SHFE.au2512,sh600000',
+    description: 'instruments to read; without it, every instrument subscribed upstream',
+  })
   quotes(@Query('ins') ins = ''): Record<string, Record<string, unknown>> {
     const out: Record<string, Record<string, unknown>> = {};
-    for (const id of ins
+    const asked = ins
       .split(',')
       .map((item) => item.trim())
-      .filter(Boolean)) {
+      .filter(Boolean);
+    for (const id of asked.length > 0 ? asked : this.service.distributor.activeInstruments()) {
       const snapshot = this.service.distributor.latest(id);
       if (snapshot) out[id] = { ...toWireSnapshot(snapshot), instrument_id: id };
     }
