@@ -1,4 +1,5 @@
 /** Formatting and escaping for the HTML reports. */
+import { sheetWords } from './sheet-language';
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -39,10 +40,7 @@ export function formatCell(value: number | string | null | undefined, format: Ce
 export function heatColor(
   value: number | null | undefined,
   scale: number,
-  colours: { heatGain: string; heatLoss: string } = {
-    heatGain: '45,164,78',
-    heatLoss: '207,34,46',
-  },
+  colours: { heatGain: string; heatLoss: string } = sheetWords(),
 ): string {
   if (value === null || value === undefined || !Number.isFinite(value) || scale <= 0)
     return 'transparent';

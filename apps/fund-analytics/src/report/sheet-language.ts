@@ -265,6 +265,3 @@ const CHINESE: SheetWords = {
 export function sheetWords(lang: SheetLang = 'en'): SheetWords {
   return lang === 'zh' ? CHINESE : ENGLISH;
 }
-
-/** Whether `text` has a Chinese translation (for the test that every label has one). */
-export const hasChinese = (text: string) => ZH[text] !== undefined;
