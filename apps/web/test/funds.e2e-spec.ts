@@ -121,6 +121,27 @@ describe('web funds view in headless Chromium against fund analytics', () => {
     await waitFor(async () => (await cell(first, 'sharpe').textContent()) === want, {
       what: 'the tqsdk Sharpe in the table',
     });
+    // Back to quantstats: its figures are shown again without being asked for again (a request
+    // for them would come before those of the next convention, empyrical).
+    const asked: string[] = [];
+    const record = (request: { url(): string }) => {
+      if (request.url().includes('/metrics?')) asked.push(request.url());
+    };
+    page.on('request', record);
+    await page.getByTestId('fund-preset').selectOption('quantstats');
+    await waitFor(
+      async () =>
+        (await cell(first, 'sharpe').textContent()) === quantstats[first]!.sharpe!.toFixed(2),
+    );
+    await page.getByTestId('fund-preset').selectOption('empyrical');
+    await waitFor(
+      () => asked.filter((url) => url.includes('preset=empyrical')).length === codes.length,
+      {
+        what: 'the empyrical statistics asked for',
+      },
+    );
+    page.off('request', record);
+    expect(asked.filter((url) => url.includes('preset=quantstats'))).toEqual([]);
     await page.getByTestId('fund-preset').selectOption('quantstats');
   });
 

@@ -49,14 +49,12 @@ const formatValue = (value: number | null | undefined, format: 'pct' | 'ratio') 
       ? percent(value)
       : value.toFixed(2);
 
+/** The message of a REST error body (the platform's `{code, message}` shape), else the status. */
+const messageOf = (body: unknown, status: number) =>
+  isRecord(body) && typeof body.message === 'string' ? body.message : `HTTP ${status}`;
+
 async function errorText(response: Response): Promise<string> {
-  try {
-    const body: unknown = await response.json();
-    if (isRecord(body) && typeof body.message === 'string') return body.message;
-  } catch {
-    // not JSON
-  }
-  return `HTTP ${response.status}`;
+  return messageOf(await response.json().catch(() => undefined), response.status);
 }
 
 /** Runs `task` over `items` with at most `limit` at a time. */
@@ -116,13 +114,18 @@ export function FundsView(props: { rest: string }) {
     };
   }, [props.rest, listed]);
 
-  // Statistics per product under the chosen convention (a few requests at a time), kept per
-  // convention so that switching back shows them at once.
+  // Statistics per product and convention, each asked for once (a few requests at a time): switching
+  // back to a convention shows its figures without asking again. An import starts over (`round`).
+  const requested = useRef(new Set<string>());
+  const round = useRef(0);
   useEffect(() => {
     localStorage.setItem('qautlra.fund.preset', preset);
     if (!products) return;
-    let cancelled = false;
-    void eachLimited(products, 4, async (product) => {
+    const started = round.current;
+    const missing = products.filter((p) => !requested.current.has(metricKey(preset, p.code)));
+    for (const p of missing) requested.current.add(metricKey(preset, p.code));
+    void eachLimited(missing, 4, async (product) => {
+      const key = metricKey(preset, product.code);
       let value: Metrics | string;
       try {
         const query = new URLSearchParams({ preset });
@@ -135,11 +138,10 @@ export function FundsView(props: { rest: string }) {
       } catch (error) {
         value = (error as Error).message;
       }
-      if (!cancelled) setMetrics((m) => ({ ...m, [metricKey(preset, product.code)]: value }));
+      if (started !== round.current) return; // the products were imported again meanwhile
+      if (typeof value === 'string') requested.current.delete(key); // asked again next time
+      setMetrics((m) => ({ ...m, [key]: value }));
     });
-    return () => {
-      cancelled = true;
-    };
   }, [products, preset, props.rest]);
 
   useEffect(() => {
@@ -178,17 +180,22 @@ export function FundsView(props: { rest: string }) {
     const sheet = shown;
     if (!sheet) return undefined;
     const query = new URLSearchParams({ preset });
-    // The sheet in the page's language (Chinese: gains in red, as on the trading screen).
-    const sheetLang = lang === 'zh' ? '&lang=zh' : '';
+    let path: string;
     if (sheet.kind === 'product') {
       if (benchmark && benchmark !== sheet.code) query.set('benchmark', benchmark);
-      return `${props.rest}/products/${encodeURIComponent(sheet.code)}/report?${query.toString()}${sheetLang}`;
+      path = `products/${encodeURIComponent(sheet.code)}/report`;
+    } else {
+      const codes = rows
+        .map((r) => r.code)
+        .filter((code) => picked.has(code) && code !== benchmark);
+      query.set('codes', codes.join(','));
+      if (benchmark) query.set('benchmark', benchmark);
+      if (sort.key !== 'code') query.set('rank_by', sort.key);
+      path = 'compare/report';
     }
-    const codes = rows.map((r) => r.code).filter((code) => picked.has(code) && code !== benchmark);
-    query.set('codes', codes.join(','));
-    if (benchmark) query.set('benchmark', benchmark);
-    if (sort.key !== 'code') query.set('rank_by', sort.key);
-    return `${props.rest}/compare/report?${query.toString()}${sheetLang}`;
+    // The sheet in the page's language (Chinese: gains in red, as on the trading screen).
+    if (lang === 'zh') query.set('lang', 'zh');
+    return `${props.rest}/${path}?${query.toString()}`;
   })();
 
   const upload = async (chosen: File) => {
@@ -200,13 +207,17 @@ export function FundsView(props: { rest: string }) {
       const body: unknown = await response.json().catch(() => ({}));
       if (response.ok && isRecord(body) && Array.isArray(body.products)) {
         setOutcome({ ok: true, products: body.products as never });
+        // New NAVs: every statistic is asked for again with the list.
+        round.current += 1;
+        requested.current.clear();
+        setMetrics({});
         setListed((n) => n + 1);
       } else {
-        const record = isRecord(body) ? body : {};
         setOutcome({
           ok: false,
-          message: typeof record.message === 'string' ? record.message : `HTTP ${response.status}`,
-          problems: Array.isArray(record.problems) ? (record.problems as Problem[]) : [],
+          message: messageOf(body, response.status),
+          problems:
+            isRecord(body) && Array.isArray(body.problems) ? (body.problems as Problem[]) : [],
         });
       }
     } catch (error) {
