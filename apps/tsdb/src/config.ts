@@ -29,6 +29,10 @@ export interface TsdbConfig {
   flushIntervalMs: number;
   queryTimeoutMs: number;
   maxResultRows: number;
+  /** Fields one stream may have (`QADB_MAX_FIELDS`). */
+  maxFields: number;
+  /** Nesting depth of an object/array value (`QADB_MAX_JSON_DEPTH`). */
+  maxJsonDepth: number;
   /** Days of data kept (by `p_date`); 0 keeps everything (the original README's `retention_days`). */
   retentionDays: number;
   logLevel: LogLevel;
@@ -102,6 +106,16 @@ export function loadConfig(
       readOptionalString(env, 'QADB_MAX_RESULT_ROWS'),
       'QADB_MAX_RESULT_ROWS',
       1_000_000,
+    ),
+    maxFields: parsePositiveInteger(
+      readOptionalString(env, 'QADB_MAX_FIELDS'),
+      'QADB_MAX_FIELDS',
+      1_000,
+    ),
+    maxJsonDepth: parsePositiveInteger(
+      readOptionalString(env, 'QADB_MAX_JSON_DEPTH'),
+      'QADB_MAX_JSON_DEPTH',
+      32,
     ),
     retentionDays: readRetention(env),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),

@@ -45,9 +45,21 @@ const ARROW_TYPE: Readonly<Record<FieldType, string>> = {
 };
 
 function eventsOf(body: unknown): Row[] {
-  if (Array.isArray(body)) return body as Row[];
-  if (typeof body === 'object' && body !== null) return [body as Row];
-  throw new TsdbError('TSDB_INVALID_EVENT', 'body must be a JSON object or an array of objects');
+  const events = Array.isArray(body)
+    ? (body as Row[])
+    : typeof body === 'object' && body !== null
+      ? [body as Row]
+      : undefined;
+  if (!events)
+    throw new TsdbError('TSDB_INVALID_EVENT', 'body must be a JSON object or an array of objects');
+  // An absent body parses as {}: an empty ingest is a mistake, not one empty event.
+  if (events.length === 0 || (events.length === 1 && isEmptyObject(events[0])))
+    throw new TsdbError('TSDB_INVALID_EVENT', 'the body has no events (an empty object or array)');
+  return events;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
 
 /** The Parseable-compatible HTTP API (`/api/v1`), behind basic auth. */
@@ -285,6 +297,7 @@ export class LogstreamController {
     return {
       mode: this.service.config.mode,
       streams: this.engine.listStreams(),
+      failed_streams: this.engine.failedStreams(),
       recorder: this.service.recorder?.status ?? null,
       amqp: this.service.amqp?.status ?? null,
       nats: this.service.nats?.status ?? null,

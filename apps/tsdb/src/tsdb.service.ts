@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { epochMsToBeijing } from '@qautlra/calendar';
-import { HealthRegistry } from '@qautlra/platform';
+import { createLogger, HealthRegistry } from '@qautlra/platform';
 import { TsdbEngine } from '@qautlra/tsdb';
 import type { TsdbConfig } from './config';
 import { AmqpIngest } from './live/amqp-ingest';
@@ -37,11 +37,18 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
       compression: this.config.compression,
       queryTimeoutMs: this.config.queryTimeoutMs,
       maxResultRows: this.config.maxResultRows,
+      maxFields: this.config.maxFields,
+      maxJsonDepth: this.config.maxJsonDepth,
     });
     this.timer = setInterval(() => void this.maintain(), this.config.flushIntervalMs);
     this.timer.unref();
+    for (const failed of this.engine.failedStreams())
+      this.logger.error({ stream: failed.name, err: failed.error }, 'stream left out at start');
     this.health.register('storage', async () => {
       await this.engine.query('SELECT 1');
+      const failed = this.engine.failedStreams();
+      if (failed.length > 0)
+        return { degraded: `streams not loaded: ${failed.map((f) => f.name).join(', ')}` };
     });
     if (this.config.websocket) {
       this.push = new PushServer(this.engine, {
@@ -85,6 +92,9 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
   }
 
   lastMaintenanceError?: string;
+  private get logger() {
+    return createLogger('tsdb', this.config.logLevel);
+  }
 
   /** Flushes every stream's staged rows to Parquet; returns the number of rows moved. */
   async flushAll(): Promise<number> {

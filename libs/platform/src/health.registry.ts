@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
 
-export type HealthCheck = () => Promise<void> | void;
+/** A check that works but with a part left out (a quarantined account, a stream that failed to load). */
+export interface HealthDegraded {
+  degraded: string;
+}
+
+/** Throws when the part is down; returns `{degraded}` when it serves with something left out. */
+export type HealthCheck = () => Promise<void | HealthDegraded> | void | HealthDegraded;
+
+export type HealthStatus = 'ok' | 'degraded' | 'error';
 
 export interface HealthReport {
-  status: 'ok' | 'error';
+  /** `error` when a check failed (HTTP 503), `degraded` when one serves with parts left out (200). */
+  status: HealthStatus;
   app: string;
   uptime: number;
-  checks: Record<string, { status: 'ok' | 'error'; error?: string }>;
+  checks: Record<string, { status: HealthStatus; error?: string }>;
 }
 
 /** Named checks (database ping, broker connection, feed state) that `/health` runs. */
@@ -25,16 +34,22 @@ export class HealthRegistry {
     await Promise.all(
       [...this.checks].map(async ([name, check]) => {
         try {
-          await check();
-          checks[name] = { status: 'ok' };
+          const outcome = await check();
+          checks[name] = outcome
+            ? { status: 'degraded', error: outcome.degraded }
+            : { status: 'ok' };
         } catch (error) {
           checks[name] = { status: 'error', error: (error as Error).message };
         }
       }),
     );
-    const failed = Object.values(checks).some((check) => check.status === 'error');
+    const statuses = Object.values(checks).map((check) => check.status);
     return {
-      status: failed ? 'error' : 'ok',
+      status: statuses.includes('error')
+        ? 'error'
+        : statuses.includes('degraded')
+          ? 'degraded'
+          : 'ok',
       app: this.appName,
       uptime: Math.round((Date.now() - this.startedAt) / 1000),
       checks,

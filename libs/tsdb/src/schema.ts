@@ -14,6 +14,31 @@ export const SYSTEM_FIELDS = ['p_timestamp', 'p_date'] as const;
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
+/** Bounds on what one stream may hold (the store's defence against wide or deep events). */
+export interface SchemaLimits {
+  /** Fields a stream may have in all (`QADB_MAX_FIELDS`, default 1,000). */
+  maxFields: number;
+  /** Nesting depth of an object or array value (`QADB_MAX_JSON_DEPTH`, default 32). */
+  maxDepth: number;
+}
+
+export const DEFAULT_SCHEMA_LIMITS: SchemaLimits = { maxFields: 1_000, maxDepth: 32 };
+
+/** The nesting depth of a JSON value, walked without recursion; stops counting past `limit`. */
+export function jsonDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /**
  * The type of one JSON value, or undefined for null (which fits any type). A string that is an
  * RFC 3339 timestamp with a zone is a TIMESTAMP.
@@ -41,8 +66,11 @@ export function inferNewFields(
   existing: readonly StreamField[],
   events: readonly Record<string, unknown>[],
   timestamps?: Map<string, (number | undefined)[]>,
+  limits: SchemaLimits = DEFAULT_SCHEMA_LIMITS,
 ): StreamField[] {
   const known = new Map(existing.map((field) => [field.name, field.type]));
+  // Column names are case-insensitive in SQL: `Price` and `price` would be one column.
+  const byLowerCase = new Map(existing.map((field) => [field.name.toLowerCase(), field.name]));
   const added: StreamField[] = [];
   /** Fields added by this batch as TIMESTAMP: text that is not a timestamp makes them VARCHAR. */
   const addedTimestamps = new Map<string, StreamField>();
@@ -72,6 +100,12 @@ export function inferNewFields(
             ? 'VARCHAR'
             : 'TIMESTAMP'
           : (typeOfValue(value) as FieldType);
+      if (type === 'JSON' && jsonDepth(value, limits.maxDepth) > limits.maxDepth)
+        throw new TsdbError(
+          'TSDB_INVALID_EVENT',
+          `event ${index}: field "${name}" nests deeper than ${limits.maxDepth} levels (the limit, QADB_MAX_JSON_DEPTH)`,
+          name,
+        );
       if (current === type) continue;
       if (current !== undefined) {
         const widened = type === 'VARCHAR' ? addedTimestamps.get(name) : undefined;
@@ -92,6 +126,20 @@ export function inferNewFields(
       }
       // A name not seen yet: check it once.
       checkName(name, index);
+      const sameName = byLowerCase.get(name.toLowerCase());
+      if (sameName !== undefined)
+        throw new TsdbError(
+          'TSDB_SCHEMA_CONFLICT',
+          `event ${index}: field "${name}" differs from the field "${sameName}" only in case (field names are case-insensitive)`,
+          name,
+        );
+      if (known.size >= limits.maxFields)
+        throw new TsdbError(
+          'TSDB_INVALID_EVENT',
+          `event ${index}: field "${name}" would give the stream more than ${limits.maxFields} fields (the limit, QADB_MAX_FIELDS)`,
+          name,
+        );
+      byLowerCase.set(name.toLowerCase(), name);
       known.set(name, type);
       const field = { name, type };
       added.push(field);

@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ChunkColumn, ChunkWriter } from './chunk-writer';
-import { FieldType, inferNewFields, StreamField } from './schema';
+import { DEFAULT_SCHEMA_LIMITS, FieldType, inferNewFields, StreamField } from './schema';
 import { parseTimestampMicros, rfc3339OfDuckTimestamp } from './timestamp';
 import { assertReadOnly } from './sql-guard';
 import { TsdbError } from './tsdb.error';
@@ -39,6 +39,10 @@ export interface TsdbOptions {
   queryTimeoutMs?: number;
   /** A user query may return at most this many rows (default 1,000,000). */
   maxResultRows?: number;
+  /** Fields one stream may have (default 1,000). */
+  maxFields?: number;
+  /** Nesting depth of an object/array value (default 32). */
+  maxJsonDepth?: number;
 }
 
 export interface StreamInfo {
@@ -61,6 +65,32 @@ export const BAR_PERIOD_MS = {
 export type BarPeriod = keyof typeof BAR_PERIOD_MS;
 
 const STREAM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+/**
+ * The engine's own tables (catalog, staged rows) live in this schema; streams are views in `main`,
+ * so no stream name can collide with them.
+ */
+const INTERNAL = '_qadb';
+/** Names DuckDB itself resolves (schemas, built-in views) or that would read as the engine's own. */
+const RESERVED_EXACT = new Set([
+  'main',
+  'temp',
+  'system',
+  'memory',
+  'information_schema',
+  'pg_catalog',
+]);
+const RESERVED_PREFIX = /^(_qadb|duckdb_|sqlite_|pg_)/i;
+/** The naming rule, stated in every refusal. */
+export const STREAM_NAME_RULE =
+  'letters, digits, _ and - (not first), at most 64; not main, temp, system, memory, information_schema, pg_catalog, nor starting with _qadb, duckdb_, sqlite_ or pg_; names differing only in case are the same stream';
+
+/** Why a stream name is refused, or undefined when it is valid. */
+export function streamNameProblem(name: string): string | undefined {
+  if (!STREAM_NAME.test(name)) return `invalid stream name ${JSON.stringify(name.slice(0, 80))}`;
+  if (RESERVED_EXACT.has(name.toLowerCase()) || RESERVED_PREFIX.test(name))
+    return `stream name ${name} is reserved`;
+  return undefined;
+}
 /** A SQL identifier, double-quoted (stream and field names). */
 export const quoteIdentifier = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 const quote = quoteIdentifier;
@@ -69,7 +99,13 @@ const hasField = (info: StreamInfo, name: string) =>
   info.fields.some((field) => field.name === name);
 /** Parquet files are written sorted by event time when the stream has one. */
 const fileOrder = (info: StreamInfo) => (hasField(info, 'datetime') ? ' ORDER BY "datetime"' : '');
-const stageTable = (stream: string) => quote(`stage_${stream}`);
+const stageTable = (stream: string) => `${INTERNAL}.${quote(`stage_${stream}`)}`;
+const CATALOG = {
+  streams: `${INTERNAL}.streams`,
+  fields: `${INTERNAL}.fields`,
+  flushes: `${INTERNAL}.flushes`,
+  compactions: `${INTERNAL}.compactions`,
+};
 
 /**
  * The time-series store: streams of JSON events with an inferred schema, staged durably in a
@@ -82,6 +118,8 @@ const stageTable = (stream: string) => quote(`stage_${stream}`);
  */
 export class TsdbEngine {
   private readonly streams = new Map<string, StreamInfo>();
+  /** Streams whose catalog entry could not be loaded at start → why. */
+  private readonly failed = new Map<string, string>();
   /** stream → instrument_id → its newest event (by `datetime`, else arrival), for `latest`. */
   private readonly latestRows = new Map<string, Map<string, Row>>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -111,10 +149,15 @@ export class TsdbEngine {
       // The original's window UDF `rolling_mean` (mean of the last 300 rows, "5 minutes" of ticks):
       // rolling_mean(x, order_column[, n := 300]).
       'CREATE OR REPLACE MACRO rolling_mean(x, o, n := 300) AS avg(x) OVER (ORDER BY o ROWS BETWEEN n - 1 PRECEDING AND CURRENT ROW)',
-      `CREATE TABLE IF NOT EXISTS _qadb_streams (name VARCHAR PRIMARY KEY, partition_by VARCHAR, created_at TIMESTAMP)`,
-      `CREATE TABLE IF NOT EXISTS _qadb_fields (stream VARCHAR, name VARCHAR, type VARCHAR, position INTEGER)`,
-      `CREATE TABLE IF NOT EXISTS _qadb_flushes (id VARCHAR PRIMARY KEY, stream VARCHAR, done_at TIMESTAMP)`,
-      `CREATE TABLE IF NOT EXISTS _qadb_compactions (id VARCHAR PRIMARY KEY, dir VARCHAR, old_files VARCHAR)`,
+    ])
+      await connection.run(statement);
+    await migrateLegacyCatalog(connection);
+    for (const statement of [
+      `CREATE SCHEMA IF NOT EXISTS ${INTERNAL}`,
+      `CREATE TABLE IF NOT EXISTS ${CATALOG.streams} (name VARCHAR PRIMARY KEY, partition_by VARCHAR, created_at TIMESTAMP)`,
+      `CREATE TABLE IF NOT EXISTS ${CATALOG.fields} (stream VARCHAR, name VARCHAR, type VARCHAR, position INTEGER)`,
+      `CREATE TABLE IF NOT EXISTS ${CATALOG.flushes} (id VARCHAR PRIMARY KEY, stream VARCHAR, done_at TIMESTAMP)`,
+      `CREATE TABLE IF NOT EXISTS ${CATALOG.compactions} (id VARCHAR PRIMARY KEY, dir VARCHAR, old_files VARCHAR)`,
     ])
       await connection.run(statement);
     const engine = new TsdbEngine(instance, connection, {
@@ -124,6 +167,8 @@ export class TsdbEngine {
       compression: options.compression ?? 'zstd',
       queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
       maxResultRows: options.maxResultRows ?? 1_000_000,
+      maxFields: options.maxFields ?? DEFAULT_SCHEMA_LIMITS.maxFields,
+      maxJsonDepth: options.maxJsonDepth ?? DEFAULT_SCHEMA_LIMITS.maxDepth,
     });
     await engine.load();
     return engine;
@@ -140,35 +185,57 @@ export class TsdbEngine {
     return jsonRows(await this.connection.runAndReadAll(sql));
   }
 
+  /**
+   * Loads the catalog. A stream that cannot be loaded (its staged table or view is broken) is
+   * left out and reported by `failedStreams()`; the others are served.
+   */
   private async load(): Promise<void> {
     for (const row of await this.rows(
-      'SELECT name, partition_by, CAST(created_at AS VARCHAR) AS created_at FROM _qadb_streams',
+      `SELECT name, partition_by, CAST(created_at AS VARCHAR) AS created_at FROM ${CATALOG.streams}`,
     )) {
       const name = row.name as string;
-      const fields = (
-        await this.rows(
-          `SELECT name, type FROM _qadb_fields WHERE stream = ${literal(name)} ORDER BY position`,
-        )
-      ).map((field) => ({ name: field.name as string, type: field.type as FieldType }));
-      this.streams.set(name, {
-        name,
-        partitionBy: (row.partition_by as string | null) ?? undefined,
-        createdAt: row.created_at as string,
-        fields,
-      });
-      const max = await this.rows(`SELECT max(p_seq) AS m FROM ${stageTable(name)}`);
-      const seq = BigInt((max[0]?.m as string | number | null) ?? 0);
-      if (seq > this.sequence) this.sequence = seq;
+      try {
+        const problem = streamNameProblem(name);
+        if (problem) throw new TsdbError('TSDB_INVALID_STREAM', problem);
+        const fields = (
+          await this.rows(
+            `SELECT name, type FROM ${CATALOG.fields} WHERE stream = ${literal(name)} ORDER BY position`,
+          )
+        ).map((field) => ({ name: field.name as string, type: field.type as FieldType }));
+        const max = await this.rows(`SELECT max(p_seq) AS m FROM ${stageTable(name)}`);
+        const seq = BigInt((max[0]?.m as string | number | null) ?? 0);
+        if (seq > this.sequence) this.sequence = seq;
+        this.streams.set(name, {
+          name,
+          partitionBy: (row.partition_by as string | null) ?? undefined,
+          createdAt: row.created_at as string,
+          fields,
+        });
+      } catch (error) {
+        this.failed.set(name, (error as Error).message);
+      }
     }
     await this.recoverFlushes();
     await this.recoverCompactions();
-    for (const name of this.streams.keys()) await this.refreshView(name);
+    for (const name of [...this.streams.keys()]) {
+      try {
+        await this.refreshView(name);
+      } catch (error) {
+        this.streams.delete(name);
+        this.failed.set(name, (error as Error).message);
+      }
+    }
+  }
+
+  /** Streams that could not be loaded at start, with the reason (they are not served). */
+  failedStreams(): { name: string; error: string }[] {
+    return [...this.failed].map(([name, error]) => ({ name, error }));
   }
 
   /** Finishes flushes that committed before a crash, and discards the files of those that did not. */
   private async recoverFlushes(): Promise<void> {
     const done = new Set(
-      (await this.rows('SELECT id FROM _qadb_flushes')).map((row) => row.id as string),
+      (await this.rows(`SELECT id FROM ${CATALOG.flushes}`)).map((row) => row.id as string),
     );
     for (const entry of readdirSync(this.options.dataDir)) {
       const match = /^\.flush-([0-9a-f-]+)-(.+)$/.exec(entry);
@@ -178,7 +245,7 @@ export class TsdbEngine {
       if (done.has(id)) this.publish(dir, stream);
       else rmSync(dir, { recursive: true, force: true });
     }
-    await this.connection.run('DELETE FROM _qadb_flushes');
+    await this.connection.run(`DELETE FROM ${CATALOG.flushes}`);
   }
 
   /** Calls `listener` with every batch once it is committed (live push); returns an unsubscribe. */
@@ -189,14 +256,14 @@ export class TsdbEngine {
 
   /** Finishes compactions whose swap was committed; drops temporary files of the others. */
   private async recoverCompactions(): Promise<void> {
-    for (const row of await this.rows('SELECT id, dir, old_files FROM _qadb_compactions')) {
+    for (const row of await this.rows(`SELECT id, dir, old_files FROM ${CATALOG.compactions}`)) {
       this.finishCompaction(
         row.id as string,
         row.dir as string,
         JSON.parse(row.old_files as string) as string[],
       );
     }
-    await this.connection.run('DELETE FROM _qadb_compactions');
+    await this.connection.run(`DELETE FROM ${CATALOG.compactions}`);
     const sweep = (dir: string) => {
       if (!existsSync(dir)) return;
       for (const entry of readdirSync(dir)) {
@@ -238,10 +305,10 @@ export class TsdbEngine {
             `TO ${literal(join(dir, `compact-${id}.tmp`))} (FORMAT parquet, COMPRESSION ${this.options.compression}, ROW_GROUP_SIZE ${this.options.rowGroupSize})`,
         );
         await this.connection.run(
-          `INSERT INTO _qadb_compactions VALUES (${literal(id)}, ${literal(dir)}, ${literal(JSON.stringify(files))})`,
+          `INSERT INTO ${CATALOG.compactions} VALUES (${literal(id)}, ${literal(dir)}, ${literal(JSON.stringify(files))})`,
         );
         this.finishCompaction(id, dir, files);
-        await this.connection.run(`DELETE FROM _qadb_compactions WHERE id = ${literal(id)}`);
+        await this.connection.run(`DELETE FROM ${CATALOG.compactions} WHERE id = ${literal(id)}`);
         compacted += files.length;
       };
       await visit(join(this.options.dataDir, name));
@@ -283,63 +350,88 @@ export class TsdbEngine {
   }
 
   createStream(name: string, options: { partitionBy?: string } = {}): Promise<StreamInfo> {
-    return this.exclusive(async () => {
-      if (!STREAM_NAME.test(name))
-        throw new TsdbError(
-          'TSDB_INVALID_STREAM',
-          `invalid stream name ${JSON.stringify(name)} (letters, digits, _ and -, at most 64)`,
-        );
-      if (this.streams.has(name))
-        throw new TsdbError('TSDB_STREAM_EXISTS', `stream ${name} already exists`);
-      if (
-        options.partitionBy !== undefined &&
-        !/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.partitionBy)
-      )
-        throw new TsdbError(
-          'TSDB_INVALID_STREAM',
-          `invalid partition field ${options.partitionBy}`,
-        );
+    return this.exclusive(() => this.createUnlocked(name, options));
+  }
+
+  private async createUnlocked(
+    name: string,
+    options: { partitionBy?: string } = {},
+  ): Promise<StreamInfo> {
+    const problem = streamNameProblem(name);
+    if (problem) throw new TsdbError('TSDB_INVALID_STREAM', `${problem} (${STREAM_NAME_RULE})`);
+    // SQL identifiers are case-insensitive: `Ticks` and `ticks` would be one view.
+    const same = [...this.streams.keys(), ...this.failed.keys()].find(
+      (existing) => existing.toLowerCase() === name.toLowerCase(),
+    );
+    if (same !== undefined)
+      throw new TsdbError('TSDB_STREAM_EXISTS', `stream ${same} already exists`);
+    if (
+      options.partitionBy !== undefined &&
+      !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(options.partitionBy)
+    )
+      throw new TsdbError(
+        'TSDB_INVALID_STREAM',
+        `invalid partition field ${options.partitionBy.slice(0, 80)}`,
+      );
+    const info: StreamInfo = {
+      name,
+      partitionBy: options.partitionBy,
+      createdAt: new Date().toISOString(),
+      fields: [],
+    };
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
       await this.connection.run(
-        `CREATE TABLE IF NOT EXISTS ${stageTable(name)} (p_seq BIGINT, p_timestamp TIMESTAMP, p_date VARCHAR)`,
+        `CREATE TABLE ${stageTable(name)} (p_seq BIGINT, p_timestamp TIMESTAMP, p_date VARCHAR)`,
       );
       await this.connection.run(
-        `INSERT INTO _qadb_streams VALUES (${literal(name)}, ${options.partitionBy ? literal(options.partitionBy) : 'NULL'}, now())`,
+        `INSERT INTO ${CATALOG.streams} VALUES (${literal(name)}, ${options.partitionBy ? literal(options.partitionBy) : 'NULL'}, now())`,
       );
-      const info: StreamInfo = {
-        name,
-        partitionBy: options.partitionBy,
-        createdAt: new Date().toISOString(),
-        fields: [],
-      };
       this.streams.set(name, info);
       await this.refreshView(name);
-      return info;
-    });
-  }
-
-  deleteStream(name: string): Promise<void> {
-    return this.exclusive(async () => {
-      this.stream(name);
-      await this.connection.run(`DROP VIEW IF EXISTS ${quote(name)}`);
-      await this.connection.run(`DROP TABLE IF EXISTS ${stageTable(name)}`);
-      await this.connection.run(`DELETE FROM _qadb_fields WHERE stream = ${literal(name)}`);
-      await this.connection.run(`DELETE FROM _qadb_streams WHERE name = ${literal(name)}`);
-      rmSync(join(this.options.dataDir, name), { recursive: true, force: true });
+      await this.connection.run('COMMIT');
+    } catch (error) {
       this.streams.delete(name);
-      this.latestRows.delete(name);
-    });
+      await this.connection.run('ROLLBACK');
+      throw error;
+    }
+    return info;
   }
 
-  /** Ingests into a stream, creating it first when it does not exist (Parseable's behaviour). */
-  async ingestCreating(name: string, events: readonly Row[], now = Date.now()): Promise<number> {
-    if (!this.streams.has(name)) {
+  /** Deletes a stream with its files; also removes one that failed to load at start. */
+  deleteStream(name: string): Promise<void> {
+    return this.exclusive(() => this.deleteUnlocked(name));
+  }
+
+  private async deleteUnlocked(name: string): Promise<void> {
+    if (!this.failed.has(name)) this.stream(name);
+    await this.connection.run(`DROP VIEW IF EXISTS main.${quote(name)}`);
+    await this.connection.run(`DROP TABLE IF EXISTS ${stageTable(name)}`);
+    await this.connection.run(`DELETE FROM ${CATALOG.fields} WHERE stream = ${literal(name)}`);
+    await this.connection.run(`DELETE FROM ${CATALOG.streams} WHERE name = ${literal(name)}`);
+    rmSync(join(this.options.dataDir, name), { recursive: true, force: true });
+    this.streams.delete(name);
+    this.failed.delete(name);
+    this.latestRows.delete(name);
+  }
+
+  /**
+   * Ingests into a stream, creating it first when it does not exist (Parseable's behaviour). A
+   * stream created here is removed again when the batch is refused: a failed request registers
+   * nothing.
+   */
+  ingestCreating(name: string, events: readonly Row[], now = Date.now()): Promise<number> {
+    if (this.streams.has(name)) return this.ingest(name, events, now);
+    return this.exclusive(async () => {
+      const created = !this.streams.has(name);
+      if (created) await this.createUnlocked(name);
       try {
-        await this.createStream(name);
+        return await this.ingestUnlocked(name, events, now);
       } catch (error) {
-        if (!(error instanceof TsdbError && error.code === 'TSDB_STREAM_EXISTS')) throw error;
+        if (created) await this.deleteUnlocked(name);
+        throw error;
       }
-    }
-    return this.ingest(name, events, now);
+    });
   }
 
   /**
@@ -347,25 +439,42 @@ export class TsdbEngine {
    * the field and writes nothing); new fields are added; the rows are committed before this resolves.
    */
   ingest(name: string, events: readonly Row[], now = Date.now()): Promise<number> {
-    return this.exclusive(async () => {
+    return this.exclusive(() => this.ingestUnlocked(name, events, now));
+  }
+
+  private async ingestUnlocked(name: string, events: readonly Row[], now: number): Promise<number> {
+    {
       const info = this.stream(name);
       events.forEach((event, index) => {
         if (typeof event !== 'object' || event === null || Array.isArray(event))
           throw new TsdbError('TSDB_INVALID_EVENT', `event ${index} is not a JSON object`);
       });
       const timestamps = new Map<string, (number | undefined)[]>();
-      const added = inferNewFields(info.fields, events, timestamps);
-      for (const field of added) {
-        await this.connection.run(
-          `ALTER TABLE ${stageTable(name)} ADD COLUMN IF NOT EXISTS ${quote(field.name)} ${field.type === 'JSON' ? 'VARCHAR' : field.type}`,
-        );
-        await this.connection.run(
-          `INSERT INTO _qadb_fields VALUES (${literal(name)}, ${literal(field.name)}, ${literal(field.type)}, ${info.fields.length})`,
-        );
-        info.fields.push(field);
+      const added = inferNewFields(info.fields, events, timestamps, {
+        maxFields: this.options.maxFields,
+        maxDepth: this.options.maxJsonDepth,
+      });
+      if (added.length > 0) {
+        // One transaction for the new columns and their catalog rows: all of them or none.
+        await this.connection.run('BEGIN TRANSACTION');
+        try {
+          for (const [offset, field] of added.entries()) {
+            await this.connection.run(
+              `ALTER TABLE ${stageTable(name)} ADD COLUMN IF NOT EXISTS ${quote(field.name)} ${field.type === 'JSON' ? 'VARCHAR' : field.type}`,
+            );
+            await this.connection.run(
+              `INSERT INTO ${CATALOG.fields} VALUES (${literal(name)}, ${literal(field.name)}, ${literal(field.type)}, ${info.fields.length + offset})`,
+            );
+          }
+          await this.connection.run('COMMIT');
+        } catch (error) {
+          await this.connection.run('ROLLBACK');
+          throw error;
+        }
+        info.fields.push(...added);
       }
       if (events.length === 0) return 0;
-      const appender = await this.connection.createAppender(`stage_${name}`);
+      const appender = await this.connection.createAppender(`stage_${name}`, INTERNAL);
       const firstSeq = Number(this.sequence) + 1;
       this.sequence += BigInt(events.length);
       const dates = partitionDates(events, now, timestamps.get('datetime'));
@@ -389,7 +498,7 @@ export class TsdbEngine {
       if (latest) for (const event of events) rememberLatest(latest, event);
       for (const listener of this.listeners) listener(name, events);
       return events.length;
-    });
+    }
   }
 
   /**
@@ -424,7 +533,7 @@ export class TsdbEngine {
       try {
         await this.connection.run(`DELETE FROM ${stageTable(name)} WHERE p_seq <= ${bound}`);
         await this.connection.run(
-          `INSERT INTO _qadb_flushes VALUES (${literal(id)}, ${literal(name)}, now())`,
+          `INSERT INTO ${CATALOG.flushes} VALUES (${literal(id)}, ${literal(name)}, now())`,
         );
         await this.connection.run('COMMIT');
       } catch (error) {
@@ -433,7 +542,7 @@ export class TsdbEngine {
         throw error;
       }
       this.publish(dir, name);
-      await this.connection.run(`DELETE FROM _qadb_flushes WHERE id = ${literal(id)}`);
+      await this.connection.run(`DELETE FROM ${CATALOG.flushes} WHERE id = ${literal(id)}`);
       await this.refreshView(name);
       return count;
     });
@@ -476,7 +585,7 @@ export class TsdbEngine {
       ? `SELECT * FROM read_parquet(${literal(glob)}, hive_partitioning = true, hive_types_autocast = false, union_by_name = true)`
       : undefined;
     await this.connection.run(
-      `CREATE OR REPLACE VIEW ${quote(name)} AS ${stored ? `${stored} UNION ALL BY NAME ` : ''}${staged}`,
+      `CREATE OR REPLACE VIEW main.${quote(name)} AS ${stored ? `${stored} UNION ALL BY NAME ` : ''}${staged}`,
     );
   }
 
@@ -794,3 +903,51 @@ function fieldReader(events: readonly Row[], name: string): (row: number) => unk
 }
 
 const DUCK_TYPES = { DOUBLE, VARCHAR, TIMESTAMP, BOOLEAN, JSON: VARCHAR } as const;
+
+/**
+ * Stores written before the internal schema kept their catalog and staged rows in `main`
+ * (`_qadb_streams`, `stage_<name>`), where a stream could be named like them. Moves them into
+ * the internal schema in one transaction.
+ */
+async function migrateLegacyCatalog(connection: DuckDBConnection): Promise<void> {
+  const tables = new Set(
+    jsonRows(
+      await connection.runAndReadAll(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database()",
+      ),
+    ).map((row) => row.table_name as string),
+  );
+  if (!tables.has('_qadb_streams')) return;
+  const legacy = jsonRows(
+    await connection.runAndReadAll('SELECT name FROM main._qadb_streams'),
+  ).map((row) => row.name as string);
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${INTERNAL}`);
+    const move = async (from: string, to: string) => {
+      await connection.run(
+        `CREATE TABLE ${INTERNAL}.${quote(to)} AS SELECT * FROM main.${quote(from)}`,
+      );
+      await connection.run(`DROP TABLE main.${quote(from)} CASCADE`);
+    };
+    for (const [from, to] of [
+      ['_qadb_streams', 'streams'],
+      ['_qadb_fields', 'fields'],
+      ['_qadb_flushes', 'flushes'],
+      ['_qadb_compactions', 'compactions'],
+    ] as const)
+      if (tables.has(from)) await move(from, to);
+    for (const name of legacy) {
+      // A legacy stream named like the catalog (the bug this layout fixes) left a view in its
+      // place; its rows are in its stage table, which moves like any other.
+      if (tables.has(`stage_${name}`)) {
+        await connection.run(`DROP VIEW IF EXISTS main.${quote(name)}`);
+        await move(`stage_${name}`, `stage_${name}`);
+      }
+    }
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+}

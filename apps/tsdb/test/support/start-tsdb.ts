@@ -12,11 +12,15 @@ export interface TestTsdb {
   /** Temporary directory holding the data and staging directories. */
   root: string;
   close(): Promise<void>;
+  /** Stops the app and keeps its directories (to start again on them). */
+  stop(): Promise<void>;
 }
 
 /** Boots tsdb on a free loopback port with fresh data and staging directories under a temp dir. */
-export async function startTsdb(env: Record<string, string> = {}): Promise<TestTsdb> {
-  const root = mkdtempSync(join(tmpdir(), 'qadb-test-'));
+export async function startTsdb(
+  env: Record<string, string> = {},
+  root = mkdtempSync(join(tmpdir(), 'qadb-test-')),
+): Promise<TestTsdb> {
   const app = await bootstrap(
     loadConfig(
       {
@@ -36,6 +40,7 @@ export async function startTsdb(env: Record<string, string> = {}): Promise<TestT
       await app.close();
       rmSync(root, { recursive: true, force: true });
     },
+    stop: () => app.close(),
   };
 }
 
