@@ -295,6 +295,15 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
       listed: (instrument) => feed.lists(instrument),
       onInstrument: (instrument) => feed.want(instrument),
       tradingDay: () => this.tradingDay(),
+      onQuarantine: (cookie, reason) =>
+        this.logger.error(`account ${cookie} quarantined: its stored state is corrupt (${reason})`),
+    });
+    this.health.register('accounts', () => {
+      const quarantined = this.engine?.quarantinedAccounts() ?? [];
+      if (quarantined.length > 0)
+        return {
+          degraded: `quarantined (corrupt stored state): ${quarantined.map((q) => q.account).join(', ')}`,
+        };
     });
     await engine.start();
     this.engine = engine;

@@ -9,7 +9,8 @@ import {
   marketValue,
   stampDutyOf,
 } from './market-preset';
-import { roundMoney } from './money';
+import { isBoundedMoney, MAX_MONEY, roundMoney } from './money';
+import { QifiError } from './qifi.error';
 import { newOrderState, OrderState, restoreAccountState } from './account-restore';
 import {
   emptySide,
@@ -96,6 +97,12 @@ export class QifiAccount {
   constructor(private readonly options: AccountOptions) {
     this.accountCookie = options.accountCookie;
     this.tradingDay = options.tradingDay;
+    if (!isBoundedMoney(options.initCash))
+      throw new QifiError(
+        'QIFI_INVALID_DOCUMENT',
+        `initial cash ${options.initCash} is not a finite amount within ±${MAX_MONEY}`,
+        'accounts.pre_balance',
+      );
     this.preBalance = roundMoney(options.initCash);
     this.presetFor = options.presetFor ?? defaultPresetFor;
   }
@@ -150,6 +157,11 @@ export class QifiAccount {
       const message = `no contract preset for ${request.exchange_id}.${request.instrument_id}`;
       return this.recordRejected(state, reject('UNKNOWN_INSTRUMENT', message));
     }
+    const notional = marketValue(preset, request.limit_price, request.volume);
+    if (!isBoundedMoney(notional)) {
+      const message = `order value ${notional} (price × volume × multiplier) exceeds ${MAX_MONEY}`;
+      return this.recordRejected(state, reject('INVALID_ORDER', message));
+    }
     const position = this.positionFor(request.exchange_id, request.instrument_id, preset);
     const outcome = state.opening
       ? this.freezeOpen(state, position, request)
@@ -188,6 +200,8 @@ export class QifiAccount {
     if (!(fill.price > 0) || !Number.isFinite(fill.price))
       return reject('INVALID_FILL', `fill price ${fill.price} is not positive`);
     const position = this.positionFor(order.exchange_id, order.instrument_id);
+    if (!isBoundedMoney(marketValue(position.preset, fill.price, fill.volume)))
+      return reject('INVALID_FILL', `fill value at ${fill.price} exceeds ${MAX_MONEY}`);
     if (position.lastPrice === 0) position.lastPrice = fill.price;
     const charge = state.opening
       ? this.fillOpen(state, position, fill)
@@ -231,7 +245,7 @@ export class QifiAccount {
 
   /** Marks a position (`EXCHANGE.code` key or the instrument id) to a new last price. */
   updatePrice(instrument: string, lastPrice: number): void {
-    if (!(lastPrice > 0) || !Number.isFinite(lastPrice)) return;
+    if (!(lastPrice > 0) || !isBoundedMoney(lastPrice)) return;
     for (const position of this.positions.values()) {
       if (position.key === instrument || position.instrumentId === instrument)
         position.lastPrice = lastPrice;
@@ -241,7 +255,14 @@ export class QifiAccount {
   transfer(amount: number, atMs: number): Outcome<QifiTransfer> {
     if (!Number.isFinite(amount) || amount === 0)
       return reject('INVALID_TRANSFER', `transfer amount ${amount} is not a non-zero number`);
+    if (!isBoundedMoney(amount))
+      return reject('INVALID_TRANSFER', `transfer amount ${amount} exceeds ±${MAX_MONEY}`);
     const value = roundMoney(amount);
+    if (value > 0 && this.account().balance + value > MAX_MONEY)
+      return reject(
+        'INVALID_TRANSFER',
+        `deposit ${value} would take the balance past ${MAX_MONEY}`,
+      );
     if (value < 0 && -value > this.account().available) {
       return reject(
         'INVALID_TRANSFER',
@@ -280,7 +301,7 @@ export class QifiAccount {
         settlementPrices[position.key] ??
         settlementPrices[position.instrumentId] ??
         position.lastPrice;
-      if (mark > 0) position.lastPrice = mark;
+      if (mark > 0 && isBoundedMoney(mark)) position.lastPrice = mark;
     }
     const before = this.account();
     for (const [key, position] of this.positions) {
@@ -483,7 +504,7 @@ export class QifiAccount {
   // ---- internals ----
 
   private checkRequest(request: OrderRequest): string | undefined {
-    if (!Number.isInteger(request.volume) || request.volume <= 0)
+    if (!Number.isSafeInteger(request.volume) || request.volume <= 0)
       return `volume ${request.volume} must be a positive integer`;
     if (!(request.limit_price > 0) || !Number.isFinite(request.limit_price))
       return `limit_price ${request.limit_price} must be positive`;
@@ -502,6 +523,9 @@ export class QifiAccount {
 
   private newOrder(orderId: string, request: OrderRequest, atMs: number): QifiOrder {
     this.seqno += 1;
+    // A refused order is kept with what was asked; a value no document can hold (not finite,
+    // beyond ±MAX_MONEY) is kept as 0 — the refusal's message says what it was.
+    const stored = (value: number) => (isBoundedMoney(value) ? value : 0);
     return {
       seqno: this.seqno,
       user_id: this.accountCookie,
@@ -510,15 +534,15 @@ export class QifiAccount {
       instrument_id: request.instrument_id,
       direction: request.direction,
       offset: request.offset,
-      volume_orign: request.volume,
+      volume_orign: stored(request.volume),
       price_type: request.price_type ?? 'LIMIT',
-      limit_price: request.limit_price,
+      limit_price: stored(request.limit_price),
       time_condition: request.time_condition ?? 'GFD',
       volume_condition: request.volume_condition ?? 'ANY',
       insert_date_time: atMs * NS_PER_MS,
       exchange_order_id: orderId,
       status: 'ALIVE',
-      volume_left: request.volume,
+      volume_left: stored(request.volume),
       last_msg: '已报',
     };
   }

@@ -8,3 +8,16 @@ export function roundMoney(value: number): number {
   const rounded = (Math.sign(value) * Math.round(cents)) / 100;
   return rounded === 0 ? 0 : rounded;
 }
+
+/**
+ * The largest amount of money (CNY) the account engine takes in anywhere: initial cash, one
+ * transfer, a balance after a deposit, one order's or one fill's notional (price × volume ×
+ * multiplier). Ten trillion CNY is far above any real account, and keeps every sum the engine
+ * forms finite and exact to the fen (2^53 fen ≈ 9.0e13 CNY).
+ */
+export const MAX_MONEY = 1e13;
+
+/** A finite amount whose magnitude is at most `MAX_MONEY`. */
+export function isBoundedMoney(value: number): boolean {
+  return Number.isFinite(value) && Math.abs(value) <= MAX_MONEY;
+}

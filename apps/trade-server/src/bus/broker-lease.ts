@@ -17,15 +17,19 @@ export interface BrokerLease {
 /** Without Redis there is one instance: it always holds the lease. */
 export class LocalLease implements BrokerLease {
   held = false;
+  private onLost: () => Promise<void> = () => Promise.resolve();
 
-  async start(onAcquired: () => Promise<void>): Promise<void> {
+  async start(onAcquired: () => Promise<void>, onLost: () => Promise<void>): Promise<void> {
+    this.onLost = onLost;
     this.held = true;
     await onAcquired();
   }
 
-  stop(): Promise<void> {
+  /** Stops the worker (its market feed, timers and pending writes) as losing the lease would. */
+  async stop(): Promise<void> {
+    if (!this.held) return;
     this.held = false;
-    return Promise.resolve();
+    await this.onLost();
   }
 }
 

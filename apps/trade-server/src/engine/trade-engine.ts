@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { JsonObject, NotifyEntry } from '@qautlra/diff';
-import { FuturesPreset, QifiAccount, QifiBankDetail, QifiTrade } from '@qautlra/qifi';
+import {
+  FuturesPreset,
+  QifiAccount,
+  QifiBankDetail,
+  QifiError,
+  QifiTrade,
+} from '@qautlra/qifi';
 import { AccountTradingState, riskLimits, RiskLimits } from '@qautlra/risk';
 import { AccountSettings } from '../auth/user.repository';
 import { AccountChange, BookTop, SimMatcher } from '../broker/sim-matcher';
@@ -28,6 +34,8 @@ export interface TradeEngineOptions {
   tradingDay: () => string;
   /** How often mark-to-market changes are published, ms. */
   markIntervalMs?: number;
+  /** An account could not be loaded from the store and is left out (quarantined). */
+  onQuarantine?: (accountCookie: string, reason: string) => void;
 }
 
 interface Held {
@@ -72,6 +80,8 @@ const warning = (code: number, content: string): NotifyEntry => ({
 export class TradeEngine {
   readonly epoch = randomUUID();
   private readonly held = new Map<string, Held>();
+  /** Accounts whose stored state could not be loaded → why; their commands are refused. */
+  private readonly quarantined = new Map<string, string>();
   private readonly matcher: SimMatcher;
   private readonly desk: OrderDesk;
   private pending = new Map<string, Pending>();
@@ -117,6 +127,11 @@ export class TradeEngine {
     return [...this.held.keys()];
   }
 
+  /** Accounts left out at load because their stored state is corrupt, with the reason. */
+  quarantinedAccounts(): { account: string; reason: string }[] {
+    return [...this.quarantined].map(([account, reason]) => ({ account, reason }));
+  }
+
   account(accountCookie: string): QifiAccount | undefined {
     return this.held.get(accountCookie)?.account;
   }
@@ -152,6 +167,7 @@ export class TradeEngine {
       }
       const held = this.held.get(command.account);
       if (!held) {
+        const quarantine = this.quarantined.get(command.account);
         this.options.publish({
           account: command.account,
           epoch: this.epoch,
@@ -159,7 +175,13 @@ export class TradeEngine {
           reply: {
             command: command.type,
             ok: false,
-            message: `account ${command.account} not found`,
+            message:
+              quarantine === undefined
+                ? `account ${command.account} not found`
+                : `account ${command.account} is quarantined (its stored state is corrupt: ${quarantine})`,
+            ...(command.type === 'insert' ? { order_id: command.order.order_id } : {}),
+            ...(command.type === 'cancel' ? { order_id: command.order_id } : {}),
+            ...(command.type === 'transfer' ? { request_id: command.request_id } : {}),
           },
         });
         return;
@@ -284,10 +306,25 @@ export class TradeEngine {
       existing.limits = riskLimits(settings.limits);
       return;
     }
-    const stored = await this.options.store.loadAccount(settings.account_cookie);
-    if (!stored) return;
+    const cookie = settings.account_cookie;
+    let stored: Awaited<ReturnType<TradeStore['loadAccount']>>;
+    let account: QifiAccount;
+    try {
+      stored = await this.options.store.loadAccount(cookie);
+      if (!stored) return;
+      account = QifiAccount.fromQifi(stored.document, { presetFor: this.options.presetFor });
+    } catch (error) {
+      // One corrupt stored account must not stop the broker: leave it out and say so. Other
+      // failures (the database is down) are not the account's fault and propagate.
+      if (!(error instanceof QifiError || error instanceof SyntaxError)) throw error;
+      const reason = (error as Error).message;
+      this.quarantined.set(cookie, reason);
+      this.options.onQuarantine?.(cookie, reason);
+      return;
+    }
+    this.quarantined.delete(cookie);
     const held: Held = {
-      account: QifiAccount.fromQifi(stored.document, { presetFor: this.options.presetFor }),
+      account,
       state: settings.state,
       limits: riskLimits(settings.limits),
       banks: new Map(stored.banks.map((row) => [row.bank_id, { row, queries: 0 }])),

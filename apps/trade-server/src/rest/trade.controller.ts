@@ -21,6 +21,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nes
 import { randomUUID } from 'node:crypto';
 import { DiffProtocolError, InsertOrder, JsonObject, parseDiffClientMessage } from '@qautlra/diff';
 import { ACCOUNT_TRADING_STATES, AccountTradingState, riskLimits } from '@qautlra/risk';
+import { isBoundedMoney, MAX_MONEY } from '@qautlra/qifi';
 import { login } from '../auth/login-policy';
 import { hashPassword } from '../auth/password';
 import { TradeService } from '../trade.service';
@@ -246,8 +247,8 @@ export class TradeController {
     const accountCookie = text(record, 'account_cookie');
     const userName = text(record, 'user_name');
     const cash = record.cash === undefined ? 1_000_000 : record.cash;
-    if (typeof cash !== 'number' || !(cash >= 0) || !Number.isFinite(cash))
-      throw new BadRequestException('cash must be a non-negative number');
+    if (typeof cash !== 'number' || !(cash >= 0) || !isBoundedMoney(cash))
+      throw new BadRequestException(`cash must be a number from 0 to ${MAX_MONEY}`);
     if (!(await this.trade.users.findUser(userName)))
       throw new NotFoundException(`user ${userName} not found`);
     if (await this.trade.users.findAccount(accountCookie))
@@ -265,8 +266,8 @@ export class TradeController {
   @ApiBody({ schema: { example: { amount: 100000 } } })
   async transfer(@Param('account') account: string, @Body() raw: unknown) {
     const amount = body(raw).amount;
-    if (typeof amount !== 'number' || !Number.isFinite(amount) || amount === 0)
-      throw new BadRequestException('amount must be a non-zero number');
+    if (typeof amount !== 'number' || !isBoundedMoney(amount) || amount === 0)
+      throw new BadRequestException(`amount must be a non-zero number within ±${MAX_MONEY}`);
     await this.existing(account);
     const requestId = randomUUID();
     const reply = await this.trade.request(

@@ -1,0 +1,232 @@
+import { openAppDatabase, type DatabaseHandle } from '@qautlra/platform';
+import { defaultPresetFor, MAX_MONEY, QifiAccount, qifiToJson } from '@qautlra/qifi';
+import fc from 'fast-check';
+import { AccountSettings } from '../src/auth/user.repository';
+import { TradeEngine } from '../src/engine/trade-engine';
+import { TradeCommand } from '../src/engine/trade-events';
+import {
+  simBank,
+  TRADE_SERVER_MIGRATIONS,
+  TradeStore,
+  TradeStoreDatabase,
+} from '../src/store/trade-store';
+import { TestDatabase } from './support/start-trade-server';
+
+/** Paths of every number in `value` that is not finite. */
+function nonFinite(value: unknown, path = '', out: string[] = []): string[] {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) out.push(`${path}=${value}`);
+  } else if (typeof value === 'object' && value !== null)
+    for (const [key, child] of Object.entries(value)) nonFinite(child, `${path}.${key}`, out);
+  return out;
+}
+
+const INSTRUMENTS = ['SHFE.rb2601', 'SHFE.au2512', 'CFFEX.IF2506'] as const;
+const amount = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: -200_000, max: 200_000 }) },
+  fc.constantFrom(1e308, -1e308, Number.MAX_VALUE, MAX_MONEY, -MAX_MONEY, 9e12),
+  fc.double(),
+);
+const price = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 100, max: 5_000 }) },
+  fc.constantFrom(1e308, 1e300, 0, -1),
+  fc.double(),
+);
+const volume = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 5 }) },
+  fc.constantFrom(1e15, 2 ** 53, 0),
+  fc.double(),
+);
+
+type Step =
+  | { kind: 'transfer'; amount: number }
+  | {
+      kind: 'order';
+      instrument: number;
+      buy: boolean;
+      open: boolean;
+      price: number;
+      volume: number;
+    }
+  | { kind: 'cancel'; pick: number }
+  | { kind: 'quote'; instrument: number; price: number }
+  | { kind: 'settle' };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('transfer' as const), amount }),
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('order' as const),
+      instrument: fc.nat({ max: INSTRUMENTS.length - 1 }),
+      buy: fc.boolean(),
+      open: fc.boolean(),
+      price,
+      volume,
+    }),
+  },
+  fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('quote' as const),
+      instrument: fc.nat({ max: INSTRUMENTS.length - 1 }),
+      price,
+    }),
+  },
+  fc.record({ kind: fc.constant('settle' as const) }),
+);
+
+/**
+ * Issue 16 §3 through the trade store: arbitrary admin and trading commands, run by the broker's
+ * engine and written to PostgreSQL, never store a non-finite number, and an engine started again
+ * on the same database holds the same state.
+ */
+describe('trade engine + store: any command sequence survives a restart (property)', () => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle<TradeStoreDatabase>;
+  let store: TradeStore;
+  let run = 0;
+
+  beforeAll(async () => {
+    database = await TestDatabase.create('trade_prop');
+    handle = await openAppDatabase<TradeStoreDatabase>({
+      url: database.url,
+      dataDir: '',
+      migrations: TRADE_SERVER_MIGRATIONS,
+      migrationTable: 'trade_server_migration',
+    });
+    store = new TradeStore(handle.db);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await database?.drop();
+  });
+
+  function engineFor(cookie: string, day: { value: string }): TradeEngine {
+    const settings: AccountSettings = {
+      account_cookie: cookie,
+      user_name: cookie,
+      broker: 'sim',
+      state: 'ACTIVE',
+      limits: {},
+      risk_limits: {},
+      created_at: new Date(),
+    } as AccountSettings;
+    return new TradeEngine({
+      broker: 'sim',
+      store,
+      accountsAtBroker: () => Promise.resolve([settings]),
+      accountSettings: () => Promise.resolve(settings),
+      publish: () => undefined,
+      now: () => Date.parse('2025-03-27T02:00:00Z'),
+      isTrading: () => true,
+      presetFor: defaultPresetFor,
+      tradingDay: () => day.value,
+      markIntervalMs: 60_000,
+    });
+  }
+
+  it('never stores a non-finite field; the restarted engine holds the same document', async () => {
+    let runsWithTrades = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 30 }), async (steps) => {
+        run += 1;
+        const cookie = `p${run}`;
+        const day = { value: '20250327' };
+        await store.createAccount(
+          new QifiAccount({
+            accountCookie: cookie,
+            initCash: 1_000_000,
+            tradingDay: day.value,
+            presetFor: defaultPresetFor,
+          }),
+          simBank(cookie),
+        );
+        const engine = engineFor(cookie, day);
+        await engine.start();
+        const orderIds: string[] = [];
+        for (const [index, next] of steps.entries()) {
+          let command: TradeCommand | undefined;
+          switch (next.kind) {
+            case 'transfer':
+              command = {
+                type: 'transfer',
+                account: cookie,
+                bank_id: '',
+                bank_password: '',
+                amount: next.amount,
+                admin: true,
+              };
+              break;
+            case 'order': {
+              const [exchange, code] = INSTRUMENTS[next.instrument]!.split('.') as [string, string];
+              const orderId = `o${index}`;
+              orderIds.push(orderId);
+              command = {
+                type: 'insert',
+                user: cookie,
+                account: cookie,
+                order: {
+                  aid: 'insert_order',
+                  user_id: cookie,
+                  order_id: orderId,
+                  exchange_id: exchange,
+                  instrument_id: code,
+                  direction: next.buy ? 'BUY' : 'SELL',
+                  offset: next.open ? 'OPEN' : 'CLOSE',
+                  volume: next.volume,
+                  price_type: 'LIMIT',
+                  limit_price: next.price,
+                },
+              };
+              break;
+            }
+            case 'cancel':
+              if (orderIds.length > 0)
+                command = {
+                  type: 'cancel',
+                  user: cookie,
+                  account: cookie,
+                  order_id: orderIds[next.pick % orderIds.length]!,
+                };
+              break;
+            case 'quote':
+              engine.onQuote({
+                instrument: INSTRUMENTS[next.instrument]!,
+                bidPrice: next.price,
+                bidVolume: 100,
+                askPrice: next.price,
+                askVolume: 100,
+                lastPrice: next.price,
+              });
+              break;
+            case 'settle':
+              day.value = String(Number(day.value) + 1);
+              command = { type: 'settle', trading_day: day.value };
+              break;
+          }
+          if (command) await engine.handle(command);
+        }
+        await engine.stop();
+        const before = engine.account(cookie)?.toQifi();
+        expect(before).toBeDefined();
+        if (Object.keys(before?.trades ?? {}).length > 0) runsWithTrades += 1;
+        const stored = await store.loadAccount(cookie);
+        const again = engineFor(cookie, day);
+        await again.start();
+        const after = again.account(cookie)?.toQifi();
+        await again.stop();
+        const problems = [
+          ...nonFinite(before).map((path) => `engine ${path}`),
+          ...nonFinite(stored?.document).map((path) => `stored ${path}`),
+          ...again.quarantinedAccounts().map((q) => `quarantined: ${q.reason}`),
+        ];
+        expect(problems).toEqual([]);
+        expect(after && qifiToJson(after)).toEqual(before && qifiToJson(before));
+      }),
+      { numRuns: 25 },
+    );
+    expect(runsWithTrades).toBeGreaterThan(0);
+  });
+});
