@@ -106,7 +106,9 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
         config.leaseMs,
       );
     } else {
-      this.queue = new InProcessOrderQueue();
+      this.queue = new InProcessOrderQueue((error) =>
+        this.logger.error(`a broker command failed: ${(error as Error).message}`),
+      );
       this.bus = new InProcessEventBus();
       this.lease = new LocalLease();
     }

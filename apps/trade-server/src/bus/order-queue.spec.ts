@@ -19,6 +19,32 @@ describe('InProcessOrderQueue', () => {
     expect(seen).toEqual(['a', 'b', 'a-later']);
   });
 
+  it('reports a failing command instead of rejecting unhandled, and stopping waits for the running one', async () => {
+    const errors: unknown[] = [];
+    const queue = new InProcessOrderQueue<string>((error) => errors.push(error));
+    let finish = () => undefined as void;
+    let finished = false;
+    await queue.process((command) =>
+      command === 'fail'
+        ? Promise.reject(new Error('database gone'))
+        : new Promise<void>((resolve) => {
+            finish = () => {
+              finished = true;
+              resolve();
+            };
+          }),
+    );
+    await queue.add({ command: 'fail' });
+    await queue.add({ command: 'slow' });
+    let stoppedEarly = false;
+    const stopped = queue.stopProcessing().then(() => (stoppedEarly = !finished));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors).toEqual([new Error('database gone')]);
+    finish();
+    await stopped;
+    expect(stoppedEarly).toBe(false);
+  });
+
   it('derives BullMQ job ids without `:` from the dedupe key', () => {
     expect(jobIdOf('user\norder:1')).toMatch(/^o-[\w-]+$/);
     expect(jobIdOf('u\na')).not.toBe(jobIdOf('u\nb'));

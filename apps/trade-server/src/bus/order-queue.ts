@@ -35,6 +35,11 @@ export class InProcessOrderQueue<T> implements OrderQueue<T> {
   private readonly keyOf = new Map<T, string>();
   private handler?: CommandHandler<T>;
   private draining = false;
+  /** Commands being handled (stopping waits for them, as a BullMQ worker's close does). */
+  private readonly running = new Set<Promise<void>>();
+
+  /** `onError` hears of a command whose handler failed (a BullMQ job would fail the same way). */
+  constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
 
   add({ command, dedupeKey }: QueuedCommand<T>): Promise<void> {
     if (dedupeKey !== undefined) {
@@ -53,9 +58,9 @@ export class InProcessOrderQueue<T> implements OrderQueue<T> {
     return Promise.resolve();
   }
 
-  stopProcessing(): Promise<void> {
+  async stopProcessing(): Promise<void> {
     this.handler = undefined;
-    return Promise.resolve();
+    await Promise.all(this.running);
   }
 
   close(): Promise<void> {
@@ -70,11 +75,15 @@ export class InProcessOrderQueue<T> implements OrderQueue<T> {
       while (this.handler && this.pending.length > 0) {
         const command = this.pending.shift() as T;
         const key = this.keyOf.get(command);
-        void this.handler(command).finally(() => {
-          if (key === undefined) return;
-          this.queuedKeys.delete(key);
-          this.keyOf.delete(command);
-        });
+        const run: Promise<void> = this.handler(command)
+          .catch((error: unknown) => this.onError(error))
+          .finally(() => {
+            this.running.delete(run);
+            if (key === undefined) return;
+            this.queuedKeys.delete(key);
+            this.keyOf.delete(command);
+          });
+        this.running.add(run);
       }
     } finally {
       this.draining = false;

@@ -317,7 +317,7 @@ export class TradeEngine {
       // One corrupt stored account must not stop the broker: leave it out and say so. Other
       // failures (the database is down) are not the account's fault and propagate.
       if (!(error instanceof QifiError || error instanceof SyntaxError)) throw error;
-      const reason = (error as Error).message;
+      const reason = (error).message;
       this.quarantined.set(cookie, reason);
       this.options.onQuarantine?.(cookie, reason);
       return;
