@@ -5,7 +5,8 @@
  */
 'use strict';
 const { execSync } = require('node:child_process');
-const { existsSync, readFileSync, readdirSync, statSync } = require('node:fs');
+const { randomBytes } = require('node:crypto');
+const { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -56,6 +57,17 @@ if ((process.env.TRADE_DEMO ?? 'true') !== 'false') {
   process.env.WEB_DEMO_USER ??= process.env.TRADE_DEMO_USER ?? 'demo';
   process.env.WEB_DEMO_PASSWORD ??= process.env.TRADE_DEMO_PASSWORD ?? 'demo';
 }
+/** The trader's REST token: TRADER_API_TOKEN, else one made on the first start and kept under ./data. */
+function traderToken() {
+  if (process.env.TRADER_API_TOKEN) return process.env.TRADER_API_TOKEN;
+  const file = join(root, 'data', 'trader-api-token');
+  if (!existsSync(file)) {
+    mkdirSync(join(root, 'data'), { recursive: true });
+    writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 (async () => {
   const { displayUrl } = require(join(root, 'dist/libs/platform/src/index.js'));
   const running = [];
@@ -72,6 +84,7 @@ if ((process.env.TRADE_DEMO ?? 'true') !== 'false') {
     const trader = require(join(root, 'dist/apps/trader/src/main.js'));
     const tradePort = (process.env.TRADE_SERVER_ADDR ?? '0.0.0.0:7988').split(':').pop();
     const config = trader.configOf([
+      '--api_token', traderToken(),
       '--account', process.env.TRADE_DEMO_USER ?? 'demo',
       '--password', process.env.TRADE_DEMO_PASSWORD ?? 'demo',
       '--broker', 'sim',
@@ -124,8 +137,8 @@ if ((process.env.TRADE_DEMO ?? 'true') !== 'false') {
     if (sample) {
       const [exchange, code] = sample.id.split('.');
       lines.push(
-        `    trader: curl -XPOST localhost:8018/api/orders -H 'content-type: application/json' -d '{"exchange_id":"${exchange}","code":"${code}","order_direction":"BUY","order_offset":"OPEN","volume":1,"price":${sample.upperLimit}}'`,
-        `           (RabbitMQ QAORDER_ROUTER too when AMQP_URL is set; the account's QIFI at http://localhost:8018/api/accounts/${user})`,
+        `    trader: curl -XPOST localhost:8018/api/orders -H 'authorization: Bearer ${traderToken()}' -H 'content-type: application/json' -d '{"exchange_id":"${exchange}","code":"${code}","order_direction":"BUY","order_offset":"OPEN","volume":1,"price":${sample.upperLimit}}'`,
+        `           (token in ./data/trader-api-token; RabbitMQ QAORDER_ROUTER too when AMQP_URL is set; the account's QIFI at http://localhost:8018/api/accounts/${user} with the same header)`,
       );
     }
   }

@@ -203,6 +203,7 @@ wsuri = "${wsUrl}"
 eventmq_ip = "${serviceUrls.amqp}"
 database_ip = "${traderDb.url}"
 status_addr = "127.0.0.1:${traderPort}"
+api_token = "bench-token"
 log_level = "warn"
 [common.risk]
 # The bench alternates marketable BUY and SELL: an unconfirmed BUY would count as resting.
@@ -282,7 +283,11 @@ max_position_per_account = 1000000
     const after = (await (await fetch(`${base}/api/status`)).json()) as TraderStatus;
     console.log(`trader counters: ${JSON.stringify(after.accounts[0]?.counters)}`);
     if (sentAt.size > 0) {
-      const events = await (await fetch(`${base}/api/accounts/${ACCOUNT}/events`)).json();
+      const events = await (
+        await fetch(`${base}/api/accounts/${ACCOUNT}/events`, {
+          headers: { authorization: 'Bearer bench-token' },
+        })
+      ).json();
       console.log(`trader events: ${JSON.stringify(events).slice(0, 600)}`);
     }
     const check = await checkServer(serverDb, 'mq', sent);

@@ -39,11 +39,13 @@ describe('trader configuration', () => {
     expect(config).toMatchObject({
       amqpUrl: undefined,
       databaseUrl: undefined,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       port: 8018,
       orderTimeoutMs: 30_000,
       logLevel: 'info',
+      apiTokenGenerated: true,
     });
+    expect(config.apiToken).toMatch(/^[\w-]{32}$/);
   });
 
   it('accepts kebab-case flags and the environment for what the original did not have', () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
@@ -42,8 +43,13 @@ export interface TraderConfig {
   /** Status HTTP server (`/health`, `/api/status`, `/metrics`, `/api/docs`, `POST /api/orders`). */
   host: string;
   port: number;
-  /** When set, `POST /api/orders` needs `Authorization: Bearer <api_token>`. */
-  apiToken?: string;
+  /**
+   * The bearer token of the REST intake and account routes (`api_token`, `TRADER_API_TOKEN`);
+   * generated at start when not configured (and then printed). The trade server's JWT or API key
+   * of a user owning the account is accepted too.
+   */
+  apiToken: string;
+  apiTokenGenerated: boolean;
   /** How long an order may wait for the trade server to show it before it is given up, ms. */
   orderTimeoutMs: number;
   logLevel: LogLevel;
@@ -103,9 +109,9 @@ Options (TOML keys of the same name):
       --log_level <level>        trace|debug|info|warn|error                (default info)
       --redis_url <url>          also take orders from BullMQ queue trader-<account>
       --data_dir <dir>           PGlite directory                           (default ./data/trader)
-      --status_addr <host:port>  status HTTP server                         (default 0.0.0.0:8018)
+      --status_addr <host:port>  status HTTP server                         (default 127.0.0.1:8018)
       --order_timeout <s>        give up an order the server has not shown  (default 30)
-      --api_token <token>        require Authorization: Bearer <token> on POST /api/orders
+      --api_token <token>        bearer token of POST /api/orders and /api/accounts (default: generated, printed)
   -h, --help                     this text
 Environment: TRADER_ADDR (status_addr), TRADER_DATA_DIR, TRADER_API_TOKEN, REDIS_URL, DATABASE_URL and
 AMQP_URL fill keys left empty.`;
@@ -252,7 +258,7 @@ export function loadTraderConfig(
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError('log_level', `must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`);
   const { host, port } = parseAddress(
-    commonText('status_addr') ?? readString(env, 'TRADER_ADDR', '0.0.0.0:8018'),
+    commonText('status_addr') ?? readString(env, 'TRADER_ADDR', '127.0.0.1:8018'),
     'status_addr',
   );
   const amqpUrl = commonText('eventmq_ip') ?? readOptionalString(env, 'AMQP_URL');
@@ -264,13 +270,15 @@ export function loadTraderConfig(
       'database_ip',
       `must be a postgres:// URL (MongoDB is not used; empty → embedded PGlite), got ${JSON.stringify(databaseUrl)}`,
     );
+  const configuredToken = commonText('api_token') ?? readOptionalString(env, 'TRADER_API_TOKEN');
   return {
     accounts,
     amqpUrl,
     databaseUrl,
     dataDir: commonText('data_dir') ?? readString(env, 'TRADER_DATA_DIR', './data/trader'),
     redisUrl: commonText('redis_url') ?? readOptionalString(env, 'REDIS_URL'),
-    apiToken: commonText('api_token') ?? readOptionalString(env, 'TRADER_API_TOKEN'),
+    apiToken: configuredToken ?? randomBytes(24).toString('base64url'),
+    apiTokenGenerated: configuredToken === undefined,
     host,
     port,
     orderTimeoutMs: seconds(commonText('order_timeout'), 'order_timeout', 30) * 1000,

@@ -40,6 +40,8 @@ if (require.main === module) {
     (url, config) => ({
       url,
       accounts: config.accounts.map((account) => `${account.account} → ${account.wsuri}`),
+      // A generated token is shown once, here: the REST routes need it.
+      ...(config.apiTokenGenerated ? { api_token: config.apiToken } : {}),
     }),
   );
 }

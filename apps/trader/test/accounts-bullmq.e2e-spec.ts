@@ -7,7 +7,14 @@ import IORedis from 'ioredis';
 import { serviceUrls, waitFor } from '@qautlra/testing';
 import { bootstrap, configOf } from '../src/main';
 import { bullQueueOf } from '../src/trader.service';
-import { newAccount, sendorder, ServerStack, traderStatus } from './support/trader-stack';
+import {
+  newAccount,
+  sendorder,
+  ServerStack,
+  TRADER_TOKEN,
+  traderHeaders,
+  traderStatus,
+} from './support/trader-stack';
 
 /** An order body without account (BullMQ and REST pick the account otherwise). */
 const order = (orderId: string, volume = 1) => {
@@ -24,7 +31,7 @@ describe('trader: several accounts in one process, BullMQ intake, in-process eve
   let redis: IORedis;
 
   const document = async (account: string): Promise<any> =>
-    (await fetch(`${traderHttp}/api/accounts/${account}`)).json();
+    (await fetch(`${traderHttp}/api/accounts/${account}`, { headers: traderHeaders })).json();
 
   beforeAll(async () => {
     stack = await ServerStack.start(first);
@@ -64,6 +71,7 @@ wsuri = "${stack.wsuri}"
 data_dir = "${join(dir, 'data')}"
 redis_url = "${serviceUrls.redis}"
 status_addr = "127.0.0.1:0"
+api_token = "${TRADER_TOKEN}"
 log_level = "error"
 ping_gap = 1
 
@@ -138,20 +146,20 @@ max_order_volume = 2
   it('REST needs account_cookie when the trader bridges several; trades show on the event feed', async () => {
     const ambiguous = await fetch(`${traderHttp}/api/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: traderHeaders,
       body: JSON.stringify(order('rest-x')),
     });
     expect(ambiguous.status).toBe(400);
     const placed = await fetch(`${traderHttp}/api/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: traderHeaders,
       body: JSON.stringify({ ...order('rest-1'), account_cookie: first }),
     });
     expect(placed.status).toBe(201);
     const feed = await waitFor(
       async () => {
         const recent = (await (
-          await fetch(`${traderHttp}/api/accounts/${first}/events`)
+          await fetch(`${traderHttp}/api/accounts/${first}/events`, { headers: traderHeaders })
         ).json()) as {
           trades: { order_id: string }[];
         };
@@ -160,6 +168,8 @@ max_order_volume = 2
       { what: 'the trade on the in-process feed' },
     );
     expect(feed.trades.filter((trade) => trade.order_id === 'rest-1')).toHaveLength(1);
-    expect((await fetch(`${traderHttp}/api/accounts/nobody`)).status).toBe(404);
+    expect(
+      (await fetch(`${traderHttp}/api/accounts/nobody`, { headers: traderHeaders })).status,
+    ).toBe(404);
   });
 });

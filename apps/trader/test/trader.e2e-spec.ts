@@ -10,6 +10,8 @@ import {
   Strategy,
   traderFlags,
   traderStatus,
+  traderHeaders,
+  TRADER_TOKEN,
 } from './support/trader-stack';
 
 describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRANSACTION', () => {
@@ -162,7 +164,7 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
   it('REST: POST /api/orders answers once the server shows the order; errors in the REST shape', async () => {
     const placed = await fetch(`${traderHttp}/api/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: traderHeaders,
       body: JSON.stringify({ ...sendorder(account, 'rest-1'), topic: undefined }),
     });
     expect(placed.status).toBe(201);
@@ -171,7 +173,7 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
     expect(body.order.order_id).toBe('rest-1');
     const refused = await fetch(`${traderHttp}/api/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: traderHeaders,
       body: JSON.stringify({ exchange_id: 'SHFE', code: 'rb2601', volume: 1 }),
     });
     expect(refused.status).toBe(422);
@@ -183,6 +185,44 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
     expect(await (await fetch(`${traderHttp}/metrics`)).text()).toContain(
       'trader_session_connected',
     );
+  });
+
+  it("never returns a secret; trading and account routes need the token or the owner's trade-server JWT", async () => {
+    const document = await fetch(`${traderHttp}/api/accounts/${account}`, {
+      headers: traderHeaders,
+    });
+    const text = await document.text();
+    expect(document.status).toBe(200);
+    expect(JSON.parse(text)).toMatchObject({
+      password: '',
+      bank_password: '',
+      capital_password: '',
+    });
+    expect(text).not.toContain('"pw"');
+    expect(text).not.toContain(TRADER_TOKEN);
+    for (const [path, method] of [
+      ['/api/orders', 'POST'],
+      [`/api/accounts/${account}`, 'GET'],
+      [`/api/accounts/${account}/events`, 'GET'],
+    ] as const) {
+      const denied = await fetch(`${traderHttp}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: 'Bearer wrong' },
+        body: method === 'POST' ? JSON.stringify(sendorder(account, 'no-auth')) : undefined,
+      });
+      expect([path, denied.status]).toEqual([path, 401]);
+    }
+    const login = await fetch(`${serverHttp}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_name: account, password: 'pw' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const withJwt = await fetch(`${traderHttp}/api/accounts/${account}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(withJwt.status).toBe(200);
+    expect((await fetch(`${traderHttp}/api/status`)).status).toBe(200);
   });
 
   it('a settlement moves the trading day: the ended day keeps its snapshot; query_settlement fills settlement', async () => {

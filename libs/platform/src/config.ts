@@ -101,3 +101,18 @@ export function loadJsonConfig(
   }
   return undefined;
 }
+
+/**
+ * A URL as it may be shown or stored: the password of its user part removed
+ * (`amqp://guest:secret@host` → `amqp://guest@host`). Text that is not a URL is returned as is.
+ */
+export function withoutCredentials(text: string): string {
+  try {
+    const url = new URL(text);
+    if (!url.password) return text;
+    url.password = '';
+    return url.toString();
+  } catch {
+    return text;
+  }
+}

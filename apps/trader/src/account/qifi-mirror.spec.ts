@@ -3,15 +3,12 @@ import { QifiMirror } from './qifi-mirror';
 
 const identity = {
   account: 'acc',
-  password: 'pw',
   portfolio: 'default',
   broker: 'sim',
   wsuri: 'ws://localhost:7988',
   eventmqIp: '',
   databaseIp: '',
   taskid: 't1',
-  bankPassword: '',
-  capitalPassword: '',
   pingGap: 5,
 };
 const rtn = (...data: unknown[]) => ({ aid: 'rtn_data', data });
@@ -30,7 +27,9 @@ describe('QifiMirror (the trader QIFI state, §5.5 with T2/T3 fixed)', () => {
     const mirror = new QifiMirror(identity);
     expect(mirror.document).toMatchObject({
       account_cookie: 'acc',
-      password: 'pw',
+      password: '',
+      bank_password: '',
+      capital_password: '',
       broker_name: 'sim',
       taskid: 't1',
       ping_gap: 5,

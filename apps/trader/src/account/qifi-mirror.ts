@@ -1,17 +1,18 @@
 import { isJsonObject, JsonObject, mergePatchInPlace, rtnDataNotices } from '@qautlra/diff';
 import { Qifi, QifiAccount, QifiAccountFields, QifiOrder, QifiTrade } from '@qautlra/qifi';
 
+/**
+ * Who the mirrored account is. No secrets: the QIFI document's `password`, `bank_password` and
+ * `capital_password` stay empty, because the document is stored and served over the API.
+ */
 export interface MirrorIdentity {
   account: string;
-  password: string;
   portfolio: string;
   broker: string;
   wsuri: string;
   eventmqIp: string;
   databaseIp: string;
   taskid: string;
-  bankPassword: string;
-  capitalPassword: string;
   pingGap: number;
 }
 
@@ -67,13 +68,13 @@ export class QifiMirror {
     }).toQifi('');
     this.document = {
       ...base,
-      password: identity.password,
+      password: '',
       wsuri: identity.wsuri,
       eventmq_ip: identity.eventmqIp,
       databaseip: identity.databaseIp,
       taskid: identity.taskid,
-      bank_password: identity.bankPassword,
-      capital_password: identity.capitalPassword,
+      bank_password: '',
+      capital_password: '',
       ping_gap: identity.pingGap,
       status: 200,
       pub_host: '127.0.0.1',

@@ -1,3 +1,4 @@
+import { withoutCredentials } from '@qautlra/platform';
 import { randomUUID } from 'node:crypto';
 import { DiffClientMessage, InsertOrder } from '@qautlra/diff';
 import { Qifi, QifiOrder, QifiTrade } from '@qautlra/qifi';
@@ -93,15 +94,12 @@ export class TraderAccount {
     const { config } = options;
     this.mirror = new QifiMirror({
       account: config.account,
-      password: config.password,
       portfolio: config.portfolio,
       broker: config.broker,
-      wsuri: config.wsuri,
-      eventmqIp: options.amqpUrl ?? '',
-      databaseIp: options.databaseUrl ?? '',
+      wsuri: withoutCredentials(config.wsuri),
+      eventmqIp: withoutCredentials(options.amqpUrl ?? ''),
+      databaseIp: withoutCredentials(options.databaseUrl ?? ''),
       taskid: config.taskid,
-      bankPassword: config.bankPassword,
-      capitalPassword: config.capitalPassword,
       pingGap: config.pingGap,
     });
     this.session = new DiffSession(

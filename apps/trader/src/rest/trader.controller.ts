@@ -4,17 +4,13 @@ import {
   Get,
   HttpCode,
   HttpException,
-  Inject,
   NotFoundException,
   Param,
   Post,
-  UnauthorizedException,
-  Headers,
+  UseGuards,
 } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { timingSafeEqual } from 'node:crypto';
-import type { TraderConfig } from '../config';
-import { TRADER_CONFIG } from '../tokens';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { TraderAuthGuard } from './trader-auth.guard';
 import { TraderService, withDefaultTopic } from '../trader.service';
 
 const ORDER_EXAMPLE = {
@@ -33,10 +29,7 @@ const ORDER_EXAMPLE = {
 @ApiTags('trader')
 @Controller('api')
 export class TraderController {
-  constructor(
-    private readonly trader: TraderService,
-    @Inject(TRADER_CONFIG) private readonly config: TraderConfig,
-  ) {}
+  constructor(private readonly trader: TraderService) {}
 
   @Get('status')
   @ApiOperation({
@@ -53,12 +46,16 @@ export class TraderController {
   }
 
   @Get('accounts/:account')
+  @UseGuards(TraderAuthGuard)
+  @ApiBearerAuth()
   @ApiOperation({ summary: "The account's QIFI document as the trader keeps it" })
   account(@Param('account') name: string) {
     return this.accountOf(name).document;
   }
 
   @Get('accounts/:account/events')
+  @UseGuards(TraderAuthGuard)
+  @ApiBearerAuth()
   @ApiOperation({
     summary: 'Recent error events (refused messages, risk rejections) and published trades',
   })
@@ -68,14 +65,15 @@ export class TraderController {
   }
 
   @Post('orders')
+  @UseGuards(TraderAuthGuard)
+  @ApiBearerAuth()
   @HttpCode(201)
   @ApiOperation({
     summary:
       'Any intake message (the RabbitMQ format: topic sendorder, cancel_order, transfer, query_settlement, query_bank, change_password, peek, login); answers once the trade server shows the order, or with the error',
   })
   @ApiBody({ schema: { type: 'object', example: ORDER_EXAMPLE } })
-  async order(@Body() body: unknown, @Headers('authorization') authorization?: string) {
-    this.authorize(authorization);
+  async order(@Body() body: unknown) {
     const record = (typeof body === 'object' && body !== null ? body : {}) as Record<
       string,
       unknown
@@ -110,14 +108,5 @@ export class TraderController {
     const account = this.trader.account(name);
     if (!account) throw new NotFoundException(`account ${name} is not bridged by this trader`);
     return account;
-  }
-
-  private authorize(header: string | undefined): void {
-    const token = this.config.apiToken;
-    if (!token) return;
-    const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
-    const wanted = Buffer.from(token);
-    if (given.length !== wanted.length || !timingSafeEqual(given, wanted))
-      throw new UnauthorizedException('Authorization: Bearer <api_token> is required');
   }
 }

@@ -11,6 +11,14 @@ import {
 
 export { AppProcess, freePort };
 
+/** The REST token the tests' traders are started with (`--api_token`). */
+export const TRADER_TOKEN = 'trader-test-token';
+/** Headers of an authorised JSON request to a test trader. */
+export const traderHeaders = {
+  'content-type': 'application/json',
+  authorization: `Bearer ${TRADER_TOKEN}`,
+};
+
 /** The trade server with a demo user owning `account` (password `pw`), on a fixed port. */
 export function tradeServerProcess(options: {
   port: number;
@@ -132,6 +140,7 @@ export const traderFlags = (options: {
 }): string[] => [
   ...['--account', options.account, '--password', 'pw', '--broker', 'sim'],
   ...['--wsuri', options.wsuri, '--ping_gap', '1', '--status_addr', options.statusAddr],
+  ...['--api_token', TRADER_TOKEN],
   ...(options.amqp ? ['--eventmq_ip', serviceUrls.amqp] : []),
   ...(options.database ? ['--database_ip', options.database] : []),
 ];
