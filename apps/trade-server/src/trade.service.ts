@@ -54,8 +54,8 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
   private feed?: MarketFeed;
   private rollTimer?: NodeJS.Timeout;
   private readonly redisClients: Redis[] = [];
-  /** Failed logins per IP per minute before the address must wait. */
-  private readonly loginFailures = new WindowRateLimit(20, 60_000);
+  /** Failed logins per IP per minute before the address must wait (WebSocket and REST alike). */
+  readonly loginFailures = new WindowRateLimit(20, 60_000);
 
   constructor(
     @Inject(TRADE_SERVER_CONFIG) private readonly config: TradeServerConfig,

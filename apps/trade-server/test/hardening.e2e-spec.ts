@@ -161,4 +161,24 @@ describe('trade server: bounded money and quarantined accounts', () => {
     );
     expect(await balance(healthy)).toBe(500_001);
   });
+
+  it('REST logins: failures are 401, a lock voids older tokens, an address is throttled like on the WebSocket', async () => {
+    const name = await newAccount(1_000);
+    const attempt = (user: string, password: string) =>
+      rest(server.http, 'POST', '/api/auth/login', { body: { user_name: user, password } });
+    const token = (await attempt(name, 'pw')).body.token as string;
+    expect((await rest(server.http, 'GET', '/api/accounts', { token })).status).toBe(200);
+    const wrong = await attempt(name, 'wrong');
+    expect(wrong).toMatchObject({ status: 401, body: { code: 'BAD_CREDENTIALS' } });
+    // Five failures in a row lock the user: the token issued before the lock stops working.
+    for (let i = 0; i < 4; i += 1) await attempt(name, 'wrong');
+    expect(await attempt(name, 'pw')).toMatchObject({ status: 401, body: { code: 'LOCKED' } });
+    const voided = await rest(server.http, 'GET', '/api/accounts', { token });
+    expect(voided.status).toBe(401);
+    expect(voided.body.message).toContain('log in again');
+    // 20 failed logins a minute per address (6 so far), then 429 even for a right password.
+    for (let i = 0; i < 14; i += 1) await attempt(`nobody-${i}`, 'x');
+    const throttled = await attempt('admin', 'admin-pw');
+    expect(throttled).toMatchObject({ status: 429, body: { code: 'TOO_MANY_LOGINS' } });
+  });
 });

@@ -205,7 +205,7 @@ describe('trade server: pre-trade risk, close today/yesterday, settlement, bank 
           body: { user_name: name, password: 'pw' },
         })
       ).status,
-    ).toBe(422);
+    ).toBe(401);
     client.close();
   });
 });

@@ -1,4 +1,5 @@
-import { verifyPassword } from './password';
+import { randomUUID } from 'node:crypto';
+import { hashPassword, verifyPassword } from './password';
 import { TradeAccount, UserRepository } from './user.repository';
 
 export interface LoginPolicy {
@@ -7,6 +8,9 @@ export interface LoginPolicy {
   /** How long a lock lasts, ms. */
   lockMs: number;
 }
+
+/** A hash no password matches, checked for unknown users so that they take as long as known ones. */
+let dummyHash: Promise<string> | undefined;
 
 export const DEFAULT_LOGIN_POLICY: LoginPolicy = { maxFailures: 5, lockMs: 15 * 60_000 };
 
@@ -25,6 +29,7 @@ export async function login(
   password: string,
   nowMs: number,
   policy: LoginPolicy = DEFAULT_LOGIN_POLICY,
+  verify: (password: string, hash: string) => Promise<boolean> = verifyPassword,
 ): Promise<LoginResult> {
   const user = await users.findUser(userName);
   if (user?.locked_until && user.locked_until.getTime() > nowMs)
@@ -33,7 +38,11 @@ export async function login(
       reason: 'LOCKED',
       message: `用户登录失败: locked after ${policy.maxFailures} failed logins until ${user.locked_until.toISOString()}`,
     };
-  if (!user || !(await verifyPassword(password, user.password_hash))) {
+  // An unknown user costs one scrypt like a known one: the answer time does not tell who exists.
+  const matches = user
+    ? await verify(password, user.password_hash)
+    : await verify(password, await (dummyHash ??= hashPassword(randomUUID()))).then(() => false);
+  if (!user || !matches) {
     if (user) {
       const lock =
         user.failed_logins + 1 >= policy.maxFailures ? new Date(nowMs + policy.lockMs) : undefined;

@@ -8,6 +8,8 @@ export interface TradeUserTable {
   locked_until: Date | null;
   is_admin: Generated<boolean>;
   created_at: Generated<Date>;
+  /** When the password last changed or the user was locked: older tokens are refused (migration 0004). */
+  credentials_changed_at: Date | null;
 }
 
 export interface TradeAccountTable {
@@ -58,11 +60,24 @@ export const TRADE_USER_MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_trade_user_credentials': {
+    up: async (db) => {
+      await db.schema
+        .alterTable('trade_user')
+        .addColumn('credentials_changed_at', 'timestamptz')
+        .execute();
+    },
+  },
 };
 
 export type TradeUser = Pick<
   Selectable<TradeUserTable>,
-  'user_name' | 'password_hash' | 'failed_logins' | 'locked_until' | 'is_admin'
+  | 'user_name'
+  | 'password_hash'
+  | 'failed_logins'
+  | 'locked_until'
+  | 'is_admin'
+  | 'credentials_changed_at'
 >;
 export type TradeAccount = Pick<
   TradeAccountTable,
@@ -109,7 +124,14 @@ export class UserRepository {
   findUser(userName: string): Promise<TradeUser | undefined> {
     return this.db
       .selectFrom('trade_user')
-      .select(['user_name', 'password_hash', 'failed_logins', 'locked_until', 'is_admin'])
+      .select([
+        'user_name',
+        'password_hash',
+        'failed_logins',
+        'locked_until',
+        'is_admin',
+        'credentials_changed_at',
+      ])
       .where('user_name', '=', userName)
       .executeTakeFirst();
   }
@@ -120,7 +142,7 @@ export class UserRepository {
       .updateTable('trade_user')
       .set((eb) => ({
         failed_logins: eb('failed_logins', '+', 1),
-        ...(lockUntil ? { locked_until: lockUntil } : {}),
+        ...(lockUntil ? { locked_until: lockUntil, credentials_changed_at: new Date() } : {}),
       }))
       .where('user_name', '=', userName)
       .returning('failed_logins')
@@ -139,7 +161,7 @@ export class UserRepository {
   async setPasswordHash(userName: string, passwordHash: string): Promise<void> {
     await this.db
       .updateTable('trade_user')
-      .set({ password_hash: passwordHash })
+      .set({ password_hash: passwordHash, credentials_changed_at: new Date() })
       .where('user_name', '=', userName)
       .execute();
   }

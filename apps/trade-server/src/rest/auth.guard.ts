@@ -74,10 +74,14 @@ export class TradeAuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const apiKey = request.headers['x-api-key'];
     let userName: string | undefined;
+    let issuedAtMs: number | undefined;
     if (typeof header === 'string' && header.startsWith('Bearer ')) {
       try {
-        const payload = await this.jwt.verifyAsync<{ sub: string }>(header.slice(7));
+        const payload = await this.jwt.verifyAsync<{ sub: string; iat?: number; iat_ms?: number }>(
+          header.slice(7),
+        );
         userName = payload.sub;
+        issuedAtMs = payload.iat_ms ?? (payload.iat ?? 0) * 1000;
       } catch {
         throw new UnauthorizedException('invalid or expired token');
       }
@@ -98,6 +102,11 @@ export class TradeAuthGuard implements CanActivate {
     }
     const user = await this.trade.users.findUser(userName);
     if (!user) throw new UnauthorizedException('unknown user');
+    const changed = user.credentials_changed_at?.getTime();
+    if (issuedAtMs !== undefined && changed !== undefined && issuedAtMs < changed)
+      throw new UnauthorizedException(
+        'token issued before the password changed or the user was locked: log in again',
+      );
     return { userName: user.user_name, isAdmin: user.is_admin };
   }
 }

@@ -5,6 +5,8 @@ import {
   Delete,
   Get,
   HttpCode,
+  HttpException,
+  HttpStatus,
   Inject,
   NotFoundException,
   Param,
@@ -13,6 +15,7 @@ import {
   Query,
   Req,
   SetMetadata,
+  UnauthorizedException,
   UnprocessableEntityException,
   UseGuards,
 } from '@nestjs/common';
@@ -64,17 +67,33 @@ export class TradeController {
   @SetMetadata(PUBLIC_ROUTE, true)
   @ApiOperation({ summary: 'User name and password → JWT (1 h) for `Authorization: Bearer`' })
   @ApiBody({ schema: { example: { user_name: 'demo', password: 'demo' } } })
-  async login(@Body() raw: unknown) {
+  async login(@Body() raw: unknown, @Req() request: AuthedRequest) {
     const record = body(raw);
+    // The same per-address limit on failed logins as the WebSocket's.
+    const ip = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+    const failures = this.trade.loginFailures;
+    if (failures.exhausted(ip, Date.now()))
+      throw new HttpException(
+        {
+          statusCode: 429,
+          code: 'TOO_MANY_LOGINS',
+          message: 'too many failed logins from this address, try again later',
+          retry_after_ms: failures.retryAfterMs(ip, Date.now()),
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     const result = await login(
       this.trade.users,
       text(record, 'user_name'),
       text(record, 'password'),
       Date.now(),
     );
-    if (!result.ok)
-      throw new UnprocessableEntityException({ code: result.reason, message: result.message });
-    const token = await this.jwt.signAsync({ sub: result.userName });
+    if (!result.ok) {
+      failures.hit(ip, Date.now());
+      throw new UnauthorizedException({ code: result.reason, message: result.message });
+    }
+    // `iat_ms`: a token issued before a password change or lock is refused (`iat` is whole seconds).
+    const token = await this.jwt.signAsync({ sub: result.userName, iat_ms: Date.now() });
     return { token, token_type: 'Bearer', expires_in: 3600, user_name: result.userName };
   }
 
