@@ -15,7 +15,12 @@ interface Route {
   methods?: string[];
   /** Only these paths (after the prefix) pass: the tsdb's market-data reads, not its SQL. */
   paths?: RegExp;
+  /** A further check of a request that passed `paths`: the reason to refuse it (403), if any. */
+  refuse?: (req: Request) => string | undefined;
 }
+
+/** The tsdb's market-data reads and its API docs (`/api/docs`, its assets, `/api/docs-json`). */
+const TSDB_OPEN_PATHS = /^\/api\/(v1\/(bars|latest)|docs(-json)?(\/[\w.-]*)?)$/;
 
 export function routesOf(config: WebConfig): Route[] {
   const basic = Buffer.from(`${config.tsdbUser}:${config.tsdbPassword}`).toString('base64');
@@ -27,7 +32,15 @@ export function routesOf(config: WebConfig): Route[] {
       target: config.tsdbUrl,
       headers: { authorization: `Basic ${basic}` },
       methods: ['GET', 'HEAD'],
-      paths: /^\/api\/v1\/(bars|latest)$/,
+      paths: TSDB_OPEN_PATHS,
+      // The server's credentials read only the market-data stream configured for the browser.
+      refuse: (req) => {
+        if (!/^\/tsdb\/api\/v1\//.test(req.path)) return undefined;
+        const stream = req.query.stream;
+        return stream === config.tsdbStream
+          ? undefined
+          : `/tsdb: only the stream ${config.tsdbStream} is open to the browser`;
+      },
     },
     { prefix: '/fund', target: config.fundUrl },
   ];
@@ -77,6 +90,11 @@ export function mountProxies(app: INestApplication, config: WebConfig): void {
           statusCode: 403,
           message: `${route.prefix}: only ${route.paths.source} is open to the browser`,
         });
+        return;
+      }
+      const refusal = route.refuse?.(req);
+      if (refusal) {
+        res.status(403).json({ statusCode: 403, message: refusal });
         return;
       }
       void handler(req, res, next);
