@@ -8,6 +8,7 @@ import { loadConfig, QautlraConfig } from './config';
 export async function bootstrap(config: QautlraConfig = loadConfig()): Promise<INestApplication> {
   const app = await createHttpApp(AppModule.forRoot(config), {
     title: 'QAUTLRA platform',
+    home: false,
     description:
       'All-in-one host: health, metrics and the list of components with links to their APIs',
   });

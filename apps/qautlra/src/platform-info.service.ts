@@ -22,9 +22,9 @@ export interface PlatformInfo {
 }
 
 /** The components of DESIGN.md §1, how far each is built, and where the running ones serve. */
-const COMPONENTS: ComponentInfo[] = [
+export const COMPONENTS: readonly ComponentInfo[] = [
   { app: 'md-gateway', original: 'QAMDGATEWAY', state: 'working' },
-  { app: 'tsdb', original: 'QADB-RS', state: 'partial' },
+  { app: 'tsdb', original: 'QADB-RS', state: 'working' },
   { app: 'trade-server', original: 'QATRADESERVER-RS', state: 'working' },
   { app: 'trader', original: 'QATRADER-RS', state: 'working' },
   { app: 'realtime', original: 'QAREALTIMEPRO-RS', state: 'planned' },

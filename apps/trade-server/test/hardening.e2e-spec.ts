@@ -76,6 +76,12 @@ describe('trade server: bounded money and quarantined accounts', () => {
     await database.drop();
   });
 
+  it('GET / says what the app is and links its docs', async () => {
+    const home = await fetch(`${server.http}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('href="/api/docs"');
+  });
+
   it.each([1e308, 1e13 + 1, -1, Number.MAX_VALUE])('cash %s is refused with 400', async (cash) => {
     const refused = await admin('POST', '/api/admin/accounts', {
       account_cookie: `c${randomUUID().slice(0, 6)}`,

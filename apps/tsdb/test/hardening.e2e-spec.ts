@@ -101,4 +101,12 @@ describe('tsdb: requests that must not brick the store', () => {
     expect(list.body).not.toContainEqual({ name: 'wide' });
     expect(list.body).not.toContainEqual({ name: 'deep' });
   });
+
+  it('GET / says what the app is and links its docs (was 404)', async () => {
+    const home = await http().get('/').expect(200);
+    expect(home.text).toContain('time-series DB');
+    expect(home.text).toContain('href="/api/docs"');
+    const json = await http().get('/').set('Accept', 'application/json').expect(200);
+    expect(json.body.links).toMatchObject({ 'API docs (Swagger UI)': '/api/docs' });
+  });
 });

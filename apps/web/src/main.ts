@@ -16,6 +16,7 @@ const SERVER_PATHS = /^\/(md|trade|tsdb|fund|api|health|metrics)(\/|$)/;
 export async function bootstrap(config: WebConfig = loadWebConfig()): Promise<INestApplication> {
   const app = (await createHttpApp(AppModule.forRoot(config), {
     title: 'QAUTLRA web',
+    home: false,
     description:
       'Serves the browser front end and proxies the platform APIs under one origin: /md (market data), /trade (trade server), /tsdb (read-only), /fund (fund analytics).',
   })) as NestExpressApplication;

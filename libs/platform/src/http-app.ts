@@ -11,6 +11,41 @@ export interface HttpAppOptions {
   version?: string;
   /** The app's domain errors → REST error shape; defaults to the shared libraries' errors. */
   mapDomainError?: DomainErrorMapper;
+  /**
+   * `GET /` answers a short page naming the app and linking its docs (JSON when asked for);
+   * `false` for an app that serves its own `/` (the web front end, the platform page).
+   */
+  home?: false | { links?: Readonly<Record<string, string>> };
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The home page of an API app: what it is and where its docs are. */
+export function homePage(
+  title: string,
+  description: string,
+  extra: Readonly<Record<string, string>> = {},
+): { html: string; json: { name: string; description: string; links: Record<string, string> } } {
+  const links: Record<string, string> = {
+    'API docs (Swagger UI)': '/api/docs',
+    'OpenAPI document': '/api/docs-json',
+    health: '/health',
+    'Prometheus metrics': '/metrics',
+    ...extra,
+  };
+  const items = Object.entries(links)
+    .map(
+      ([label, href]) =>
+        `<li><a href="${escapeHtml(href)}">${escapeHtml(label)}</a> <code>${escapeHtml(href)}</code></li>`,
+    )
+    .join('');
+  const html =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    '<style>body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem}code{color:#666}</style>' +
+    `</head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(description)}</p><ul>${items}</ul>` +
+    '<p>Part of QAUTLRA; the platform page lists every component.</p></body></html>';
+  return { html, json: { name: title, description, links } };
 }
 
 /**
@@ -24,6 +59,24 @@ export async function createHttpApp(
   const app = await NestFactory.create(module, { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
   app.useGlobalFilters(new HttpErrorFilter(options.mapDomainError));
+  if (options.home !== false) {
+    const page = homePage(options.title, options.description, options.home?.links);
+    app.use(
+      (
+        req: {
+          method: string;
+          path: string;
+          headers: Record<string, string | string[] | undefined>;
+        },
+        res: { type(kind: string): { send(body: string): void }; json(body: unknown): void },
+        next: () => void,
+      ) => {
+        if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path !== '/') return next();
+        if (String(req.headers.accept ?? '').includes('application/json')) res.json(page.json);
+        else res.type('html').send(page.html);
+      },
+    );
+  }
   const config = new DocumentBuilder()
     .setTitle(options.title)
     .setDescription(options.description)
