@@ -32,7 +32,8 @@ if (!existsSync(entry) || !existsSync(clientIndex) || !appEntries.every((path) =
   console.log('building…');
   run('npm run build --silent');
 }
-// Every app in one process, each on its own port (the composition root; apps never import each other).
+// Every app in its own process under one supervisor (a crash or stall of one leaves the others
+// serving; it is restarted with back-off), each on its own port; this process hosts the platform page.
 process.env.LOG_LEVEL ??= 'warn';
 // The simulated market streams around the clock unless MD_SIM_ALWAYS_OPEN=false (then it follows
 // the exchanges' trading sessions and the calendar, quiet outside them).
@@ -45,18 +46,44 @@ process.env.QADB_WEBSOCKET_ENABLED ??= 'true';
 // The trade server's sim broker trades on the gateway's quotes, at any hour like the simulated market.
 process.env.TRADE_MARKET_URL ??= `ws://127.0.0.1:${process.env.MD_GATEWAY_PORT ?? '8014'}/ws/market`;
 process.env.TRADE_SIM_ALWAYS_OPEN ??= process.env.MD_SIM_ALWAYS_OPEN;
-const apps = [
-  { name: 'md-gateway', main: 'dist/apps/md-gateway/src/main.js', port: process.env.MD_GATEWAY_PORT ?? '8014', ws: '/ws/market' },
-  { name: 'tsdb', main: 'dist/apps/tsdb/src/main.js', port: '18000', wsUrl: `ws://localhost:${process.env.QADB_WEBSOCKET_PORT ?? '18003'}/ws` },
-  { name: 'trade-server', main: 'dist/apps/trade-server/src/main.js', ws: '/ws/trade', label: 'DIFF trading' },
-  { name: 'fund-analytics', main: 'dist/apps/fund-analytics/src/main.js' },
-  { name: 'web', main: 'dist/apps/web/src/main.js', label: 'browser app' },
-];
 // The web front end shows the demo login on its sign-in page.
-if ((process.env.TRADE_DEMO ?? 'true') !== 'false') {
+const demo = (process.env.TRADE_DEMO ?? 'true') !== 'false';
+if (demo) {
   process.env.WEB_DEMO_USER ??= process.env.TRADE_DEMO_USER ?? 'demo';
   process.env.WEB_DEMO_PASSWORD ??= process.env.TRADE_DEMO_PASSWORD ?? 'demo';
 }
+const portOf = (address) => String(address).split(':').pop();
+const ports = {
+  'md-gateway': process.env.MD_GATEWAY_PORT ?? '8014',
+  tsdb: portOf(process.env.P_ADDR ?? '0.0.0.0:18000'),
+  'trade-server': portOf(process.env.TRADE_SERVER_ADDR ?? '0.0.0.0:7988'),
+  'fund-analytics': portOf(process.env.FUND_ADDR ?? '0.0.0.0:8020'),
+  web: portOf(process.env.WEB_ADDR ?? '0.0.0.0:8080'),
+  trader: portOf(process.env.TRADER_ADDR ?? '127.0.0.1:8018'),
+};
+const apps = [
+  { name: 'md-gateway', ws: '/ws/market' },
+  { name: 'tsdb', wsUrl: `ws://localhost:${process.env.QADB_WEBSOCKET_PORT ?? '18003'}/ws` },
+  { name: 'trade-server', ws: '/ws/trade', label: 'DIFF trading' },
+  { name: 'fund-analytics' },
+  { name: 'web', label: 'browser app' },
+];
+if (demo)
+  // One trader (the original qatrader) for the demo account: REST / RabbitMQ (with AMQP_URL) in,
+  // DIFF to the trade server, QIFI into PGlite (or DATABASE_URL), trades on QATRANSACTION.
+  apps.push({
+    name: 'trader',
+    after: ['trade-server'],
+    args: [
+      '--api_token', traderToken(),
+      '--account', process.env.TRADE_DEMO_USER ?? 'demo',
+      '--password', process.env.TRADE_DEMO_PASSWORD ?? 'demo',
+      '--broker', 'sim',
+      '--wsuri', `ws://127.0.0.1:${ports['trade-server']}/ws/trade`,
+      '--status_addr', process.env.TRADER_ADDR ?? '127.0.0.1:8018',
+    ],
+  });
+
 /** The trader's REST token: TRADER_API_TOKEN, else one made on the first start and kept under ./data. */
 function traderToken() {
   if (process.env.TRADER_API_TOKEN) return process.env.TRADER_API_TOKEN;
@@ -69,31 +96,50 @@ function traderToken() {
 }
 
 (async () => {
-  const { displayUrl } = require(join(root, 'dist/libs/platform/src/index.js'));
-  const running = [];
-  for (const app of apps) {
-    const { bootstrap } = require(join(root, app.main));
-    const instance = await bootstrap();
-    const url = await displayUrl(instance);
-    running.push({ app: app.name, url, docs: `${url}/api/docs`, websocket: app.ws ? `${url.replace('http', 'ws')}${app.ws}` : app.wsUrl, label: app.label ?? 'quotes' });
-  }
-  const demo = (process.env.TRADE_DEMO ?? 'true') !== 'false';
-  if (demo) {
-    // One trader (the original qatrader) for the demo account: REST / RabbitMQ (with AMQP_URL) in,
-    // DIFF to the trade server, QIFI into PGlite (or DATABASE_URL), trades on QATRANSACTION.
-    const trader = require(join(root, 'dist/apps/trader/src/main.js'));
-    const tradePort = (process.env.TRADE_SERVER_ADDR ?? '0.0.0.0:7988').split(':').pop();
-    const config = trader.configOf([
-      '--api_token', traderToken(),
-      '--account', process.env.TRADE_DEMO_USER ?? 'demo',
-      '--password', process.env.TRADE_DEMO_PASSWORD ?? 'demo',
-      '--broker', 'sim',
-      '--wsuri', `ws://127.0.0.1:${tradePort}/ws/trade`,
-    ]);
-    const instance = await trader.bootstrap(config);
-    const url = await displayUrl(instance);
-    running.push({ app: 'trader', url, docs: `${url}/api/docs` });
-  }
+  const { AppSupervisor } = require(join(root, 'dist/libs/platform/src/index.js'));
+  const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  const supervisor = new AppSupervisor(
+    apps.map((app) => ({
+      name: app.name,
+      script: join(root, `dist/apps/${app.name}/src/main.js`),
+      args: app.args,
+      after: app.after,
+      healthUrl: `http://127.0.0.1:${ports[app.name]}/`,
+    })),
+    {
+      cwd: root,
+      onEvent: (event) => {
+        if (event.kind === 'starting') console.log(`  starting ${event.app}…`);
+        else if (event.kind === 'up') console.log(`  ${event.app} is up (${seconds(event.ms)})`);
+        else if (event.kind === 'exited')
+          console.log(`  ${event.app} ended (${event.how}); restarting in ${seconds(event.restartInMs)}`);
+      },
+    },
+  );
+  let host;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping QAUTLRA…');
+    await supervisor.stop();
+    await host?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  console.log('starting the apps (each in its own process)…');
+  await supervisor.start();
+  const running = apps.map((app) => {
+    const url = `http://localhost:${ports[app.name]}`;
+    return {
+      app: app.name,
+      url,
+      docs: `${url}/api/docs`,
+      websocket: app.ws ? `${url.replace('http', 'ws')}${app.ws}` : app.wsUrl,
+      label: app.label ?? 'quotes',
+    };
+  });
   // Demo fund products from the bundled example workbook (re-importing is idempotent).
   const fund = running.find((app) => app.app === 'fund-analytics');
   let fundDemo = false;
@@ -106,9 +152,10 @@ function traderToken() {
     fundDemo = true;
   }
   process.env.QAUTLRA_RUNNING = JSON.stringify(running);
-  const host = require(join(root, 'dist/apps/qautlra/src/main.js'));
-  const instance = await host.bootstrap();
-  const url = await displayUrl(instance);
+  const hostMain = require(join(root, 'dist/apps/qautlra/src/main.js'));
+  const { displayUrl } = require(join(root, 'dist/libs/platform/src/index.js'));
+  host = await hostMain.bootstrap(undefined, supervisor);
+  const url = await displayUrl(host);
   const web = running.find((app) => app.app === 'web');
   const lines = [
     '',
@@ -119,7 +166,8 @@ function traderToken() {
   for (const app of running) {
     lines.push(`  ${app.app.padEnd(14)} ${app.url}   (API docs ${app.docs}${app.websocket ? `, ${app.label} ${app.websocket}` : ''})`);
   }
-  if ((process.env.TRADE_DEMO ?? 'true') !== 'false') {
+  lines.push('  (each app runs in its own process: a crashed one restarts; states on the platform page and /health; Ctrl-C stops all)');
+  if (demo) {
     const user = process.env.TRADE_DEMO_USER ?? 'demo';
     const password = process.env.TRADE_DEMO_PASSWORD ?? 'demo';
     lines.push(

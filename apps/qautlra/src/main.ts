@@ -3,10 +3,14 @@ import { INestApplication } from '@nestjs/common';
 import { createHttpApp, createLogger, displayUrl } from '@qautlra/platform';
 import { AppModule } from './app.module';
 import { loadConfig, QautlraConfig } from './config';
+import type { AppProcesses } from './platform-info.service';
 
 /** Boots the all-in-one platform; exported so tests start the real app on a free port. */
-export async function bootstrap(config: QautlraConfig = loadConfig()): Promise<INestApplication> {
-  const app = await createHttpApp(AppModule.forRoot(config), {
+export async function bootstrap(
+  config: QautlraConfig = loadConfig(),
+  processes?: AppProcesses,
+): Promise<INestApplication> {
+  const app = await createHttpApp(AppModule.forRoot(config, processes), {
     title: 'QAUTLRA platform',
     home: false,
     description:

@@ -1,6 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { QAUTLRA_CONFIG } from './tokens';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { HealthRegistry, type SupervisedStatus } from '@qautlra/platform';
+import { QAUTLRA_CONFIG, QAUTLRA_PROCESSES } from './tokens';
 import type { QautlraConfig } from './config';
+
+/** The launcher's view of the apps it runs as processes. */
+export interface AppProcesses {
+  statuses(): SupervisedStatus[];
+}
 
 export interface ComponentInfo {
   app: string;
@@ -9,6 +15,8 @@ export interface ComponentInfo {
   url?: string;
   docs?: string;
   websocket?: string;
+  /** Its process under `npm start`: running, starting, restarting (after a crash), stopped. */
+  process?: Omit<SupervisedStatus, 'name'>;
 }
 
 export interface PlatformInfo {
@@ -34,10 +42,24 @@ export const COMPONENTS: readonly ComponentInfo[] = [
 ];
 
 @Injectable()
-export class PlatformInfoService {
+export class PlatformInfoService implements OnModuleInit {
   private database: PlatformInfo['database'] = 'pglite';
 
-  constructor(@Inject(QAUTLRA_CONFIG) private readonly config: QautlraConfig) {}
+  constructor(
+    @Inject(QAUTLRA_CONFIG) private readonly config: QautlraConfig,
+    @Inject(QAUTLRA_PROCESSES) private readonly processes: AppProcesses | null,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    const processes = this.processes;
+    if (!processes) return;
+    this.health.register('apps', () => {
+      const down = processes.statuses().filter((status) => status.state !== 'running');
+      if (down.length > 0)
+        return { degraded: down.map((status) => `${status.name} ${status.state}`).join(', ') };
+    });
+  }
 
   setDatabase(kind: PlatformInfo['database']): void {
     this.database = kind;
@@ -54,12 +76,15 @@ export class PlatformInfoService {
       docs: `${base}/api/docs`,
       components: COMPONENTS.map((component) => {
         const running = this.config.running.find((app) => app.app === component.app);
+        const status = this.processes?.statuses().find((item) => item.name === component.app);
+        const process = status && (({ name: _name, ...rest }) => rest)(status);
         return running
           ? {
               ...component,
               url: running.url,
               docs: running.docs,
               websocket: running.websocket,
+              ...(process ? { process } : {}),
             }
           : component;
       }),

@@ -11,3 +11,4 @@ export * from './platform.module';
 export * from './http-error.filter';
 export * from './http-app';
 export * from './websocket';
+export * from './supervisor';
