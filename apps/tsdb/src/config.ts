@@ -29,6 +29,8 @@ export interface TsdbConfig {
   flushIntervalMs: number;
   queryTimeoutMs: number;
   maxResultRows: number;
+  /** A query result's size limit as JSON text (`QADB_MAX_RESULT_BYTES`, default 64 MiB). */
+  maxResultBytes: number;
   /** Fields one stream may have (`QADB_MAX_FIELDS`). */
   maxFields: number;
   /** Nesting depth of an object/array value (`QADB_MAX_JSON_DEPTH`). */
@@ -106,6 +108,11 @@ export function loadConfig(
       readOptionalString(env, 'QADB_MAX_RESULT_ROWS'),
       'QADB_MAX_RESULT_ROWS',
       1_000_000,
+    ),
+    maxResultBytes: parsePositiveInteger(
+      readOptionalString(env, 'QADB_MAX_RESULT_BYTES'),
+      'QADB_MAX_RESULT_BYTES',
+      64 * 1024 * 1024,
     ),
     maxFields: parsePositiveInteger(
       readOptionalString(env, 'QADB_MAX_FIELDS'),

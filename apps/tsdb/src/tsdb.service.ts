@@ -37,6 +37,7 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
       compression: this.config.compression,
       queryTimeoutMs: this.config.queryTimeoutMs,
       maxResultRows: this.config.maxResultRows,
+      maxResultBytes: this.config.maxResultBytes,
       maxFields: this.config.maxFields,
       maxJsonDepth: this.config.maxJsonDepth,
     });

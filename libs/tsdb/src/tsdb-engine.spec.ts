@@ -134,6 +134,27 @@ describe('TsdbEngine (embedded DuckDB, real files)', () => {
     ]);
   });
 
+  it('refuses results over the byte limit without building them (JSON and Parquet), and stays usable', async () => {
+    await engine.close();
+    engine = await TsdbEngine.open({
+      dataDir: join(root, 'data'),
+      stagingDir: join(root, 'staging'),
+      maxResultBytes: 1_000_000,
+    });
+    expect(await engine.query("SELECT length(repeat('x', 900000)) AS n")).toEqual([{ n: 900_000 }]);
+    await expect(engine.query("SELECT repeat('x', 3000000) AS s")).rejects.toThrow(
+      'larger than 1000000 bytes',
+    );
+    // Many small rows add up too; the stream stops once the limit is passed.
+    await expect(
+      engine.query("SELECT i, 'some text' AS t FROM range(10000000) r(i)"),
+    ).rejects.toThrow('larger than 1000000 bytes');
+    await expect(
+      engine.exportParquet('SELECT i, md5(i::VARCHAR) AS h FROM range(2000000) r(i)'),
+    ).rejects.toThrow('larger than 1000000 bytes');
+    expect(await engine.query('SELECT 42 AS x')).toEqual([{ x: 42 }]);
+  });
+
   it('refuses results over the row limit and interrupts queries over the time limit', async () => {
     await engine.close();
     engine = await TsdbEngine.open({

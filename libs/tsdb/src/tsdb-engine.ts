@@ -5,6 +5,7 @@ import {
   DuckDBConnection,
   DuckDBInstance,
   DuckDBTypeId,
+  type DuckDBType,
   type DuckDBMaterializedResult,
   type DuckDBResultReader,
   TIMESTAMP,
@@ -39,6 +40,8 @@ export interface TsdbOptions {
   queryTimeoutMs?: number;
   /** A user query may return at most this many rows (default 1,000,000). */
   maxResultRows?: number;
+  /** A user query's result may be at most this many bytes as JSON (default 64 MiB). */
+  maxResultBytes?: number;
   /** Fields one stream may have (default 1,000). */
   maxFields?: number;
   /** Nesting depth of an object/array value (default 32). */
@@ -167,6 +170,7 @@ export class TsdbEngine {
       compression: options.compression ?? 'zstd',
       queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
       maxResultRows: options.maxResultRows ?? 1_000_000,
+      maxResultBytes: options.maxResultBytes ?? 64 * 1024 * 1024,
       maxFields: options.maxFields ?? DEFAULT_SCHEMA_LIMITS.maxFields,
       maxJsonDepth: options.maxJsonDepth ?? DEFAULT_SCHEMA_LIMITS.maxDepth,
     });
@@ -683,22 +687,44 @@ export class TsdbEngine {
     });
   }
 
-  /** Runs a user query within the time and size limits. */
+  /**
+   * Runs a user query within the time and size limits: rows are read a chunk at a time and the
+   * query is stopped as soon as the result passes `maxResultRows` rows or `maxResultBytes` bytes
+   * (as JSON text, estimated), so a huge result is never built whole.
+   */
   private async limited(sql: string): Promise<Row[]> {
-    const { queryTimeoutMs, maxResultRows } = this.options;
+    const { queryTimeoutMs, maxResultRows, maxResultBytes } = this.options;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       this.connection.interrupt();
     }, queryTimeoutMs);
     try {
-      const reader = await this.connection.runAndReadUntil(sql, maxResultRows + 1);
-      if (reader.currentRowCount > maxResultRows)
-        throw new TsdbError(
-          'TSDB_SQL_REFUSED',
-          `the result has more than ${maxResultRows} rows: add a LIMIT or aggregate`,
-        );
-      return jsonRows(reader);
+      const result = await this.connection.stream(sql);
+      const names = result.columnNames();
+      const types = result.columnTypes();
+      const rows: Row[] = [];
+      let bytes = 0;
+      for await (const batch of result.yieldRowObjectJson()) {
+        if (timedOut) break;
+        const converted = normaliseRows(batch, names, types);
+        for (const row of converted) {
+          bytes += estimateJsonBytes(row);
+          rows.push(row);
+        }
+        if (rows.length > maxResultRows)
+          throw new TsdbError(
+            'TSDB_SQL_REFUSED',
+            `the result has more than ${maxResultRows} rows (QADB_MAX_RESULT_ROWS): add a LIMIT or aggregate`,
+          );
+        if (bytes > maxResultBytes)
+          throw new TsdbError(
+            'TSDB_SQL_REFUSED',
+            `the result is larger than ${maxResultBytes} bytes (QADB_MAX_RESULT_BYTES): select fewer columns or rows`,
+          );
+      }
+      if (timedOut) throw new Error('interrupted');
+      return rows;
     } catch (error) {
       if (error instanceof TsdbError) throw error;
       if (timedOut)
@@ -735,14 +761,29 @@ export class TsdbEngine {
     return this.exclusive(async () => {
       const text = await this.userSql(sql, range);
       const file = join(this.options.stagingDir, `export-${randomUUID()}.parquet`);
+      const { queryTimeoutMs, maxResultBytes } = this.options;
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        this.connection.interrupt();
+      }, queryTimeoutMs);
       try {
         await this.connection.run(
           `COPY (${text}) TO ${literal(file)} (FORMAT parquet, COMPRESSION ${this.options.compression})`,
         );
+        if (statSync(file).size > maxResultBytes)
+          throw new TsdbError(
+            'TSDB_SQL_REFUSED',
+            `the result is larger than ${maxResultBytes} bytes (QADB_MAX_RESULT_BYTES): select fewer columns or rows`,
+          );
         return readFileSync(file);
       } catch (error) {
+        if (error instanceof TsdbError) throw error;
+        if (timedOut)
+          throw new TsdbError('TSDB_SQL_REFUSED', `query interrupted after ${queryTimeoutMs} ms`);
         throw new TsdbError('TSDB_SQL_ERROR', (error as Error).message);
       } finally {
+        clearTimeout(timer);
         rmSync(file, { force: true });
       }
     });
@@ -810,9 +851,15 @@ const NUMERIC_AS_TEXT = new Set<number>([
  * milliseconds, the form they were ingested in.
  */
 function jsonRows(reader: DuckDBResultReader | DuckDBMaterializedResult): Row[] {
-  const rows = reader.getRowObjectsJson() as Row[];
-  const names = reader.columnNames();
-  const types = reader.columnTypes();
+  return normaliseRows(
+    reader.getRowObjectsJson() as Row[],
+    reader.columnNames(),
+    reader.columnTypes(),
+  );
+}
+
+/** The JSON form of rows read with `names` and `types` (see `jsonRows`); changes them in place. */
+function normaliseRows(rows: Row[], names: readonly string[], types: readonly DuckDBType[]): Row[] {
   const columnsOf = (wanted: (typeId: DuckDBTypeId) => boolean) =>
     types.flatMap((type, index) => (wanted(type.typeId) ? [names[index] as string] : []));
   const numeric = columnsOf((typeId) => NUMERIC_AS_TEXT.has(typeId));
@@ -950,4 +997,17 @@ async function migrateLegacyCatalog(connection: DuckDBConnection): Promise<void>
     await connection.run('ROLLBACK');
     throw error;
   }
+}
+
+/** About how many bytes a row takes as JSON text (strings by length, numbers as 8). */
+function estimateJsonBytes(row: Row): number {
+  let bytes = 2;
+  for (const key in row) {
+    const value = row[key];
+    bytes += key.length + 4;
+    if (typeof value === 'string') bytes += value.length + 2;
+    else if (typeof value === 'number' || typeof value === 'boolean' || value === null) bytes += 8;
+    else bytes += JSON.stringify(value)?.length ?? 4;
+  }
+  return bytes;
 }
