@@ -164,6 +164,32 @@ describe('md-gateway /ws/market (sim source)', () => {
     client.close();
   });
 
+  it('unknown instruments are refused in one capped error and never echoed as subscribed (issue 16 §15)', async () => {
+    const market = new MarketClient(`${base.replace('http', 'ws')}/ws/market`);
+    await market.opened;
+    const unknown = Array.from({ length: 10_000 }, (_, i) => `XYZ.nope${i}`);
+    market.send({ aid: 'subscribe_quote', ins_list: ['SSE.600000', ...unknown].join(',') });
+    const answer = await market.next((message) => message.aid === 'rsp_subscribe_quote');
+    expect(answer.ins_list).toBe('SSE.600000');
+    const errors = market.messages.filter((message) => message.type === 'error');
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]?.payload.message)).toMatch(
+      /^Unknown instruments \(10000\): XYZ\.nope0,.*\(\+9950 more\)$/,
+    );
+    market.close();
+
+    const hub = new MarketClient(`${base.replace('http', 'ws')}/ws/marketdata`);
+    await hub.opened;
+    hub.send({ op: 'subscribe', symbols: ['XYZ.nope'] });
+    hub.send({ op: 'unsubscribe', symbols: ['XYZ.nope'] });
+    await hub.next((message) => message.topic === 'unsubscribe');
+    expect(hub.messages).toEqual([
+      { data: 'Unknown instrument: XYZ.nope', topic: 'error', code: 400 },
+      { data: 'Unsubscribed', topic: 'unsubscribe', code: 200 },
+    ]);
+    hub.close();
+  });
+
   it('/ws/marketdata speaks the core hub protocol', async () => {
     const client = new MarketClient(`${base.replace('http', 'ws')}/ws/marketdata`);
     await client.opened;

@@ -7,7 +7,7 @@ import {
 import { datetimeToEpochMs, MDSnapshot, OptionalF64, parseInstrumentId } from '@qautlra/qamd';
 import type { QuoteBatch } from '../distributor/market-distributor';
 import type { SourceStatus } from '../sources/market-source';
-import { SocketSession } from './socket-session';
+import { SocketSession, unknownInstrumentsText } from './socket-session';
 
 /** The core hub's 22-field `MarketData` (`qautlra-rs/src/server/websocket/mdsession.rs`), in its field order. */
 export interface HubMarketData {
@@ -109,8 +109,8 @@ export class HubSession extends SocketSession {
     if (symbols.length === 0) return;
     if (record.op === 'subscribe') {
       const change = this.distributor.addSubscriptions(this.id, symbols);
-      for (const id of change.unknown)
-        this.transport.send(reply(`Unknown instrument: ${id}`, 'error', 400));
+      const unknown = unknownInstrumentsText(change.unknown);
+      if (unknown) this.transport.send(reply(unknown, 'error', 400));
       if (change.overLimit.length > 0)
         this.transport.send(
           reply(
@@ -119,7 +119,9 @@ export class HubSession extends SocketSession {
             400,
           ),
         );
-      this.transport.send(reply('Subscribed', 'subscribe', 200));
+      // Only when something was subscribed: refused ids are not echoed as subscribed.
+      if (change.unknown.length + change.overLimit.length < new Set(symbols).size)
+        this.transport.send(reply('Subscribed', 'subscribe', 200));
     } else {
       this.distributor.removeSubscriptions(this.id, symbols);
       this.transport.send(reply('Unsubscribed', 'unsubscribe', 200));

@@ -4,7 +4,7 @@ import type {
   SubscriptionChange,
 } from '../distributor/market-distributor';
 import type { SourceStatus } from '../sources/market-source';
-import { SessionTransport, SocketSession } from './socket-session';
+import { SessionTransport, SocketSession, unknownInstrumentsText } from './socket-session';
 
 /**
  * `push`: quotes go out as they come (the original). `peek`: DIFF/TqSdk pacing, one merged
@@ -100,8 +100,14 @@ export class MarketSession extends SocketSession {
           this.reportRefused(change);
           this.transport.send(system(`Subscribed to ${change.subscribed.length} instruments`));
         }
-        // The original always answers, even after the error (§14 G16).
-        this.transport.send(JSON.stringify({ aid: 'rsp_subscribe_quote', ins_list: insList }));
+        // The original always answers, even after the error (§14 G16); it echoed the request, which
+        // listed refused ids as subscribed: the answer lists what the client now has.
+        this.transport.send(
+          JSON.stringify({
+            aid: 'rsp_subscribe_quote',
+            ins_list: this.distributor.subscriptionsOf(this.id).join(','),
+          }),
+        );
         return;
       }
       case 'unsubscribe_quote': {
@@ -175,7 +181,8 @@ export class MarketSession extends SocketSession {
   }
 
   private reportRefused(change: SubscriptionChange): void {
-    for (const id of change.unknown) this.transport.send(error(`Unknown instrument: ${id}`));
+    const unknown = unknownInstrumentsText(change.unknown);
+    if (unknown) this.transport.send(error(unknown));
     if (change.overLimit.length > 0)
       this.transport.send(
         error(

@@ -112,3 +112,18 @@ export abstract class SocketSession {
     if (!this.flushBacklog() && this.transport.congested?.()) this.watchDrain();
   }
 }
+
+/** Names shown in one refusal of unknown instruments (the rest are counted). */
+const UNKNOWN_SHOWN = 50;
+
+/**
+ * One error text for the unknown ids of one subscribe, however many: `Unknown instrument: X` for
+ * one (the original's text), else the first 50 and a count of the rest.
+ */
+export function unknownInstrumentsText(ids: readonly string[]): string | undefined {
+  if (ids.length === 0) return undefined;
+  if (ids.length === 1) return `Unknown instrument: ${ids[0]}`;
+  const shown = ids.slice(0, UNKNOWN_SHOWN).join(',');
+  const more = ids.length > UNKNOWN_SHOWN ? ` (+${ids.length - UNKNOWN_SHOWN} more)` : '';
+  return `Unknown instruments (${ids.length}): ${shown}${more}`;
+}
