@@ -59,6 +59,24 @@ describe('Sina/Tencent pollers against the local HTTP double', () => {
     expect(states.at(-1)).toEqual({ state: 'connected', detail: 'via sina' });
   });
 
+  it('a garbled line (negative last price) is refused and counted, never sent (issue 16 §14)', async () => {
+    const before = double.sina.get('sh600000')!;
+    double.setSinaLast('sh600000', '-12.5');
+    try {
+      const running = startSource([sinaProvider(double.sinaUrl)]);
+      running.subscribe(['SSE.600000', 'SZSE.160924']);
+      await waitFor(
+        () => (running.quality().lines_refused > 0 && latestOf('SZSE.160924')) || undefined,
+      );
+      expect(latestOf('SSE.600000')).toBeUndefined();
+      expect(running.quality().last_refusal).toBe(
+        'sh600000: last_price -12.5 is not a non-negative number',
+      );
+    } finally {
+      double.sina.set('sh600000', before);
+    }
+  });
+
   it('splits codes into batches of the provider size', async () => {
     const ids = ['SZSE.002074', 'SZSE.002075', 'SZSE.002076', 'SZSE.002077', 'SZSE.002078'];
     startSource([{ ...sinaProvider(double.sinaUrl), batchSize: 2 }]).subscribe(ids);

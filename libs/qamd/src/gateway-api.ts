@@ -13,6 +13,15 @@ export interface SourceStatus {
   detail?: string;
   /** ISO time of the last state change. */
   since: string;
+  /** Lines of an HTTP source refused (garbled, negative totals…) and fields dropped to 0, since start. */
+  quality?: SourceQuality;
+}
+
+export interface SourceQuality {
+  lines_refused: number;
+  fields_dropped: number;
+  /** The last refusal: `symbol: reason`. */
+  last_refusal?: string;
 }
 
 /** What the gateway knows about an instrument a source serves (`GET /api/instruments`). */

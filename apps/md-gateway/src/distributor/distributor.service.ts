@@ -135,7 +135,10 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
   }
 
   sourceStatus(): SourceStatus[] {
-    return [...this.status.values()];
+    return [...this.status.values()].map((status) => {
+      const quality = this.sources.find((source) => source.name === status.name)?.quality?.();
+      return quality ? { ...status, quality } : status;
+    });
   }
 
   instruments(): InstrumentInfo[] {

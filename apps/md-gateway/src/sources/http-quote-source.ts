@@ -1,5 +1,5 @@
 import { backoffDelay } from '@qautlra/platform';
-import type { MDSnapshot } from '@qautlra/qamd';
+import type { MDSnapshot, SourceQuality } from '@qautlra/qamd';
 import {
   InstrumentInfo,
   instrumentInfoOf,
@@ -46,6 +46,7 @@ export class HttpQuoteSource implements MarketSource {
   private readonly subscribed = new Set<string>();
   private readonly health = new Map<string, ProviderHealth>();
   private readonly latest = new Map<string, MDSnapshot>();
+  private readonly counted: SourceQuality = { lines_refused: 0, fields_dropped: 0 };
   private events?: SourceEvents;
   private timer?: NodeJS.Timeout;
   private stopped = false;
@@ -165,6 +166,12 @@ export class HttpQuoteSource implements MarketSource {
         const batch = all.slice(start, start + provider.batchSize);
         const body = await this.fetchBody(provider, batch);
         const parsed = provider.parse(body, (symbol) => symbols.get(symbol));
+        this.counted.fields_dropped += parsed.dropped;
+        for (const skipped of parsed.skipped)
+          if (skipped.reason !== 'empty quote') {
+            this.counted.lines_refused += 1;
+            this.counted.last_refusal = `${skipped.code}: ${skipped.reason}`.slice(0, 200);
+          }
         for (const snapshot of parsed.snapshots) {
           if (!this.subscribed.has(snapshot.instrument_id) || this.stopped) continue;
           this.latest.set(snapshot.instrument_id, snapshot);
@@ -222,6 +229,10 @@ export class HttpQuoteSource implements MarketSource {
         unserved > 0 ? `${detail}; ${unserved} instruments unserved` : detail,
       );
     }
+  }
+
+  quality(): SourceQuality {
+    return { ...this.counted };
   }
 
   private report(state: SourceState, detail: string): void {

@@ -4,6 +4,7 @@ import {
   parseInstrumentId,
   presetOf,
   productOf,
+  type SourceQuality,
   type SourceState,
 } from '@qautlra/qamd';
 
@@ -56,4 +57,6 @@ export interface MarketSource {
   subscribe(instrumentIds: readonly string[]): void;
   unsubscribe(instrumentIds: readonly string[]): void;
   stop(): Promise<void>;
+  /** What the source refused of its input (HTTP quote sources). */
+  quality?(): SourceQuality;
 }

@@ -16,6 +16,54 @@ export interface SkippedLine {
 export interface ParsedBody {
   snapshots: MDSnapshot[];
   skipped: SkippedLine[];
+  /** Fields set to 0 ("no value") because they broke their unit's rule (a negative price). */
+  dropped: number;
+}
+
+/** Fields that must be finite and ≥ 0, or the line is refused: the trade and its totals. */
+const CORE_FIELDS = ['last_price', 'volume', 'amount'] as const;
+/** Prices that fall back to 0 ("no value") when negative or not finite (Tencent's -1 "no limit"). */
+const PRICE_FIELDS = [
+  'open',
+  'highest',
+  'lowest',
+  'pre_close',
+  'average',
+  'upper_limit',
+  'lower_limit',
+] as const;
+
+/**
+ * A snapshot whose numbers keep their units' rules: a negative or non-finite last price, volume or
+ * amount refuses the line (the reason is returned); another negative price becomes 0, the QAMD
+ * "no value" of a required price (`dropped` counts them). Nothing negative reaches the wire.
+ */
+export function saneSnapshot(
+  snapshot: MDSnapshot,
+): { snapshot: MDSnapshot; dropped: number } | string {
+  for (const field of CORE_FIELDS) {
+    const value = snapshot[field];
+    if (!Number.isFinite(value) || value < 0)
+      return `${field} ${value} is not a non-negative number`;
+  }
+  let dropped = 0;
+  for (const field of PRICE_FIELDS) {
+    const value = snapshot[field];
+    if (!Number.isFinite(value) || value < 0) {
+      snapshot[field] = 0;
+      dropped += 1;
+    }
+  }
+  return { snapshot, dropped };
+}
+
+/** A-share index lines (`sh000xxx`, `sz399xxx`, `bj899xxx`): no per-share average price. */
+export function isIndexCode(market: string, code: string): boolean {
+  return (
+    (market === 'sh' && code.startsWith('000')) ||
+    (market === 'sz' && code.startsWith('399')) ||
+    (market === 'bj' && code.startsWith('899'))
+  );
 }
 
 const A_SHARE = /^(sh|sz|bj)(\d{6})$/;
@@ -40,7 +88,7 @@ export function parseQuoteLines(
   parseLine: (line: QuoteLine) => MDSnapshot | string,
 ): ParsedBody {
   const pattern = new RegExp(`^${prefix}([A-Za-z0-9_]+)="([^"]*)";?\\s*$`);
-  const result: ParsedBody = { snapshots: [], skipped: [] };
+  const result: ParsedBody = { snapshots: [], skipped: [], dropped: 0 };
   for (const raw of body.split('\n')) {
     const text = raw.trim();
     if (!text) continue;
@@ -53,8 +101,12 @@ export function parseQuoteLines(
     const [, market = '', code = symbol] = A_SHARE.exec(symbol) ?? [];
     try {
       const parsed = parseLine({ symbol, market, code, content });
-      if (typeof parsed === 'string') result.skipped.push({ code: symbol, reason: parsed });
-      else result.snapshots.push(parsed);
+      const sane = typeof parsed === 'string' ? parsed : saneSnapshot(parsed);
+      if (typeof sane === 'string') result.skipped.push({ code: symbol, reason: sane });
+      else {
+        result.snapshots.push(sane.snapshot);
+        result.dropped += sane.dropped;
+      }
     } catch (error) {
       result.skipped.push({ code: symbol, reason: (error as Error).message });
     }

@@ -1,6 +1,7 @@
 import { MDSnapshot, presetOf, tryNormaliseInstrumentId } from '@qautlra/qamd';
 import {
   bookFields,
+  isIndexCode,
   numberField,
   ParsedBody,
   parseQuoteLines,
@@ -44,6 +45,7 @@ function stockLine({ market, code, content }: QuoteLine, id: string): MDSnapshot
     amount: numberField(f[9]),
     upperLimit: 0,
     lowerLimit: 0,
+    ...(isIndexCode(market, code) ? { average: 0 } : {}),
     book: bookFields(
       [0, 1, 2, 3, 4].map((k) => level(11 + 2 * k, 10 + 2 * k)),
       [0, 1, 2, 3, 4].map((k) => level(21 + 2 * k, 20 + 2 * k)),

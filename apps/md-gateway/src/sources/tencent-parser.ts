@@ -1,5 +1,6 @@
 import {
   bookFields,
+  isIndexCode,
   numberField,
   ParsedBody,
   parseQuoteLines,
@@ -43,7 +44,7 @@ export function parseTencentBody(body: string): ParsedBody {
       amount: triple.length === 3 ? numberField(triple[2]) : numberField(f[37]) * 10_000,
       upperLimit: numberField(f[47]),
       lowerLimit: numberField(f[48]),
-      average: volume > 0 ? numberField(f[51]) : 0,
+      average: volume > 0 && !isIndexCode(market, code) ? numberField(f[51]) : 0,
       book: bookFields(
         [0, 1, 2, 3, 4].map((k) => level(9 + 2 * k, 10 + 2 * k)),
         [0, 1, 2, 3, 4].map((k) => level(19 + 2 * k, 20 + 2 * k)),
