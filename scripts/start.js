@@ -46,6 +46,8 @@ process.env.QADB_WEBSOCKET_ENABLED ??= 'true';
 // The trade server's sim broker trades on the gateway's quotes, at any hour like the simulated market.
 process.env.TRADE_MARKET_URL ??= `ws://127.0.0.1:${process.env.MD_GATEWAY_PORT ?? '8014'}/ws/market`;
 process.env.TRADE_SIM_ALWAYS_OPEN ??= process.env.MD_SIM_ALWAYS_OPEN;
+// The sim keeps its state here: a restart resumes its prices and day totals instead of the seed's.
+process.env.MD_SIM_STATE_FILE ??= join(root, 'data', 'md-gateway', 'sim-state.json');
 // The web front end shows the demo login on its sign-in page.
 const demo = (process.env.TRADE_DEMO ?? 'true') !== 'false';
 if (demo) {
@@ -62,7 +64,9 @@ const ports = {
   trader: portOf(process.env.TRADER_ADDR ?? '127.0.0.1:8018'),
 };
 const apps = [
-  { name: 'md-gateway', ws: '/ws/market' },
+  // On a first start, a few days of session-aware sim history go into the tsdb before the gateway
+  // starts (it then resumes from the history's last state): candles at 1m–1d have shape at once.
+  { name: 'md-gateway', ws: '/ws/market', after: ['tsdb'], before: seedHistory },
   { name: 'tsdb', wsUrl: `ws://localhost:${process.env.QADB_WEBSOCKET_PORT ?? '18003'}/ws` },
   { name: 'trade-server', ws: '/ws/trade', label: 'DIFF trading' },
   { name: 'fund-analytics' },
@@ -84,6 +88,23 @@ if (demo)
     ],
   });
 
+/** First start only: sim history into the tsdb (see apps/md-gateway/src/sources/sim-history.ts). */
+async function seedHistory() {
+  if ((process.env.QADB_WS_CLIENT_ENABLED ?? 'true') === 'false') return;
+  const { seedSimHistory } = require(join(root, 'dist/apps/md-gateway/src/sources/sim-history.js'));
+  const { loadConfig } = require(join(root, 'dist/apps/md-gateway/src/config.js'));
+  const started = Date.now();
+  const outcome = await seedSimHistory({
+    config: loadConfig(process.env, []),
+    tsdbUrl: `http://127.0.0.1:${ports.tsdb}`,
+    tsdbUser: process.env.P_USERNAME ?? 'admin',
+    tsdbPassword: process.env.P_PASSWORD ?? 'admin',
+    stream: process.env.QADB_WS_CLIENT_STREAM ?? 'market_data',
+  });
+  if (outcome.seeded)
+    console.log(`  recorded ${outcome.rows.toLocaleString('en')} ticks of sim history (${outcome.days} days) into the tsdb in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 /** The trader's REST token: TRADER_API_TOKEN, else one made on the first start and kept under ./data. */
 function traderToken() {
   if (process.env.TRADER_API_TOKEN) return process.env.TRADER_API_TOKEN;
@@ -104,6 +125,7 @@ function traderToken() {
       script: join(root, `dist/apps/${app.name}/src/main.js`),
       args: app.args,
       after: app.after,
+      before: app.before,
       healthUrl: `http://127.0.0.1:${ports[app.name]}/`,
     })),
     {
@@ -111,6 +133,7 @@ function traderToken() {
       onEvent: (event) => {
         if (event.kind === 'starting') console.log(`  starting ${event.app}…`);
         else if (event.kind === 'up') console.log(`  ${event.app} is up (${seconds(event.ms)})`);
+        else if (event.kind === 'before-failed') console.log(`  ${event.app}: ${event.error} (going on)`);
         else if (event.kind === 'exited')
           console.log(`  ${event.app} ended (${event.how}); restarting in ${seconds(event.restartInMs)}`);
       },

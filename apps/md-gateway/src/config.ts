@@ -26,6 +26,8 @@ export type SourceConfig =
       alwaysOpen: boolean;
       /** Universe size (default: the built-in ~70 instruments; more are synthetic stocks). */
       instruments?: number;
+      /** The sim's state file (`MD_SIM_STATE_FILE`, `state_file`): resume after a restart. */
+      stateFile?: string;
     }
   | {
       type: 'sina' | 'tencent';
@@ -244,6 +246,9 @@ function sourceAt(
         seed: numberAt(readNumberEnv(env, 'MD_SIM_SEED') ?? value.seed, `${key}.seed`, 20250328),
         alwaysOpen:
           argv.includes('--always-open') || readBoolean(env, 'MD_SIM_ALWAYS_OPEN', always),
+        stateFile:
+          readOptionalString(env, 'MD_SIM_STATE_FILE') ??
+          (typeof value.state_file === 'string' ? value.state_file : undefined),
         ...(value.instruments === undefined
           ? {}
           : { instruments: numberAt(value.instruments, `${key}.instruments`, 0, 1) }),

@@ -13,6 +13,8 @@ export interface SupervisedApp {
   healthUrl: string;
   /** Apps that must be up before this one starts. */
   after?: readonly string[];
+  /** Runs once before the first start (after `after`); a failure is reported, not fatal. */
+  before?: () => Promise<void>;
 }
 
 export type SupervisedState = 'waiting' | 'starting' | 'running' | 'restarting' | 'stopped';
@@ -33,7 +35,8 @@ export type SupervisorEvent =
   | { kind: 'starting'; app: string }
   | { kind: 'up'; app: string; ms: number }
   | { kind: 'exited'; app: string; how: string; restartInMs: number }
-  | { kind: 'stopped'; app: string };
+  | { kind: 'stopped'; app: string }
+  | { kind: 'before-failed'; app: string; error: string };
 
 export interface SupervisorOptions {
   cwd?: string;
@@ -96,7 +99,16 @@ export class AppSupervisor {
       let promise = started.get(name);
       if (promise) return promise;
       const entry = this.entry(name);
-      promise = Promise.all((entry.app.after ?? []).map(startOne)).then(() => {
+      promise = Promise.all((entry.app.after ?? []).map(startOne)).then(async () => {
+        try {
+          await entry.app.before?.();
+        } catch (error) {
+          this.options.onEvent?.({
+            kind: 'before-failed',
+            app: entry.app.name,
+            error: (error as Error).message,
+          });
+        }
         this.launch(entry);
         return entry.up;
       });

@@ -207,3 +207,38 @@ describe('query results as JSON', () => {
     }
   });
 });
+
+describe('bars from a feed whose cumulative volume restarts', () => {
+  it('a drop of the cumulative volume starts a new count: no bar has a negative volume', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'qadb-bars-'));
+    const engine = await TsdbEngine.open({ dataDir: join(root, 'd'), stagingDir: join(root, 's') });
+    try {
+      const tick = (minute: number, second: number, volume: number, amount: number) => ({
+        instrument_id: 'SHFE.rb2601',
+        datetime: `2025-03-28T01:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}Z`,
+        last_price: 3300,
+        volume,
+        amount,
+      });
+      await engine.ingestCreating('ticks', [
+        tick(30, 0, 100, 1000),
+        tick(30, 30, 150, 1500),
+        tick(31, 0, 200, 2000),
+        // The feed restarted (count from the seed again) in the middle of minute 31.
+        tick(31, 30, 20, 200),
+        tick(32, 0, 50, 500),
+      ]);
+      const bars = await engine.bars('ticks', 'SHFE.rb2601', '1m');
+      expect(bars.map((bar) => [bar.volume, bar.amount])).toEqual([
+        [150, 1500],
+        [50 + 20, 500 + 200],
+        [30, 300],
+      ]);
+      const daily = await engine.bars('ticks', 'SHFE.rb2601', '1d');
+      expect(daily.map((bar) => bar.volume)).toEqual([250]);
+    } finally {
+      await engine.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

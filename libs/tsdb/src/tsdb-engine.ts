@@ -655,22 +655,28 @@ export class TsdbEngine {
         range.start ? `${ts} >= ${range.start.getTime()}` : undefined,
         range.end ? `${ts} < ${range.end.getTime()}` : undefined,
       ].filter(Boolean);
-      const amount = has('amount') ? 'arg_max(amount, t)' : 'NULL';
       const oi = has('open_interest') ? 'arg_max(open_interest, t)' : 'NULL';
       const bucket =
         period === '1d'
           ? '0'
           : `floor(t / ${BAR_PERIOD_MS[period]})::BIGINT * ${BAR_PERIOD_MS[period]}`;
+      // Each tick's share of the day's cumulative totals: the rise since the tick before it; a
+      // drop (the feed restarted its count: a new session) counts the new total from zero, so a
+      // bar's volume is never negative.
+      const rise = (field: string) =>
+        `CASE WHEN lag(${field}) OVER day IS NULL OR ${field} < lag(${field}) OVER day ` +
+        `THEN ${field} ELSE ${field} - lag(${field}) OVER day END`;
+      const amountRise = has('amount') ? rise('amount') : 'NULL';
       const sql =
         `WITH ticks AS (SELECT *, ${ts} AS t FROM ${this.instrumentSource(name, instrument)} WHERE ${filters.join(' AND ')}), ` +
+        `rises AS (SELECT *, ${rise('volume')} AS volume_rise, ${amountRise} AS amount_rise FROM ticks ` +
+        `WINDOW day AS (PARTITION BY p_date ORDER BY t)), ` +
         `b AS (SELECT p_date, ${period === '1d' ? 'min(t)' : bucket} AS bar, arg_min(last_price, t) AS open, ` +
         `max(last_price) AS high, min(last_price) AS low, arg_max(last_price, t) AS close, ` +
-        `arg_max(volume, t) AS cum_volume, ${amount} AS cum_amount, ${oi} AS open_interest, count(*) AS ticks ` +
-        `FROM ticks GROUP BY p_date${period === '1d' ? '' : ', bar'}) ` +
+        `sum(volume_rise) AS volume, ${has('amount') ? 'sum(amount_rise)' : 'NULL'} AS amount, ${oi} AS open_interest, count(*) AS ticks ` +
+        `FROM rises GROUP BY p_date${period === '1d' ? '' : ', bar'}) ` +
         `SELECT strftime(make_timestamp(bar * 1000), '%Y-%m-%dT%H:%M:%S.%gZ') AS datetime, p_date AS trading_day, ` +
-        `open, high, low, close, ` +
-        `cum_volume - coalesce(lag(cum_volume) OVER (PARTITION BY p_date ORDER BY bar), 0) AS volume, ` +
-        `cum_amount - coalesce(lag(cum_amount) OVER (PARTITION BY p_date ORDER BY bar), 0) AS amount, ` +
+        `open, high, low, close, volume, amount, ` +
         `open_interest, ticks::INTEGER AS ticks FROM b ORDER BY bar`;
       try {
         return await this.rows(sql);

@@ -24,6 +24,8 @@ export function createSource(config: SourceConfig): MarketSource {
       return new SimSource(new SimMarket(universe, config.seed), {
         ticksPerSecond: config.ticksPerSecond,
         alwaysOpen: config.alwaysOpen,
+        stateFile: config.stateFile,
+        onStateProblem: (message) => createLogger('md-gateway').error(message),
       });
     }
     case 'sina':

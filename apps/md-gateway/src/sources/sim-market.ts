@@ -1,3 +1,4 @@
+import { epochMsToBeijing, futuresTradingDay } from '@qautlra/calendar';
 import { epochMsToDatetime, FUTURES_PRESETS, MDSnapshot, productOf } from '@qautlra/qamd';
 import type { InstrumentInfo } from './market-source';
 
@@ -190,7 +191,12 @@ export function sizedUniverse(now: Date, size: number): SimInstrument[] {
   return out;
 }
 
-interface DayState {
+/** One instrument's state within its trading day. */
+export interface DayState {
+  /** The trading day (`YYYY-MM-DD`, the futures rule: the night session belongs to the next day). */
+  tradingDay: string;
+  /** The day's reference price: the previous day's close (the first day: the instrument's). */
+  reference: number;
   last: number;
   open: number;
   highest: number;
@@ -199,6 +205,21 @@ interface DayState {
   amount: number;
   openInterest: number;
   preOpenInterest: number;
+}
+
+/** What the sim needs to resume where it stopped: each instrument's day state, and the time. */
+export interface SimCheckpoint {
+  savedAtMs: number;
+  states: Record<string, DayState>;
+}
+
+/** The trading day of a tick at `epochMs` (the same rule the tsdb partitions market data by). */
+export function simTradingDay(epochMs: number): string {
+  try {
+    return futuresTradingDay(epochMs);
+  } catch {
+    return epochMsToBeijing(epochMs).date;
+  }
 }
 
 /**
@@ -225,12 +246,45 @@ export class SimMarket {
     return this.byId.has(id);
   }
 
+  /** Daily limits around the day's reference price (the instrument's before its first tick). */
   limits(instrument: SimInstrument): { upper: number; lower: number } {
     if (instrument.limitRatio === 0) return { upper: 0, lower: 0 };
+    const reference = this.states.get(instrument.id)?.reference ?? instrument.reference;
     return {
-      upper: onTick(instrument.reference * (1 + instrument.limitRatio), instrument.priceTick),
-      lower: onTick(instrument.reference * (1 - instrument.limitRatio), instrument.priceTick),
+      upper: onTick(reference * (1 + instrument.limitRatio), instrument.priceTick),
+      lower: onTick(reference * (1 - instrument.limitRatio), instrument.priceTick),
     };
+  }
+
+  /** Every instrument's state now (to resume from after a restart). */
+  checkpoint(nowMs: number): SimCheckpoint {
+    return {
+      savedAtMs: nowMs,
+      states: Object.fromEntries([...this.states].map(([id, state]) => [id, { ...state }])),
+    };
+  }
+
+  /**
+   * Resumes from a checkpoint: prices, the day's totals and open interest go on from there. After
+   * an unclean stop the last second or so after the checkpoint was published but not saved, so
+   * `volumeGap` lots are added: the cumulative volume a client saw never goes back.
+   */
+  restore(checkpoint: SimCheckpoint, volumeGap = 0): number {
+    let restored = 0;
+    for (const [id, saved] of Object.entries(checkpoint.states)) {
+      const instrument = this.byId.get(id);
+      if (!instrument || !isDayState(saved)) continue;
+      const state = { ...saved };
+      if (volumeGap > 0) {
+        const lots = instrument.kind === 'future' ? volumeGap : volumeGap * 100;
+        state.volume += lots;
+        state.amount =
+          Math.round((state.amount + lots * state.last * instrument.volumeMultiple) * 100) / 100;
+      }
+      this.states.set(id, state);
+      restored += 1;
+    }
+    return restored;
   }
 
   info(): InstrumentInfo[] {
@@ -255,13 +309,33 @@ export class SimMarket {
     const instrument = this.byId.get(id);
     if (!instrument) return undefined;
     const tick = instrument.priceTick;
-    const { upper, lower } = this.limits(instrument);
+    const tradingDay = simTradingDay(nowMs);
     let state = this.states.get(id);
+    if (state && state.tradingDay < tradingDay) {
+      // A new trading day: yesterday's close is the reference, the day's totals start from zero.
+      const reference = state.last;
+      const open = onTick(reference * (1 + (this.random() - 0.5) * 0.004), tick);
+      state = {
+        ...state,
+        tradingDay,
+        reference,
+        last: open,
+        open,
+        highest: open,
+        lowest: open,
+        volume: 0,
+        amount: 0,
+        preOpenInterest: state.openInterest,
+      };
+      this.states.set(id, state);
+    }
     if (!state) {
       const open = onTick(instrument.reference * (1 + (this.random() - 0.5) * 0.01), tick);
       const openInterest =
         instrument.kind === 'future' ? Math.round(50_000 + this.random() * 150_000) : 0;
       state = {
+        tradingDay,
+        reference: instrument.reference,
         last: open,
         open,
         highest: open,
@@ -273,6 +347,7 @@ export class SimMarket {
       };
       this.states.set(id, state);
     }
+    const { upper, lower } = this.limits(instrument);
     const step = Math.round((this.random() - 0.5) * 4);
     let last = onTick(state.last + step * tick, tick);
     if (upper > 0) last = Math.min(upper, Math.max(lower, last));
@@ -334,9 +409,9 @@ export class SimMarket {
     out.lowest = state.lowest;
     out.open = state.open;
     out.open_interest = isFuture ? state.openInterest : '-';
-    out.pre_close = instrument.reference;
+    out.pre_close = state.reference;
     out.pre_open_interest = isFuture ? state.preOpenInterest : '-';
-    out.pre_settlement = isFuture ? instrument.reference : '-';
+    out.pre_settlement = isFuture ? state.reference : '-';
     out.settlement = '-';
     out.upper_limit = upper;
     out.volume = state.volume;
@@ -347,4 +422,28 @@ export class SimMarket {
     out.iopv = instrument.kind === 'etf' ? state.last : null;
     return out as MDSnapshot;
   }
+}
+
+function isDayState(value: unknown): value is DayState {
+  if (typeof value !== 'object' || value === null) return false;
+  const state = value as Record<string, unknown>;
+  return (
+    typeof state.tradingDay === 'string' &&
+    [
+      'reference',
+      'last',
+      'open',
+      'highest',
+      'lowest',
+      'volume',
+      'amount',
+      'openInterest',
+      'preOpenInterest',
+    ].every(
+      (key) =>
+        typeof state[key] === 'number' &&
+        Number.isFinite(state[key]) &&
+        (state[key]) >= 0,
+    )
+  );
 }

@@ -1,6 +1,8 @@
 import { isSessionOpen } from '@qautlra/calendar';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { InstrumentInfo, MarketSource, SourceEvents } from './market-source';
-import { SimMarket } from './sim-market';
+import { SimCheckpoint, SimMarket } from './sim-market';
 
 export interface SimSourceOptions {
   /** Ticks per second per subscribed instrument (CTP sends 2). */
@@ -9,7 +11,19 @@ export interface SimSourceOptions {
   alwaysOpen?: boolean;
   /** Wall clock, injectable for tests. */
   now?: () => number;
+  /**
+   * Where the market's state is kept (`MD_SIM_STATE_FILE`): saved every `checkpointIntervalMs`
+   * and at stop, and resumed from at start, so a restart goes on from the last prices and
+   * cumulative volumes instead of the seed's. Absent: no persistence.
+   */
+  stateFile?: string;
+  checkpointIntervalMs?: number;
+  /** Told of a state file that could not be read (it is moved aside, never fatal). */
+  onStateProblem?: (message: string) => void;
 }
+
+/** The most lots the sim trades in one tick (see `SimMarket.tick`). */
+const MAX_LOTS_PER_TICK = 20;
 
 /** The `sim` source: the seeded market, ticking every subscribed instrument at a fixed rate. */
 export class SimSource implements MarketSource {
@@ -18,6 +32,7 @@ export class SimSource implements MarketSource {
   /** Subscribed ids in universe order: the order ticks come in, unrelated to who subscribed when. */
   private order: string[] = [];
   private timer?: NodeJS.Timeout;
+  private checkpointTimer?: NodeJS.Timeout;
   private events?: SourceEvents;
   private readonly sessionKey = new Map<string, { exchange: string; product: string }>();
   /** Round-robin position and fractional tick budget of the spread-out emission. */
@@ -50,6 +65,14 @@ export class SimSource implements MarketSource {
 
   start(events: SourceEvents): void {
     this.events = events;
+    this.resume();
+    if (this.options.stateFile) {
+      this.checkpointTimer = setInterval(
+        () => this.save(false),
+        this.options.checkpointIntervalMs ?? 1_000,
+      );
+      this.checkpointTimer.unref();
+    }
     events.state(this.name, 'connected');
     // Ticks are spread evenly over time (a slice of the instruments every few ms), as a real feed
     // delivers them, rather than one burst of every instrument per period.
@@ -77,6 +100,8 @@ export class SimSource implements MarketSource {
 
   stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    this.save(true);
     this.events?.state(this.name, 'disconnected', 'stopped');
     return Promise.resolve();
   }
@@ -101,6 +126,41 @@ export class SimSource implements MarketSource {
       if (snapshot) this.events?.snapshot(snapshot);
     }
     this.cursor = (this.cursor + count) % ids.length;
+  }
+
+  /** Resumes from the state file; after an unclean stop, with a volume gap (see `SimMarket.restore`). */
+  private resume(): void {
+    const file = this.options.stateFile;
+    if (!file || !existsSync(file)) return;
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as SimCheckpoint & { clean?: boolean };
+      if (typeof saved !== 'object' || saved === null || typeof saved.states !== 'object')
+        throw new Error('not a sim checkpoint');
+      const interval = (this.options.checkpointIntervalMs ?? 1_000) / 1000;
+      const gap = saved.clean
+        ? 0
+        : Math.ceil(MAX_LOTS_PER_TICK * this.options.ticksPerSecond * (interval + 1) * 2);
+      this.market.restore(saved, gap);
+    } catch (error) {
+      const aside = `${file}.corrupt-${Date.now()}`;
+      renameSync(file, aside);
+      this.options.onStateProblem?.(
+        `sim state ${file} unreadable (${(error as Error).message}); moved to ${aside}, starting from the seed`,
+      );
+    }
+  }
+
+  private save(clean: boolean): void {
+    const file = this.options.stateFile;
+    if (!file) return;
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      const temporary = `${file}.tmp`;
+      writeFileSync(temporary, JSON.stringify({ ...this.market.checkpoint(this.now()), clean }));
+      renameSync(temporary, file);
+    } catch (error) {
+      this.options.onStateProblem?.(`sim state not saved: ${(error as Error).message}`);
+    }
   }
 
   private reorder(): void {

@@ -1,0 +1,132 @@
+import { isSessionOpen } from '@qautlra/calendar';
+import type { MDSnapshot } from '@qautlra/qamd';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { MdGatewayConfig } from '../config';
+import { defaultUniverse, SimInstrument, SimMarket, sizedUniverse } from './sim-market';
+
+export interface SimHistoryOptions {
+  /** History runs from `toMs - days × 24 h` to `toMs`. */
+  toMs: number;
+  days: number;
+  /** One tick per instrument this often while its market is open (ms). */
+  stepMs: number;
+}
+
+/**
+ * The sim's past, session by session: from `days` days back to now, a tick of each instrument
+ * every `stepMs` while its exchange trades (day and night sessions, trade days only), in batches
+ * of one time step. Deterministic for a seed and a clock; the market is left in the state of the
+ * last tick, so the live sim goes on from there.
+ */
+export function* simHistory(
+  market: SimMarket,
+  options: SimHistoryOptions,
+): Generator<MDSnapshot[]> {
+  // Instruments grouped by their session rule (exchange and product), as the live sim checks them.
+  const keys = new Map<string, { exchange: string; product: string; ids: string[] }>();
+  for (const { id, exchange, product } of market.info()) {
+    const key = `${exchange}.${product}`;
+    const entry = keys.get(key) ?? { exchange, product, ids: [] };
+    entry.ids.push(id);
+    keys.set(key, entry);
+  }
+  const from = options.toMs - options.days * 86_400_000;
+  const first = Math.ceil(from / options.stepMs) * options.stepMs;
+  const groups = [...keys.values()];
+  // Sessions open and close on whole minutes: check them once a minute.
+  let minute = NaN;
+  let open: boolean[] = [];
+  for (let at = first; at <= options.toMs; at += options.stepMs) {
+    const batch: MDSnapshot[] = [];
+    if (Math.floor(at / 60_000) !== minute) {
+      minute = Math.floor(at / 60_000);
+      open = groups.map(({ exchange, product }) => isSessionOpen(exchange, product, at));
+    }
+    for (const [index, { ids }] of groups.entries()) {
+      if (!open[index]) continue;
+      for (const id of ids) {
+        const snapshot = market.tick(id, at);
+        if (snapshot) batch.push(snapshot);
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+}
+
+/** A tick as the tsdb recorder stores it (`"-"` → null). */
+function toRow(snapshot: MDSnapshot): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(snapshot)) row[key] = value === '-' ? null : value;
+  return row;
+}
+
+export interface SeedHistoryOptions {
+  /** The gateway's configuration (its first source must be `sim` with a state file). */
+  config: MdGatewayConfig;
+  tsdbUrl: string;
+  tsdbUser: string;
+  tsdbPassword: string;
+  stream: string;
+  days?: number;
+  stepMs?: number;
+  now?: number;
+  /** Rows per ingest request. */
+  batchRows?: number;
+}
+
+export type SeedOutcome =
+  { seeded: true; rows: number; days: number } | { seeded: false; reason: string };
+
+/**
+ * On a first start (no sim state file, and the tsdb stream empty or missing): generates `days` days
+ * of sim history into the tsdb and writes the sim's state file, so the charts have candles at once
+ * and the live sim continues the same prices and day totals.
+ */
+export async function seedSimHistory(options: SeedHistoryOptions): Promise<SeedOutcome> {
+  const source = options.config.sources[0];
+  if (!source || source.type !== 'sim') return { seeded: false, reason: 'the source is not sim' };
+  if (!source.stateFile) return { seeded: false, reason: 'no sim state file (MD_SIM_STATE_FILE)' };
+  if (existsSync(source.stateFile)) return { seeded: false, reason: 'not a first start' };
+  const auth = `Basic ${Buffer.from(`${options.tsdbUser}:${options.tsdbPassword}`).toString('base64')}`;
+  const count = await fetch(`${options.tsdbUrl}/api/v1/query`, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ query: `SELECT count(*) AS n FROM "${options.stream}"` }),
+  });
+  if (count.ok && ((await count.json()) as { n: number }[])[0]?.n)
+    return { seeded: false, reason: `the tsdb stream ${options.stream} already has rows` };
+  const now = options.now ?? Date.now();
+  const universe: SimInstrument[] = source.instruments
+    ? sizedUniverse(new Date(now), source.instruments)
+    : defaultUniverse(new Date(now));
+  const market = new SimMarket(universe, source.seed);
+  const days = options.days ?? 6;
+  let rows = 0;
+  let pending: Record<string, unknown>[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const response = await fetch(`${options.tsdbUrl}/api/v1/ingest`, {
+      method: 'POST',
+      headers: {
+        authorization: auth,
+        'content-type': 'application/json',
+        'x-p-stream': options.stream,
+      },
+      body: JSON.stringify(pending),
+    });
+    if (!response.ok) throw new Error(`tsdb ingest: ${response.status} ${await response.text()}`);
+    rows += pending.length;
+    pending = [];
+  };
+  for (const batch of simHistory(market, { toMs: now, days, stepMs: options.stepMs ?? 30_000 })) {
+    for (const snapshot of batch) pending.push(toRow(snapshot));
+    if (pending.length >= (options.batchRows ?? 20_000)) await flush();
+  }
+  await flush();
+  mkdirSync(dirname(source.stateFile), { recursive: true });
+  const temporary = `${source.stateFile}.tmp`;
+  writeFileSync(temporary, JSON.stringify({ ...market.checkpoint(now), clean: true }));
+  renameSync(temporary, source.stateFile);
+  return { seeded: true, rows, days };
+}
