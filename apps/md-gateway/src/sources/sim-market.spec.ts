@@ -51,3 +51,28 @@ describe('SimMarket', () => {
     expect(universe.find((instrument) => instrument.id.startsWith('SHFE.au'))?.code).toBe('au2701');
   });
 });
+
+describe('continuous main-contract aliases', () => {
+  it('lists EXCHANGE.<product>888 for every future, quoting the contract it follows', () => {
+    const universe = defaultUniverse(new Date('2026-12-02T02:00:00Z'));
+    const market = new SimMarket(universe, 5);
+    const ids = new Set(market.info().map((item) => item.id));
+    for (const alias of ['SHFE.rb888', 'SHFE.au888', 'CFFEX.IF888', 'DCE.m888'])
+      expect([alias, ids.has(alias)]).toEqual([alias, true]);
+    const rb = universe.find(
+      (item) => item.aliasOf === undefined && item.id.startsWith('SHFE.rb'),
+    )!;
+    const now = Date.parse('2026-12-02T02:00:00Z');
+    const contract = market.tick(rb.id, now)!;
+    const alias = market.tick('SHFE.rb888', now + 500)!;
+    expect(alias.instrument_id).toBe('SHFE.rb888');
+    expect(alias.volume).toBeGreaterThan(contract.volume); // one cumulative count, ticked on
+    expect(alias.open).toBe(contract.open);
+    expect(alias.pre_close).toBe(contract.pre_close);
+    expect(market.info().find((item) => item.id === 'SHFE.rb888')).toMatchObject({
+      product: 'RB',
+      priceTick: 1,
+      volumeMultiple: 10,
+    });
+  });
+});

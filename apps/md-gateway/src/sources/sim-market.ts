@@ -15,6 +15,12 @@ export interface SimInstrument {
   reference: number;
   /** Daily price limit as a fraction of the reference (0 = none, e.g. indices). */
   limitRatio: number;
+  /**
+   * A continuous main-contract alias (`SHFE.rb888`, QUANTAXIS's naming) names the contract it
+   * follows: the alias's quotes are that contract's, under the alias's id. Examples and scripts
+   * that name an alias do not go stale when the contracts roll.
+   */
+  aliasOf?: string;
 }
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same market. */
@@ -161,7 +167,14 @@ export function defaultUniverse(now: Date): SimInstrument[] {
     reference,
     limitRatio: kind === 'index' ? 0 : code.startsWith('688') || code.startsWith('300') ? 0.2 : 0.1,
   }));
-  return [...futures, ...stocks];
+  const aliases = futures.map((future): SimInstrument => ({
+    ...future,
+    id: `${future.exchange}.${future.code.replace(/\d+$/, '')}888`,
+    code: `${future.code.replace(/\d+$/, '')}888`,
+    name: `${future.name} 主连`,
+    aliasOf: future.id,
+  }));
+  return [...futures, ...stocks, ...aliases];
 }
 
 /**
@@ -249,7 +262,8 @@ export class SimMarket {
   /** Daily limits around the day's reference price (the instrument's before its first tick). */
   limits(instrument: SimInstrument): { upper: number; lower: number } {
     if (instrument.limitRatio === 0) return { upper: 0, lower: 0 };
-    const reference = this.states.get(instrument.id)?.reference ?? instrument.reference;
+    const reference =
+      this.states.get(instrument.aliasOf ?? instrument.id)?.reference ?? instrument.reference;
     return {
       upper: onTick(reference * (1 + instrument.limitRatio), instrument.priceTick),
       lower: onTick(reference * (1 - instrument.limitRatio), instrument.priceTick),
@@ -310,7 +324,9 @@ export class SimMarket {
     if (!instrument) return undefined;
     const tick = instrument.priceTick;
     const tradingDay = simTradingDay(nowMs);
-    let state = this.states.get(id);
+    // An alias shares the state of the contract it follows.
+    const key = instrument.aliasOf ?? id;
+    let state = this.states.get(key);
     if (state && state.tradingDay < tradingDay) {
       // A new trading day: yesterday's close is the reference, the day's totals start from zero.
       const reference = state.last;
@@ -327,7 +343,7 @@ export class SimMarket {
         amount: 0,
         preOpenInterest: state.openInterest,
       };
-      this.states.set(id, state);
+      this.states.set(key, state);
     }
     if (!state) {
       const open = onTick(instrument.reference * (1 + (this.random() - 0.5) * 0.01), tick);
@@ -345,7 +361,7 @@ export class SimMarket {
         openInterest,
         preOpenInterest: openInterest,
       };
-      this.states.set(id, state);
+      this.states.set(key, state);
     }
     const { upper, lower } = this.limits(instrument);
     const step = Math.round((this.random() - 0.5) * 4);
@@ -440,10 +456,7 @@ function isDayState(value: unknown): value is DayState {
       'openInterest',
       'preOpenInterest',
     ].every(
-      (key) =>
-        typeof state[key] === 'number' &&
-        Number.isFinite(state[key]) &&
-        (state[key]) >= 0,
+      (key) => typeof state[key] === 'number' && Number.isFinite(state[key]) && state[key] >= 0,
     )
   );
 }
