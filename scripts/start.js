@@ -11,6 +11,8 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const run = (command) => execSync(command, { cwd: root, stdio: 'inherit' });
+// Every app keeps its files under ./data of the directory npm start runs in (the repository, usually).
+const dataRoot = join(process.cwd(), 'data');
 
 function newest(dir) {
   let latest = 0;
@@ -47,7 +49,7 @@ process.env.QADB_WEBSOCKET_ENABLED ??= 'true';
 process.env.TRADE_MARKET_URL ??= `ws://127.0.0.1:${process.env.MD_GATEWAY_PORT ?? '8014'}/ws/market`;
 process.env.TRADE_SIM_ALWAYS_OPEN ??= process.env.MD_SIM_ALWAYS_OPEN;
 // The sim keeps its state here: a restart resumes its prices and day totals instead of the seed's.
-process.env.MD_SIM_STATE_FILE ??= join(root, 'data', 'md-gateway', 'sim-state.json');
+process.env.MD_SIM_STATE_FILE ??= join(dataRoot, 'md-gateway', 'sim-state.json');
 // The web front end shows the demo login on its sign-in page.
 const demo = (process.env.TRADE_DEMO ?? 'true') !== 'false';
 if (demo) {
@@ -108,9 +110,9 @@ async function seedHistory() {
 /** The trader's REST token: TRADER_API_TOKEN, else one made on the first start and kept under ./data. */
 function traderToken() {
   if (process.env.TRADER_API_TOKEN) return process.env.TRADER_API_TOKEN;
-  const file = join(root, 'data', 'trader-api-token');
+  const file = join(dataRoot, 'trader-api-token');
   if (!existsSync(file)) {
-    mkdirSync(join(root, 'data'), { recursive: true });
+    mkdirSync(dataRoot, { recursive: true });
     writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
@@ -129,7 +131,7 @@ function traderToken() {
       healthUrl: `http://127.0.0.1:${ports[app.name]}/`,
     })),
     {
-      cwd: root,
+      cwd: process.cwd(),
       onEvent: (event) => {
         if (event.kind === 'starting') console.log(`  starting ${event.app}…`);
         else if (event.kind === 'up') console.log(`  ${event.app} is up (${seconds(event.ms)})`);

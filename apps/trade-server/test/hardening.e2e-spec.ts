@@ -132,7 +132,11 @@ describe('trade server: bounded money and quarantined accounts', () => {
         limit_price: 1e300,
       },
     });
-    expect(huge.body).toMatchObject({ accepted: false });
+    expect(huge.status).toBe(422);
+    expect(huge.body).toMatchObject({
+      code: 'ORDER_REFUSED',
+      order: { status: 'FINISHED', limit_price: 0 },
+    });
     expect(huge.body.message).toMatch(/exceeds|PRICE/);
     expect(Number.isFinite(await balance(account))).toBe(true);
   });

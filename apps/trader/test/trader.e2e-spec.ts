@@ -225,6 +225,37 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
     expect((await fetch(`${traderHttp}/api/status`)).status).toBe(200);
   });
 
+  it('an order the trade server refuses is answered as refused (422), not {"ok":true}', async () => {
+    const login = await fetch(`${serverHttp}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_name: account, password: 'pw' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const setState = (state: string) =>
+      fetch(`${serverHttp}/api/admin/accounts/${account}/state`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ state }),
+      });
+    expect((await setState('HALTED')).status).toBe(200);
+    try {
+      const refused = await fetch(`${traderHttp}/api/orders`, {
+        method: 'POST',
+        headers: traderHeaders,
+        body: JSON.stringify({ ...sendorder(account, 'halted-1'), topic: undefined }),
+      });
+      expect(refused.status).toBe(422);
+      expect(await refused.json()).toMatchObject({
+        code: 'ORDER_REFUSED',
+        order_id: 'halted-1',
+        message: expect.stringContaining('ACCOUNT_HALTED') as unknown,
+      });
+    } finally {
+      await setState('ACTIVE');
+    }
+  });
+
   it('a settlement moves the trading day: the ended day keeps its snapshot; query_settlement fills settlement', async () => {
     const before = await qifiRow();
     const day: string = before.trading_day;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class InstrumentsBody {
-  @ApiProperty({ type: [String], example: ['SHFE.au2512', 'rb2601', 'sh600000'] })
+  @ApiProperty({ type: [String], example: ['SHFE.au888', 'rb888', 'sh600000'] })
   instruments!: string[];
 }

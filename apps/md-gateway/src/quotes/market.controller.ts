@@ -96,7 +96,7 @@ export class MarketController {
   @ApiQuery({
     name: 'ins',
     required: false,
-    example: 'SHFE.au2512,sh600000',
+    example: 'SHFE.au888,sh600000',
     description: 'instruments to read; without it, every instrument subscribed upstream',
   })
   quotes(@Query('ins') ins = ''): Record<string, Record<string, unknown>> {

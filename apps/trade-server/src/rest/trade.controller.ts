@@ -158,7 +158,7 @@ export class TradeController {
       example: {
         order_id: 'my-1',
         exchange_id: 'SHFE',
-        instrument_id: 'rb2601',
+        instrument_id: 'rb888',
         direction: 'BUY',
         offset: 'OPEN',
         volume: 1,
@@ -203,9 +203,16 @@ export class TradeController {
         message: 'queued; no answer yet',
         order: stored,
       };
-    if (!reply.ok && stored === undefined)
-      throw new UnprocessableEntityException({ code: 'ORDER_REFUSED', message: reply.message });
-    return { order_id: orderId, accepted: reply.ok, message: reply.message, order: stored };
+    // One contract for every refusal (risk rule or account engine): 422 ORDER_REFUSED, with the
+    // refused order when the account keeps it.
+    if (!reply.ok)
+      throw new UnprocessableEntityException({
+        code: 'ORDER_REFUSED',
+        message: reply.message,
+        order_id: orderId,
+        ...(stored === undefined ? {} : { order: stored }),
+      });
+    return { order_id: orderId, accepted: true, message: reply.message, order: stored };
   }
 
   @Delete('accounts/:account/orders/:orderId')

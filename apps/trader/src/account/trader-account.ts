@@ -18,6 +18,27 @@ export type SubmitResult =
 
 export type Done = (result: SubmitResult) => void;
 
+/**
+ * How an order the server shows ended when the server refused it (risk or the account engine:
+ * finished at once, nothing traded, the reason in `last_msg`), else undefined. A cancel or an
+ * unfilled IOC order (`已撤单…`) is not a refusal.
+ */
+export function serverRefusal(order: QifiOrder): string | undefined {
+  const refused =
+    order.status === 'FINISHED' &&
+    order.volume_left === order.volume_orign &&
+    !order.last_msg.startsWith('已撤单');
+  return refused ? order.last_msg || 'refused by the trade server' : undefined;
+}
+
+/** The result of an order the server shows: confirmed, or its refusal. */
+function shownResult(orderId: string, order: QifiOrder): SubmitResult {
+  const refusal = serverRefusal(order);
+  return refusal === undefined
+    ? { ok: true, topic: 'sendorder', order_id: orderId, order }
+    : { ok: false, code: 'ORDER_REFUSED', message: refusal, order_id: orderId };
+}
+
 interface Unconfirmed {
   order: InsertOrder;
   done: Done[];
@@ -246,7 +267,7 @@ export class TraderAccount {
     const shown = this.mirror.order(orderId);
     if (shown) {
       // Already handed over (a redelivery after a crash, or a retry): confirm, do not send again.
-      done({ ok: true, topic: 'sendorder', order_id: orderId, order: shown });
+      done(shownResult(orderId, shown));
       return;
     }
     const pending = this.unconfirmed.get(orderId);
@@ -405,7 +426,7 @@ export class TraderAccount {
     this.unconfirmed.delete(orderId);
     this.counters.confirmed += 1;
     this.options.onOrderConfirmed?.(this.account, Date.now() - entry.receivedAt);
-    for (const done of entry.done) done({ ok: true, topic: 'sendorder', order_id: orderId, order });
+    for (const done of entry.done) done(shownResult(orderId, order));
   }
 
   /** Gives up orders the server has not shown in time. */

@@ -17,7 +17,7 @@ const ORDER_EXAMPLE = {
   topic: 'sendorder',
   account_cookie: 'demo',
   exchange_id: 'SHFE',
-  code: 'rb2601',
+  code: 'rb888',
   order_direction: 'BUY',
   order_offset: 'OPEN',
   volume: 1,

@@ -1,0 +1,246 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '@qautlra/testing';
+import WebSocket from 'ws';
+import { parseMqMessage } from '../../trader/src/intake/mq-message';
+
+const ROOT = join(__dirname, '../../..');
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md') && name !== 'compatibility.md')
+    .map((name) => `docs/${name}`),
+];
+
+interface Block {
+  file: string;
+  line: number;
+  lang: string;
+  text: string;
+}
+
+/** Fenced code blocks of a Markdown file, with their language and first line. */
+function blocksOf(file: string): Block[] {
+  const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
+  const blocks: Block[] = [];
+  let open: Block | undefined;
+  lines.forEach((line, index) => {
+    const fence = /^\s*```(\w*)/.exec(line);
+    if (fence && !open) open = { file, line: index + 1, lang: fence[1] ?? '', text: '' };
+    else if (fence && open) {
+      blocks.push(open);
+      open = undefined;
+    } else if (open) open.text += `${line.replace(/^ {2}(?=\S)/, '')}\n`;
+  });
+  return blocks;
+}
+
+const allBlocks = DOCS.flatMap(blocksOf);
+/** Shell examples: every line but `npm …` (starting and testing the platform is what this test does). */
+const shellBlocks = allBlocks
+  .filter((block) => block.lang === 'bash' || block.lang === 'sh')
+  .map((block) => ({
+    ...block,
+    text: block.text
+      .split('\n')
+      .filter((line) => !/^npm /.test(line.trim()))
+      .join('\n'),
+  }))
+  .filter((block) => block.text.trim().length > 0);
+
+/** Runs a shell block; `curl` fails on an HTTP error, the whole block on any failing command. */
+function runShell(text: string): Promise<{ code: number; output: string }> {
+  const script = `set -e -o pipefail\ncurl() { command curl -sS --fail-with-body --max-time 30 "$@"; echo; }\n${text}`;
+  return new Promise((resolve) => {
+    execFile(
+      'bash',
+      ['-c', script],
+      { cwd: ROOT, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          output: `${stdout}${stderr}`,
+        }),
+    );
+  });
+}
+
+/**
+ * Issue 16 §10: the fresh-clone `npm start` and every example of the README and docs/ against it —
+ * shell (curl, node) blocks, the DIFF WebSocket walk-through, the trader's message formats, the
+ * OpenAPI examples — and no example names a contract the sim does not list.
+ */
+describe('README and docs examples against a started platform', () => {
+  let platform: ChildProcess;
+  let cwd: string;
+  let output = '';
+  let listed: Set<string>;
+
+  beforeAll(async () => {
+    cwd = mkdtempSync(join(tmpdir(), 'qautlra-docs-'));
+    platform = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], {
+      cwd,
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    platform.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    platform.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(() => output.includes('QAUTLRA is running') || platform.exitCode !== null, {
+      what: 'npm start to print its banner',
+      timeoutMs: 240_000,
+    });
+    if (platform.exitCode !== null) throw new Error(`npm start ended: ${output.slice(-2000)}`);
+    const instruments = (await (await fetch('http://localhost:8014/api/instruments')).json()) as {
+      id: string;
+    }[];
+    listed = new Set(instruments.map((instrument) => instrument.id));
+  }, 300_000);
+
+  afterAll(async () => {
+    if (platform && platform.exitCode === null) {
+      const ended = new Promise((resolve) => platform.once('exit', resolve));
+      platform.kill('SIGINT');
+      await ended;
+    }
+    rmSync(cwd, { recursive: true, force: true });
+  }, 60_000);
+
+  it('npm start printed its progress and a banner with every app', () => {
+    expect(output).toContain('starting the apps (each in its own process)');
+    for (const app of ['md-gateway', 'tsdb', 'trade-server', 'fund-analytics', 'web', 'trader'])
+      expect([app, output.includes(`  ${app.padEnd(14)} http://localhost:`)]).toEqual([app, true]);
+    expect(output).toMatch(/recorded [\d,]+ ticks of sim history/);
+  });
+
+  it('finds examples to run', () => {
+    expect(shellBlocks.map((block) => block.file).sort()).toEqual(
+      expect.arrayContaining(['docs/md-gateway.md', 'docs/tsdb.md']),
+    );
+  });
+
+  it.each(shellBlocks.map((block) => [`${block.file}:${block.line}`, block] as const))(
+    'shell example %s runs',
+    async (_where, block) => {
+      const result = await runShell(block.text);
+      expect({ code: result.code, output: result.output.slice(-1500) }).toMatchObject({ code: 0 });
+    },
+  );
+
+  it('the DIFF WebSocket walk-through (docs/trade-server.md) logs in and places its order', async () => {
+    const block = allBlocks.find(
+      (candidate) => candidate.file === 'docs/trade-server.md' && candidate.lang === 'jsonc',
+    );
+    expect(block).toBeDefined();
+    // The frames a client sends: `→ {…}`, possibly over several lines.
+    const frames: unknown[] = [];
+    let pending = '';
+    for (const line of block!.text.split('\n')) {
+      if (line.startsWith('→')) pending = line.slice(1);
+      else if (line.startsWith('←')) pending = '';
+      else if (pending) pending += line;
+      if (pending) {
+        try {
+          frames.push(JSON.parse(pending));
+          pending = '';
+        } catch {
+          // more lines to come
+        }
+      }
+    }
+    expect(frames.map((frame) => (frame as { aid: string }).aid)).toEqual([
+      'req_login',
+      'peek_message',
+      'insert_order',
+      'peek_message',
+    ]);
+    const socket = new WebSocket('ws://localhost:7988/ws/trade');
+    const received: string[] = [];
+    socket.on('message', (data: Buffer) => received.push(data.toString()));
+    await new Promise((resolve) => socket.once('open', resolve));
+    const orderId = `docs-${Date.now()}`;
+    for (const frame of frames) {
+      const text = JSON.stringify(frame).replace('"my-1"', JSON.stringify(orderId));
+      socket.send(text);
+      if ((frame as { aid: string }).aid === 'req_login')
+        await waitFor(() => received.some((message) => message.includes('登录成功')), {
+          what: 'the login notify',
+        });
+    }
+    const order = await waitFor(
+      () => {
+        for (const message of received) {
+          const match = new RegExp(
+            `"${orderId}":\\{[^}]*"status":"(\\w+)"[^}]*"last_msg":"([^"]*)"`,
+          ).exec(message);
+          if (match && (match[1] === 'FINISHED' || match[1] === 'ALIVE')) return match;
+        }
+        return undefined;
+      },
+      { what: 'the example order in the account' },
+    );
+    socket.send(JSON.stringify({ aid: 'peek_message' }));
+    socket.close();
+    // Filled or resting: not refused (a refusal names its rule in last_msg).
+    expect(order[2]).not.toMatch(/[A-Z_]{6,}/);
+  });
+
+  it('the trader message examples (docs/trader.md) are messages the trader accepts', () => {
+    const block = allBlocks.find(
+      (candidate) => candidate.file === 'docs/trader.md' && candidate.lang === 'json',
+    );
+    const lines = block!.text.split('\n').filter((line) => line.trim());
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    for (const line of lines) expect(() => parseMqMessage(JSON.parse(line), 'demo')).not.toThrow();
+  });
+
+  it('every futures contract named in the README, docs and OpenAPI examples is listed by the sim', async () => {
+    const named = new Set<string>();
+    const contract = /\b(SHFE|DCE|CZCE|CFFEX|INE|GFEX)\.([A-Za-z]{1,2}\d{3,4})\b/g;
+    const bare = /"(?:instrument_id|code)"\s*:\s*"([A-Za-z]{1,2}\d{3,4})"/g;
+    const collect = (text: string) => {
+      for (const match of text.matchAll(contract)) named.add(`${match[1]}.${match[2]}`);
+      for (const match of text.matchAll(bare)) named.add(match[1]!);
+    };
+    for (const file of DOCS) collect(readFileSync(join(ROOT, file), 'utf8'));
+    for (const port of [8014, 7988, 8018, 8020, 8000, 8080]) {
+      const document = await fetch(`http://localhost:${port}/api/docs-json`);
+      expect([port, document.status]).toEqual([port, 200]);
+      collect(await document.text());
+    }
+    const unknown = [...named].filter((id) =>
+      id.includes('.')
+        ? !listed.has(id)
+        : ![...listed].some((listedId) => listedId.endsWith(`.${id}`)),
+    );
+    expect(named.size).toBeGreaterThan(0);
+    expect(unknown).toEqual([]);
+  });
+
+  it('a killed app comes back while the others keep serving (npm start supervises each process)', async () => {
+    const info = async () =>
+      (await (
+        await fetch('http://localhost:8000/', { headers: { accept: 'application/json' } })
+      ).json()) as {
+        components: { app: string; process?: { state: string; pid?: number; restarts: number } }[];
+      };
+    const gateway = (await info()).components.find((component) => component.app === 'md-gateway')!;
+    expect(gateway.process).toMatchObject({ state: 'running', restarts: 0 });
+    process.kill(gateway.process!.pid!, 'SIGKILL');
+    await waitFor(
+      async () => {
+        const now = (await info()).components.find((component) => component.app === 'md-gateway');
+        return now?.process?.state === 'running' && now.process.restarts === 1 ? now : undefined;
+      },
+      { what: 'md-gateway restarted', timeoutMs: 30_000 },
+    );
+    // The trade server kept serving meanwhile, and the gateway answers again.
+    expect((await fetch('http://localhost:7988/health')).status).toBe(200);
+    expect((await fetch('http://localhost:8014/api/instruments')).status).toBe(200);
+    const health = (await (await fetch('http://localhost:8000/health')).json()) as {
+      checks: { apps: { status: string } };
+    };
+    expect(health.checks.apps.status).toBe('ok');
+  });
+});
