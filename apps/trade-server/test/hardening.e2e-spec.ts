@@ -1,5 +1,6 @@
 import { FakeMarket, waitFor } from '@qautlra/testing';
 import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
 import {
   rest,
   RunningTradeServer,
@@ -80,6 +81,27 @@ describe('trade server: bounded money and quarantined accounts', () => {
     const home = await fetch(`${server.http}/`);
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('href="/api/docs"');
+  });
+
+  it('a body over the limit is 413 in the REST error shape; a 1.5 MiB frame closes with 1009; peek before login is refused', async () => {
+    const big = await fetch(`${server.http}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_name: 'x', password: 'y'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+    const socket = new WebSocket(server.ws);
+    const frames: string[] = [];
+    socket.on('message', (data: Buffer) => frames.push(data.toString()));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ aid: 'peek_message' }));
+    await waitFor(() => frames.some((frame) => frame.includes('not logged in')) || undefined, {
+      what: 'the not-logged-in notify',
+    });
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send('x'.repeat(1.5 * 1024 * 1024));
+    expect(await closed).toBe(1009);
   });
 
   it.each([1e308, 1e13 + 1, -1, Number.MAX_VALUE])('cash %s is refused with 400', async (cash) => {

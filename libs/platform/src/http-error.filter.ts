@@ -64,6 +64,21 @@ export class HttpErrorFilter implements ExceptionFilter {
   private toBody(exception: unknown): HttpErrorBody {
     const mapped = this.mapDomainError(exception);
     if (mapped) return mapped;
+    // A client error of the body parser (http-errors: a body over the limit is 413, bad JSON 400)
+    // is the client's, in the same shape — not a 500 with a stack.
+    const clientError = exception as { status?: unknown; expose?: unknown; message?: unknown };
+    if (
+      exception instanceof Error &&
+      clientError.expose === true &&
+      typeof clientError.status === 'number' &&
+      clientError.status >= 400 &&
+      clientError.status < 500
+    )
+      return {
+        statusCode: clientError.status,
+        code: codeOfStatus(clientError.status),
+        message: exception.message,
+      };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();

@@ -133,6 +133,10 @@ export class TradeSession implements AccountListener {
       case 'req_login':
         return this.login(message.bid, message.user_name, message.password);
       case 'peek_message':
+        // Before a login there is no data: say so (−5, as for every command before login), and
+        // keep the peek, so a client that peeks first is answered once it has logged in.
+        if (!this.userName && !this.loggingIn)
+          this.sendNow(notifyOf('ERROR', -5, 'peek_message: not logged in (send req_login first)'));
         this.waiting = true;
         this.flush();
         return;
