@@ -61,7 +61,9 @@ type Step =
     }
   | { kind: 'cancel'; pick: number }
   | { kind: 'quote'; instrument: number; price: number }
-  | { kind: 'settle' };
+  | { kind: 'settle' }
+  /** An order and then a quote at its price: a fill (the rest of the sequence is arbitrary). */
+  | { kind: 'cross'; instrument: number; buy: boolean; price: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('transfer' as const), amount }),
@@ -86,6 +88,15 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   fc.record({ kind: fc.constant('settle' as const) }),
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('cross' as const),
+      instrument: fc.nat({ max: INSTRUMENTS.length - 1 }),
+      buy: fc.boolean(),
+      price: fc.integer({ min: 100, max: 5_000 }),
+    }),
+  },
 );
 
 /**
@@ -212,6 +223,38 @@ describe('trade engine + store: any command sequence survives a restart (propert
                 lastPrice: next.price,
               });
               break;
+            case 'cross': {
+              const instrument = INSTRUMENTS[next.instrument]!;
+              const [exchange, code] = instrument.split('.') as [string, string];
+              const orderId = `o${index}`;
+              orderIds.push(orderId);
+              await engine.handle({
+                type: 'insert',
+                user: cookie,
+                account: cookie,
+                order: {
+                  aid: 'insert_order',
+                  user_id: cookie,
+                  order_id: orderId,
+                  exchange_id: exchange,
+                  instrument_id: code,
+                  direction: next.buy ? 'BUY' : 'SELL',
+                  offset: 'OPEN',
+                  volume: 1,
+                  price_type: 'LIMIT',
+                  limit_price: next.price,
+                },
+              });
+              engine.onQuote({
+                instrument,
+                bidPrice: next.price,
+                bidVolume: 100,
+                askPrice: next.price,
+                askVolume: 100,
+                lastPrice: next.price,
+              });
+              break;
+            }
             case 'settle':
               day.value = String(Number(day.value) + 1);
               command = { type: 'settle', trading_day: day.value };
