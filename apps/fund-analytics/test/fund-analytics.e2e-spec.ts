@@ -137,6 +137,28 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     expect((await fetch(`${base}/api/products/SX0001/metrics?start=yesterday`)).status).toBe(400);
   });
 
+  it('nav_first_point switches the first-NAV rule on metrics, compare and the report (issue 16)', async () => {
+    const get = async (query: string) =>
+      (await (await fetch(`${base}/api/products/SX0001/metrics?${query}`)).json()) as any;
+    const dropped = await get('preset=quantstats&nav_first_point=drop');
+    expect(dropped.observations).toBe(59);
+    expect(dropped.convention.navFirstPoint).toBe('drop');
+    const kept = await get('preset=empyrical&nav_first_point=zero');
+    expect(kept.observations).toBe(60);
+    expect((await fetch(`${base}/api/products/SX0001/metrics?nav_first_point=first`)).status).toBe(
+      400,
+    );
+    const compared = await fetch(`${base}/api/compare`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ codes: ['SX0001', 'IDX300'], nav_first_point: 'drop' }),
+    });
+    expect(compared.status).toBe(201);
+    expect(((await compared.json()) as any).convention.navFirstPoint).toBe('drop');
+    const report = await fetch(`${base}/api/products/SX0001/report?nav_first_point=drop`);
+    expect(report.status).toBe(200);
+  });
+
   it('compare: aligned dates, statistics per product, ranking, correlation matrix, benchmark', async () => {
     // A third product with fewer dates: the comparison keeps only the dates all share.
     const csv = [

@@ -60,6 +60,7 @@ function analysisRequest(query: Record<string, string | undefined>): AnalysisReq
     riskFree: numberParam(query.risk_free, 'risk_free'),
     rfMode: query.rf_mode as ConventionOverrides['rfMode'],
     varMethod: query.var_method as ConventionOverrides['varMethod'],
+    navFirstPoint: firstPointParam(query.nav_first_point),
   };
   if (overrides.rfMode && !RF_MODES.includes(overrides.rfMode))
     throw new BadRequestException(`rf_mode ${overrides.rfMode} is not known`);
@@ -72,6 +73,17 @@ function analysisRequest(query: Record<string, string | undefined>): AnalysisReq
     benchmark: query.benchmark || undefined,
     overrides,
   };
+}
+
+/**
+ * `nav_first_point`: `zero` keeps the first NAV point as a 0 return (quantstats given prices),
+ * `drop` starts at the second point (quantstats given a return series, empyrical, pyfolio…).
+ */
+function firstPointParam(value: unknown): ConventionOverrides['navFirstPoint'] {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value !== 'zero' && value !== 'drop')
+    throw new BadRequestException('nav_first_point must be zero or drop');
+  return value;
 }
 
 /** The comparison a JSON body asks for. */
@@ -102,7 +114,11 @@ function compareRequest(body: Record<string, unknown>): CompareRequest {
     benchmark: text('benchmark'),
     rankBy: text('rank_by'),
     order,
-    overrides: { periodsPerYear: periods, riskFree },
+    overrides: {
+      periodsPerYear: periods,
+      riskFree,
+      navFirstPoint: firstPointParam(body.nav_first_point),
+    },
   };
 }
 
@@ -255,6 +271,13 @@ export class FundController {
     required: false,
     enum: ['parametric', 'historical', 'mean-2sigma'],
   })
+  @ApiQuery({
+    name: 'nav_first_point',
+    required: false,
+    enum: ['zero', 'drop'],
+    description:
+      'NAV → returns: zero keeps the first point as a 0 return (reproduces quantstats given prices), drop starts at the second (quantstats given returns, empyrical); default: the preset’s',
+  })
   @ApiQuery({ name: 'rolling', required: false, description: 'true: also the rolling series' })
   async metrics(@Param('code') code: string, @Query() query: Record<string, string | undefined>) {
     try {
@@ -280,6 +303,13 @@ export class FundController {
     required: false,
     enum: SHEET_LANGS,
     description: 'en (default) or zh: Chinese labels, gains in red and losses in green',
+  })
+  @ApiQuery({
+    name: 'nav_first_point',
+    required: false,
+    enum: ['zero', 'drop'],
+    description:
+      'NAV → returns: zero keeps the first point as a 0 return (reproduces quantstats given prices), drop starts at the second (quantstats given returns, empyrical); default: the preset’s',
   })
   async report(
     @Param('code') code: string,

@@ -5,11 +5,13 @@ import { excessReturns } from './excess';
 import { downsideDeviation } from './sortino';
 
 /**
- * Probabilistic ratio Φ(SR / σ_SR) of a non-annualised ratio SR against 0 (Bailey & López de Prado,
- * "The Sharpe Ratio Efficient Frontier", 2012): σ_SR = √((1 − γ3·SR + (γ4 − 1)/4 · SR²) / (n − 1)),
- * γ3 skew, γ4 kurtosis (raw, = excess + 3). Under `psr: 'quantstats'` the quantstats
- * `probabilistic_ratio` formula is reproduced: 1 + SR²/2 − γ3·SR + (K − 3)/4 · SR² with K the
- * *excess* kurtosis (its 3 is thus subtracted twice). Skew and kurtosis follow `moments`.
+ * Probabilistic ratio Φ(SR / σ_SR) of a non-annualised ratio SR of the excess returns against 0
+ * (Bailey & López de Prado, "The Sharpe Ratio Efficient Frontier", 2012):
+ * σ_SR = √((1 − γ3·SR + (γ4 − 1)/4 · SR²) / (n − 1)), γ3 skew, γ4 kurtosis (raw, = excess + 3).
+ * Under `psr: 'quantstats'` the quantstats `probabilistic_ratio` is reproduced: SR is the ratio of
+ * the raw returns, σ² = 1 + SR²/2 − γ3·SR + (K − 3)/4 · SR² with K the *excess* kurtosis (its 3 is
+ * thus subtracted twice), and rf — as given, annual or not — is subtracted from SR as a per-period
+ * threshold: Φ((SR − rf) / σ_SR). Skew and kurtosis follow `moments`.
  */
 function probabilistic(ratio: number, input: MetricInput): number {
   const { returns, convention } = input;
@@ -21,17 +23,22 @@ function probabilistic(ratio: number, input: MetricInput): number {
     convention.psr === 'quantstats'
       ? 1 + 0.5 * ratio ** 2 - g3 * ratio + ((k - 3) / 4) * ratio ** 2
       : 1 - g3 * ratio + ((k + 3 - 1) / 4) * ratio ** 2;
-  return normalCdf(ratio / Math.sqrt(variance / (n - 1)));
+  const threshold = convention.psr === 'quantstats' ? convention.riskFree : 0;
+  return normalCdf((ratio - threshold) / Math.sqrt(variance / (n - 1)));
 }
 
+/** quantstats computes the ratio of the raw returns (rf = 0) and subtracts rf afterwards. */
+const ratioReturns = (input: MetricInput): readonly number[] =>
+  input.convention.psr === 'quantstats' ? input.returns : excessReturns(input);
+
 const perPeriodSharpe = (input: MetricInput) => {
-  const excess = excessReturns(input);
-  return mean(excess) / std(excess, ddofOf(input.convention));
+  const returns = ratioReturns(input);
+  return mean(returns) / std(returns, ddofOf(input.convention));
 };
 
 const perPeriodSortino = (input: MetricInput) => {
-  const excess = excessReturns(input);
-  return mean(excess) / downsideDeviation(excess);
+  const returns = ratioReturns(input);
+  return mean(returns) / downsideDeviation(returns);
 };
 
 /** Probability that the true Sharpe ratio is above 0 (quantstats `probabilistic_sharpe_ratio`). */

@@ -94,9 +94,10 @@ def psr(base, r, p, name):
     g3 = stats.skew(r, bias=p["biased"])
     k = stats.kurtosis(r, fisher=True, bias=p["biased"])
     if PSR.get(name) == "quantstats":
+        # quantstats: the ratio of the raw returns; rf (as given) subtracted from it afterwards.
         var = 1 + 0.5 * base ** 2 - g3 * base + ((k - 3) / 4) * base ** 2
-    else:
-        var = 1 - g3 * base + ((k + 3 - 1) / 4) * base ** 2
+        return stats.norm.cdf((base - p["rf"]) / math.sqrt(var / (len(r) - 1)))
+    var = 1 - g3 * base + ((k + 3 - 1) / 4) * base ** 2
     return stats.norm.cdf(base / math.sqrt(var / (len(r) - 1)))
 
 
@@ -132,6 +133,10 @@ def metrics(r, b, p, name):
     downside = math.sqrt(np.sum(ex[ex < 0] ** 2) / len(ex))
     pen = autocorr_penalty(ex)
     sortino_1 = np.mean(ex) / downside
+    # The probabilistic ratios' base: quantstats takes the raw returns, the others the excess ones.
+    pr = r if PSR.get(name) == "quantstats" else ex
+    sharpe_p = np.mean(pr) / np.std(pr, ddof=p["ddof"])
+    sortino_p = np.mean(pr) / math.sqrt(np.sum(pr[pr < 0] ** 2) / len(pr))
     nonneg = r[r >= 0]
     expo = math.ceil(len(r[r != 0]) / len(r) * 100) / 100
     x = np.arange(len(r))
@@ -140,9 +145,9 @@ def metrics(r, b, p, name):
         "smart_sharpe": np.mean(ex) / (sd * pen) * math.sqrt(n),
         "smart_sortino": np.mean(ex) / (downside * pen) * math.sqrt(n),
         "smart_adjusted_sortino": np.mean(ex) / (downside * pen) * math.sqrt(n) / math.sqrt(2),
-        "probabilistic_sharpe_ratio": psr(np.mean(ex) / sd, r, p, name),
-        "probabilistic_sortino_ratio": psr(sortino_1, r, p, name),
-        "probabilistic_adjusted_sortino_ratio": psr(sortino_1 / math.sqrt(2), r, p, name),
+        "probabilistic_sharpe_ratio": psr(sharpe_p, r, p, name),
+        "probabilistic_sortino_ratio": psr(sortino_p, r, p, name),
+        "probabilistic_adjusted_sortino_ratio": psr(sortino_p / math.sqrt(2), r, p, name),
         "expected_return": np.prod(growth(r, p)) ** (1 / len(r)) - 1,
         "rar": cagr(r, p) / expo,
         "profit_ratio": abs(np.mean(nonneg) / len(nonneg)) / abs(np.mean(losses) / len(losses)),
@@ -159,7 +164,7 @@ def metrics(r, b, p, name):
         "adjusted_sortino": np.mean(ex) / math.sqrt(np.sum(ex[ex < 0] ** 2) / len(ex)) * math.sqrt(n) / math.sqrt(2),
         "max_drawdown": mdd,
         "calmar": cagr(r, p) / abs(mdd),
-        "omega": np.sum(r[r > 0]) / -np.sum(r[r <= 0]),
+        "omega": np.sum(ex[ex > 0]) / -np.sum(ex[ex <= 0]),
         "value_at_risk": var(r, p),
         "cvar": cvar(r, p),
         "skew": stats.skew(r, bias=p["biased"]),
