@@ -138,8 +138,13 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
   });
 
   it('nav_first_point switches the first-NAV rule on metrics, compare and the report (issue 16)', async () => {
-    const get = async (query: string) =>
-      (await (await fetch(`${base}/api/products/SX0001/metrics?${query}`)).json()) as any;
+    const get = async (
+      query: string,
+    ): Promise<{ observations: number; convention: { navFirstPoint: string } }> =>
+      (await (await fetch(`${base}/api/products/SX0001/metrics?${query}`)).json()) as {
+        observations: number;
+        convention: { navFirstPoint: string };
+      };
     const dropped = await get('preset=quantstats&nav_first_point=drop');
     expect(dropped.observations).toBe(59);
     expect(dropped.convention.navFirstPoint).toBe('drop');
