@@ -3,6 +3,7 @@ import { waitFor } from '@qautlra/testing';
 import request from 'supertest';
 import { loadConfig } from '../src/config';
 import { bootstrap } from '../src/main';
+import { DistributorService } from '../src/distributor/distributor.service';
 import { MarketClient, Message } from './support/market-client';
 import { QuoteHttpDouble } from './support/quote-http-double';
 
@@ -115,16 +116,27 @@ describe('fault injection: upstream killed and restored', () => {
       // Leave and come back within the grace period: the upstream never sees an unsubscribe.
       client.send({ aid: 'unsubscribe_quote', ins_list: 'SSE.600000' });
       await client.next((message) => message.aid === 'rsp_unsubscribe_quote');
+      const unsubscribedAt = Date.now();
       expect(await upstreamSubscriptions()).toEqual(['SSE.600000']);
       client.send({ aid: 'subscribe_quote', ins_list: 'SSE.600000' });
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect(await upstreamSubscriptions()).toEqual(['SSE.600000']);
+      // Watch the upstream until the grace period has certainly run out: never released.
+      const seen: string[][] = [];
+      await waitFor(
+        async () => {
+          seen.push(await upstreamSubscriptions());
+          return Date.now() - unsubscribedAt > 1_200 || undefined;
+        },
+        { intervalMs: 100, what: 'the grace period to pass' },
+      );
+      expect(seen.filter((subscriptions) => subscriptions.length !== 1)).toEqual([]);
 
-      // Leave for good: released after the grace period.
-      const left = Date.now();
+      // Leave for good: still held right after, released once the grace period ends.
       client.close();
+      await waitFor(
+        () => relay.get(DistributorService).distributor.activeInstruments().length === 0,
+      );
+      expect(await upstreamSubscriptions()).toEqual(['SSE.600000']);
       await waitFor(async () => (await upstreamSubscriptions()).length === 0);
-      expect(Date.now() - left).toBeGreaterThanOrEqual(700);
     } finally {
       await relay.close();
       await upstream.close();

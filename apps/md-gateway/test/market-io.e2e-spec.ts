@@ -138,6 +138,17 @@ describe('md-gateway Socket.IO /market, peek pacing, subscription cap', () => {
     client.close();
   });
 
+  /** Waits until the gateway has taken in `count` more ticks (new data exists to be sent). */
+  async function ticksIn(count: number): Promise<void> {
+    const status = async () =>
+      ((await request(app.getHttpServer()).get('/api/status')).body as { ticks_in: number })
+        .ticks_in;
+    const start = await status();
+    await waitFor(async () => (await status()) >= start + count || undefined, {
+      what: `${count} more ticks in`,
+    });
+  }
+
   it('/ws/market?pacing=peek sends one merged rtn_data per peek_message', async () => {
     const client = new MarketClient(`${base.replace('http', 'ws')}/ws/market?pacing=peek`);
     await client.opened;
@@ -145,7 +156,7 @@ describe('md-gateway Socket.IO /market, peek pacing, subscription cap', () => {
     client.send({ aid: 'subscribe_quote', ins_list: pair.join(',') });
     await client.next((message) => message.aid === 'rsp_subscribe_quote');
     // Ticks flow at 5/s per instrument, but nothing is sent before the first peek.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await ticksIn(8);
     expect(client.frames()).toHaveLength(0);
     client.send({ aid: 'peek_message' });
     await waitFor(() => client.frames().length === 1);
@@ -153,7 +164,7 @@ describe('md-gateway Socket.IO /market, peek pacing, subscription cap', () => {
     // Everything that happened while waiting, merged: both instruments, full snapshots.
     expect(Object.keys(first.data[0].quotes).sort()).toEqual([...pair].sort());
     expect(Object.keys(first.data[0].quotes[pair[0]!])).toHaveLength(37);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await ticksIn(4);
     expect(client.frames()).toHaveLength(1);
     expect(client.messages.some((message) => message.aid === 'rsp_peek_message')).toBe(false);
     client.send({ aid: 'peek_message' });

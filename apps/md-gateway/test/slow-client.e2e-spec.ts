@@ -51,8 +51,15 @@ describe('a slow /ws/market client', () => {
     expect(slow.connected_clients).toBe(1);
     // While slow, more ticks arrive, but the client is neither closed nor buffered without bound.
     const framesWhileSlow = slow.frames_out;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const still = (await request(server).get('/api/status')).body;
+    const still = await waitFor(
+      async () => {
+        const status = (await request(server).get('/api/status')).body as typeof slow;
+        return status.ticks_in > slow.ticks_in + 100 && status.frames_out > framesWhileSlow
+          ? status
+          : undefined;
+      },
+      { what: 'more ticks and frames while the client is slow' },
+    );
     expect(still.slow_clients).toBe(1);
     expect(still.ticks_in).toBeGreaterThan(slow.ticks_in);
     // Coalesced: the distributor still produces frames, but the session holds one merged backlog

@@ -125,16 +125,19 @@ describe('tsdb live ingest from the gateway (sim source)', () => {
     });
     // Stop the ticks, let the last frames arrive and be written, then compare counts.
     for (const source of gateway.get(DistributorService).sources) await source.stop();
-    const gatewayStatus = await waitFor(async () => {
-      const first = (await request(gateway.getHttpServer()).get('/api/status')).body as {
-        updates_out: number;
-      };
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const second = (await request(gateway.getHttpServer()).get('/api/status')).body as {
-        updates_out: number;
-      };
-      return first.updates_out === second.updates_out ? second : undefined;
-    });
+    // Settled when two polls in a row see the same count (the batch window is 10 ms).
+    let previous = -1;
+    const gatewayStatus = await waitFor(
+      async () => {
+        const status = (await request(gateway.getHttpServer()).get('/api/status')).body as {
+          updates_out: number;
+        };
+        const settled = status.updates_out === previous;
+        previous = status.updates_out;
+        return settled ? status : undefined;
+      },
+      { intervalMs: 150 },
+    );
     const recorder = tsdb.get(TsdbService).recorder!;
     await waitFor(() => recorder.status.updatesReceived === gatewayStatus.updates_out);
     await recorder.drain();
