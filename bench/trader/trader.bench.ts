@@ -28,7 +28,31 @@ const ACCOUNT = 'bench';
 const INSTRUMENT = 'SHFE.rb2601';
 const PRICE = 3500;
 
+/**
+ * p99 of the fills of orders sent in the first and in the last 10 s of a phase (`[sentAt, ms]`
+ * pairs): a cost that grows with the day shows as a last window slower than the first.
+ */
+function windowP99(timed: readonly (readonly [number, number])[]): {
+  first10: number;
+  last10: number;
+} {
+  if (timed.length === 0) return { first10: NaN, last10: NaN };
+  const start = Math.min(...timed.map(([at]) => at));
+  const end = Math.max(...timed.map(([at]) => at));
+  const p99Of = (keep: (at: number) => boolean) =>
+    percentile(
+      timed
+        .filter(([at]) => keep(at))
+        .map(([, ms]) => ms)
+        .sort((a, b) => a - b),
+      99,
+    );
+  return { first10: p99Of((at) => at < start + 10_000), last10: p99Of((at) => at > end - 10_000) };
+}
+
 interface PhaseResult {
+  first10: number;
+  last10: number;
   name: string;
   sent: number;
   filled: number;
@@ -124,6 +148,7 @@ async function directPhase(
   });
   const sentAt = new Map<string, number>();
   const fills: number[] = [];
+  const timed: [number, number][] = [];
   let ready = false;
   ws.on('message', (data: Buffer) => {
     const now = performance.now();
@@ -139,6 +164,7 @@ async function directPhase(
           if (start === undefined) continue;
           sentAt.delete(orderId);
           fills.push(now - start);
+          timed.push([start, now - start]);
         }
       }
       ws.send('{"aid":"peek_message"}');
@@ -174,6 +200,7 @@ async function directPhase(
   fills.sort((a, b) => a - b);
   return {
     name: 'direct DIFF WebSocket (baseline)',
+    ...windowP99(timed),
     sent,
     filled: fills.length,
     p50: percentile(fills, 50),
@@ -232,6 +259,7 @@ max_position_per_account = 1000000
     await sleep(3_000);
     const sentAt = new Map<string, number>();
     const fills: number[] = [];
+    const timed: [number, number][] = [];
     const seen = new Map<string, number>();
     await channel.assertExchange('QATRANSACTION', 'direct', { durable: false });
     await channel.assertExchange('QAORDER_ROUTER', 'direct', { durable: false });
@@ -251,6 +279,7 @@ max_position_per_account = 1000000
         if (start === undefined) return;
         sentAt.delete(trade.order_id);
         fills.push(now - start);
+        timed.push([start, now - start]);
       },
       { noAck: true },
     );
@@ -295,6 +324,7 @@ max_position_per_account = 1000000
     const repeated = [...seen.values()].filter((count) => count > 1).length;
     return {
       name: 'RabbitMQ → trader → fill → QATRANSACTION',
+      ...windowP99(timed),
       sent,
       filled: fills.length,
       p50: percentile(fills, 50),
@@ -376,6 +406,10 @@ async function main(): Promise<void> {
       )
         .map(([name, value]) => `${name} ${value.toFixed(0)}`)
         .join(', ')}`,
+    );
+  for (const result of results)
+    console.log(
+      `${result.name}: p99 of the first 10 s ${fmt(result.first10)} ms, of the last 10 s ${fmt(result.last10)} ms (last/first ${fmt(result.last10 / result.first10)}×)`,
     );
   const [direct, trader] = results;
   if (direct && trader)

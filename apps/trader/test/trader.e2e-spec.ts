@@ -26,7 +26,7 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
   const qifiRow = async (): Promise<any> =>
     (
       await traderDb.query<{ document: any }>(
-        'SELECT document FROM qifi_account WHERE account_cookie = $1',
+        'SELECT document FROM trader_qifi_document WHERE account_cookie = $1',
         [account],
       )
     )[0]?.document;

@@ -72,8 +72,6 @@ const SNAPSHOT_GRACE_MS = 2_000;
 const SAVE_DEBOUNCE_MS = 200;
 /** Under continuous changes the document is written at most this often… */
 const SAVE_MIN_INTERVAL_MS = 1_000;
-/** …and the day's snapshot at most this often (and whenever the trading day changes, and at stop). */
-const DAILY_INTERVAL_MS = 30_000;
 
 /**
  * One account's bridge: intake commands → pre-trade risk → DIFF session to the trade server; the
@@ -109,6 +107,11 @@ export class TraderAccount {
   private lastSaveMs = 0;
   private lastSaveEnd = 0;
   private lastDaily = { day: '', at: 0 };
+  /** Orders and trades changed since the last save; the next save writes only them. */
+  private readonly dirtyOrders = new Set<string>();
+  private readonly dirtyTrades = new Set<string>();
+  /** The next save writes every order and trade (first save, new login, new day, failed save). */
+  private fullSave = true;
   readonly counters = { received: 0, sent: 0, confirmed: 0, refused: 0, tradesPublished: 0 };
 
   constructor(private readonly options: AccountOptions) {
@@ -357,9 +360,12 @@ export class TraderAccount {
       // A new login: the server sends the whole section again.
       this.currentSession = session;
       this.mirror.beginSession();
+      this.fullSave = true;
     }
     this.closeDayIfNew(frame);
     const change = this.mirror.apply(frame);
+    for (const id of change.orders) this.dirtyOrders.add(id);
+    for (const trade of change.trades) this.dirtyTrades.add(trade.trade_id);
     if (change.queryBank)
       this.send({
         aid: 'qry_bankcapital',
@@ -392,6 +398,7 @@ export class TraderAccount {
       )
       .find((value) => typeof value === 'string' || typeof value === 'number');
     if (next === undefined || String(next) === day) return;
+    this.fullSave = true;
     const text = JSON.stringify(this.document);
     this.saving = this.saving.then(() =>
       this.options.store
@@ -537,11 +544,20 @@ export class TraderAccount {
       const started = Date.now();
       try {
         const day = this.document.trading_day;
-        const daily =
-          this.stopped ||
-          day !== this.lastDaily.day ||
-          started - this.lastDaily.at >= DAILY_INTERVAL_MS;
-        await this.options.store.saveDocument(this.document, daily);
+        // The day's snapshot row once a day and at stop: the incremental rows hold the rest.
+        const daily = this.stopped || day !== this.lastDaily.day;
+        const changes = this.fullSave
+          ? undefined
+          : { orders: [...this.dirtyOrders], trades: [...this.dirtyTrades] };
+        this.fullSave = false;
+        this.dirtyOrders.clear();
+        this.dirtyTrades.clear();
+        try {
+          await this.options.store.saveDocument(this.document, daily, changes);
+        } catch (error) {
+          this.fullSave = true;
+          throw error;
+        }
         if (daily) this.lastDaily = { day, at: started };
         this.lastSaveEnd = Date.now();
         this.lastSaveMs = this.lastSaveEnd - started;

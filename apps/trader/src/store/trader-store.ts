@@ -17,10 +17,36 @@ interface TradeOutboxTable {
   published_at: Date | null;
 }
 
+/** The day's orders and trades, one row each: a save writes what changed, not the whole day. */
+interface QifiOrderTable {
+  account_cookie: string;
+  trading_day: string;
+  order_id: string;
+  body: unknown;
+}
+
+interface QifiTradeTable {
+  account_cookie: string;
+  trading_day: string;
+  trade_id: string;
+  body: unknown;
+}
+
 export interface TraderDatabase extends QifiDatabase {
   trader_qifi_daily: QifiDailyTable;
   trader_trade_outbox: TradeOutboxTable;
+  trader_qifi_order: QifiOrderTable;
+  trader_qifi_trade: QifiTradeTable;
 }
+
+/** What changed in a document since the last save (absent: everything). */
+export interface DocumentChanges {
+  orders: readonly string[];
+  trades: readonly string[];
+}
+
+/** Rows per multi-row statement. */
+const CHUNK = 500;
 
 export const TRADER_MIGRATIONS: Record<string, Migration> = {
   ...QIFI_STORE_MIGRATIONS,
@@ -48,6 +74,33 @@ export const TRADER_MIGRATIONS: Record<string, Migration> = {
         .addColumn('published_at', 'timestamptz')
         .addPrimaryKeyConstraint('trader_trade_outbox_pk', ['account_cookie', 'trade_id'])
         .execute();
+    },
+  },
+  '0004_trader_qifi_rows': {
+    up: async (db) => {
+      for (const [table, key] of [
+        ['trader_qifi_order', 'order_id'],
+        ['trader_qifi_trade', 'trade_id'],
+      ] as const)
+        await db.schema
+          .createTable(table)
+          .ifNotExists()
+          .addColumn('account_cookie', 'text', (column) => column.notNull())
+          .addColumn('trading_day', 'text', (column) => column.notNull())
+          .addColumn(key, 'text', (column) => column.notNull())
+          .addColumn('body', 'jsonb', (column) => column.notNull())
+          .addPrimaryKeyConstraint(`${table}_pk`, ['account_cookie', 'trading_day', key])
+          .execute();
+      // The whole document as the original kept it (MongoDB `QAREALTIME.account`), for readers of
+      // the database: the stored head with the day's orders and trades put back.
+      await sql`CREATE OR REPLACE VIEW trader_qifi_document AS
+        SELECT q.account_cookie, q.trading_day, q.document::jsonb || jsonb_build_object(
+          'orders', coalesce((SELECT jsonb_object_agg(o.order_id, o.body) FROM trader_qifi_order o
+            WHERE o.account_cookie = q.account_cookie AND o.trading_day = q.trading_day), '{}'::jsonb),
+          'trades', coalesce((SELECT jsonb_object_agg(t.trade_id, t.body) FROM trader_qifi_trade t
+            WHERE t.account_cookie = q.account_cookie AND t.trading_day = q.trading_day), '{}'::jsonb)
+        ) AS document
+        FROM qifi_account q`.execute(db);
     },
   },
 };
@@ -91,22 +144,52 @@ export class TraderStore {
   }
 
   /**
-   * Upserts the document, and with `daily` also the day's snapshot (same transaction). Callers
-   * write the snapshot less often than the document: it only has to hold each day's last state.
+   * Saves the document incrementally: its head (everything but orders and trades, a few KiB) as
+   * the account's row, and only the orders and trades that `changes` names (all of them without
+   * `changes`) as rows of their own — a write costs what changed, not the size of the day. With
+   * `daily`, the whole document also goes to the day's snapshot row (once a day, and at stop).
    */
-  async saveDocument(document: Qifi, daily = true): Promise<void> {
-    const text = JSON.stringify(document);
-    if (!daily || !document.trading_day) {
-      await this.documents.saveText(document.account_cookie, document.trading_day, text);
-      return;
-    }
+  async saveDocument(document: Qifi, daily = true, changes?: DocumentChanges): Promise<void> {
+    const account = document.account_cookie;
+    const day = document.trading_day;
+    const head = JSON.stringify({ ...document, orders: {}, trades: {} });
+    const orderIds = changes ? changes.orders : Object.keys(document.orders);
+    const tradeIds = changes ? changes.trades : Object.keys(document.trades);
     await this.db.transaction().execute(async (trx) => {
-      await new QifiRepository(qifiView(trx)).saveText(
-        document.account_cookie,
-        document.trading_day,
-        text,
-      );
-      await upsertDaily(trx, document.account_cookie, document.trading_day, text);
+      await new QifiRepository(qifiView(trx)).saveText(account, day, head);
+      const orders = orderIds.flatMap((id) => {
+        const order = document.orders[id];
+        return order
+          ? [{ account_cookie: account, trading_day: day, order_id: id, body: JSON.stringify(order) }]
+          : [];
+      });
+      for (let start = 0; start < orders.length; start += CHUNK)
+        await trx
+          .insertInto('trader_qifi_order')
+          .values(orders.slice(start, start + CHUNK))
+          .onConflict((conflict) =>
+            conflict
+              .columns(['account_cookie', 'trading_day', 'order_id'])
+              .doUpdateSet((eb) => ({ body: eb.ref('excluded.body') })),
+          )
+          .execute();
+      const trades = tradeIds.flatMap((id) => {
+        const trade = document.trades[id];
+        return trade
+          ? [{ account_cookie: account, trading_day: day, trade_id: id, body: JSON.stringify(trade) }]
+          : [];
+      });
+      for (let start = 0; start < trades.length; start += CHUNK)
+        await trx
+          .insertInto('trader_qifi_trade')
+          .values(trades.slice(start, start + CHUNK))
+          .onConflict((conflict) =>
+            conflict
+              .columns(['account_cookie', 'trading_day', 'trade_id'])
+              .doUpdateSet((eb) => ({ body: eb.ref('excluded.body') })),
+          )
+          .execute();
+      if (daily && day) await upsertDaily(trx, account, day, JSON.stringify(document));
     });
   }
 
@@ -115,8 +198,30 @@ export class TraderStore {
     return upsertDaily(this.db, account, tradingDay, text);
   }
 
-  findDocument(account: string): Promise<Qifi | undefined> {
-    return this.documents.find(account);
+  /** The account's document: its head with the day's orders and trades. */
+  async findDocument(account: string): Promise<Qifi | undefined> {
+    const head = await this.documents.find(account);
+    if (!head) return undefined;
+    const parsed = (value: unknown): unknown =>
+      typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+    const where = { account, day: head.trading_day };
+    const orders = await this.db
+      .selectFrom('trader_qifi_order')
+      .select(['order_id', 'body'])
+      .where('account_cookie', '=', where.account)
+      .where('trading_day', '=', where.day)
+      .execute();
+    const trades = await this.db
+      .selectFrom('trader_qifi_trade')
+      .select(['trade_id', 'body'])
+      .where('account_cookie', '=', where.account)
+      .where('trading_day', '=', where.day)
+      .execute();
+    return {
+      ...head,
+      orders: { ...head.orders, ...Object.fromEntries(orders.map((row) => [row.order_id, parsed(row.body)])) },
+      trades: { ...head.trades, ...Object.fromEntries(trades.map((row) => [row.trade_id, parsed(row.body)])) },
+    } as Qifi;
   }
 
   /** Trade ids already recorded for the account. */
