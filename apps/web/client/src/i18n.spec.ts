@@ -27,10 +27,21 @@ describe('web labels and plain-word refusals', () => {
     );
     // Unknown rules and other texts pass through.
     expect(plainNotice('下单失败: NEW_RULE: x', 'en')).toBe('Order refused: NEW_RULE: x');
-    expect(plainNotice('登录成功', 'en')).toBe('登录成功');
+    expect(plainNotice('登录成功', 'zh')).toBe('登录成功');
     expect(plainReason('PRICE_LIMIT: 700 above 663.4', 'zh')).toBe(
       '价格超出涨跌停板。 (700 above 663.4)',
     );
     expect(plainReason('全部成交', 'zh')).toBe('全部成交');
+  });
+
+  it("shows the server's Chinese status texts in English on the English page", () => {
+    expect(plainReason('全部成交', 'en')).toBe('Filled');
+    expect(plainReason('部分成交', 'en')).toBe('Partly filled');
+    expect(plainReason('已撤单', 'en')).toBe('Cancelled');
+    expect(plainReason('已撤单: 收盘撤单', 'en')).toBe('Cancelled at the close');
+    expect(plainReason('已报', 'en')).toBe('Accepted');
+    expect(plainNotice('登录成功', 'en')).toBe('Logged in');
+    expect(plainNotice('转账成功: 100000', 'en')).toBe('Transfer done: 100000');
+    expect(plainNotice('something else', 'en')).toBe('something else');
   });
 });

@@ -253,18 +253,47 @@ export const RULES: Record<string, Record<Lang, string>> = {
  */
 export function plainNotice(text: string, lang: Lang): string {
   const match = /^(下单失败|撤单失败):\s*([A-Z_]+):\s*(.*)$/.exec(text);
-  if (!match) return text;
+  if (!match) return serverText(text, lang);
   const [, what, rule, detail] = match;
   const sentence = RULES[rule!]?.[lang];
   const prefix = lang === 'zh' ? what! : what === '下单失败' ? 'Order refused' : 'Cancel refused';
   return sentence ? `${prefix}: ${sentence} (${detail})` : `${prefix}: ${rule}: ${detail}`;
 }
 
+/**
+ * The trade server's own Chinese status texts (DIFF `last_msg` and notifies, as the original and
+ * OTG write them) in English; in Chinese they stay as they are. Longest prefix first.
+ */
+const SERVER_TEXTS: readonly (readonly [string, string])[] = [
+  ['已撤单: 收盘撤单', 'Cancelled at the close'],
+  ['已撤单', 'Cancelled'],
+  ['全部成交', 'Filled'],
+  ['部分成交', 'Partly filled'],
+  ['已报', 'Accepted'],
+  ['登录成功', 'Logged in'],
+  ['用户登录失败', 'Login failed'],
+  ['修改密码成功', 'Password changed'],
+  ['转账成功', 'Transfer done'],
+  ['转账失败', 'Transfer refused'],
+  ['结算完成', 'Settled'],
+  ['下单失败', 'Order refused'],
+  ['撤单失败', 'Cancel refused'],
+];
+
+/** A server status text in the page's language (unknown texts pass unchanged). */
+export function serverText(text: string, lang: Lang): string {
+  if (lang === 'zh') return text;
+  const known = SERVER_TEXTS.find(
+    ([zh]) => text === zh || text.startsWith(`${zh}:`) || text.startsWith(`${zh}：`),
+  );
+  return known ? `${known[1]}${text.slice(known[0].length)}` : text;
+}
+
 /** An order's `last_msg` with a risk rule (`ORDER_NOTIONAL: detail`) in plain words. */
 export function plainReason(text: string, lang: Lang): string {
   const match = /^([A-Z_]+):\s*(.*)$/.exec(text);
   const sentence = match ? RULES[match[1]!]?.[lang] : undefined;
-  return sentence ? `${sentence} (${match![2]})` : text;
+  return sentence ? `${sentence} (${match![2]})` : serverText(text, lang);
 }
 
 export const LangContext = createContext<{ lang: Lang; t: (key: Key) => string }>({
