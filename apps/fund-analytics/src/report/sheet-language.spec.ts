@@ -39,6 +39,14 @@ describe('tear sheet languages', () => {
     );
   });
 
+  it('gains=red|green overrides the colours of either language (the web passes its own)', () => {
+    expect(sheetWords('en', 'red').gain).toBe(sheetWords('zh').gain);
+    expect(sheetWords('en', 'red').loss).toBe(sheetWords('zh').loss);
+    expect(heatColor(0.05, 0.1, sheetWords('en', 'red'))).toMatch(/^rgba\(207,34,46,/);
+    expect(sheetWords('zh', 'green').gain).toBe(sheetWords('en').gain);
+    expect(sheetWords('en', 'green')).toBe(sheetWords('en'));
+  });
+
   it('colours gains green in English and red in Chinese', () => {
     expect(heatColor(0.05, 0.1, sheetWords('en'))).toMatch(/^rgba\(45,164,78,/);
     expect(heatColor(0.05, 0.1, sheetWords('zh'))).toMatch(/^rgba\(207,34,46,/);

@@ -262,6 +262,30 @@ const CHINESE: SheetWords = {
   heatLoss: '45,164,78',
 };
 
-export function sheetWords(lang: SheetLang = 'en'): SheetWords {
-  return lang === 'zh' ? CHINESE : ENGLISH;
+/** Which colour gains take: green (the English default) or red (the Chinese default, and the trading screen's). */
+export type GainColours = 'green' | 'red';
+
+/**
+ * The words of a sheet and its gain/loss colours: by default gains green in English and red in
+ * Chinese; `gains` overrides (the web terminal passes its own, so a sheet beside its tables agrees).
+ */
+export function sheetWords(lang: SheetLang = 'en', gains?: GainColours): SheetWords {
+  const words = lang === 'zh' ? CHINESE : ENGLISH;
+  const wanted = gains ?? (lang === 'zh' ? 'red' : 'green');
+  const isRed = words.gain === CHINESE.gain;
+  if ((wanted === 'red') === isRed) return words;
+  return {
+    ...words,
+    gain: words.loss,
+    loss: words.gain,
+    heatGain: words.heatLoss,
+    heatLoss: words.heatGain,
+  };
+}
+
+/** `gains=red|green` of a request (absent: by language). */
+export function gainColours(value: unknown): GainColours | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value !== 'red' && value !== 'green') throw new Error('gains must be red or green');
+  return value;
 }

@@ -16,7 +16,13 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ConventionOverrides, PRESET_NAMES } from '@qautlra/analytics';
 import { AnalysisError, AnalysisRequest, CompareRequest, FundService } from '../fund.service';
-import { SHEET_LANGS, sheetWords, type SheetLang } from '../report/sheet-language';
+import {
+  gainColours,
+  SHEET_LANGS,
+  sheetWords,
+  type GainColours,
+  type SheetLang,
+} from '../report/sheet-language';
 import { renderComparisonSheet, renderProductSheet } from '../report/tear-sheet';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -84,6 +90,15 @@ function firstPointParam(value: unknown): ConventionOverrides['navFirstPoint'] {
   if (value !== 'zero' && value !== 'drop')
     throw new BadRequestException('nav_first_point must be zero or drop');
   return value;
+}
+
+/** `gains=red|green`: the sheet's gain colour (absent: by language). */
+function gainsParam(value: unknown): GainColours | undefined {
+  try {
+    return gainColours(value);
+  } catch (error) {
+    throw new BadRequestException((error as Error).message);
+  }
 }
 
 /** The comparison a JSON body asks for. */
@@ -224,7 +239,7 @@ export class FundController {
     schema: { example: { codes: ['SX0001', 'SX0002'], benchmark: 'IDX300', rank_by: 'sharpe' } },
   })
   async compareReport(@Body() body: Record<string, unknown>): Promise<string> {
-    const words = sheetWords(sheetLang(body?.lang));
+    const words = sheetWords(sheetLang(body?.lang), gainsParam(body?.gains));
     try {
       return renderComparisonSheet(await this.fund.comparisonSheet(compareRequest(body)), words);
     } catch (error) {
@@ -316,7 +331,7 @@ export class FundController {
     @Query() query: Record<string, string | undefined>,
   ): Promise<string> {
     try {
-      const words = sheetWords(sheetLang(query.lang));
+      const words = sheetWords(sheetLang(query.lang), gainsParam(query.gains));
       return renderProductSheet(await this.fund.productSheet(code, analysisRequest(query)), words);
     } catch (error) {
       throw asHttpError(error);

@@ -193,8 +193,10 @@ export function FundsView(props: { rest: string }) {
       if (sort.key !== 'code') query.set('rank_by', sort.key);
       path = 'compare/report';
     }
-    // The sheet in the page's language (Chinese: gains in red, as on the trading screen).
+    // The sheet in the page's language, with the page's colours: gains red as on the trading
+    // screen and the table beside the sheet, in English too.
     if (lang === 'zh') query.set('lang', 'zh');
+    query.set('gains', 'red');
     return `${props.rest}/${path}?${query.toString()}`;
   })();
 
