@@ -210,3 +210,26 @@ describe('TsdbEngine limits on wide and deep events', () => {
     expect(await engine.ingest('cased', [{ Price: 3 }])).toBe(1);
   });
 });
+
+describe('TsdbEngine user queries change nothing', () => {
+  it('a write hidden in a CTE or under EXPLAIN ANALYZE is refused or rolled back', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'qadb-ro-'));
+    const engine = await TsdbEngine.open({ dataDir: join(root, 'd'), stagingDir: join(root, 's') });
+    try {
+      await engine.ingestCreating('ticks', [{ a: 1 }]);
+      const attempts = [
+        "WITH x AS (SELECT 1) INSERT INTO _qadb.streams VALUES ('evil', NULL, now())",
+        "EXPLAIN ANALYZE INSERT INTO _qadb.streams VALUES ('evil', NULL, now())",
+        'EXPLAIN ANALYZE DELETE FROM _qadb.streams',
+      ];
+      for (const sql of attempts) await engine.query(sql).catch(() => undefined);
+      expect(await engine.query('SELECT name FROM _qadb.streams ORDER BY name')).toEqual([
+        { name: 'ticks' },
+      ]);
+      await expect(engine.query(attempts[0]!)).rejects.toMatchObject({ code: 'TSDB_SQL_REFUSED' });
+    } finally {
+      await engine.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

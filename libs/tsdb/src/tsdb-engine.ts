@@ -26,7 +26,7 @@ import { join, relative, resolve } from 'node:path';
 import { ChunkColumn, ChunkWriter } from './chunk-writer';
 import { DEFAULT_SCHEMA_LIMITS, FieldType, inferNewFields, StreamField } from './schema';
 import { parseTimestampMicros, rfc3339OfDuckTimestamp } from './timestamp';
-import { assertReadOnly } from './sql-guard';
+import { assertReadOnly, assertReadOnlyText, assertReadOnlyType } from './sql-guard';
 import { TsdbError } from './tsdb.error';
 
 export interface TsdbOptions {
@@ -689,7 +689,8 @@ export class TsdbEngine {
   /** Runs one read-only SQL statement; stream names are tables (staged rows included). */
   query(sql: string, range: { start?: Date; end?: Date } = {}): Promise<Row[]> {
     return this.exclusive(async () => {
-      return this.limited(await this.userSql(sql, range));
+      await assertReadOnlyText(this.connection, sql);
+      return this.limited(range.start || range.end ? this.withRange(sql, range) : sql);
     });
   }
 
@@ -706,7 +707,18 @@ export class TsdbEngine {
       this.connection.interrupt();
     }, queryTimeoutMs);
     try {
-      const result = await this.connection.stream(sql);
+      // Run once (bound once), materialised (a streamed result runs with less parallelism),
+      // inside a transaction that is rolled back: a statement that is not a SELECT changes
+      // nothing and is refused. The rows are then read a chunk at a time, so that a result over
+      // the limits is never built in JavaScript.
+      await this.connection.run('BEGIN TRANSACTION');
+      let result;
+      try {
+        result = await this.connection.run(sql);
+      } finally {
+        await this.connection.run('ROLLBACK');
+      }
+      assertReadOnlyType(result.statementType);
       const names = result.columnNames();
       const types = result.columnTypes();
       const rows: Row[] = [];
