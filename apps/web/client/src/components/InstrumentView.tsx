@@ -39,7 +39,8 @@ function baseChart(element: HTMLElement, decimals: number): IChartApi {
     layout: {
       background: { type: ColorType.Solid, color: 'transparent' },
       textColor: c.text,
-      fontSize: 11,
+      // Axis labels at a size that reads on a laptop screen (11 px was too small).
+      fontSize: 12,
       attributionLogo: false,
     },
     grid: { vertLines: { color: c.grid }, horzLines: { color: c.grid } },
@@ -48,6 +49,8 @@ function baseChart(element: HTMLElement, decimals: number): IChartApi {
       borderColor: c.grid,
       timeVisible: true,
       secondsVisible: false,
+      // A short history starts at the left edge instead of being squeezed against the right one.
+      fixLeftEdge: true,
       // Tick marks in Beijing time too: dates for year/month/day marks, HH:MM(:SS) otherwise.
       tickMarkFormatter: (time: number, type: number) => {
         const iso = beijing(time);
