@@ -49,8 +49,6 @@ function baseChart(element: HTMLElement, decimals: number): IChartApi {
       borderColor: c.grid,
       timeVisible: true,
       secondsVisible: false,
-      // A short history starts at the left edge instead of being squeezed against the right one.
-      fixLeftEdge: true,
       // Tick marks in Beijing time too: dates for year/month/day marks, HH:MM(:SS) otherwise.
       tickMarkFormatter: (time: number, type: number) => {
         const iso = beijing(time);
@@ -251,7 +249,12 @@ function CandleChart(props: {
           if (bar) draw(bar);
         }
         setCount(builder.bars.length);
-        chart.timeScale().scrollToRealTime();
+        // A short history is shown from its start, at the usual bar spacing, instead of squeezed
+        // against the right edge; a long one ends at the present.
+        const shown = builder.bars.length;
+        if (shown > 0 && shown < 40)
+          chart.timeScale().setVisibleLogicalRange({ from: -3, to: 40 });
+        else chart.timeScale().scrollToRealTime();
       });
     return () => {
       cancelled = true;
