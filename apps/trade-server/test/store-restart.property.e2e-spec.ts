@@ -1,3 +1,4 @@
+import { nonFiniteNumbers } from '@qautlra/testing';
 import { openAppDatabase, type DatabaseHandle } from '@qautlra/platform';
 import { defaultPresetFor, MAX_MONEY, QifiAccount, qifiToJson } from '@qautlra/qifi';
 import fc from 'fast-check';
@@ -11,15 +12,6 @@ import {
   TradeStoreDatabase,
 } from '../src/store/trade-store';
 import { TestDatabase } from './support/start-trade-server';
-
-/** Paths of every number in `value` that is not finite. */
-function nonFinite(value: unknown, path = '', out: string[] = []): string[] {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) out.push(`${path}=${value}`);
-  } else if (typeof value === 'object' && value !== null)
-    for (const [key, child] of Object.entries(value)) nonFinite(child, `${path}.${key}`, out);
-  return out;
-}
 
 /** JSON text with every object's keys sorted. */
 function sortedJson(value: unknown): string {
@@ -168,6 +160,46 @@ describe('trade engine + store: any command sequence survives a restart (propert
         const engine = engineFor(cookie, day);
         await engine.start();
         const orderIds: string[] = [];
+        /** A limit order `o<index>` (its id remembered for cancels). */
+        const insert = (
+          index: number,
+          instrument: number,
+          buy: boolean,
+          open: boolean,
+          volume: number,
+          price: number,
+        ): TradeCommand => {
+          const [exchange, code] = INSTRUMENTS[instrument]!.split('.') as [string, string];
+          const orderId = `o${index}`;
+          orderIds.push(orderId);
+          return {
+            type: 'insert',
+            user: cookie,
+            account: cookie,
+            order: {
+              aid: 'insert_order',
+              user_id: cookie,
+              order_id: orderId,
+              exchange_id: exchange,
+              instrument_id: code,
+              direction: buy ? 'BUY' : 'SELL',
+              offset: open ? 'OPEN' : 'CLOSE',
+              volume,
+              price_type: 'LIMIT',
+              limit_price: price,
+            },
+          };
+        };
+        /** A top of book at `price` on both sides: crosses every order at that price. */
+        const quote = (instrument: number, price: number) =>
+          engine.onQuote({
+            instrument: INSTRUMENTS[instrument]!,
+            bidPrice: price,
+            bidVolume: 100,
+            askPrice: price,
+            askVolume: 100,
+            lastPrice: price,
+          });
         for (const [index, next] of steps.entries()) {
           let command: TradeCommand | undefined;
           switch (next.kind) {
@@ -181,29 +213,16 @@ describe('trade engine + store: any command sequence survives a restart (propert
                 admin: true,
               };
               break;
-            case 'order': {
-              const [exchange, code] = INSTRUMENTS[next.instrument]!.split('.') as [string, string];
-              const orderId = `o${index}`;
-              orderIds.push(orderId);
-              command = {
-                type: 'insert',
-                user: cookie,
-                account: cookie,
-                order: {
-                  aid: 'insert_order',
-                  user_id: cookie,
-                  order_id: orderId,
-                  exchange_id: exchange,
-                  instrument_id: code,
-                  direction: next.buy ? 'BUY' : 'SELL',
-                  offset: next.open ? 'OPEN' : 'CLOSE',
-                  volume: next.volume,
-                  price_type: 'LIMIT',
-                  limit_price: next.price,
-                },
-              };
+            case 'order':
+              command = insert(
+                index,
+                next.instrument,
+                next.buy,
+                next.open,
+                next.volume,
+                next.price,
+              );
               break;
-            }
             case 'cancel':
               if (orderIds.length > 0)
                 command = {
@@ -214,47 +233,12 @@ describe('trade engine + store: any command sequence survives a restart (propert
                 };
               break;
             case 'quote':
-              engine.onQuote({
-                instrument: INSTRUMENTS[next.instrument]!,
-                bidPrice: next.price,
-                bidVolume: 100,
-                askPrice: next.price,
-                askVolume: 100,
-                lastPrice: next.price,
-              });
+              quote(next.instrument, next.price);
               break;
-            case 'cross': {
-              const instrument = INSTRUMENTS[next.instrument]!;
-              const [exchange, code] = instrument.split('.') as [string, string];
-              const orderId = `o${index}`;
-              orderIds.push(orderId);
-              await engine.handle({
-                type: 'insert',
-                user: cookie,
-                account: cookie,
-                order: {
-                  aid: 'insert_order',
-                  user_id: cookie,
-                  order_id: orderId,
-                  exchange_id: exchange,
-                  instrument_id: code,
-                  direction: next.buy ? 'BUY' : 'SELL',
-                  offset: 'OPEN',
-                  volume: 1,
-                  price_type: 'LIMIT',
-                  limit_price: next.price,
-                },
-              });
-              engine.onQuote({
-                instrument,
-                bidPrice: next.price,
-                bidVolume: 100,
-                askPrice: next.price,
-                askVolume: 100,
-                lastPrice: next.price,
-              });
+            case 'cross':
+              await engine.handle(insert(index, next.instrument, next.buy, true, 1, next.price));
+              quote(next.instrument, next.price);
               break;
-            }
             case 'settle':
               day.value = String(Number(day.value) + 1);
               command = { type: 'settle', trading_day: day.value };
@@ -272,8 +256,8 @@ describe('trade engine + store: any command sequence survives a restart (propert
         const after = again.account(cookie)?.toQifi();
         await again.stop();
         const problems = [
-          ...nonFinite(before).map((path) => `engine ${path}`),
-          ...nonFinite(stored?.document).map((path) => `stored ${path}`),
+          ...nonFiniteNumbers(before).map((path) => `engine ${path}`),
+          ...nonFiniteNumbers(stored?.document).map((path) => `stored ${path}`),
           ...again.quarantinedAccounts().map((q) => `quarantined: ${q.reason}`),
         ];
         expect(problems).toEqual([]);

@@ -1,17 +1,9 @@
+import { nonFiniteNumbers } from '@qautlra/testing';
 import fc from 'fast-check';
 import { QifiAccount } from './account-engine';
 import { MAX_MONEY } from './money';
 import { parseQifi, qifiToJson } from './qifi-document';
 import { QifiError } from './qifi.error';
-
-/** Paths of every number in `value` that is not finite (JSON would store it as null). */
-function nonFinite(value: unknown, path = '', out: string[] = []): string[] {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) out.push(`${path}=${value}`);
-  } else if (typeof value === 'object' && value !== null)
-    for (const [key, child] of Object.entries(value)) nonFinite(child, `${path}.${key}`, out);
-  return out;
-}
 
 /** Any double a client could send: ordinary amounts, the largest finite ones, and non-numbers. */
 const anyAmount = fc.oneof(
@@ -97,7 +89,7 @@ describe('account engine with arbitrary amounts (property)', () => {
         const make = () =>
           new QifiAccount({ accountCookie: 'a', initCash: cash, tradingDay: '20250327' });
         if (Number.isFinite(cash) && Math.abs(cash) <= MAX_MONEY)
-          return nonFinite(make().toQifi()).length === 0;
+          return nonFiniteNumbers(make().toQifi()).length === 0;
         try {
           make();
           return false;
@@ -173,7 +165,9 @@ describe('account engine with arbitrary amounts (property)', () => {
                 );
                 break;
             }
-            problems.push(...nonFinite(account.toQifi()).map((path) => `step ${step}: ${path}`));
+            problems.push(
+              ...nonFiniteNumbers(account.toQifi()).map((path) => `step ${step}: ${path}`),
+            );
           }
           const stored = account.toQifi();
           if (Object.keys(stored.trades).length > 0 || Object.keys(stored.positions).length > 0)

@@ -6,3 +6,4 @@ export * from './test-database';
 export * from './free-port';
 export * from './browser';
 export * from './app-process';
+export * from './non-finite';

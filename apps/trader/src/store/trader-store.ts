@@ -128,6 +128,40 @@ async function upsertDaily(
     .execute();
 }
 
+/** Upserts the named entries of a document's `orders` or `trades` as rows (in chunks). */
+async function upsertRows(
+  db: Kysely<TraderDatabase>,
+  table: 'trader_qifi_order' | 'trader_qifi_trade',
+  key: 'order_id' | 'trade_id',
+  account: string,
+  day: string,
+  ids: readonly string[],
+  entries: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const rows = ids.flatMap((id) =>
+    entries[id] === undefined
+      ? []
+      : [
+          {
+            account_cookie: account,
+            trading_day: day,
+            [key]: id,
+            body: JSON.stringify(entries[id]),
+          },
+        ],
+  );
+  for (let start = 0; start < rows.length; start += CHUNK)
+    await db
+      .insertInto(table)
+      .values(rows.slice(start, start + CHUNK))
+      .onConflict((conflict) =>
+        conflict
+          .columns(['account_cookie', 'trading_day', key] as never)
+          .doUpdateSet({ body: sql`excluded.body` }),
+      )
+      .execute();
+}
+
 /** The QIFI table's view of the trader's database (Kysely's table types are invariant). */
 const qifiView = (db: Kysely<TraderDatabase>) => db as unknown as Kysely<QifiDatabase>;
 
@@ -157,38 +191,24 @@ export class TraderStore {
     const tradeIds = changes ? changes.trades : Object.keys(document.trades);
     await this.db.transaction().execute(async (trx) => {
       await new QifiRepository(qifiView(trx)).saveText(account, day, head);
-      const orders = orderIds.flatMap((id) => {
-        const order = document.orders[id];
-        return order
-          ? [{ account_cookie: account, trading_day: day, order_id: id, body: JSON.stringify(order) }]
-          : [];
-      });
-      for (let start = 0; start < orders.length; start += CHUNK)
-        await trx
-          .insertInto('trader_qifi_order')
-          .values(orders.slice(start, start + CHUNK))
-          .onConflict((conflict) =>
-            conflict
-              .columns(['account_cookie', 'trading_day', 'order_id'])
-              .doUpdateSet((eb) => ({ body: eb.ref('excluded.body') })),
-          )
-          .execute();
-      const trades = tradeIds.flatMap((id) => {
-        const trade = document.trades[id];
-        return trade
-          ? [{ account_cookie: account, trading_day: day, trade_id: id, body: JSON.stringify(trade) }]
-          : [];
-      });
-      for (let start = 0; start < trades.length; start += CHUNK)
-        await trx
-          .insertInto('trader_qifi_trade')
-          .values(trades.slice(start, start + CHUNK))
-          .onConflict((conflict) =>
-            conflict
-              .columns(['account_cookie', 'trading_day', 'trade_id'])
-              .doUpdateSet((eb) => ({ body: eb.ref('excluded.body') })),
-          )
-          .execute();
+      await upsertRows(
+        trx,
+        'trader_qifi_order',
+        'order_id',
+        account,
+        day,
+        orderIds,
+        document.orders,
+      );
+      await upsertRows(
+        trx,
+        'trader_qifi_trade',
+        'trade_id',
+        account,
+        day,
+        tradeIds,
+        document.trades,
+      );
       if (daily && day) await upsertDaily(trx, account, day, JSON.stringify(document));
     });
   }
@@ -219,8 +239,14 @@ export class TraderStore {
       .execute();
     return {
       ...head,
-      orders: { ...head.orders, ...Object.fromEntries(orders.map((row) => [row.order_id, parsed(row.body)])) },
-      trades: { ...head.trades, ...Object.fromEntries(trades.map((row) => [row.trade_id, parsed(row.body)])) },
+      orders: {
+        ...head.orders,
+        ...Object.fromEntries(orders.map((row) => [row.order_id, parsed(row.body)])),
+      },
+      trades: {
+        ...head.trades,
+        ...Object.fromEntries(trades.map((row) => [row.trade_id, parsed(row.body)])),
+      },
     } as Qifi;
   }
 
