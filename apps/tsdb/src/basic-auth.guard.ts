@@ -6,15 +6,9 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '@qautlra/platform';
 import type { TsdbConfig } from './config';
 import { TSDB_CONFIG } from './tokens';
-
-const same = (a: string, b: string) => {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-};
 
 /** User and password of an `Authorization: Basic …` header, or undefined. */
 export function basicCredentials(
@@ -35,8 +29,8 @@ export function credentialsMatch(
 ): boolean {
   return (
     given !== undefined &&
-    same(given.user, expected.username) &&
-    same(given.password, expected.password)
+    sameSecret(given.user, expected.username) &&
+    sameSecret(given.password, expected.password)
   );
 }
 

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { LogLevel } from './config';
 import { DomainErrorMapper, HttpErrorFilter } from './http-error.filter';
 import { createLogger } from './logger';
+import { escapeHtml } from './text';
 
 export interface HttpAppOptions {
   title: string;
@@ -17,8 +18,6 @@ export interface HttpAppOptions {
    */
   home?: false | { links?: Readonly<Record<string, string>> };
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The home page of an API app: what it is and where its docs are. */
 export function homePage(

@@ -12,3 +12,4 @@ export * from './http-error.filter';
 export * from './http-app';
 export * from './websocket';
 export * from './supervisor';
+export * from './text';

@@ -195,9 +195,9 @@ export class AppSupervisor {
     entry.child = child;
     entry.startedAt = Date.now();
     this.setState(entry, 'starting');
+    // The first start's promise resolves on the first answer; restarts only change the state.
     let resolveUp: () => void = () => undefined;
-    const firstUp = entry.up;
-    entry.up = firstUp ?? new Promise<void>((resolve) => (resolveUp = resolve));
+    entry.up ??= new Promise<void>((resolve) => (resolveUp = resolve));
     const poll = async () => {
       const deadline = entry.startedAt + (this.options.startTimeoutMs ?? 120_000);
       while (entry.child === child && child.exitCode === null && child.signalCode === null) {

@@ -221,3 +221,13 @@ export function isFuturesOrOptions(snapshot: MDSnapshot): boolean {
 export function isEtf(snapshot: MDSnapshot): boolean {
   return typeof snapshot.iopv === 'number';
 }
+
+/**
+ * A snapshot (or the gateway's merged quote state) as a stored row: `"-"` (no value) becomes null,
+ * so every field keeps one type in a table (the tsdb's recorder and the sim's history write these).
+ */
+export function snapshotRow(state: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(state)) row[key] = value === '-' ? null : value;
+  return row;
+}

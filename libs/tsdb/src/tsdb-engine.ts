@@ -447,62 +447,60 @@ export class TsdbEngine {
   }
 
   private async ingestUnlocked(name: string, events: readonly Row[], now: number): Promise<number> {
-    {
-      const info = this.stream(name);
-      events.forEach((event, index) => {
-        if (typeof event !== 'object' || event === null || Array.isArray(event))
-          throw new TsdbError('TSDB_INVALID_EVENT', `event ${index} is not a JSON object`);
-      });
-      const timestamps = new Map<string, (number | undefined)[]>();
-      const added = inferNewFields(info.fields, events, timestamps, {
-        maxFields: this.options.maxFields,
-        maxDepth: this.options.maxJsonDepth,
-      });
-      if (added.length > 0) {
-        // One transaction for the new columns and their catalog rows: all of them or none.
-        await this.connection.run('BEGIN TRANSACTION');
-        try {
-          for (const [offset, field] of added.entries()) {
-            await this.connection.run(
-              `ALTER TABLE ${stageTable(name)} ADD COLUMN IF NOT EXISTS ${quote(field.name)} ${field.type === 'JSON' ? 'VARCHAR' : field.type}`,
-            );
-            await this.connection.run(
-              `INSERT INTO ${CATALOG.fields} VALUES (${literal(name)}, ${literal(field.name)}, ${literal(field.type)}, ${info.fields.length + offset})`,
-            );
-          }
-          await this.connection.run('COMMIT');
-        } catch (error) {
-          await this.connection.run('ROLLBACK');
-          throw error;
+    const info = this.stream(name);
+    events.forEach((event, index) => {
+      if (typeof event !== 'object' || event === null || Array.isArray(event))
+        throw new TsdbError('TSDB_INVALID_EVENT', `event ${index} is not a JSON object`);
+    });
+    const timestamps = new Map<string, (number | undefined)[]>();
+    const added = inferNewFields(info.fields, events, timestamps, {
+      maxFields: this.options.maxFields,
+      maxDepth: this.options.maxJsonDepth,
+    });
+    if (added.length > 0) {
+      // One transaction for the new columns and their catalog rows: all of them or none.
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        for (const [offset, field] of added.entries()) {
+          await this.connection.run(
+            `ALTER TABLE ${stageTable(name)} ADD COLUMN IF NOT EXISTS ${quote(field.name)} ${field.type === 'JSON' ? 'VARCHAR' : field.type}`,
+          );
+          await this.connection.run(
+            `INSERT INTO ${CATALOG.fields} VALUES (${literal(name)}, ${literal(field.name)}, ${literal(field.type)}, ${info.fields.length + offset})`,
+          );
         }
-        info.fields.push(...added);
+        await this.connection.run('COMMIT');
+      } catch (error) {
+        await this.connection.run('ROLLBACK');
+        throw error;
       }
-      if (events.length === 0) return 0;
-      const appender = await this.connection.createAppender(`stage_${name}`, INTERNAL);
-      const firstSeq = Number(this.sequence) + 1;
-      this.sequence += BigInt(events.length);
-      const dates = partitionDates(events, now, timestamps.get('datetime'));
-      const columns: ChunkColumn[] = [
-        { kind: 'BIGINT', type: BIGINT, value: (i) => firstSeq + i },
-        { kind: 'TIMESTAMP', type: TIMESTAMP, value: () => now * 1000 },
-        { kind: 'VARCHAR', type: VARCHAR, value: (i) => dates[i] },
-        ...info.fields.map((field): ChunkColumn => ({
-          kind: field.type,
-          type: DUCK_TYPES[field.type],
-          value:
-            field.type === 'TIMESTAMP'
-              ? arrayReader(timestamps.get(field.name))
-              : fieldReader(events, field.name),
-        })),
-      ];
-      this.writer.append(appender, columns, events.length);
-      appender.closeSync();
-      if (added.length > 0) await this.refreshView(name);
-      const latest = this.latestRows.get(name);
-      if (latest) for (const event of events) rememberLatest(latest, event);
-      for (const listener of this.listeners) listener(name, events);
-      return events.length;
+      info.fields.push(...added);
     }
+    if (events.length === 0) return 0;
+    const appender = await this.connection.createAppender(`stage_${name}`, INTERNAL);
+    const firstSeq = Number(this.sequence) + 1;
+    this.sequence += BigInt(events.length);
+    const dates = partitionDates(events, now, timestamps.get('datetime'));
+    const columns: ChunkColumn[] = [
+      { kind: 'BIGINT', type: BIGINT, value: (i) => firstSeq + i },
+      { kind: 'TIMESTAMP', type: TIMESTAMP, value: () => now * 1000 },
+      { kind: 'VARCHAR', type: VARCHAR, value: (i) => dates[i] },
+      ...info.fields.map((field): ChunkColumn => ({
+        kind: field.type,
+        type: DUCK_TYPES[field.type],
+        value:
+          field.type === 'TIMESTAMP'
+            ? arrayReader(timestamps.get(field.name))
+            : fieldReader(events, field.name),
+      })),
+    ];
+    this.writer.append(appender, columns, events.length);
+    appender.closeSync();
+    if (added.length > 0) await this.refreshView(name);
+    const latest = this.latestRows.get(name);
+    if (latest) for (const event of events) rememberLatest(latest, event);
+    for (const listener of this.listeners) listener(name, events);
+    return events.length;
   }
 
   /**

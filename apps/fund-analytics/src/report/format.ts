@@ -1,16 +1,9 @@
 /** Formatting and escaping for the HTML reports. */
 import { sheetWords } from './sheet-language';
 
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+import { escapeHtml } from '@qautlra/platform';
 
-/** Text for HTML element content or a quoted attribute. */
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+export { escapeHtml };
 
 export type CellFormat = 'pct' | 'ratio' | 'int' | 'days' | 'text';
 

@@ -81,6 +81,15 @@ function analysisRequest(query: Record<string, string | undefined>): AnalysisReq
   };
 }
 
+/** The `nav_first_point` query parameter as the OpenAPI document shows it. */
+const NAV_FIRST_POINT_QUERY = {
+  name: 'nav_first_point',
+  required: false,
+  enum: ['zero', 'drop'],
+  description:
+    'NAV → returns: zero keeps the first point as a 0 return (reproduces quantstats given prices), drop starts at the second (quantstats given returns, empyrical); default: the preset’s',
+};
+
 /**
  * `nav_first_point`: `zero` keeps the first NAV point as a 0 return (quantstats given prices),
  * `drop` starts at the second point (quantstats given a return series, empyrical, pyfolio…).
@@ -286,13 +295,7 @@ export class FundController {
     required: false,
     enum: ['parametric', 'historical', 'mean-2sigma'],
   })
-  @ApiQuery({
-    name: 'nav_first_point',
-    required: false,
-    enum: ['zero', 'drop'],
-    description:
-      'NAV → returns: zero keeps the first point as a 0 return (reproduces quantstats given prices), drop starts at the second (quantstats given returns, empyrical); default: the preset’s',
-  })
+  @ApiQuery(NAV_FIRST_POINT_QUERY)
   @ApiQuery({ name: 'rolling', required: false, description: 'true: also the rolling series' })
   async metrics(@Param('code') code: string, @Query() query: Record<string, string | undefined>) {
     try {
@@ -319,13 +322,7 @@ export class FundController {
     enum: SHEET_LANGS,
     description: 'en (default) or zh: Chinese labels, gains in red and losses in green',
   })
-  @ApiQuery({
-    name: 'nav_first_point',
-    required: false,
-    enum: ['zero', 'drop'],
-    description:
-      'NAV → returns: zero keeps the first point as a 0 return (reproduces quantstats given prices), drop starts at the second (quantstats given returns, empyrical); default: the preset’s',
-  })
+  @ApiQuery(NAV_FIRST_POINT_QUERY)
   async report(
     @Param('code') code: string,
     @Query() query: Record<string, string | undefined>,

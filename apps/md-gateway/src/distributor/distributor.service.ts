@@ -4,7 +4,7 @@ import type { MdGatewayConfig, SourceConfig } from '../config';
 import { HttpQuoteSource } from '../sources/http-quote-source';
 import type { InstrumentInfo, MarketSource, SourceStatus } from '../sources/market-source';
 import { sinaProvider, tencentProvider } from '../sources/quote-providers';
-import { defaultUniverse, SimMarket, sizedUniverse } from '../sources/sim-market';
+import { SimMarket, simUniverse } from '../sources/sim-market';
 import { SimSource } from '../sources/sim-source';
 import { ReplaySource } from '../sources/replay-source';
 import { UpstreamSource } from '../sources/upstream-source';
@@ -17,16 +17,15 @@ export type { SourceStatus } from '../sources/market-source';
 export function createSource(config: SourceConfig): MarketSource {
   switch (config.type) {
     case 'sim': {
-      const now = new Date();
-      const universe = config.instruments
-        ? sizedUniverse(now, config.instruments)
-        : defaultUniverse(now);
-      return new SimSource(new SimMarket(universe, config.seed), {
-        ticksPerSecond: config.ticksPerSecond,
-        alwaysOpen: config.alwaysOpen,
-        stateFile: config.stateFile,
-        onStateProblem: (message) => createLogger('md-gateway').error(message),
-      });
+      return new SimSource(
+        new SimMarket(simUniverse(new Date(), config.instruments), config.seed),
+        {
+          ticksPerSecond: config.ticksPerSecond,
+          alwaysOpen: config.alwaysOpen,
+          stateFile: config.stateFile,
+          onStateProblem: (message) => createLogger('md-gateway').error(message),
+        },
+      );
     }
     case 'sina':
     case 'tencent': {

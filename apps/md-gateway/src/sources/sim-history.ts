@@ -1,9 +1,9 @@
 import { isSessionOpen } from '@qautlra/calendar';
-import type { MDSnapshot } from '@qautlra/qamd';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { type MDSnapshot, snapshotRow } from '@qautlra/qamd';
+import { existsSync } from 'node:fs';
 import type { MdGatewayConfig } from '../config';
-import { defaultUniverse, SimInstrument, SimMarket, sizedUniverse } from './sim-market';
+import { SimMarket, simUniverse } from './sim-market';
+import { writeSimState } from './sim-source';
 
 export interface SimHistoryOptions {
   /** History runs from `toMs - days × 24 h` to `toMs`. */
@@ -54,13 +54,6 @@ export function* simHistory(
   }
 }
 
-/** A tick as the tsdb recorder stores it (`"-"` → null). */
-function toRow(snapshot: MDSnapshot): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(snapshot)) row[key] = value === '-' ? null : value;
-  return row;
-}
-
 export interface SeedHistoryOptions {
   /** The gateway's configuration (its first source must be `sim` with a state file). */
   config: MdGatewayConfig;
@@ -97,10 +90,7 @@ export async function seedSimHistory(options: SeedHistoryOptions): Promise<SeedO
   if (count.ok && ((await count.json()) as { n: number }[])[0]?.n)
     return { seeded: false, reason: `the tsdb stream ${options.stream} already has rows` };
   const now = options.now ?? Date.now();
-  const universe: SimInstrument[] = source.instruments
-    ? sizedUniverse(new Date(now), source.instruments)
-    : defaultUniverse(new Date(now));
-  const market = new SimMarket(universe, source.seed);
+  const market = new SimMarket(simUniverse(new Date(now), source.instruments), source.seed);
   const days = options.days ?? 6;
   let rows = 0;
   let pending: Record<string, unknown>[] = [];
@@ -120,13 +110,10 @@ export async function seedSimHistory(options: SeedHistoryOptions): Promise<SeedO
     pending = [];
   };
   for (const batch of simHistory(market, { toMs: now, days, stepMs: options.stepMs ?? 30_000 })) {
-    for (const snapshot of batch) pending.push(toRow(snapshot));
+    for (const snapshot of batch) pending.push(snapshotRow(snapshot));
     if (pending.length >= (options.batchRows ?? 20_000)) await flush();
   }
   await flush();
-  mkdirSync(dirname(source.stateFile), { recursive: true });
-  const temporary = `${source.stateFile}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ ...market.checkpoint(now), clean: true }));
-  renameSync(temporary, source.stateFile);
+  writeSimState(source.stateFile, market.checkpoint(now), true);
   return { seeded: true, rows, days };
 }

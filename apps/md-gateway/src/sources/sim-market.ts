@@ -23,6 +23,9 @@ export interface SimInstrument {
   aliasOf?: string;
 }
 
+/** The most lots (futures; stocks: hundreds of shares) one tick trades. */
+export const MAX_LOTS_PER_TICK = 20;
+
 /** Deterministic PRNG (mulberry32): the same seed gives the same market. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -175,6 +178,11 @@ export function defaultUniverse(now: Date): SimInstrument[] {
     aliasOf: future.id,
   }));
   return [...futures, ...stocks, ...aliases];
+}
+
+/** The sim's universe for a config: `size` instruments when given, else the default one. */
+export function simUniverse(now: Date, size?: number): SimInstrument[] {
+  return size ? sizedUniverse(now, size) : defaultUniverse(now);
 }
 
 /**
@@ -331,43 +339,21 @@ export class SimMarket {
       // A new trading day: yesterday's close is the reference, the day's totals start from zero.
       const reference = state.last;
       const open = onTick(reference * (1 + (this.random() - 0.5) * 0.004), tick);
-      state = {
-        ...state,
-        tradingDay,
-        reference,
-        last: open,
-        open,
-        highest: open,
-        lowest: open,
-        volume: 0,
-        amount: 0,
-        preOpenInterest: state.openInterest,
-      };
+      state = dayOpening(tradingDay, reference, open, state.openInterest);
       this.states.set(key, state);
     }
     if (!state) {
       const open = onTick(instrument.reference * (1 + (this.random() - 0.5) * 0.01), tick);
       const openInterest =
         instrument.kind === 'future' ? Math.round(50_000 + this.random() * 150_000) : 0;
-      state = {
-        tradingDay,
-        reference: instrument.reference,
-        last: open,
-        open,
-        highest: open,
-        lowest: open,
-        volume: 0,
-        amount: 0,
-        openInterest,
-        preOpenInterest: openInterest,
-      };
+      state = dayOpening(tradingDay, instrument.reference, open, openInterest);
       this.states.set(key, state);
     }
     const { upper, lower } = this.limits(instrument);
     const step = Math.round((this.random() - 0.5) * 4);
     let last = onTick(state.last + step * tick, tick);
     if (upper > 0) last = Math.min(upper, Math.max(lower, last));
-    const lots = 1 + Math.floor(this.random() * 20);
+    const lots = 1 + Math.floor(this.random() * MAX_LOTS_PER_TICK);
     const traded = instrument.kind === 'future' ? lots : lots * 100;
     state.last = last;
     state.highest = Math.max(state.highest, last);
@@ -438,6 +424,27 @@ export class SimMarket {
     out.iopv = instrument.kind === 'etf' ? state.last : null;
     return out as MDSnapshot;
   }
+}
+
+/** A trading day's state at its open: the day's totals at zero, open interest carried over. */
+function dayOpening(
+  tradingDay: string,
+  reference: number,
+  open: number,
+  openInterest: number,
+): DayState {
+  return {
+    tradingDay,
+    reference,
+    last: open,
+    open,
+    highest: open,
+    lowest: open,
+    volume: 0,
+    amount: 0,
+    openInterest,
+    preOpenInterest: openInterest,
+  };
 }
 
 function isDayState(value: unknown): value is DayState {

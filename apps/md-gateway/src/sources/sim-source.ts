@@ -2,7 +2,7 @@ import { isSessionOpen } from '@qautlra/calendar';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InstrumentInfo, MarketSource, SourceEvents } from './market-source';
-import { SimCheckpoint, SimMarket } from './sim-market';
+import { MAX_LOTS_PER_TICK, SimCheckpoint, SimMarket } from './sim-market';
 
 export interface SimSourceOptions {
   /** Ticks per second per subscribed instrument (CTP sends 2). */
@@ -22,8 +22,16 @@ export interface SimSourceOptions {
   onStateProblem?: (message: string) => void;
 }
 
-/** The most lots the sim trades in one tick (see `SimMarket.tick`). */
-const MAX_LOTS_PER_TICK = 20;
+/**
+ * Writes the sim's state file atomically (a temporary file renamed over it). `clean` says the
+ * market stopped there (nothing was published after it), so a resume needs no volume gap.
+ */
+export function writeSimState(file: string, checkpoint: SimCheckpoint, clean: boolean): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.tmp`;
+  writeFileSync(temporary, JSON.stringify({ ...checkpoint, clean }));
+  renameSync(temporary, file);
+}
 
 /** The `sim` source: the seeded market, ticking every subscribed instrument at a fixed rate. */
 export class SimSource implements MarketSource {
@@ -143,9 +151,14 @@ export class SimSource implements MarketSource {
       this.market.restore(saved, gap);
     } catch (error) {
       const aside = `${file}.corrupt-${Date.now()}`;
-      renameSync(file, aside);
+      let moved = `moved to ${aside}`;
+      try {
+        renameSync(file, aside);
+      } catch (renameError) {
+        moved = `could not be moved aside (${(renameError as Error).message})`;
+      }
       this.options.onStateProblem?.(
-        `sim state ${file} unreadable (${(error as Error).message}); moved to ${aside}, starting from the seed`,
+        `sim state ${file} unreadable (${(error as Error).message}); ${moved}, starting from the seed`,
       );
     }
   }
@@ -154,10 +167,7 @@ export class SimSource implements MarketSource {
     const file = this.options.stateFile;
     if (!file) return;
     try {
-      mkdirSync(dirname(file), { recursive: true });
-      const temporary = `${file}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ ...this.market.checkpoint(this.now()), clean }));
-      renameSync(temporary, file);
+      writeSimState(file, this.market.checkpoint(this.now()), clean);
     } catch (error) {
       this.options.onStateProblem?.(`sim state not saved: ${(error as Error).message}`);
     }

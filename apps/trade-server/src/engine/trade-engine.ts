@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JsonObject, NotifyEntry } from '@qautlra/diff';
-import {
-  FuturesPreset,
-  QifiAccount,
-  QifiBankDetail,
-  QifiError,
-  QifiTrade,
-} from '@qautlra/qifi';
+import { FuturesPreset, QifiAccount, QifiBankDetail, QifiError, QifiTrade } from '@qautlra/qifi';
 import { AccountTradingState, riskLimits, RiskLimits } from '@qautlra/risk';
 import { AccountSettings } from '../auth/user.repository';
 import { AccountChange, BookTop, SimMatcher } from '../broker/sim-matcher';
@@ -317,7 +311,7 @@ export class TradeEngine {
       // One corrupt stored account must not stop the broker: leave it out and say so. Other
       // failures (the database is down) are not the account's fault and propagate.
       if (!(error instanceof QifiError || error instanceof SyntaxError)) throw error;
-      const reason = (error).message;
+      const reason = error.message;
       this.quarantined.set(cookie, reason);
       this.options.onQuarantine?.(cookie, reason);
       return;

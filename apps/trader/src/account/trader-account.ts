@@ -106,7 +106,8 @@ export class TraderAccount {
   /** The last document write's duration and end, to keep writing a big document from hogging the loop. */
   private lastSaveMs = 0;
   private lastSaveEnd = 0;
-  private lastDaily = { day: '', at: 0 };
+  /** The trading day whose snapshot row was last written. */
+  private lastDailyDay = '';
   /** Orders and trades changed since the last save; the next save writes only them. */
   private readonly dirtyOrders = new Set<string>();
   private readonly dirtyTrades = new Set<string>();
@@ -545,7 +546,7 @@ export class TraderAccount {
       try {
         const day = this.document.trading_day;
         // The day's snapshot row once a day and at stop: the incremental rows hold the rest.
-        const daily = this.stopped || day !== this.lastDaily.day;
+        const daily = this.stopped || day !== this.lastDailyDay;
         const changes = this.fullSave
           ? undefined
           : { orders: [...this.dirtyOrders], trades: [...this.dirtyTrades] };
@@ -558,7 +559,7 @@ export class TraderAccount {
           this.fullSave = true;
           throw error;
         }
-        if (daily) this.lastDaily = { day, at: started };
+        if (daily) this.lastDailyDay = day;
         this.lastSaveEnd = Date.now();
         this.lastSaveMs = this.lastSaveEnd - started;
         this.publishing = this.publishing

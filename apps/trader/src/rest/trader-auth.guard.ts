@@ -5,9 +5,9 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
-import { httpUrlOf } from '@qautlra/platform';
+import { httpUrlOf, sameSecret } from '@qautlra/platform';
 import type { Request } from 'express';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { TraderConfig } from '../config';
 import { TRADER_CONFIG } from '../tokens';
 
@@ -30,7 +30,7 @@ export class TraderAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
     const apiKey = request.headers['x-api-key'];
-    if (bearer !== undefined && sameText(bearer, this.config.apiToken)) return true;
+    if (bearer !== undefined && sameSecret(bearer, this.config.apiToken)) return true;
     const credential: Record<string, string> | undefined = bearer
       ? { authorization: `Bearer ${bearer}` }
       : typeof apiKey === 'string' && apiKey
@@ -77,10 +77,4 @@ export class TraderAuthGuard implements CanActivate {
     this.known.set(key, { accounts, until: now + CACHE_MS });
     return accounts;
   }
-}
-
-function sameText(given: string, wanted: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(wanted).digest();
-  return timingSafeEqual(a, b);
 }

@@ -1,5 +1,6 @@
 import { backoffDelay, httpUrlOf } from '@qautlra/platform';
 import { rtnDataQuotesOfText } from '@qautlra/diff';
+import { snapshotRow } from '@qautlra/qamd';
 import type { Row, TsdbEngine } from '@qautlra/tsdb';
 import WebSocket from 'ws';
 
@@ -22,13 +23,6 @@ export interface RecorderStatus {
   instruments: number;
   updatesReceived: number;
   rowsWritten: number;
-}
-
-/** Gateway `"-"` (no value) becomes null so every field keeps one type in the stream. */
-function toRow(state: Record<string, unknown>): Row {
-  const row: Row = {};
-  for (const [key, value] of Object.entries(state)) row[key] = value === '-' ? null : value;
-  return row;
 }
 
 /**
@@ -133,7 +127,7 @@ export class GatewayRecorder {
       const merged = { ...this.state.get(id), ...patch };
       this.state.set(id, merged);
       this.status.updatesReceived += 1;
-      this.pending.push(toRow(merged));
+      this.pending.push(snapshotRow(merged));
     }
   }
 
