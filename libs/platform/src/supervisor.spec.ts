@@ -67,6 +67,10 @@ describe('AppSupervisor (real child processes)', () => {
       what: 'a answering again',
     });
     expect(await pidAt(a)).not.toBe(first);
+    // The supervisor sees the answer on its own next poll.
+    await waitFor(() => supervisor!.statuses()[0]?.state === 'running' || undefined, {
+      what: 'the supervisor to mark a running',
+    });
     expect(supervisor!.statuses()[0]).toMatchObject({
       state: 'running',
       restarts: 1,
