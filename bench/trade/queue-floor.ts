@@ -4,6 +4,8 @@ import Redis from 'ioredis';
 export interface QueueFloor {
   rate: number;
   jobs: number;
+  /** Jobs delivered per second from the first add until the last delivery. */
+  sustained: number;
   p50: number;
   p99: number;
   max: number;
@@ -33,13 +35,15 @@ export async function measureQueueFloor(
     defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000 },
   });
   const sentAt = new Map<string, number>();
+  let lastAt = 0;
   const latencies: number[] = [];
   const channel = `${prefix}:events`;
   subscriber.on('message', (_channel: string, id: string) => {
     const start = sentAt.get(id);
     if (start === undefined) return;
     sentAt.delete(id);
-    latencies.push(performance.now() - start);
+    lastAt = performance.now();
+    latencies.push(lastAt - start);
   });
   await subscriber.subscribe(channel);
   const worker = new Worker(
@@ -75,5 +79,9 @@ export async function measureQueueFloor(
   const sorted = latencies.sort((a, b) => a - b);
   const at = (p: number) =>
     sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-  return { rate, jobs: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN };
+  return {
+    rate,
+    jobs: sorted.length,
+    sustained: sorted.length / ((lastAt - started) / 1000),
+    p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN };
 }

@@ -95,6 +95,8 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
         prefix: config.namespace,
         connect,
         concurrency: config.workerConcurrency,
+        onError: (error) =>
+          this.logger.error(`a broker command failed: ${(error as Error).message}`),
       });
       const publisher = connect('publisher');
       const subscriber = connect('subscriber');

@@ -1,4 +1,4 @@
-import { InProcessOrderQueue, jobIdOf } from './order-queue';
+import { commandsOf, InProcessOrderQueue } from './order-queue';
 
 describe('InProcessOrderQueue', () => {
   it('runs commands in order and drops a duplicate while the first is in flight', async () => {
@@ -45,8 +45,11 @@ describe('InProcessOrderQueue', () => {
     expect(stoppedEarly).toBe(false);
   });
 
-  it('derives BullMQ job ids without `:` from the dedupe key', () => {
-    expect(jobIdOf('user\norder:1')).toMatch(/^o-[\w-]+$/);
-    expect(jobIdOf('u\na')).not.toBe(jobIdOf('u\nb'));
+  it('reads a batch job and a single-command job queued by an earlier version', () => {
+    expect(commandsOf({ commands: [{ type: 'a' }, { type: 'b' }] })).toEqual([
+      { type: 'a' },
+      { type: 'b' },
+    ]);
+    expect(commandsOf({ type: 'insert', account: 'x' })).toEqual([{ type: 'insert', account: 'x' }]);
   });
 });

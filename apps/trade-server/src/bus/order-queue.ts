@@ -1,8 +1,11 @@
-import { createHash } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 
-/** A unit of broker work; `dedupeKey` (user + order id) makes a repeated insert a no-op in the queue. */
+/**
+ * A unit of broker work; `dedupeKey` (user + order id) makes a repeated insert a no-op while the
+ * first is still queued (in-process) or in the same batch (BullMQ); after that the account engine
+ * refuses the order id as a duplicate.
+ */
 export interface QueuedCommand<T> {
   command: T;
   dedupeKey?: string;
@@ -21,11 +24,6 @@ export interface OrderQueue<T> {
   /** Stops handling; queued commands stay for the next worker. */
   stopProcessing(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** The BullMQ job id of a deduplicated command (BullMQ ids may not contain `:`). */
-export function jobIdOf(dedupeKey: string): string {
-  return `o-${createHash('sha256').update(dedupeKey).digest('base64url')}`;
 }
 
 /** In-process queue (no Redis): a FIFO drained by one handler, same order and dedupe rules. */
@@ -103,20 +101,52 @@ export interface BullOrderQueueOptions {
    * fetch order and then waits for the group commit, so more than one job must be in flight.
    */
   concurrency: number;
+  /** Most commands in one job (default 256). */
+  maxBatch?: number;
+  /** Hears of a command whose handler failed (the rest of its job still runs). */
+  onError?: (error: unknown) => void;
+}
+
+/** A job's data: the commands added during one turn of the event loop, in order. */
+interface CommandBatch<T> {
+  commands: T[];
+}
+
+/** The commands of a job: a batch, or one command (a job queued by an earlier version). */
+export function commandsOf<T>(data: unknown): T[] {
+  const batch = data as Partial<CommandBatch<T>> | null;
+  return batch !== null && typeof batch === 'object' && Array.isArray(batch.commands)
+    ? batch.commands
+    : [data as T];
 }
 
 /**
- * BullMQ queue per broker. A command with a dedupe key gets the job id derived from it, so a second
- * insert of the same user and order id while the first is queued or running is dropped by BullMQ;
- * once the first ran, the account engine refuses the id as a duplicate.
+ * BullMQ queue per broker. The commands added during one turn of the event loop go out as one job
+ * (at most `maxBatch`): under load, one Redis round trip to add, fetch and complete carries many
+ * orders instead of one each, and an idle queue sends a lone command at once (no timer).
+ *
+ * A repeated insert (same user and order id) in the same batch is dropped here; one that arrives
+ * later reaches the account engine, which refuses the id as a duplicate (`DUPLICATE_ORDER_ID`).
+ * A command whose handler fails is reported and does not fail its job: retrying the job would run
+ * its other commands again.
  */
 export class BullOrderQueue<T> implements OrderQueue<T> {
   private readonly queue: Queue;
   private worker?: Worker;
   private workerConnection?: Redis;
   private readonly queueConnection: Redis;
+  /** The batch being gathered: its commands, their dedupe keys, and who waits for it. */
+  private gathering?: {
+    commands: T[];
+    keys: Set<string>;
+    sent: Promise<void>;
+    settle: (error?: unknown) => void;
+  };
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly maxBatch: number;
 
   constructor(private readonly options: BullOrderQueueOptions) {
+    this.maxBatch = options.maxBatch ?? 256;
     this.queueConnection = options.connect(`${options.name}-queue`);
     this.queue = new Queue(options.name, {
       connection: this.queueConnection,
@@ -125,23 +155,40 @@ export class BullOrderQueue<T> implements OrderQueue<T> {
     });
   }
 
-  async add({ command, dedupeKey }: QueuedCommand<T>): Promise<void> {
-    await this.queue.add(
-      'command',
-      command,
-      dedupeKey === undefined ? {} : { jobId: jobIdOf(dedupeKey) },
-    );
+  /** Resolves when the job holding the command is in Redis. */
+  add({ command, dedupeKey }: QueuedCommand<T>): Promise<void> {
+    const batch = this.gathering ?? this.gather();
+    if (dedupeKey !== undefined) {
+      if (batch.keys.has(dedupeKey)) return batch.sent;
+      batch.keys.add(dedupeKey);
+    }
+    batch.commands.push(command);
+    if (batch.commands.length >= this.maxBatch) this.send(batch);
+    return batch.sent;
   }
 
   async process(handler: CommandHandler<T>): Promise<void> {
     if (this.worker) return;
     this.workerConnection = this.options.connect(`${this.options.name}-worker`);
-    this.worker = new Worker(this.options.name, (job) => handler(job.data as T), {
-      connection: this.workerConnection,
-      prefix: this.options.prefix,
-      concurrency: this.options.concurrency,
-      drainDelay: 1,
-    });
+    const report = this.options.onError ?? (() => undefined);
+    this.worker = new Worker(
+      this.options.name,
+      async (job) => {
+        // Every handler starts now, in order (the engine runs them one after another); the job is
+        // done when all of them are (committed).
+        await Promise.all(
+          commandsOf<T>(job.data).map((command) =>
+            handler(command).catch((error: unknown) => report(error)),
+          ),
+        );
+      },
+      {
+        connection: this.workerConnection,
+        prefix: this.options.prefix,
+        concurrency: this.options.concurrency,
+        drainDelay: 1,
+      },
+    );
     this.worker.on('error', () => undefined);
     await this.worker.waitUntilReady();
   }
@@ -156,8 +203,35 @@ export class BullOrderQueue<T> implements OrderQueue<T> {
   }
 
   async close(): Promise<void> {
+    if (this.gathering) this.send(this.gathering);
+    await Promise.all(this.inFlight);
     await this.stopProcessing();
     await this.queue.close();
     this.queueConnection.disconnect();
+  }
+
+  /** Starts a batch; it goes out on the next turn of the event loop (or when full). */
+  private gather(): NonNullable<BullOrderQueue<T>['gathering']> {
+    let settle!: (error?: unknown) => void;
+    const sent = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    const batch = { commands: [] as T[], keys: new Set<string>(), sent, settle };
+    this.gathering = batch;
+    setImmediate(() => this.send(batch));
+    return batch;
+  }
+
+  private send(batch: NonNullable<BullOrderQueue<T>['gathering']>): void {
+    if (this.gathering !== batch) return;
+    this.gathering = undefined;
+    const added = this.queue
+      .add('commands', { commands: batch.commands } satisfies CommandBatch<T>)
+      .then(
+        () => batch.settle(),
+        (error: unknown) => batch.settle(error ?? new Error('queue add failed')),
+      )
+      .finally(() => this.inFlight.delete(added));
+    this.inFlight.add(added);
   }
 }
