@@ -279,6 +279,16 @@ describe('account engine invariants (property)', () => {
               a.balance - a.margin - a.frozen_margin - a.frozen_commission - a.frozen_premium,
             );
             near('risk_ratio', a.risk_ratio, a.balance === 0 ? 0 : 1 - a.available / a.balance);
+            // The alive-order index agrees with the orders' own status.
+            check(
+              JSON.stringify(account.aliveOrders().map((order) => order.order_id)) ===
+                JSON.stringify(
+                  Object.values(document.orders)
+                    .filter((order) => order.status === 'ALIVE')
+                    .map((order) => order.order_id),
+                ),
+              'aliveOrders() = the ALIVE orders of the document',
+            );
             check(a.frozen_margin >= 0, `frozen_margin ${a.frozen_margin} < 0`);
             check(a.frozen_commission >= 0, `frozen_commission ${a.frozen_commission} < 0`);
             let margin = 0;

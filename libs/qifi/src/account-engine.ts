@@ -89,6 +89,8 @@ export class QifiAccount {
   private seqno = 0;
   private readonly positions = new Map<string, PositionState>();
   private readonly orders = new Map<string, OrderState>();
+  /** The orders still `ALIVE`, in insertion order (an index: the day's orders grow all day). */
+  private readonly alive = new Map<string, OrderState>();
   private readonly trades = new Map<string, QifiTrade>();
   private readonly transfers = new Map<string, QifiTransfer>();
   private readonly settlements: Record<string, string> = {};
@@ -135,7 +137,10 @@ export class QifiAccount {
     account.frozenCommission = state.frozenCommission;
     account.seqno = state.seqno;
     for (const [key, value] of state.positions) account.positions.set(key, value);
-    for (const [key, value] of state.orders) account.orders.set(key, value);
+    for (const [key, value] of state.orders) {
+      account.orders.set(key, value);
+      if (value.order.status === 'ALIVE') account.alive.set(key, value);
+    }
     for (const [key, value] of state.trades) account.trades.set(key, value);
     for (const [key, value] of state.transfers) account.transfers.set(key, value);
     Object.assign(account.settlements, state.settlements);
@@ -169,6 +174,7 @@ export class QifiAccount {
     if (!outcome.ok) return this.recordRejected(state, outcome);
     this.positions.set(position.key, position);
     this.orders.set(orderId, state);
+    this.alive.set(orderId, state);
     return accept({ ...state.order });
   }
 
@@ -208,6 +214,7 @@ export class QifiAccount {
       : this.fillClose(state, position, fill);
     order.volume_left -= fill.volume;
     order.status = order.volume_left === 0 ? 'FINISHED' : 'ALIVE';
+    if (order.status === 'FINISHED') this.alive.delete(orderId);
     order.last_msg = order.volume_left === 0 ? '全部成交' : '部分成交';
     state.fills += 1;
     this.seqno += 1;
@@ -237,6 +244,7 @@ export class QifiAccount {
       return reject('ORDER_NOT_ALIVE', `order ${orderId} is ${state.order.status}`);
     this.releaseFreeze(state);
     state.order.status = 'FINISHED';
+    this.alive.delete(orderId);
     state.order.last_msg = '已撤单';
     return accept({ ...state.order });
   }
@@ -289,13 +297,12 @@ export class QifiAccount {
    * cleared and a statement is kept under `settlement[trading_day]`.
    */
   settle(nextTradingDay: string, settlementPrices: Readonly<Record<string, number>> = {}): void {
-    for (const state of this.orders.values()) {
-      if (state.order.status === 'ALIVE') {
-        this.releaseFreeze(state);
-        state.order.status = 'FINISHED';
-        state.order.last_msg = '已撤单: 收盘撤单';
-      }
+    for (const state of this.alive.values()) {
+      this.releaseFreeze(state);
+      state.order.status = 'FINISHED';
+      state.order.last_msg = '已撤单: 收盘撤单';
     }
+    this.alive.clear();
     for (const position of this.positions.values()) {
       const mark =
         settlementPrices[position.key] ??
@@ -376,8 +383,7 @@ export class QifiAccount {
   /** Copies of the orders still `ALIVE`, oldest first. */
   aliveOrders(): QifiOrder[] {
     const out: QifiOrder[] = [];
-    for (const state of this.orders.values())
-      if (state.order.status === 'ALIVE') out.push({ ...state.order });
+    for (const state of this.alive.values()) out.push({ ...state.order });
     return out;
   }
 

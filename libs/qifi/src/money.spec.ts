@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { roundMoney } from './money';
+import { roundMoney, roundMoneyExact } from './money';
 
 describe('roundMoney (fen, half away from zero)', () => {
   it.each([
@@ -26,6 +26,21 @@ describe('roundMoney (fen, half away from zero)', () => {
           0.005 + 1e-9 * Math.max(1, Math.abs(value)),
         );
       }),
+    );
+  });
+
+  it('takes its fast path only where it agrees with the decimal-string reference', () => {
+    const nearHalf = fc
+      .tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: -50, max: 50 }))
+      .map(([fen, noise]) => (fen + 0.5) / 100 + noise * Number.EPSILON * Math.abs(fen));
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.double({ min: -1e13, max: 1e13, noNaN: true }), nearHalf),
+        (value) => {
+          expect(roundMoney(value)).toBe(roundMoneyExact(value));
+        },
+      ),
+      { numRuns: 20_000 },
     );
   });
 });

@@ -4,6 +4,18 @@
  * Commission, margin, profits and balances are posted in fen, as brokers and exchanges do.
  */
 export function roundMoney(value: number): number {
+  const scaled = Math.abs(value) * 100;
+  // Below 1e9 fen, 15 significant digits resolve 1e-6 fen: away from the half, removing the
+  // binary noise cannot change the rounding, so the string round trip is only needed near it.
+  if (scaled < 1e9 && Math.abs((scaled % 1) - 0.5) > 1e-5) {
+    const rounded = (Math.sign(value) * Math.round(scaled)) / 100;
+    return rounded === 0 ? 0 : rounded;
+  }
+  return roundMoneyExact(value);
+}
+
+/** `roundMoney` by way of the decimal string of 15 significant digits (the reference). */
+export function roundMoneyExact(value: number): number {
   const cents = Number((Math.abs(value) * 100).toPrecision(15));
   const rounded = (Math.sign(value) * Math.round(cents)) / 100;
   return rounded === 0 ? 0 : rounded;
