@@ -19,7 +19,7 @@ import {
 import { BullOrderQueue, InProcessOrderQueue, OrderQueue, QueuedCommand } from './bus/order-queue';
 import type { TradeServerConfig } from './config';
 import { TradeEngine } from './engine/trade-engine';
-import { AccountEvent, CommandReply, TradeCommand } from './engine/trade-events';
+import { AccountEvent, CommandReply, repliesOf, TradeCommand } from './engine/trade-events';
 import { AccountHub, AccountListener } from './gateway/account-hub';
 import { WindowRateLimit } from './gateway/rate-limit';
 import { LoginAnswer, TradeSessionDeps } from './gateway/trade-session';
@@ -81,7 +81,10 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
     if (config.redisUrl) {
       const url = config.redisUrl;
       const connect = (role: string) => {
-        const client = createRedis(url, `trade-server-${role}`);
+        // The event publisher sends a burst of account events in one write (not one per event).
+        const client = createRedis(url, `trade-server-${role}`, {
+          autoPipelining: role === 'publisher',
+        });
         this.redisClients.push(client);
         return client;
       };
@@ -161,8 +164,8 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
     const timer = setTimeout(() => resolve(undefined), timeoutMs);
     const channel = accountChannel(entry.command.account);
     const handler = (message: string) => {
-      const reply = (JSON.parse(message) as AccountEvent).reply;
-      if (reply && matches(reply)) resolve(reply);
+      const reply = repliesOf(JSON.parse(message) as AccountEvent).find(matches);
+      if (reply) resolve(reply);
     };
     await this.bus.subscribe(channel, handler);
     try {
@@ -313,7 +316,7 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
     this.engine = engine;
     this.feed = feed;
     feed.start();
-    await this.queue.process((command) => engine.handle(command));
+    await this.queue.process((commands) => engine.handleAll(commands));
     // The trading-day roll: settle every account once the calendar's trading day moves on.
     this.rollTimer = setInterval(() => void this.rollIfDue(), 30_000);
     this.rollTimer.unref();

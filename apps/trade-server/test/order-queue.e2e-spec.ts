@@ -33,7 +33,7 @@ describe('BullOrderQueue (Redis)', () => {
       onError: (error) => errors.push(error),
       ...options,
     });
-    queues.push(queue as BullOrderQueue<unknown>);
+    queues.push(queue);
     return { queue, errors };
   }
 
@@ -75,8 +75,9 @@ describe('BullOrderQueue (Redis)', () => {
     const jobs = (await waitingJobs('burst')) as { commands: number[] }[];
     expect(jobs.map((job) => job.commands.length)).toEqual([10, 10, 10, 5]);
     const seen: number[] = [];
-    await queue.process(async (command) => {
-      seen.push(command);
+    await queue.process((commands) => {
+      seen.push(...commands);
+      return Promise.resolve();
     });
     await until(() => seen.length === 35);
     expect(seen).toEqual(Array.from({ length: 35 }, (_, index) => index));
@@ -85,16 +86,21 @@ describe('BullOrderQueue (Redis)', () => {
   it('reports a failing command, still runs the rest of its job, and does not run it again', async () => {
     const { queue, errors } = open<string>('failing');
     const seen: string[] = [];
-    await queue.process(async (command) => {
-      seen.push(command);
-      if (command === 'bad') throw new Error('broken command');
+    await queue.process((commands) => {
+      // As the engine does: every command runs, the failures are thrown together afterwards.
+      const failures: Error[] = [];
+      for (const command of commands) {
+        seen.push(command);
+        if (command.startsWith('bad')) failures.push(new Error(`broken ${command}`));
+      }
+      return failures.length > 0 ? Promise.reject(new AggregateError(failures)) : Promise.resolve();
     });
-    await Promise.all(['ok-1', 'bad', 'ok-2'].map((command) => queue.add({ command })));
-    await until(() => seen.length === 3 && errors.length === 1);
+    await Promise.all(['ok-1', 'bad-1', 'ok-2', 'bad-2'].map((command) => queue.add({ command })));
+    await until(() => seen.length === 4 && errors.length === 2);
     await queue.add({ command: 'next' });
     await until(() => seen.includes('next'));
-    expect(seen).toEqual(['ok-1', 'bad', 'ok-2', 'next']);
-    expect(errors).toEqual([new Error('broken command')]);
+    expect(seen).toEqual(['ok-1', 'bad-1', 'ok-2', 'bad-2', 'next']);
+    expect(errors).toEqual([new Error('broken bad-1'), new Error('broken bad-2')]);
   });
 
   it('runs a single-command job queued by an earlier version', async () => {
@@ -103,8 +109,9 @@ describe('BullOrderQueue (Redis)', () => {
     await writer.add('command', { type: 'insert' });
     await writer.close();
     const seen: { type: string }[] = [];
-    await queue.process(async (command) => {
-      seen.push(command);
+    await queue.process((commands) => {
+      seen.push(...commands);
+      return Promise.resolve();
     });
     await until(() => seen.length === 1);
     expect(seen).toEqual([{ type: 'insert' }]);

@@ -3,9 +3,15 @@ import Redis from 'ioredis';
 import { backoffDelay } from './backoff';
 
 /** ioredis client that reconnects with capped back-off and never gives up a command on a short outage. */
-export function createRedis(url: string, name = 'qautlra'): Redis {
+export function createRedis(
+  url: string,
+  name = 'qautlra',
+  options: { autoPipelining?: boolean } = {},
+): Redis {
   return new Redis(url, {
     connectionName: name,
+    // Commands issued in one turn of the event loop go out in one write (for publishers).
+    enableAutoPipelining: options.autoPipelining ?? false,
     lazyConnect: true,
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => backoffDelay(attempt + 1, 200, 5_000),

@@ -7,8 +7,8 @@ describe('InProcessOrderQueue', () => {
     const finish: (() => void)[] = [];
     await queue.add({ command: 'a', dedupeKey: 'k' });
     await queue.add({ command: 'b' });
-    await queue.process((command) => {
-      seen.push(command);
+    await queue.process((commands) => {
+      seen.push(...commands);
       return new Promise<void>((resolve) => finish.push(resolve));
     });
     await queue.add({ command: 'a-again', dedupeKey: 'k' });
@@ -24,7 +24,7 @@ describe('InProcessOrderQueue', () => {
     const queue = new InProcessOrderQueue<string>((error) => errors.push(error));
     let finish = () => undefined as void;
     let finished = false;
-    await queue.process((command) =>
+    await queue.process(([command]) =>
       command === 'fail'
         ? Promise.reject(new Error('database gone'))
         : new Promise<void>((resolve) => {

@@ -11,7 +11,17 @@ export interface QueuedCommand<T> {
   dedupeKey?: string;
 }
 
-export type CommandHandler<T> = (command: T) => Promise<void>;
+/**
+ * Runs commands in the order given (a batch: what was queued together) and resolves when they are
+ * done. It rejects with the failure of a command (an `AggregateError` for several); the queue
+ * reports it and goes on (the other commands ran).
+ */
+export type CommandHandler<T> = (commands: T[]) => Promise<void>;
+
+/** The failures inside a handler's rejection, one by one. */
+function failuresOf(error: unknown): unknown[] {
+  return error instanceof AggregateError ? error.errors : [error];
+}
 
 /**
  * The per-broker command queue between the trade-server instances that hold users' sockets and
@@ -26,7 +36,10 @@ export interface OrderQueue<T> {
   close(): Promise<void>;
 }
 
-/** In-process queue (no Redis): a FIFO drained by one handler, same order and dedupe rules. */
+/**
+ * In-process queue (no Redis): a FIFO drained by one handler, same order and dedupe rules; what is
+ * queued when the handler is free goes to it as one batch.
+ */
 export class InProcessOrderQueue<T> implements OrderQueue<T> {
   private readonly pending: T[] = [];
   private readonly queuedKeys = new Set<string>();
@@ -65,24 +78,24 @@ export class InProcessOrderQueue<T> implements OrderQueue<T> {
     return this.stopProcessing();
   }
 
-  /** Handles queued commands in order; the handler's synchronous part runs at once, as a worker would. */
+  /** Hands the queued commands to the handler in order; its synchronous part runs at once, as a worker's would. */
   private drain(): void {
-    if (this.draining) return;
+    if (this.draining || !this.handler || this.pending.length === 0) return;
     this.draining = true;
     try {
-      while (this.handler && this.pending.length > 0) {
-        const command = this.pending.shift() as T;
-        const key = this.keyOf.get(command);
-        const run: Promise<void> = this.handler(command)
-          .catch((error: unknown) => this.onError(error))
-          .finally(() => {
-            this.running.delete(run);
-            if (key === undefined) return;
+      const commands = this.pending.splice(0);
+      const run: Promise<void> = this.handler(commands)
+        .catch((error: unknown) => failuresOf(error).forEach((failure) => this.onError(failure)))
+        .finally(() => {
+          this.running.delete(run);
+          for (const command of commands) {
+            const key = this.keyOf.get(command);
+            if (key === undefined) continue;
             this.queuedKeys.delete(key);
             this.keyOf.delete(command);
-          });
-        this.running.add(run);
-      }
+          }
+        });
+      this.running.add(run);
     } finally {
       this.draining = false;
     }
@@ -140,7 +153,7 @@ export class BullOrderQueue<T> implements OrderQueue<T> {
     commands: T[];
     keys: Set<string>;
     sent: Promise<void>;
-    settle: (error?: unknown) => void;
+    settle: (error?: Error) => void;
   };
   private readonly inFlight = new Set<Promise<void>>();
   private readonly maxBatch: number;
@@ -174,12 +187,10 @@ export class BullOrderQueue<T> implements OrderQueue<T> {
     this.worker = new Worker(
       this.options.name,
       async (job) => {
-        // Every handler starts now, in order (the engine runs them one after another); the job is
-        // done when all of them are (committed).
-        await Promise.all(
-          commandsOf<T>(job.data).map((command) =>
-            handler(command).catch((error: unknown) => report(error)),
-          ),
+        // The job is done when its commands are (committed); a failed command is reported, not
+        // retried with the others.
+        await handler(commandsOf<T>(job.data)).catch((error: unknown) =>
+          failuresOf(error).forEach(report),
         );
       },
       {
@@ -212,7 +223,7 @@ export class BullOrderQueue<T> implements OrderQueue<T> {
 
   /** Starts a batch; it goes out on the next turn of the event loop (or when full). */
   private gather(): NonNullable<BullOrderQueue<T>['gathering']> {
-    let settle!: (error?: unknown) => void;
+    let settle!: (error?: Error) => void;
     const sent = new Promise<void>((resolve, reject) => {
       settle = (error) => (error === undefined ? resolve() : reject(error));
     });
@@ -229,7 +240,10 @@ export class BullOrderQueue<T> implements OrderQueue<T> {
       .add('commands', { commands: batch.commands } satisfies CommandBatch<T>)
       .then(
         () => batch.settle(),
-        (error: unknown) => batch.settle(error ?? new Error('queue add failed')),
+        (error: unknown) =>
+          batch.settle(
+            error instanceof Error ? error : new Error(`queue add failed: ${String(error)}`),
+          ),
       )
       .finally(() => this.inFlight.delete(added));
     this.inFlight.add(added);

@@ -49,7 +49,7 @@ interface Pending {
   transfers: boolean;
   banks: boolean;
   notify: NotifyEntry[];
-  reply?: CommandReply;
+  replies: CommandReply[];
 }
 
 const info = (content: string): NotifyEntry => ({
@@ -84,6 +84,8 @@ export class TradeEngine {
   private markTimer?: NodeJS.Timeout;
   /** The command running now (commands run one after another). */
   private turn: Promise<void> = Promise.resolve();
+  /** A batch is running: its changes go out once, after its last command. */
+  private batching = false;
 
   constructor(private readonly options: TradeEngineOptions) {
     this.matcher = new SimMatcher({
@@ -142,10 +144,37 @@ export class TradeEngine {
    * behind it); only the wait for the commit overlaps.
    */
   async handle(command: TradeCommand): Promise<void> {
-    const turn = this.turn.then(() => this.execute(command));
+    return this.handleAll([command]);
+  }
+
+  /**
+   * Runs commands one after another as one step: each account's changes go out as one event (its
+   * patch, notifies and the replies of its commands in order) after the last command, so a burst
+   * costs one publication per account instead of one per command. A command that fails does not
+   * stop the others; the failures are thrown (one, or an `AggregateError`) once all are durable.
+   */
+  async handleAll(commands: readonly TradeCommand[]): Promise<void> {
+    const errors: unknown[] = [];
+    const turn = this.turn.then(async () => {
+      this.batching = true;
+      try {
+        for (const command of commands) {
+          try {
+            await this.execute(command);
+          } catch (error) {
+            errors.push(error);
+          }
+        }
+      } finally {
+        this.batching = false;
+        this.flush();
+      }
+    });
     this.turn = turn.catch(() => undefined);
     await turn;
     await this.options.store.commit();
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} commands failed`);
   }
 
   private async execute(command: TradeCommand): Promise<void> {
@@ -166,23 +195,25 @@ export class TradeEngine {
           account: command.account,
           epoch: this.epoch,
           seq: 0,
-          reply: {
-            command: command.type,
-            ok: false,
-            message:
-              quarantine === undefined
-                ? `account ${command.account} not found`
-                : `account ${command.account} is quarantined (its stored state is corrupt: ${quarantine})`,
-            ...(command.type === 'insert' ? { order_id: command.order.order_id } : {}),
-            ...(command.type === 'cancel' ? { order_id: command.order_id } : {}),
-            ...(command.type === 'transfer' ? { request_id: command.request_id } : {}),
-          },
+          replies: [
+            {
+              command: command.type,
+              ok: false,
+              message:
+                quarantine === undefined
+                  ? `account ${command.account} not found`
+                  : `account ${command.account} is quarantined (its stored state is corrupt: ${quarantine})`,
+              ...(command.type === 'insert' ? { order_id: command.order.order_id } : {}),
+              ...(command.type === 'cancel' ? { order_id: command.order_id } : {}),
+              ...(command.type === 'transfer' ? { request_id: command.request_id } : {}),
+            },
+          ],
         });
         return;
       }
       this.run(command, held);
     } finally {
-      this.flush();
+      if (!this.batching) this.flush();
     }
   }
 
@@ -198,12 +229,12 @@ export class TradeEngine {
         const pending = this.pendingOf(cookie);
         if (result.order) pending.orders.add(result.order.order_id);
         if (result.notify) pending.notify.push(result.notify);
-        pending.reply = {
+        pending.replies.push({
           command: 'insert',
           ok: result.notify === undefined,
           message: result.notify?.content ?? result.order?.last_msg ?? '',
           order_id: command.order.order_id,
-        };
+        });
         return;
       }
       case 'cancel': {
@@ -214,12 +245,12 @@ export class TradeEngine {
         });
         const pending = this.pendingOf(cookie);
         if (result.notify) pending.notify.push(result.notify);
-        pending.reply = {
+        pending.replies.push({
           command: 'cancel',
           ok: result.notify === undefined,
           message: result.notify?.content ?? '已撤单',
           order_id: command.order_id,
-        };
+        });
         return;
       }
       case 'transfer':
@@ -232,16 +263,20 @@ export class TradeEngine {
           pending.notify.push(
             warning(2002, `查询银行余额失败: bank ${command.bank_id} or bank password wrong`),
           );
-          pending.reply = {
+          pending.replies.push({
             command: 'query_bank',
             ok: false,
             message: 'bank or bank password wrong',
-          };
+          });
           return;
         }
         bank.queries += 1;
         pending.banks = true;
-        pending.reply = { command: 'query_bank', ok: true, message: String(bank.row.balance) };
+        pending.replies.push({
+          command: 'query_bank',
+          ok: true,
+          message: String(bank.row.balance),
+        });
         return;
       }
       case 'snapshot':
@@ -250,11 +285,19 @@ export class TradeEngine {
       case 'set_state':
         held.state = command.state;
         this.pendingOf(cookie).notify.push(info(`账户状态: ${command.state}`));
-        this.pendingOf(cookie).reply = { command: 'set_state', ok: true, message: command.state };
+        this.pendingOf(cookie).replies.push({
+          command: 'set_state',
+          ok: true,
+          message: command.state,
+        });
         return;
       case 'set_limits':
         held.limits = riskLimits(command.limits);
-        this.pendingOf(cookie).reply = { command: 'set_limits', ok: true, message: 'limits set' };
+        this.pendingOf(cookie).replies.push({
+          command: 'set_limits',
+          ok: true,
+          message: 'limits set',
+        });
         return;
     }
   }
@@ -263,7 +306,12 @@ export class TradeEngine {
     const pending = this.pendingOf(command.account);
     const refuse = (message: string) => {
       pending.notify.push(warning(2001, `转账失败: ${message}`));
-      pending.reply = { command: 'transfer', ok: false, message, request_id: command.request_id };
+      pending.replies.push({
+        command: 'transfer',
+        ok: false,
+        message,
+        request_id: command.request_id,
+      });
     };
     const bank = command.admin ? undefined : held.banks.get(command.bank_id);
     if (!command.admin) {
@@ -281,12 +329,12 @@ export class TradeEngine {
     }
     pending.transfers = true;
     pending.notify.push(info(`转账成功: ${outcome.value.amount}`));
-    pending.reply = {
+    pending.replies.push({
       command: 'transfer',
       ok: true,
       message: '转账成功',
       request_id: command.request_id,
-    };
+    });
   }
 
   /**
@@ -362,6 +410,7 @@ export class TradeEngine {
           transfers: false,
           banks: false,
           notify: [],
+          replies: [],
         }),
       );
     return pending;
@@ -428,7 +477,7 @@ export class TradeEngine {
         this.options.store.stage(account, pending.orders, pending.trades);
       }
       if (pending.notify.length > 0) event.notify = pending.notify;
-      if (pending.reply) event.reply = pending.reply;
+      if (pending.replies.length > 0) event.replies = pending.replies;
       this.options.publish(event);
     }
   }

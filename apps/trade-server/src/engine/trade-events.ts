@@ -47,7 +47,15 @@ export interface AccountEvent {
   /** The whole `trade.<account>` section (replaces the mirror). */
   snapshot?: JsonObject;
   notify?: NotifyEntry[];
+  /** Answers to the account's commands this event covers, in command order. */
+  replies?: CommandReply[];
+  /** One answer (events of earlier versions; read, no longer written). */
   reply?: CommandReply;
+}
+
+/** The answers an event carries (`replies`, or the single `reply` of an earlier version). */
+export function repliesOf(event: AccountEvent): CommandReply[] {
+  return event.replies ?? (event.reply ? [event.reply] : []);
 }
 
 /** The DIFF `trade.<account>` section of one account, from its QIFI document and banks. */

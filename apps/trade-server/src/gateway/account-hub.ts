@@ -1,6 +1,6 @@
 import { JsonObject, mergePatchInPlace, NotifyEntry } from '@qautlra/diff';
 import { accountChannel, EventBus } from '../bus/event-bus';
-import { AccountEvent, CommandReply, TradeCommand } from '../engine/trade-events';
+import { AccountEvent, CommandReply, repliesOf, TradeCommand } from '../engine/trade-events';
 
 /** What a socket session or a REST request receives from an account it watches. */
 export interface AccountListener {
@@ -66,9 +66,10 @@ class AccountMirror {
   }
 
   private deliverSide(event: AccountEvent): void {
+    const replies = repliesOf(event);
     for (const listener of this.listeners) {
       if (event.notify) listener.onNotify(event.notify);
-      if (event.reply) listener.onReply?.(event.reply);
+      for (const reply of replies) listener.onReply?.(reply);
     }
   }
 }
