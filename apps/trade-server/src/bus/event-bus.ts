@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 
 export type BusHandler = (message: string) => void;
@@ -91,21 +92,30 @@ export class InProcessEventBus implements EventBus {
   }
 }
 
-/** Redis pub/sub: one publishing and one subscribing connection per instance. */
+/**
+ * Redis pub/sub: one publishing and one subscribing connection per instance. This instance's own
+ * handlers get its events at once, in-process (as the in-process bus delivers them), and skip the
+ * copy that comes back from Redis: each message carries its sender's id. Other instances' handlers
+ * get them through Redis. (The Socket.IO Redis adapter treats its own broadcasts the same way.)
+ */
 export class RedisEventBus implements EventBus {
   private readonly table = new HandlerTable();
+  /** This instance's id, prefixed to what it publishes (a UUID: never `{`, unlike a bare event). */
+  private readonly origin = randomUUID();
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
   ) {
-    subscriber.on('message', (channel: string, message: string) =>
-      this.table.deliver(channel, message),
-    );
+    subscriber.on('message', (channel: string, raw: string) => {
+      const message = originOf(raw);
+      if (message.origin !== this.origin) this.table.deliver(channel, message.body);
+    });
   }
 
   publish(channel: string, message: string): void {
-    void this.publisher.publish(channel, message).catch(() => undefined);
+    queueMicrotask(() => this.table.deliver(channel, message));
+    void this.publisher.publish(channel, this.origin + message).catch(() => undefined);
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<void> {
@@ -121,4 +131,12 @@ export class RedisEventBus implements EventBus {
     this.subscriber.disconnect();
     return Promise.resolve();
   }
+}
+
+const ORIGIN_LENGTH = 36;
+
+/** Splits a bus message into its sender's id and body (a message without an id is all body). */
+export function originOf(raw: string): { origin?: string; body: string } {
+  if (raw.startsWith('{') || raw.length < ORIGIN_LENGTH) return { body: raw };
+  return { origin: raw.slice(0, ORIGIN_LENGTH), body: raw.slice(ORIGIN_LENGTH) };
 }

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { serviceUrls } from '@qautlra/testing';
+import { originOf, RedisEventBus } from '../src/bus/event-bus';
+
+/** The Redis event bus between two instances on the real Redis. */
+describe('RedisEventBus (Redis)', () => {
+  const connections: Redis[] = [];
+  const connect = () => {
+    const client = new Redis(serviceUrls.redis, { maxRetriesPerRequest: null });
+    connections.push(client);
+    return client;
+  };
+  const channel = `qtest-bus-${randomUUID()}`;
+
+  afterAll(() => {
+    for (const client of connections) client.disconnect();
+  });
+
+  async function until(condition: () => boolean): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error('condition not reached');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  it("delivers an instance's own events once, in order, and the others' through Redis", async () => {
+    const a = new RedisEventBus(connect(), connect());
+    const b = new RedisEventBus(connect(), connect());
+    const atA: string[] = [];
+    const atB: string[] = [];
+    await a.subscribe(channel, (message) => atA.push(message));
+    await b.subscribe(channel, (message) => atB.push(message));
+    for (let index = 0; index < 20; index += 1) a.publish(channel, `{"from":"a","n":${index}}`);
+    // In-process, at once: before any Redis round trip could have brought them back.
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    expect(atA).toEqual(Array.from({ length: 20 }, (_, index) => `{"from":"a","n":${index}}`));
+    b.publish(channel, '{"from":"b"}');
+    const fromA = Array.from({ length: 20 }, (_, index) => `{"from":"a","n":${index}}`);
+    await until(() => atA.length >= 21 && atB.length >= 21);
+    // A marker published last by each, so any late duplicate of the earlier ones would have arrived.
+    a.publish(channel, '{"end":"a"}');
+    b.publish(channel, '{"end":"b"}');
+    await until(() => atA.includes('{"end":"b"}') && atB.includes('{"end":"a"}'));
+    await until(() => atA.includes('{"end":"a"}') && atB.includes('{"end":"b"}'));
+    expect(atA.filter((message) => message.includes('"a"'))).toEqual([...fromA, '{"end":"a"}']);
+    expect(atB.filter((message) => message.includes('"a"'))).toEqual([...fromA, '{"end":"a"}']);
+    expect(atA.filter((message) => message === '{"from":"b"}')).toHaveLength(1);
+    expect(atB.filter((message) => message === '{"from":"b"}')).toHaveLength(1);
+    await a.close();
+    await b.close();
+  });
+
+  it('takes a message without a sender id (an earlier version) as it is', async () => {
+    const bus = new RedisEventBus(connect(), connect());
+    const seen: string[] = [];
+    await bus.subscribe(channel, (message) => seen.push(message));
+    await connect().publish(channel, '{"old":true}');
+    await until(() => seen.length === 1);
+    expect(seen).toEqual(['{"old":true}']);
+    expect(originOf('{"x":1}')).toEqual({ body: '{"x":1}' });
+    await bus.close();
+  });
+});
