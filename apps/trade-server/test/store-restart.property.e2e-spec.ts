@@ -4,7 +4,7 @@ import { defaultPresetFor, MAX_MONEY, QifiAccount, qifiToJson } from '@qautlra/q
 import fc from 'fast-check';
 import { AccountSettings } from '../src/auth/user.repository';
 import { TradeEngine } from '../src/engine/trade-engine';
-import { TradeCommand } from '../src/engine/trade-events';
+import { AccountEvent, TradeCommand } from '../src/engine/trade-events';
 import {
   simBank,
   TRADE_SERVER_MIGRATIONS,
@@ -117,7 +117,11 @@ describe('trade engine + store: any command sequence survives a restart (propert
     await database?.drop();
   });
 
-  function engineFor(cookie: string, day: { value: string }): TradeEngine {
+  function engineFor(
+    cookie: string,
+    day: { value: string },
+    publish: (event: AccountEvent) => void = () => undefined,
+  ): TradeEngine {
     const settings: AccountSettings = {
       account_cookie: cookie,
       user_name: cookie,
@@ -131,8 +135,11 @@ describe('trade engine + store: any command sequence survives a restart (propert
       broker: 'sim',
       store,
       accountsAtBroker: () => Promise.resolve([settings]),
-      accountSettings: () => Promise.resolve(settings),
-      publish: () => undefined,
+      accountSettings: (asked) =>
+        asked === 'unreadable'
+          ? Promise.reject(new Error('settings unreadable'))
+          : Promise.resolve(settings),
+      publish,
       now: () => Date.parse('2025-03-27T02:00:00Z'),
       isTrading: () => true,
       presetFor: defaultPresetFor,
@@ -269,5 +276,70 @@ describe('trade engine + store: any command sequence survives a restart (propert
       { numRuns: 25 },
     );
     expect(runsWithTrades).toBeGreaterThan(0);
+  });
+
+  it('runs a batch as one step: one event per account with every reply in order; a failure stops nothing', async () => {
+    const cookie = 'batch1';
+    const day = { value: '20250327' };
+    await store.createAccount(
+      new QifiAccount({
+        accountCookie: cookie,
+        initCash: 1_000_000,
+        tradingDay: day.value,
+        presetFor: defaultPresetFor,
+      }),
+      simBank(cookie),
+    );
+    const events: AccountEvent[] = [];
+    const engine = engineFor(cookie, day, (event) => events.push(event));
+    await engine.start();
+    const insert = (orderId: string): TradeCommand => ({
+      type: 'insert',
+      user: cookie,
+      account: cookie,
+      order: {
+        aid: 'insert_order',
+        user_id: cookie,
+        order_id: orderId,
+        exchange_id: 'SHFE',
+        instrument_id: 'rb2601',
+        direction: 'BUY',
+        offset: 'OPEN',
+        volume: 1,
+        price_type: 'LIMIT',
+        limit_price: 3000,
+      },
+    });
+    events.length = 0;
+    await expect(
+      engine.handleAll([
+        insert('b1'),
+        insert('b2'),
+        { type: 'cancel', user: cookie, account: cookie, order_id: 'b2' },
+        { type: 'load_account', account: 'unreadable' },
+        insert('b3'),
+      ]),
+    ).rejects.toThrow('settings unreadable');
+    expect(events).toHaveLength(1);
+    const [event] = events;
+    expect(event?.replies?.map((reply) => [reply.command, reply.order_id, reply.ok])).toEqual([
+      ['insert', 'b1', true],
+      ['insert', 'b2', true],
+      ['cancel', 'b2', true],
+      ['insert', 'b3', true],
+    ]);
+    const orders = event?.patch?.orders as Record<string, { status: string }>;
+    expect(Object.keys(orders).sort()).toEqual(['b1', 'b2', 'b3']);
+    expect(orders.b2?.status).toBe('FINISHED');
+    // One command at a time: one event each.
+    events.length = 0;
+    await engine.handle(insert('b4'));
+    await engine.handle({ type: 'cancel', user: cookie, account: cookie, order_id: 'b4' });
+    expect(events.map((one) => one.replies?.map((reply) => reply.command))).toEqual([
+      ['insert'],
+      ['cancel'],
+    ]);
+    await engine.stop();
+    expect((await store.loadAccount(cookie))?.document.orders.b3?.status).toBe('ALIVE');
   });
 });
