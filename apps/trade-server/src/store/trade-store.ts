@@ -1,4 +1,4 @@
-import { Generated, Insertable, Kysely, Migration, sql } from 'kysely';
+import { AliasedRawBuilder, Generated, Insertable, Kysely, Migration, sql } from 'kysely';
 import { parseQifi, Qifi, QifiAccount, QifiBankDetail, QifiOrder, QifiTrade } from '@qautlra/qifi';
 import { TRADE_USER_MIGRATIONS, TradeUserDatabase } from '../auth/user.repository';
 
@@ -144,13 +144,6 @@ const parsed = (value: unknown): unknown => (typeof value === 'string' ? JSON.pa
 
 /** Rows per multi-row statement (well under PostgreSQL's 65,535 parameters). */
 const CHUNK = 1000;
-
-function chunks<T>(rows: T[]): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < rows.length; start += CHUNK)
-    out.push(rows.slice(start, start + CHUNK));
-  return out;
-}
 
 /** One batch of changes to write in one transaction. */
 interface Batch {
@@ -372,70 +365,133 @@ export class TradeStore {
       order_id: trade.order_id,
       document: json(trade),
     }));
-    if (
-      states.length +
-        orders.length +
-        trades.length +
-        batch.settlements.length +
-        batch.banks.size ===
-      0
-    )
+    // One row per key: a statement may not update the same row twice.
+    const settlements = [
+      ...new Map(
+        batch.settlements.map((row) => [`${row.account_cookie}\u0000${row.trading_day}`, row]),
+      ).values(),
+    ];
+    const banks = [...batch.banks.values()];
+    const statements = Math.max(
+      ...[states, orders, trades, settlements, banks].map((rows) => Math.ceil(rows.length / CHUNK)),
+    );
+    if (statements === 0) return;
+    // Each statement writes a chunk of every table at once (data-modifying CTEs): one round trip
+    // and, alone, its own transaction — not BEGIN, five INSERTs and COMMIT, one write each.
+    const part = (index: number) => ({
+      states: states.slice(index * CHUNK, (index + 1) * CHUNK),
+      orders: orders.slice(index * CHUNK, (index + 1) * CHUNK),
+      trades: trades.slice(index * CHUNK, (index + 1) * CHUNK),
+      settlements: settlements.slice(index * CHUNK, (index + 1) * CHUNK),
+      banks: banks.slice(index * CHUNK, (index + 1) * CHUNK),
+    });
+    if (statements === 1) {
+      await writeStatement(this.db, part(0));
       return;
+    }
     await this.db.transaction().execute(async (trx) => {
-      for (const rows of chunks(states))
-        await trx
+      for (let index = 0; index < statements; index += 1) await writeStatement(trx, part(index));
+    });
+  }
+}
+
+/** The rows of one write statement. */
+interface WriteRows {
+  states: Insertable<TradeAccountStateTable>[];
+  orders: Insertable<TradeOrderTable>[];
+  trades: Insertable<TradeTradeTable>[];
+  settlements: Insertable<TradeSettlementTable>[];
+  banks: TradeBankTable[];
+}
+
+/** Upserts the rows of every table in one statement (a CTE per non-empty table). */
+async function writeStatement(db: Kysely<TradeStoreDatabase>, rows: WriteRows): Promise<void> {
+  type Db = Kysely<TradeStoreDatabase>;
+  /** What the CTEs need of an upsert (its table types differ, so the list holds them loosely). */
+  interface Upsert {
+    returning(selection: AliasedRawBuilder<number, 'one'>): unknown;
+    execute(): Promise<unknown>;
+  }
+  const parts: [string, (creator: Db) => Upsert][] = [];
+  if (rows.states.length > 0)
+    parts.push([
+      'states',
+      (creator) =>
+        creator
           .insertInto('trade_account_state')
-          .values(rows)
+          .values(rows.states)
           .onConflict((conflict) =>
             conflict.column('account_cookie').doUpdateSet((eb) => ({
               trading_day: eb.ref('excluded.trading_day'),
               document: eb.ref('excluded.document'),
               updated_at: eb.ref('excluded.updated_at'),
             })),
-          )
-          .execute();
-      for (const rows of chunks(orders))
-        await trx
+          ),
+    ]);
+  if (rows.orders.length > 0)
+    parts.push([
+      'orders',
+      (creator) =>
+        creator
           .insertInto('trade_order')
-          .values(rows)
+          .values(rows.orders)
           .onConflict((conflict) =>
             conflict.columns(['account_cookie', 'trading_day', 'order_id']).doUpdateSet((eb) => ({
               status: eb.ref('excluded.status'),
               document: eb.ref('excluded.document'),
               updated_at: eb.ref('excluded.updated_at'),
             })),
-          )
-          .execute();
-      for (const rows of chunks(trades))
-        await trx
+          ),
+    ]);
+  if (rows.trades.length > 0)
+    parts.push([
+      'trades',
+      (creator) =>
+        creator
           .insertInto('trade_trade')
-          .values(rows)
+          .values(rows.trades)
           .onConflict((conflict) =>
             conflict.columns(['account_cookie', 'trading_day', 'trade_id']).doNothing(),
-          )
-          .execute();
-      for (const rows of chunks(batch.settlements))
-        await trx
+          ),
+    ]);
+  if (rows.settlements.length > 0)
+    parts.push([
+      'settlements',
+      (creator) =>
+        creator
           .insertInto('trade_settlement')
-          .values(rows)
+          .values(rows.settlements)
           .onConflict((conflict) =>
             conflict
               .columns(['account_cookie', 'trading_day'])
               .doUpdateSet((eb) => ({ content: eb.ref('excluded.content') })),
-          )
-          .execute();
-      for (const rows of chunks([...batch.banks.values()]))
-        await trx
+          ),
+    ]);
+  if (rows.banks.length > 0)
+    parts.push([
+      'banks',
+      (creator) =>
+        creator
           .insertInto('trade_bank')
-          .values(rows)
+          .values(rows.banks)
           .onConflict((conflict) =>
             conflict
               .columns(['account_cookie', 'bank_id'])
               .doUpdateSet((eb) => ({ balance: eb.ref('excluded.balance') })),
-          )
-          .execute();
-    });
-  }
+          ),
+    ]);
+  const [last, ...before] = parts.reverse();
+  if (!last) return;
+  let query = db;
+  for (const [name, build] of before.reverse())
+    query = query.with(
+      name,
+      (creator) =>
+        build(creator as unknown as Db).returning(sql<number>`1`.as('one')) as ReturnType<
+          Db['selectNoFrom']
+        >,
+    ) as unknown as Db;
+  await last[1](query).execute();
 }
 
 /** The default simulated bank of a new account. */

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openAppDatabase, type DatabaseHandle } from '@qautlra/platform';
+import { defaultPresetFor, QifiAccount } from '@qautlra/qifi';
+import {
+  simBank,
+  TRADE_SERVER_MIGRATIONS,
+  TradeStore,
+  TradeStoreDatabase,
+} from '../src/store/trade-store';
+import { TestDatabase } from './support/start-trade-server';
+
+/**
+ * The store's group commit writes every table in one statement (data-modifying CTEs), and a batch
+ * larger than one statement's chunk in several inside one transaction — on PostgreSQL and PGlite.
+ */
+describe.each([
+  ['PostgreSQL', true],
+  ['PGlite', false],
+])('TradeStore writes (%s)', (_name, postgres) => {
+  let database: TestDatabase | undefined;
+  let dataDir: string;
+  let handle: DatabaseHandle<TradeStoreDatabase>;
+  let store: TradeStore;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'qautlra-store-'));
+    if (postgres) database = await TestDatabase.create('trade_store');
+    handle = await openAppDatabase<TradeStoreDatabase>({
+      url: database?.url,
+      dataDir,
+      migrations: TRADE_SERVER_MIGRATIONS,
+      migrationTable: 'trade_server_migration',
+    });
+    store = new TradeStore(handle.db);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  function account(cookie: string): QifiAccount {
+    return new QifiAccount({
+      accountCookie: cookie,
+      initCash: 1e9,
+      tradingDay: '20250327',
+      presetFor: defaultPresetFor,
+    });
+  }
+
+  function order(target: QifiAccount, orderId: string, price: number) {
+    const placed = target.insertOrder(
+      {
+        order_id: orderId,
+        exchange_id: 'SHFE',
+        instrument_id: 'rb2601',
+        direction: 'BUY',
+        offset: 'OPEN',
+        volume: 1,
+        price_type: 'LIMIT',
+        limit_price: price,
+      },
+      Date.parse('2025-03-27T02:00:00Z'),
+    );
+    if (!placed.ok) throw new Error(placed.rejection.message);
+  }
+
+  it('writes every table of a small batch at once, and a batch of 2,500 orders and trades in chunks', async () => {
+    const small = account('small');
+    const big = account('big');
+    await store.createAccount(small, simBank('small'));
+    await store.createAccount(big, simBank('big'));
+
+    order(small, 's1', 3000);
+    const fill = small.receiveDeal('s1', { price: 3000, volume: 1 }, Date.now());
+    if (!fill.ok) throw new Error(fill.rejection.message);
+    store.stage(small, ['s1'], [fill.value]);
+    store.stageBank({ ...simBank('small'), balance: 123 });
+    store.stageSettlement('small', '20250326', 'statement');
+    store.stageSettlement('small', '20250326', 'statement, written twice in one batch');
+    await store.commit();
+    const smallStored = await store.loadAccount('small');
+    expect(Object.keys(smallStored?.document.orders ?? {})).toEqual(['s1']);
+    expect(Object.keys(smallStored?.document.trades ?? {})).toEqual(['s1|1']);
+    expect(smallStored?.banks[0]?.balance).toBe(123);
+    expect(await store.settlement('small', '20250326')).toBe(
+      'statement, written twice in one batch',
+    );
+
+    const ids = Array.from({ length: 2_500 }, (_, index) => `b${index}`);
+    const trades = [];
+    for (const id of ids) {
+      order(big, id, 3000);
+      const dealt = big.receiveDeal(id, { price: 3000, volume: 1 }, Date.now());
+      if (!dealt.ok) throw new Error(dealt.rejection.message);
+      trades.push(dealt.value);
+    }
+    store.stage(big, ids, trades);
+    await store.commit();
+    const bigStored = await store.loadAccount('big');
+    expect(Object.keys(bigStored?.document.orders ?? {})).toHaveLength(2_500);
+    expect(Object.keys(bigStored?.document.trades ?? {})).toHaveLength(2_500);
+    expect(bigStored?.document.positions['SHFE.rb2601']?.volume_long).toBe(2_500);
+  });
+});
