@@ -1,6 +1,9 @@
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 
+/** Both the floor and the trade runs send what is due every SEND_TICK_MS (the same arrival pattern). */
+export const SEND_TICK_MS = Number(process.env.BENCH_SEND_TICK_MS ?? 10);
+
 export interface QueueFloor {
   rate: number;
   jobs: number;
@@ -65,7 +68,7 @@ export async function measureQueueFloor(
         sentAt.set(id, performance.now());
         void queue.add('command', { id }, { jobId: id });
       }
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise((resolve) => setTimeout(resolve, SEND_TICK_MS));
     }
     const deadline = Date.now() + 10_000;
     while (sentAt.size > 0 && Date.now() < deadline)

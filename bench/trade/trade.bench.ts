@@ -21,7 +21,7 @@ import type { ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import { FakeMarket, serviceUrls, TestDatabase } from '@qautlra/testing';
 import { cpuSeconds, rssMiB } from '../md-gateway/proc-stats';
-import { measureQueueFloor, type QueueFloor } from './queue-floor';
+import { measureQueueFloor, type QueueFloor, SEND_TICK_MS } from './queue-floor';
 import { freePort, percentile, rest, sleep, startApp, withPg } from '../support';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -235,10 +235,9 @@ async function run(mode: Mode, rate: number, marketUrl: string): Promise<RunResu
     await sleep(1_000);
     const cpuBefore = cpuSeconds(child.pid!);
     const started = performance.now();
-    const perTickMs = 10;
     let sent = 0;
     let sequence = 0;
-    // Orders go out every 10 ms, spread over the clients round-robin, at the target rate.
+    // What is due goes out every SEND_TICK_MS (as the floor's jobs), round-robin over the clients.
     while (performance.now() - started < SECONDS * 1000) {
       const due = Math.floor(((performance.now() - started) / 1000) * rate);
       while (sent < due) {
@@ -248,7 +247,7 @@ async function run(mode: Mode, rate: number, marketUrl: string): Promise<RunResu
         client.order(`o${sequence}`, sequence % 2 === 0 ? 'BUY' : 'SELL', instrument);
         sent += 1;
       }
-      await sleep(perTickMs);
+      await sleep(SEND_TICK_MS);
     }
     const elapsed = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(child.pid!) - cpuBefore;
