@@ -1,11 +1,13 @@
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 
-/** Both the floor and the trade runs send what is due every SEND_TICK_MS (the same arrival pattern). */
+/** The trade runs send what is due every SEND_TICK_MS; the floor is measured on that schedule too. */
 export const SEND_TICK_MS = Number(process.env.BENCH_SEND_TICK_MS ?? 10);
 
 export interface QueueFloor {
   rate: number;
+  /** Jobs were added every `tickMs` (what was due since the last tick). */
+  tickMs: number;
   jobs: number;
   /** Jobs delivered per second from the first add until the last delivery. */
   sustained: number;
@@ -25,8 +27,9 @@ export async function measureQueueFloor(
   rate: number,
   seconds: number,
   concurrency: number,
+  tickMs: number,
 ): Promise<QueueFloor> {
-  const prefix = `bench-floor-${process.pid}-${rate}`;
+  const prefix = `bench-floor-${process.pid}-${rate}-${tickMs}`;
   const connect = () => new Redis(redisUrl, { maxRetriesPerRequest: null });
   const producer = connect();
   const consumer = connect();
@@ -68,7 +71,7 @@ export async function measureQueueFloor(
         sentAt.set(id, performance.now());
         void queue.add('command', { id }, { jobId: id });
       }
-      await new Promise((resolve) => setTimeout(resolve, SEND_TICK_MS));
+      await new Promise((resolve) => setTimeout(resolve, tickMs));
     }
     const deadline = Date.now() + 10_000;
     while (sentAt.size > 0 && Date.now() < deadline)
@@ -84,7 +87,11 @@ export async function measureQueueFloor(
     sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
   return {
     rate,
+    tickMs,
     jobs: sorted.length,
     sustained: sorted.length / ((lastAt - started) / 1000),
-    p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN };
+    p50: at(0.5),
+    p99: at(0.99),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
