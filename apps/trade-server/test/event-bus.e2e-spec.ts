@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { serviceUrls } from '@qautlra/testing';
+import { serviceUrls, waitFor } from '@qautlra/testing';
 import { originOf, RedisEventBus } from '../src/bus/event-bus';
 
 /** The Redis event bus between two instances on the real Redis. */
@@ -17,14 +17,6 @@ describe('RedisEventBus (Redis)', () => {
     for (const client of connections) client.disconnect();
   });
 
-  async function until(condition: () => boolean): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('condition not reached');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
   it("delivers an instance's own events once, in order, and the others' through Redis", async () => {
     const a = new RedisEventBus(connect(), connect());
     const b = new RedisEventBus(connect(), connect());
@@ -38,12 +30,16 @@ describe('RedisEventBus (Redis)', () => {
     expect(atA).toEqual(Array.from({ length: 20 }, (_, index) => `{"from":"a","n":${index}}`));
     b.publish(channel, '{"from":"b"}');
     const fromA = Array.from({ length: 20 }, (_, index) => `{"from":"a","n":${index}}`);
-    await until(() => atA.length >= 21 && atB.length >= 21);
+    await waitFor(() => atA.length >= 21 && atB.length >= 21, { intervalMs: 5 });
     // A marker published last by each, so any late duplicate of the earlier ones would have arrived.
     a.publish(channel, '{"end":"a"}');
     b.publish(channel, '{"end":"b"}');
-    await until(() => atA.includes('{"end":"b"}') && atB.includes('{"end":"a"}'));
-    await until(() => atA.includes('{"end":"a"}') && atB.includes('{"end":"b"}'));
+    await waitFor(() => atA.includes('{"end":"b"}') && atB.includes('{"end":"a"}'), {
+      intervalMs: 5,
+    });
+    await waitFor(() => atA.includes('{"end":"a"}') && atB.includes('{"end":"b"}'), {
+      intervalMs: 5,
+    });
     expect(atA.filter((message) => message.includes('"a"'))).toEqual([...fromA, '{"end":"a"}']);
     expect(atB.filter((message) => message.includes('"a"'))).toEqual([...fromA, '{"end":"a"}']);
     expect(atA.filter((message) => message === '{"from":"b"}')).toHaveLength(1);
@@ -57,7 +53,7 @@ describe('RedisEventBus (Redis)', () => {
     const seen: string[] = [];
     await bus.subscribe(channel, (message) => seen.push(message));
     await connect().publish(channel, '{"old":true}');
-    await until(() => seen.length === 1);
+    await waitFor(() => seen.length === 1, { intervalMs: 5 });
     expect(seen).toEqual(['{"old":true}']);
     expect(originOf('{"x":1}')).toEqual({ body: '{"x":1}' });
     await bus.close();

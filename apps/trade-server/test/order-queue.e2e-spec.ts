@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { serviceUrls } from '@qautlra/testing';
+import { serviceUrls, waitFor } from '@qautlra/testing';
 import { BullOrderQueue } from '../src/bus/order-queue';
 
 /** The BullMQ order queue on the real Redis: batches, order, dedupe, failures, old jobs. */
@@ -48,14 +48,6 @@ describe('BullOrderQueue (Redis)', () => {
     }
   }
 
-  async function until(condition: () => boolean): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('condition not reached');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
   it('sends the commands of one turn as one job, in order, without a repeated insert', async () => {
     const { queue } = open<string>('batch');
     const added = ['a', 'b', 'c'].map((command) => queue.add({ command }));
@@ -79,7 +71,7 @@ describe('BullOrderQueue (Redis)', () => {
       seen.push(...commands);
       return Promise.resolve();
     });
-    await until(() => seen.length === 35);
+    await waitFor(() => seen.length === 35, { intervalMs: 5 });
     expect(seen).toEqual(Array.from({ length: 35 }, (_, index) => index));
   });
 
@@ -96,9 +88,9 @@ describe('BullOrderQueue (Redis)', () => {
       return failures.length > 0 ? Promise.reject(new AggregateError(failures)) : Promise.resolve();
     });
     await Promise.all(['ok-1', 'bad-1', 'ok-2', 'bad-2'].map((command) => queue.add({ command })));
-    await until(() => seen.length === 4 && errors.length === 2);
+    await waitFor(() => seen.length === 4 && errors.length === 2, { intervalMs: 5 });
     await queue.add({ command: 'next' });
-    await until(() => seen.includes('next'));
+    await waitFor(() => seen.includes('next'), { intervalMs: 5 });
     expect(seen).toEqual(['ok-1', 'bad-1', 'ok-2', 'bad-2', 'next']);
     expect(errors).toEqual([new Error('broken bad-1'), new Error('broken bad-2')]);
   });
@@ -113,7 +105,7 @@ describe('BullOrderQueue (Redis)', () => {
       seen.push(...commands);
       return Promise.resolve();
     });
-    await until(() => seen.length === 1);
+    await waitFor(() => seen.length === 1, { intervalMs: 5 });
     expect(seen).toEqual([{ type: 'insert' }]);
   });
 });

@@ -117,6 +117,19 @@ describe('trade engine + store: any command sequence survives a restart (propert
     await database?.drop();
   });
 
+  /** A new account with 1,000,000 CNY in the store. */
+  function createAccount(cookie: string, tradingDay: string): Promise<void> {
+    return store.createAccount(
+      new QifiAccount({
+        accountCookie: cookie,
+        initCash: 1_000_000,
+        tradingDay,
+        presetFor: defaultPresetFor,
+      }),
+      simBank(cookie),
+    );
+  }
+
   function engineFor(
     cookie: string,
     day: { value: string },
@@ -155,15 +168,7 @@ describe('trade engine + store: any command sequence survives a restart (propert
         run += 1;
         const cookie = `p${run}`;
         const day = { value: '20250327' };
-        await store.createAccount(
-          new QifiAccount({
-            accountCookie: cookie,
-            initCash: 1_000_000,
-            tradingDay: day.value,
-            presetFor: defaultPresetFor,
-          }),
-          simBank(cookie),
-        );
+        await createAccount(cookie, day.value);
         const engine = engineFor(cookie, day);
         await engine.start();
         const orderIds: string[] = [];
@@ -281,15 +286,7 @@ describe('trade engine + store: any command sequence survives a restart (propert
   it('runs a batch as one step: one event per account with every reply in order; a failure stops nothing', async () => {
     const cookie = 'batch1';
     const day = { value: '20250327' };
-    await store.createAccount(
-      new QifiAccount({
-        accountCookie: cookie,
-        initCash: 1_000_000,
-        tradingDay: day.value,
-        presetFor: defaultPresetFor,
-      }),
-      simBank(cookie),
-    );
+    await createAccount(cookie, day.value);
     const events: AccountEvent[] = [];
     const engine = engineFor(cookie, day, (event) => events.push(event));
     await engine.start();
