@@ -11,6 +11,17 @@ import { createHash } from 'node:crypto';
 import type { TraderConfig } from '../config';
 import { TRADER_CONFIG } from '../tokens';
 
+/** The shapes of the trade server's credentials: a JWT (three base64url parts) and `<key_id>.<secret>`. */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+const API_KEY_SHAPE = /^[0-9a-f]{12}\.[\w-]{32}$/;
+const MAX_CREDENTIAL_LENGTH = 4_096;
+
+/** Whether a bearer token or API key has the trade server's shape (anything else is not asked about). */
+export function looksLikeTradeServerCredential(kind: 'jwt' | 'api_key', value: string): boolean {
+  if (value.length > MAX_CREDENTIAL_LENGTH) return false;
+  return (kind === 'jwt' ? JWT_SHAPE : API_KEY_SHAPE).test(value);
+}
+
 /** How long a trade-server credential's accounts are remembered (ms). */
 const CACHE_MS = 30_000;
 const CACHE_SIZE = 1_000;
@@ -18,7 +29,8 @@ const CACHE_SIZE = 1_000;
 /**
  * The trader's REST routes that trade or read an account: `Authorization: Bearer <api_token>`, or a
  * credential of the trade server — its JWT (`Bearer`) or API key (`X-API-Key`) — of a user who owns
- * the account (asked of the trade server, remembered for 30 s).
+ * the account (asked of the trade server, remembered for 30 s; a value without the shape of one is
+ * refused without asking).
  */
 @Injectable()
 export class TraderAuthGuard implements CanActivate {
@@ -31,9 +43,12 @@ export class TraderAuthGuard implements CanActivate {
     const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
     const apiKey = request.headers['x-api-key'];
     if (bearer !== undefined && sameSecret(bearer, this.config.apiToken)) return true;
+    // Only what has the shape of a trade-server JWT or API key is asked about (and cached).
     const credential: Record<string, string> | undefined = bearer
-      ? { authorization: `Bearer ${bearer}` }
-      : typeof apiKey === 'string' && apiKey
+      ? looksLikeTradeServerCredential('jwt', bearer)
+        ? { authorization: `Bearer ${bearer}` }
+        : undefined
+      : typeof apiKey === 'string' && looksLikeTradeServerCredential('api_key', apiKey)
         ? { 'x-api-key': apiKey }
         : undefined;
     if (credential) {
