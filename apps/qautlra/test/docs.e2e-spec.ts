@@ -99,7 +99,7 @@ describe('README and docs examples against a started platform', () => {
   }, 300_000);
 
   afterAll(async () => {
-    if (platform && platform.exitCode === null) {
+    if (platform && platform.exitCode === null && platform.signalCode === null) {
       const ended = new Promise((resolve) => platform.once('exit', resolve));
       platform.kill('SIGINT');
       await ended;
@@ -242,5 +242,30 @@ describe('README and docs examples against a started platform', () => {
       checks: { apps: { status: string } };
     };
     expect(health.checks.apps.status).toBe('ok');
+  });
+
+  it('a SIGKILLed npm start leaves no app running behind it', async () => {
+    const { components } = (await (
+      await fetch('http://localhost:8000/', { headers: { accept: 'application/json' } })
+    ).json()) as { components: { process?: { pid?: number } }[] };
+    const pids = components.flatMap((component) =>
+      component.process?.pid === undefined ? [] : [component.process.pid],
+    );
+    expect(pids.length).toBeGreaterThanOrEqual(6);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const ended = new Promise((resolve) => platform.once('exit', resolve));
+    platform.kill('SIGKILL');
+    await ended;
+    await waitFor(() => pids.every((pid) => !alive(pid)), {
+      what: 'every app process gone',
+      timeoutMs: 30_000,
+    });
   });
 });

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { LogLevel } from './config';
 import { DomainErrorMapper, HttpErrorFilter } from './http-error.filter';
 import { createLogger } from './logger';
+import { stopWithSupervisor } from './supervisor';
 import { escapeHtml } from './text';
 
 export interface HttpAppOptions {
@@ -117,6 +118,7 @@ export function runMain<C extends { logLevel: LogLevel }>(
     process.exit(1);
   }
   const logger = createLogger(name, config.logLevel);
+  stopWithSupervisor();
   bootstrap(config)
     .then(async (app) => logger.info(announce(await displayUrl(app), config), `${name} is up`))
     .catch((error: unknown) => {

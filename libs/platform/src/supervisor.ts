@@ -190,7 +190,9 @@ export class AppSupervisor {
     const child = spawn(process.execPath, [app.script, ...(app.args ?? [])], {
       cwd: this.options.cwd,
       env: { ...process.env, ...app.env },
-      stdio: ['ignore', this.options.stdio ?? 'inherit', this.options.stdio ?? 'inherit'],
+      // The IPC channel closes when this process dies, however it dies (SIGKILL too): the child
+      // hears it and stops (`stopWithSupervisor`), so no app outlives its supervisor.
+      stdio: ['ignore', this.options.stdio ?? 'inherit', this.options.stdio ?? 'inherit', 'ipc'],
     });
     entry.child = child;
     entry.startedAt = Date.now();
@@ -240,4 +242,15 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * In an app started by `AppSupervisor`: when the supervisor goes away (its IPC channel closes, even
+ * on SIGKILL), the app stops itself as on SIGTERM. Without a supervisor it does nothing. The
+ * channel does not keep the app alive.
+ */
+export function stopWithSupervisor(): void {
+  if (!process.send || !process.channel) return;
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
