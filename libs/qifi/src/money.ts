@@ -5,9 +5,10 @@
  */
 export function roundMoney(value: number): number {
   const scaled = Math.abs(value) * 100;
-  // Below 1e9 fen, 15 significant digits resolve 1e-6 fen: away from the half, removing the
-  // binary noise cannot change the rounding, so the string round trip is only needed near it.
-  if (scaled < 1e9 && Math.abs((scaled % 1) - 0.5) > 1e-5) {
+  // 15 significant digits move `scaled` by at most 5e-14 of itself: farther than that from the
+  // half, removing the binary noise cannot change the rounding, so the string round trip is only
+  // needed near it (and for amounts too large to tell).
+  if (Math.abs((scaled % 1) - 0.5) > scaled * 5e-14 + 1e-12) {
     const rounded = (Math.sign(value) * Math.round(scaled)) / 100;
     return rounded === 0 ? 0 : rounded;
   }
