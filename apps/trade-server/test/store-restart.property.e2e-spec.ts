@@ -25,6 +25,36 @@ function sortedJson(value: unknown): string {
 }
 
 const INSTRUMENTS = ['SHFE.rb2601', 'SHFE.au2512', 'CFFEX.IF2506'] as const;
+
+/** An insert command: a limit order of `account` on `instrument` (`EXCHANGE.code`). */
+function insertCommand(
+  account: string,
+  orderId: string,
+  instrument: string,
+  buy: boolean,
+  open: boolean,
+  volume: number,
+  price: number,
+): TradeCommand {
+  const [exchange, code] = instrument.split('.') as [string, string];
+  return {
+    type: 'insert',
+    user: account,
+    account,
+    order: {
+      aid: 'insert_order',
+      user_id: account,
+      order_id: orderId,
+      exchange_id: exchange,
+      instrument_id: code,
+      direction: buy ? 'BUY' : 'SELL',
+      offset: open ? 'OPEN' : 'CLOSE',
+      volume,
+      price_type: 'LIMIT',
+      limit_price: price,
+    },
+  };
+}
 const amount = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: -200_000, max: 200_000 }) },
   fc.constantFrom(1e308, -1e308, Number.MAX_VALUE, MAX_MONEY, -MAX_MONEY, 9e12),
@@ -181,26 +211,9 @@ describe('trade engine + store: any command sequence survives a restart (propert
           volume: number,
           price: number,
         ): TradeCommand => {
-          const [exchange, code] = INSTRUMENTS[instrument]!.split('.') as [string, string];
           const orderId = `o${index}`;
           orderIds.push(orderId);
-          return {
-            type: 'insert',
-            user: cookie,
-            account: cookie,
-            order: {
-              aid: 'insert_order',
-              user_id: cookie,
-              order_id: orderId,
-              exchange_id: exchange,
-              instrument_id: code,
-              direction: buy ? 'BUY' : 'SELL',
-              offset: open ? 'OPEN' : 'CLOSE',
-              volume,
-              price_type: 'LIMIT',
-              limit_price: price,
-            },
-          };
+          return insertCommand(cookie, orderId, INSTRUMENTS[instrument]!, buy, open, volume, price);
         };
         /** A top of book at `price` on both sides: crosses every order at that price. */
         const quote = (instrument: number, price: number) =>
@@ -290,23 +303,8 @@ describe('trade engine + store: any command sequence survives a restart (propert
     const events: AccountEvent[] = [];
     const engine = engineFor(cookie, day, (event) => events.push(event));
     await engine.start();
-    const insert = (orderId: string): TradeCommand => ({
-      type: 'insert',
-      user: cookie,
-      account: cookie,
-      order: {
-        aid: 'insert_order',
-        user_id: cookie,
-        order_id: orderId,
-        exchange_id: 'SHFE',
-        instrument_id: 'rb2601',
-        direction: 'BUY',
-        offset: 'OPEN',
-        volume: 1,
-        price_type: 'LIMIT',
-        limit_price: 3000,
-      },
-    });
+    const insert = (orderId: string) =>
+      insertCommand(cookie, orderId, 'SHFE.rb2601', true, true, 1, 3000);
     events.length = 0;
     await expect(
       engine.handleAll([
