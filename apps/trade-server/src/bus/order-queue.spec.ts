@@ -50,6 +50,8 @@ describe('InProcessOrderQueue', () => {
       { type: 'a' },
       { type: 'b' },
     ]);
-    expect(commandsOf({ type: 'insert', account: 'x' })).toEqual([{ type: 'insert', account: 'x' }]);
+    expect(commandsOf({ type: 'insert', account: 'x' })).toEqual([
+      { type: 'insert', account: 'x' },
+    ]);
   });
 });
