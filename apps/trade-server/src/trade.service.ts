@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { futuresTradingDay, isSessionOpen, toCompactDate } from '@qautlra/calendar';
 import { productOf } from '@qautlra/qamd';
 import { defaultPresetFor, QifiAccount } from '@qautlra/qifi';
-import { createRedis, DatabaseHandle, HealthRegistry, openAppDatabase } from '@qautlra/platform';
+import { createRedis, DatabaseHandle, HealthRegistry } from '@qautlra/platform';
 import type Redis from 'ioredis';
 import { login } from './auth/login-policy';
 import { hashPassword, verifyPassword } from './auth/password';
@@ -24,12 +24,7 @@ import { AccountHub, AccountListener } from './gateway/account-hub';
 import { WindowRateLimit } from './gateway/rate-limit';
 import { LoginAnswer, TradeSessionDeps } from './gateway/trade-session';
 import { MarketFeed } from './market/market-feed';
-import {
-  simBank,
-  TRADE_SERVER_MIGRATIONS,
-  TradeStore,
-  TradeStoreDatabase,
-} from './store/trade-store';
+import { openTradeDatabase, simBank, TradeStore, TradeStoreDatabase } from './store/trade-store';
 import { TRADE_SERVER_CONFIG } from './tokens';
 
 /** The broker this build runs (`bid` values that name it). */
@@ -64,11 +59,9 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const { config } = this;
-    this.handle = await openAppDatabase<TradeStoreDatabase>({
+    this.handle = await openTradeDatabase({
       url: config.databaseUrl,
       dataDir: config.dataDir,
-      migrations: TRADE_SERVER_MIGRATIONS,
-      migrationTable: 'trade_server_migration',
       health: this.health,
     });
     const db = this.handle.db;
@@ -78,6 +71,8 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
     );
     if (config.demo) await this.ensureDemo(config.demo);
 
+    const commandFailed = (error: unknown) =>
+      this.logger.error(`a broker command failed: ${(error as Error).message}`);
     if (config.redisUrl) {
       const url = config.redisUrl;
       const connect = (role: string) => {
@@ -98,8 +93,7 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
         prefix: config.namespace,
         connect,
         concurrency: config.workerConcurrency,
-        onError: (error) =>
-          this.logger.error(`a broker command failed: ${(error as Error).message}`),
+        onError: commandFailed,
       });
       const publisher = connect('publisher');
       const subscriber = connect('subscriber');
@@ -111,9 +105,7 @@ export class TradeService implements OnModuleInit, OnApplicationShutdown {
         config.leaseMs,
       );
     } else {
-      this.queue = new InProcessOrderQueue((error) =>
-        this.logger.error(`a broker command failed: ${(error as Error).message}`),
-      );
+      this.queue = new InProcessOrderQueue(commandFailed);
       this.bus = new InProcessEventBus();
       this.lease = new LocalLease();
     }

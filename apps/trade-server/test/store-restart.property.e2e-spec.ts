@@ -1,13 +1,13 @@
 import { nonFiniteNumbers } from '@qautlra/testing';
-import { openAppDatabase, type DatabaseHandle } from '@qautlra/platform';
+import type { DatabaseHandle } from '@qautlra/platform';
 import { defaultPresetFor, MAX_MONEY, QifiAccount, qifiToJson } from '@qautlra/qifi';
 import fc from 'fast-check';
 import { AccountSettings } from '../src/auth/user.repository';
 import { TradeEngine } from '../src/engine/trade-engine';
 import { AccountEvent, TradeCommand } from '../src/engine/trade-events';
 import {
+  openTradeDatabase,
   simBank,
-  TRADE_SERVER_MIGRATIONS,
   TradeStore,
   TradeStoreDatabase,
 } from '../src/store/trade-store';
@@ -134,12 +134,7 @@ describe('trade engine + store: any command sequence survives a restart (propert
 
   beforeAll(async () => {
     database = await TestDatabase.create('trade_prop');
-    handle = await openAppDatabase<TradeStoreDatabase>({
-      url: database.url,
-      dataDir: '',
-      migrations: TRADE_SERVER_MIGRATIONS,
-      migrationTable: 'trade_server_migration',
-    });
+    handle = await openTradeDatabase({ url: database.url, dataDir: '' });
     store = new TradeStore(handle.db);
   });
   afterAll(async () => {

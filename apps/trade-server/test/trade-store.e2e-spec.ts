@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openAppDatabase, type DatabaseHandle } from '@qautlra/platform';
+import type { DatabaseHandle } from '@qautlra/platform';
 import { defaultPresetFor, QifiAccount } from '@qautlra/qifi';
 import {
+  openTradeDatabase,
   simBank,
-  TRADE_SERVER_MIGRATIONS,
   TradeStore,
   TradeStoreDatabase,
 } from '../src/store/trade-store';
@@ -27,12 +27,7 @@ describe.each([
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'qautlra-store-'));
     if (postgres) database = await TestDatabase.create('trade_store');
-    handle = await openAppDatabase<TradeStoreDatabase>({
-      url: database?.url,
-      dataDir,
-      migrations: TRADE_SERVER_MIGRATIONS,
-      migrationTable: 'trade_server_migration',
-    });
+    handle = await openTradeDatabase({ url: database?.url, dataDir });
     store = new TradeStore(handle.db);
   });
   afterAll(async () => {

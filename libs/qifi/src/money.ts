@@ -8,16 +8,17 @@ export function roundMoney(value: number): number {
   // 15 significant digits move `scaled` by at most 5e-14 of itself: farther than that from the
   // half, removing the binary noise cannot change the rounding, so the string round trip is only
   // needed near it (and for amounts too large to tell).
-  if (Math.abs((scaled % 1) - 0.5) > scaled * 5e-14 + 1e-12) {
-    const rounded = (Math.sign(value) * Math.round(scaled)) / 100;
-    return rounded === 0 ? 0 : rounded;
-  }
-  return roundMoneyExact(value);
+  const nearHalf = !(Math.abs((scaled % 1) - 0.5) > scaled * 5e-14 + 1e-12);
+  return signedFen(value, nearHalf ? Number(scaled.toPrecision(15)) : scaled);
 }
 
 /** `roundMoney` by way of the decimal string of 15 significant digits (the reference). */
 export function roundMoneyExact(value: number): number {
-  const cents = Number((Math.abs(value) * 100).toPrecision(15));
+  return signedFen(value, Number((Math.abs(value) * 100).toPrecision(15)));
+}
+
+/** `cents` (a magnitude) rounded half away from zero, with `value`'s sign, in CNY; never -0. */
+function signedFen(value: number, cents: number): number {
   const rounded = (Math.sign(value) * Math.round(cents)) / 100;
   return rounded === 0 ? 0 : rounded;
 }

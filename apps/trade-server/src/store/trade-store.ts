@@ -1,4 +1,5 @@
 import { AliasedRawBuilder, Generated, Insertable, Kysely, Migration, sql } from 'kysely';
+import { DatabaseHandle, openAppDatabase } from '@qautlra/platform';
 import { parseQifi, Qifi, QifiAccount, QifiBankDetail, QifiOrder, QifiTrade } from '@qautlra/qifi';
 import { TRADE_USER_MIGRATIONS, TradeUserDatabase } from '../auth/user.repository';
 
@@ -132,6 +133,19 @@ export const TRADE_SERVER_MIGRATIONS: Record<string, Migration> = {
     },
   },
 };
+
+/** Opens the trade server's database (PostgreSQL at `url`, else PGlite under `dataDir`), migrated. */
+export function openTradeDatabase(options: {
+  url?: string;
+  dataDir: string;
+  health?: { register(name: string, check: () => Promise<void>): void };
+}): Promise<DatabaseHandle<TradeStoreDatabase>> {
+  return openAppDatabase<TradeStoreDatabase>({
+    ...options,
+    migrations: TRADE_SERVER_MIGRATIONS,
+    migrationTable: 'trade_server_migration',
+  });
+}
 
 /** What an account has in the store: its engine document (orders/trades of its day included) and banks. */
 export interface StoredAccount {
@@ -480,10 +494,11 @@ async function writeStatement(db: Kysely<TradeStoreDatabase>, rows: WriteRows): 
               .doUpdateSet((eb) => ({ balance: eb.ref('excluded.balance') })),
           ),
     ]);
-  const [last, ...before] = parts.reverse();
+  // Every upsert but the last is a CTE of the last one.
+  const last = parts.pop();
   if (!last) return;
   let query = db;
-  for (const [name, build] of before.reverse())
+  for (const [name, build] of parts)
     query = query.with(
       name,
       (creator) =>
