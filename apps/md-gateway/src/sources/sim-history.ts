@@ -1,4 +1,5 @@
 import { isSessionOpen } from '@qautlra/calendar';
+import { backoffDelay } from '@qautlra/platform';
 import { type MDSnapshot, snapshotRow } from '@qautlra/qamd';
 import { existsSync } from 'node:fs';
 import type { MdGatewayConfig } from '../config';
@@ -82,7 +83,7 @@ export async function seedSimHistory(options: SeedHistoryOptions): Promise<SeedO
   if (!source.stateFile) return { seeded: false, reason: 'no sim state file (MD_SIM_STATE_FILE)' };
   if (existsSync(source.stateFile)) return { seeded: false, reason: 'not a first start' };
   const auth = `Basic ${Buffer.from(`${options.tsdbUser}:${options.tsdbPassword}`).toString('base64')}`;
-  const count = await fetch(`${options.tsdbUrl}/api/v1/query`, {
+  const count = await tsdbFetch(`${options.tsdbUrl}/api/v1/query`, {
     method: 'POST',
     headers: { authorization: auth, 'content-type': 'application/json' },
     body: JSON.stringify({ query: `SELECT count(*) AS n FROM "${options.stream}"` }),
@@ -96,7 +97,7 @@ export async function seedSimHistory(options: SeedHistoryOptions): Promise<SeedO
   let pending: Record<string, unknown>[] = [];
   const flush = async () => {
     if (pending.length === 0) return;
-    const response = await fetch(`${options.tsdbUrl}/api/v1/ingest`, {
+    const response = await tsdbFetch(`${options.tsdbUrl}/api/v1/ingest`, {
       method: 'POST',
       headers: {
         authorization: auth,
@@ -116,4 +117,20 @@ export async function seedSimHistory(options: SeedHistoryOptions): Promise<SeedO
   await flush();
   writeSimState(source.stateFile, market.checkpoint(now), true);
   return { seeded: true, rows, days };
+}
+
+/**
+ * `fetch` that tries again (three times in all, 0.5 s then 1 s apart) when the connection fails
+ * before any answer — a tsdb that has just come up under a loaded first start was seen to drop one
+ * (`fetch failed`). An answer, whatever its status, is returned as it is.
+ */
+async function tsdbFetch(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, 500, 1_000)));
+    }
+  }
 }
