@@ -7,6 +7,8 @@
  *   0.05 % (0.1 % before 2023-08-28).
  */
 import { QifiAccount } from './account-engine';
+import { MAX_MONEY } from './money';
+import { parseQifi, qifiToJson } from './qifi-document';
 
 const T0 = Date.parse('2025-03-27T01:30:00Z');
 
@@ -540,6 +542,34 @@ describe('scenario 4: rejections carry a reason', () => {
 });
 
 describe('restoring an account from its QIFI document', () => {
+  it('restores a settled balance that profits took past the bound on new money', () => {
+    // Found by the bounds property test: the bound applies to money taken in (initial cash,
+    // transfers, order values), not to what an account earned; a restart must restore it.
+    const account = new QifiAccount({
+      accountCookie: 'rich',
+      initCash: MAX_MONEY - 1_000_000,
+      tradingDay: '20250327',
+    });
+    const placed = account.insertOrder(
+      {
+        order_id: 'gold',
+        exchange_id: 'SHFE',
+        instrument_id: 'au2512',
+        direction: 'BUY',
+        offset: 'OPEN',
+        volume: 2,
+        limit_price: 1,
+      },
+      T0,
+    );
+    expect(placed.ok).toBe(true);
+    expect(account.receiveDeal('gold', { price: 1, volume: 2 }, T0 + 1000).ok).toBe(true);
+    account.settle('20250328', { 'SHFE.au2512': 9457 });
+    expect(account.toQifi().accounts.pre_balance).toBeGreaterThan(MAX_MONEY);
+    const restored = QifiAccount.fromQifi(parseQifi(qifiToJson(account.toQifi())));
+    expect(restored.toQifi()).toEqual(account.toQifi());
+  });
+
   it('keeps live orders fillable and cancellable with their freezes', () => {
     const original = new QifiAccount({
       accountCookie: 'acc5',

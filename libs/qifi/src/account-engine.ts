@@ -121,7 +121,9 @@ export class QifiAccount {
       ...options,
       accountCookie: document.account_cookie,
       tradingDay: document.trading_day,
-      initCash: document.accounts.pre_balance,
+      // The stored balance comes from the state below: the bound on new money (initial cash) does
+      // not apply to what an account has earned since.
+      initCash: 0,
       portfolio: options.portfolio ?? document.portfolio,
       brokerName: options.brokerName ?? document.broker_name,
       investorName: options.investorName ?? document.investor_name,
