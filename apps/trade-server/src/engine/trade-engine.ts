@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { JsonObject, NotifyEntry } from '@qautlra/diff';
 import { FuturesPreset, QifiAccount, QifiBankDetail, QifiError, QifiTrade } from '@qautlra/qifi';
 import { AccountTradingState, riskLimits, RiskLimits } from '@qautlra/risk';
+import { AccountChange, BookTop, OrderDesk, SimMatcher } from '@qautlra/execution';
 import { AccountSettings } from '../auth/user.repository';
-import { AccountChange, BookTop, SimMatcher } from '../broker/sim-matcher';
-import { OrderDesk } from '../orders/order-desk';
 import { bankDetail, TradeBankTable, TradeStore } from '../store/trade-store';
 import { AccountEvent, CommandReply, TradeCommand, tradeSection } from './trade-events';
 

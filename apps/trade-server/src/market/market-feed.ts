@@ -1,7 +1,7 @@
 import { rtnDataQuotesOfText } from '@qautlra/diff';
 import { backoffDelay, httpUrlOf } from '@qautlra/platform';
 import WebSocket from 'ws';
-import type { BookTop } from '../broker/sim-matcher';
+import type { BookTop } from '@qautlra/execution';
 
 export interface MarketFeedOptions {
   /** The gateway's `/ws/market` (`ws://host:port/ws/market`). */

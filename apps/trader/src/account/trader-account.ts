@@ -2,13 +2,14 @@ import { withoutCredentials } from '@qautlra/platform';
 import { randomUUID } from 'node:crypto';
 import { DiffClientMessage, InsertOrder } from '@qautlra/diff';
 import { Qifi, QifiOrder, QifiTrade } from '@qautlra/qifi';
+import { accountFacts, documentView } from '@qautlra/execution';
 import { checkOrder, OrderRateLimiter, RiskOrder } from '@qautlra/risk';
 import type { TraderAccountConfig } from '../config';
 import type { TraderEvent, TraderEventSink } from '../events/trader-events';
 import { MqMessageError, parseMqMessage, TraderCommand } from '../intake/mq-message';
 import { DiffSession, SessionStatus } from '../session/diff-session';
 import type { TraderStore } from '../store/trader-store';
-import { documentFacts, instrumentFacts } from './document-facts';
+import { instrumentFacts } from './instrument-facts';
 import { localStamp, QifiMirror } from './qifi-mirror';
 
 /** How a submitted command ended (REST answers with it; an MQ delivery is acked on it). */
@@ -307,7 +308,11 @@ export class TraderAccount {
     return checkOrder(
       riskOrder,
       instrumentFacts(this.document, order.exchange_id, order.instrument_id),
-      documentFacts(this.document, this.mirror.aliveOrders(), [...this.unconfirmed.values()]),
+      accountFacts(
+        documentView(this.document, this.mirror.aliveOrders()),
+        'ACTIVE',
+        [...this.unconfirmed.values()].map((entry) => entry.order),
+      ),
       risk,
     );
   }

@@ -9,8 +9,8 @@ import {
   RISK_RULE_CODES,
   RiskOrder,
 } from '@qautlra/risk';
-import { SimMatcher } from '../broker/sim-matcher';
-import { accountFacts } from '../risk/account-facts';
+import { SimMatcher } from './sim-matcher';
+import { accountFacts } from './account-facts';
 
 export interface OrderDeskOptions {
   matcher: SimMatcher;

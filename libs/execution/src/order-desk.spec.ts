@@ -1,7 +1,7 @@
 import { InsertOrder } from '@qautlra/diff';
 import { defaultPresetFor, QifiAccount } from '@qautlra/qifi';
 import { AccountTradingState, riskLimits } from '@qautlra/risk';
-import { SimMatcher } from '../broker/sim-matcher';
+import { SimMatcher } from './sim-matcher';
 import { OrderDesk } from './order-desk';
 
 const T0 = Date.UTC(2025, 2, 28, 2, 0);

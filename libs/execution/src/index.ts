@@ -1,0 +1,3 @@
+export * from './account-facts';
+export * from './sim-matcher';
+export * from './order-desk';
