@@ -8,7 +8,7 @@ import { diffSnapshot, MDSnapshot, toWireSnapshot } from '@qautlra/qamd';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { SimMarket, sizedUniverse } from '../../apps/md-gateway/src/sources/sim-market';
+import { SimMarket, sizedUniverse } from '@qautlra/sim';
 import { SimSource } from '../../apps/md-gateway/src/sources/sim-source';
 
 const universe = sizedUniverse(new Date(), Number(process.env.BENCH_INSTRUMENTS ?? 1000));

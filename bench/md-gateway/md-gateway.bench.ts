@@ -14,7 +14,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { seededRandom } from '../../apps/md-gateway/src/sources/sim-market';
+import { seededRandom } from '@qautlra/sim';
 import { FromWorker, LATENCY_BUCKETS, ToWorker, WorkerInput } from './client-worker';
 import { cpuSeconds, rssMiB } from './proc-stats';
 

@@ -4,7 +4,7 @@ import type { MdGatewayConfig, SourceConfig } from '../config';
 import { HttpQuoteSource } from '../sources/http-quote-source';
 import type { InstrumentInfo, MarketSource, SourceStatus } from '../sources/market-source';
 import { sinaProvider, tencentProvider } from '../sources/quote-providers';
-import { SimMarket, simUniverse } from '../sources/sim-market';
+import { SimMarket, simUniverse } from '@qautlra/sim';
 import { SimSource } from '../sources/sim-source';
 import { ReplaySource } from '../sources/replay-source';
 import { UpstreamSource } from '../sources/upstream-source';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beijingToEpochMs } from '@qautlra/calendar';
 import type { MDSnapshot } from '@qautlra/qamd';
-import { defaultUniverse, SimMarket } from './sim-market';
+import { defaultUniverse, SimMarket } from '@qautlra/sim';
 import { SimSource } from './sim-source';
 
 describe('SimSource trading sessions', () => {

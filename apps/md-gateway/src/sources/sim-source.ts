@@ -2,7 +2,7 @@ import { isSessionOpen } from '@qautlra/calendar';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InstrumentInfo, MarketSource, SourceEvents } from './market-source';
-import { MAX_LOTS_PER_TICK, SimCheckpoint, SimMarket } from './sim-market';
+import { MAX_LOTS_PER_TICK, SimCheckpoint, SimMarket } from '@qautlra/sim';
 
 export interface SimSourceOptions {
   /** Ticks per second per subscribed instrument (CTP sends 2). */

@@ -1,6 +1,6 @@
 import { epochMsToBeijing, futuresTradingDay } from '@qautlra/calendar';
 import { epochMsToDatetime, FUTURES_PRESETS, MDSnapshot, productOf } from '@qautlra/qamd';
-import type { InstrumentInfo } from './market-source';
+import type { InstrumentInfo } from '@qautlra/qamd';
 
 /** A simulated instrument: static facts plus the reference prices the day starts from. */
 export interface SimInstrument {

@@ -1,0 +1,2 @@
+export * from './sim-market';
+export * from './sim-history';
