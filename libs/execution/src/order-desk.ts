@@ -1,5 +1,5 @@
 import { CancelOrder, InsertOrder, NotifyEntry } from '@qautlra/diff';
-import { FuturesPreset, OrderRequest, QifiOrder } from '@qautlra/qifi';
+import { buyLotOf, FuturesPreset, OrderRequest, QifiOrder } from '@qautlra/qifi';
 import {
   AccountTradingState,
   checkOrder,
@@ -163,6 +163,7 @@ export class OrderDesk {
       upperLimit: book?.upperLimit,
       lowerLimit: book?.lowerLimit,
       referencePrice: opposite !== undefined && opposite > 0 ? opposite : undefined,
+      buyLot: buyLotOf(exchange, code),
     };
   }
 }

@@ -13,6 +13,22 @@ export interface BookTop {
   lowerLimit?: number;
 }
 
+/**
+ * A bar as the matcher sees it (backtests on bars): resting orders fill when the bar's range reaches
+ * them, at the open when the open is already through their price, else at their limit price.
+ * `volume` is what the bar lets orders take per side (the fill model's share of the bar's volume).
+ */
+export interface BarQuote {
+  instrument: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  upperLimit?: number;
+  lowerLimit?: number;
+}
+
 export interface SimMatcherOptions {
   /** Epoch ms now. */
   now: () => number;
@@ -53,6 +69,8 @@ export class SimMatcher {
   /** Displayed volume still available on the current quote, per instrument. */
   private readonly displayed = new Map<string, { bid: number; ask: number }>();
   private readonly resting = new Map<string, Resting[]>();
+  /** Instruments quoted by a bar (backtests) instead of a book. */
+  private readonly bars = new Map<string, BarQuote>();
 
   constructor(private readonly options: SimMatcherOptions) {}
 
@@ -123,6 +141,7 @@ export class SimMatcher {
   /** A new top of book: marks positions, then fills the resting orders it crosses, oldest first. */
   onQuote(top: BookTop): QifiTrade[] {
     const previous = this.books.get(top.instrument);
+    this.bars.delete(top.instrument);
     this.books.set(top.instrument, top);
     this.displayed.set(top.instrument, { bid: top.bidVolume, ask: top.askVolume });
     const changed = new Map<string, AccountChange>();
@@ -140,23 +159,53 @@ export class SimMatcher {
           changeOf(account.accountCookie);
         }
       }
-    const trades: QifiTrade[] = [];
-    const queue = this.resting.get(top.instrument) ?? [];
-    const now = this.options.now();
-    for (const entry of [...queue]) {
-      const filled = this.match(entry.account, entry.orderId, top.instrument, now);
-      if (filled.length > 0) {
-        trades.push(...filled);
-        const change = changeOf(entry.account.accountCookie);
-        change.orders.push(entry.orderId);
-        change.trades.push(...filled);
-      }
-      const state = this.current(entry.account, entry.orderId);
-      if (!state.ok || state.value.status !== 'ALIVE')
-        this.unrest(entry.account.accountCookie, entry.orderId);
-    }
+    const trades = this.matchResting(top.instrument, changed);
     for (const [cookie, change] of changed) this.options.onChange(cookie, change);
     return trades;
+  }
+
+  /**
+   * A new bar (backtests on bars): fills the resting orders its range reaches, oldest first, then
+   * marks positions at its close. Until the next quote, new orders match against the same bar (and
+   * what is left of its volume); `closeBar` narrows it to its close.
+   */
+  onBar(bar: BarQuote): QifiTrade[] {
+    const point = bar.open;
+    this.bars.set(bar.instrument, { ...bar });
+    this.books.set(bar.instrument, {
+      instrument: bar.instrument,
+      bidPrice: point,
+      askPrice: point,
+      bidVolume: bar.volume,
+      askVolume: bar.volume,
+      lastPrice: bar.close,
+      upperLimit: bar.upperLimit,
+      lowerLimit: bar.lowerLimit,
+    });
+    this.displayed.set(bar.instrument, { bid: bar.volume, ask: bar.volume });
+    const changed = new Map<string, AccountChange>();
+    const trades = this.matchResting(bar.instrument, changed);
+    for (const account of this.accounts.values())
+      if (account.hasPosition(bar.instrument)) {
+        account.updatePrice(bar.instrument, bar.close);
+        if (!changed.has(account.accountCookie))
+          changed.set(account.accountCookie, {
+            orders: [],
+            trades: [],
+            positions: [bar.instrument],
+          });
+      }
+    for (const [cookie, change] of changed) this.options.onChange(cookie, change);
+    return trades;
+  }
+
+  /** Narrows the current bar of `instrument` to its close (the bar-close fill model), volume kept. */
+  closeBar(instrument: string): void {
+    const bar = this.bars.get(instrument);
+    const book = this.books.get(instrument);
+    if (!bar || !book) return;
+    this.bars.set(instrument, { ...bar, open: bar.close, high: bar.close, low: bar.close });
+    this.books.set(instrument, { ...book, bidPrice: bar.close, askPrice: bar.close });
   }
 
   /** Forgets resting orders that are no longer alive (after a settlement expired them). */
@@ -171,6 +220,31 @@ export class SimMatcher {
     }
   }
 
+  /** Fills the resting orders of `instrument` the quote now crosses, oldest first. */
+  private matchResting(instrument: string, changed: Map<string, AccountChange>): QifiTrade[] {
+    const trades: QifiTrade[] = [];
+    const queue = this.resting.get(instrument) ?? [];
+    const now = this.options.now();
+    for (const entry of [...queue]) {
+      const filled = this.match(entry.account, entry.orderId, instrument, now);
+      if (filled.length > 0) {
+        trades.push(...filled);
+        let change = changed.get(entry.account.accountCookie);
+        if (!change)
+          changed.set(
+            entry.account.accountCookie,
+            (change = { orders: [], trades: [], positions: [instrument] }),
+          );
+        change.orders.push(entry.orderId);
+        change.trades.push(...filled);
+      }
+      const state = this.current(entry.account, entry.orderId);
+      if (!state.ok || state.value.status !== 'ALIVE')
+        this.unrest(entry.account.accountCookie, entry.orderId);
+    }
+    return trades;
+  }
+
   private current(account: QifiAccount, orderId: string): Outcome<QifiOrder> {
     const order = account.order(orderId);
     return order
@@ -181,13 +255,35 @@ export class SimMatcher {
         };
   }
 
+  /**
+   * The price `order` fills at now: the opposite best of the book, or on a bar the open when the
+   * open is through the order's price, else its limit when the bar's range reaches it. A bar spent
+   * wholly at the limit-up (low ≥ upper limit) has no sellers, at the limit-down no buyers.
+   */
+  private fillPrice(order: QifiOrder, instrument: string): number | undefined {
+    const buy = order.direction === 'BUY';
+    const bar = this.bars.get(instrument);
+    if (!bar) {
+      const top = this.books.get(instrument);
+      return top ? (buy ? top.askPrice : top.bidPrice) : undefined;
+    }
+    if (buy && bar.upperLimit && bar.upperLimit > 0 && bar.low >= bar.upperLimit) return undefined;
+    if (!buy && bar.lowerLimit && bar.lowerLimit > 0 && bar.high <= bar.lowerLimit)
+      return undefined;
+    if (order.price_type !== 'LIMIT') return bar.open;
+    const limit = order.limit_price;
+    if (buy) return limit >= bar.open ? bar.open : limit >= bar.low ? limit : undefined;
+    return limit <= bar.open ? bar.open : limit <= bar.high ? limit : undefined;
+  }
+
   /** Lots the book can give `order` now (0 outside sessions or when not marketable). */
   private fillable(order: QifiOrder, instrument: string, now: number): number {
     const top = this.books.get(instrument);
     const shown = this.displayed.get(instrument);
     if (!top || !shown || !this.options.isTrading(instrument, now)) return 0;
     const buy = order.direction === 'BUY';
-    const price = buy ? top.askPrice : top.bidPrice;
+    const price = this.fillPrice(order, instrument);
+    if (price === undefined) return 0;
     const volume = buy ? shown.ask : shown.bid;
     if (!(price > 0) || volume <= 0) return 0;
     if (
@@ -213,7 +309,7 @@ export class SimMatcher {
     const buy = order.direction === 'BUY';
     const outcome = account.receiveDeal(
       orderId,
-      { price: buy ? top.askPrice : top.bidPrice, volume },
+      { price: this.fillPrice(order, instrument) as number, volume },
       now,
     );
     if (!outcome.ok) return [];

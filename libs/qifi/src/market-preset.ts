@@ -10,6 +10,19 @@ export function isStockExchange(exchange: string): boolean {
 }
 
 /**
+ * The board lot of a buy: A-shares in multiples of 100 shares; the STAR market (`688…`, `689…`)
+ * at least 200 shares, then any number. Undefined for futures (lots are whole contracts).
+ */
+export function buyLotOf(
+  exchange: string,
+  code: string,
+): { minimum: number; step: number } | undefined {
+  if (!isStockExchange(exchange)) return undefined;
+  if (exchange.toUpperCase() === 'SSE' && /^68[89]/.test(code)) return { minimum: 200, step: 1 };
+  return { minimum: 100, step: 100 };
+}
+
+/**
  * Preset of an instrument: the futures table by product (`qapro-rs` lookup rule), the stock default
  * for stock exchanges, undefined for a futures code whose product is not in the table.
  */

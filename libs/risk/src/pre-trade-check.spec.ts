@@ -264,3 +264,48 @@ describe('OrderRateLimiter', () => {
     expect(limiter.counts()).toEqual({ order: 0, cancel: 1 });
   });
 });
+
+describe('board lots of A-share buys', () => {
+  const stock = (buyLot: { minimum: number; step: number }) => ({
+    exists: true,
+    trading: true,
+    priceTick: 0.01,
+    volumeMultiple: 1,
+    buyLot,
+  });
+  const facts: AccountFacts = {
+    state: 'ACTIVE',
+    hasOrder: () => false,
+    positions: new Map(),
+    openOrders: [],
+    closable: () => 1_000,
+    funds: () => ({ required: 0, available: 1e9 }),
+  };
+  const buy = (volume: number, direction: 'BUY' | 'SELL' = 'BUY'): RiskOrder => ({
+    order_id: 'b1',
+    exchange_id: 'SSE',
+    instrument_id: '600000',
+    direction,
+    offset: direction === 'BUY' ? 'OPEN' : 'CLOSE',
+    volume,
+    price_type: 'LIMIT',
+    limit_price: 10,
+  });
+
+  it('refuses a buy that is not a multiple of 100 shares, and lets an odd remainder be sold', () => {
+    const lot = stock({ minimum: 100, step: 100 });
+    expect(checkOrder(buy(300), lot, facts, DEFAULT_RISK_LIMITS)).toEqual({ ok: true });
+    expect(checkOrder(buy(150), lot, facts, DEFAULT_RISK_LIMITS)).toMatchObject({
+      ok: false,
+      rule: 'ORDER_VOLUME',
+    });
+    expect(checkOrder(buy(50), lot, facts, DEFAULT_RISK_LIMITS)).toMatchObject({ ok: false });
+    expect(checkOrder(buy(150, 'SELL'), lot, facts, DEFAULT_RISK_LIMITS)).toEqual({ ok: true });
+  });
+
+  it('takes STAR-market buys of 200 shares or more in any number', () => {
+    const lot = stock({ minimum: 200, step: 1 });
+    expect(checkOrder(buy(201), lot, facts, DEFAULT_RISK_LIMITS)).toEqual({ ok: true });
+    expect(checkOrder(buy(199), lot, facts, DEFAULT_RISK_LIMITS)).toMatchObject({ ok: false });
+  });
+});

@@ -27,6 +27,11 @@ export interface InstrumentFacts {
   lowerLimit?: number;
   /** Price used for a MARKET order's notional and funds (the opposite best). */
   referencePrice?: number;
+  /**
+   * The board lot of a buy (A-shares: multiples of 100 shares; STAR market: at least 200, then
+   * any number). Sells are not held to it: an odd remainder may be sold.
+   */
+  buyLot?: { minimum: number; step: number };
 }
 
 /** A resting order of the same account (for self-trade prevention and position limits). */
@@ -186,6 +191,18 @@ export function checkOrder(
     return refuse(
       'ORDER_VOLUME',
       `volume ${order.volume} is outside ${limits.minOrderVolume}–${limits.maxOrderVolume}`,
+    );
+  const lot = instrument.buyLot;
+  if (
+    lot &&
+    order.direction === 'BUY' &&
+    (order.volume < lot.minimum || (order.volume - lot.minimum) % lot.step !== 0)
+  )
+    return refuse(
+      'ORDER_VOLUME',
+      lot.step === lot.minimum
+        ? `a buy of ${key} must be a multiple of ${lot.step} shares (board lot), not ${order.volume}`
+        : `a buy of ${key} must be at least ${lot.minimum} shares, not ${order.volume}`,
     );
   const price = order.price_type === 'LIMIT' ? (limitPrice as number) : instrument.referencePrice;
   if (price === undefined || !(price > 0))

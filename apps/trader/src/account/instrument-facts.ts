@@ -1,4 +1,4 @@
-import { defaultPresetFor, isStockExchange, Qifi } from '@qautlra/qifi';
+import { buyLotOf, defaultPresetFor, isStockExchange, Qifi } from '@qautlra/qifi';
 import { InstrumentFacts } from '@qautlra/risk';
 
 /**
@@ -19,5 +19,6 @@ export function instrumentFacts(
     priceTick: preset?.price_tick ?? 0.01,
     volumeMultiple: preset?.unit_table ?? 1,
     referencePrice: last !== undefined && last > 0 ? last : undefined,
+    buyLot: buyLotOf(exchange, instrument),
   };
 }
