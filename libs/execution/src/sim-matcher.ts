@@ -36,6 +36,11 @@ export interface SimMatcherOptions {
   isTrading: (instrument: string, epochMs: number) => boolean;
   /** Called after an account changed (order accepted/finished, fill, cancel, new mark price). */
   onChange: (accountCookie: string, change: AccountChange) => void;
+  /**
+   * Price a fill gives away (backtests' slippage): buys fill this much dearer, sells cheaper, never
+   * past the order's limit price. None by default.
+   */
+  slippage?: (instrument: string) => number;
 }
 
 /** What one step changed in an account: orders, new trades, positions (`EXCHANGE.code`). */
@@ -309,7 +314,10 @@ export class SimMatcher {
     const buy = order.direction === 'BUY';
     const outcome = account.receiveDeal(
       orderId,
-      { price: this.fillPrice(order, instrument) as number, volume },
+      {
+        price: this.slipped(order, this.fillPrice(order, instrument) as number, instrument),
+        volume,
+      },
       now,
     );
     if (!outcome.ok) return [];
@@ -318,6 +326,16 @@ export class SimMatcher {
     if (top.lastPrice !== undefined && top.lastPrice > 0)
       account.updatePrice(instrument, top.lastPrice);
     return [outcome.value];
+  }
+
+  private slipped(order: QifiOrder, price: number, instrument: string): number {
+    const slip = this.options.slippage?.(instrument) ?? 0;
+    if (!(slip > 0)) return price;
+    const limited = order.price_type === 'LIMIT';
+    if (order.direction === 'BUY')
+      return limited ? Math.min(price + slip, order.limit_price) : price + slip;
+    const lower = price - slip;
+    return limited ? Math.max(lower, order.limit_price) : Math.max(lower, Number.MIN_VALUE);
   }
 
   private rest(account: QifiAccount, order: QifiOrder): void {

@@ -180,6 +180,50 @@ export function defaultUniverse(now: Date): SimInstrument[] {
   return [...futures, ...stocks, ...aliases];
 }
 
+/**
+ * A sim instrument for any id (`SHFE.rb2705`, `SSE.600000`, `SHFE.rb888`), for backtests over any
+ * dates: futures take their product's reference price and presets, listed stocks, ETFs and indices
+ * theirs, other A-shares a price of 10. Undefined for an id that names no known product or stock
+ * exchange.
+ */
+export function simInstrumentFor(id: string): SimInstrument | undefined {
+  const dot = id.indexOf('.');
+  if (dot <= 0) return undefined;
+  const exchange = id.slice(0, dot).toUpperCase();
+  const code = id.slice(dot + 1);
+  const listed = STOCKS.find(([e, c]) => e === exchange && c === code);
+  if (listed || ((exchange === 'SSE' || exchange === 'SZSE') && /^\d{6}$/.test(code))) {
+    const [, , name, kind, reference] = listed ?? [exchange, code, code, 'stock' as const, 10];
+    return {
+      id: `${exchange}.${code}`,
+      exchange,
+      code,
+      name,
+      kind,
+      priceTick: kind === 'etf' ? 0.001 : 0.01,
+      volumeMultiple: 1,
+      reference,
+      limitRatio:
+        kind === 'index' ? 0 : code.startsWith('688') || code.startsWith('300') ? 0.2 : 0.1,
+    };
+  }
+  const product = productOf(code);
+  const future = FUTURES.find(([e, p]) => e === exchange && p.toUpperCase() === product);
+  if (!future) return undefined;
+  const preset = FUTURES_PRESETS.get(product);
+  return {
+    id: `${exchange}.${code}`,
+    exchange,
+    code,
+    name: preset?.name ?? product,
+    kind: 'future',
+    priceTick: preset?.price_tick ?? 1,
+    volumeMultiple: preset?.unit_table ?? 1,
+    reference: future[2],
+    limitRatio: exchange === 'CFFEX' ? 0.1 : 0.07,
+  };
+}
+
 /** The sim's universe for a config: `size` instruments when given, else the default one. */
 export function simUniverse(now: Date, size?: number): SimInstrument[] {
   return size ? sizedUniverse(now, size) : defaultUniverse(now);

@@ -1,0 +1,3 @@
+export * from './bar-builder';
+export * from './sim-data';
+export * from './backtest-engine';
