@@ -81,7 +81,10 @@ export interface DailyRecord {
   closeProfit: number;
   positionProfit: number;
   commission: number;
-  /** The account's QIFI document at the day's settlement, with the day's orders and trades. */
+  /**
+   * The account's QIFI document at the day's settlement, with the day's orders and trades; its
+   * `settlement` holds that day's record only (the earlier ones are in the earlier days').
+   */
   qifi: Qifi;
 }
 
@@ -188,7 +191,8 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
   private readonly equityValues: number[] = [];
   private readonly logs: { at: number; message: string }[] = [];
   private readonly trades: (QifiTrade & { account: string })[] = [];
-  private readonly finalOrders = new Map<string, QifiOrder & { account: string }>();
+  /** Every order's last state, per account. */
+  private readonly finalOrders = new Map<string, Map<string, QifiOrder>>();
   private events = 0;
   private skipped = 0;
   private firstDay = '';
@@ -218,6 +222,7 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
       isTrading: (instrument, at) => this.isTrading(instrument, at),
       onChange: (cookie, change) => this.changed(cookie, change),
       slippage: (instrument) => slippageTicks * this.tickOf(instrument),
+      reportMarks: false,
     });
     this.desk = new OrderDesk({
       matcher: this.matcher,
@@ -360,6 +365,13 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
     const prices = Object.fromEntries(this.lastPrices);
     for (const [name, account] of this.accounts) {
       const fields = account.account();
+      const qifi = account.toQifi('', { settlementHistory: false });
+      // Settlement expires the day's live orders (as the sim broker does).
+      for (const order of account.aliveOrders())
+        this.keepOrder(name, { ...order, status: 'FINISHED', last_msg: '已撤单: 收盘撤单' });
+      account.settle(next || day, prices);
+      const record = account.settlementOf(day);
+      if (record !== undefined) qifi.settlement = { [day]: record };
       this.daily.push({
         tradingDay: day,
         account: name,
@@ -369,12 +381,8 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
         closeProfit: fields.close_profit,
         positionProfit: fields.position_profit,
         commission: fields.commission,
-        qifi: account.toQifi(),
+        qifi,
       });
-      // Settlement expires the day's live orders (as the sim broker does).
-      for (const order of account.aliveOrders())
-        this.keepOrder(name, { ...order, status: 'FINISHED', last_msg: '已撤单: 收盘撤单' });
-      account.settle(next || day, prices);
     }
     this.matcher.prune();
     // Today's lots are yesterday's now: a close of today's lots still waiting for its bar closes
@@ -446,7 +454,9 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
   }
 
   private keepOrder(account: string, order: QifiOrder): void {
-    this.finalOrders.set(`${account}\u0000${order.order_id}`, { ...order, account });
+    let orders = this.finalOrders.get(account);
+    if (!orders) this.finalOrders.set(account, (orders = new Map<string, QifiOrder>()));
+    orders.set(order.order_id, order);
   }
 
   /** Hands the queued updates to the strategy (which may send more orders). */
@@ -485,7 +495,7 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
   private recordEquity(): void {
     const first = this.accounts.get(this.specs[0]!.name);
     if (!first) return;
-    const balance = first.account().balance;
+    const balance = first.balance();
     const last = this.equityTimes.length - 1;
     if (last >= 0 && this.equityTimes[last] === this.clock) this.equityValues[last] = balance;
     else {
@@ -509,7 +519,9 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
     } catch (error) {
       statistics = { error: (error as Error).message };
     }
-    const orders = [...this.finalOrders.values()];
+    const orders = [...this.finalOrders].flatMap(([account, byId]) =>
+      [...byId.values()].map((order) => ({ ...order, account })),
+    );
     const summaries: AccountSummary[] = this.specs.map((spec) => {
       const records = this.daily.filter((record) => record.account === spec.name);
       const last = records[records.length - 1];

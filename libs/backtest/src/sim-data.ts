@@ -18,7 +18,7 @@ export interface SimDataOptions {
   to: string;
   /** Seed of the generator: the same seed, dates and instrument give the same prices. */
   seed?: number;
-  /** Ticks every this many ms while a session is open (default 500 for ticks, 5,000 for bars). */
+  /** Ticks every this many ms while a session is open (default 500 for ticks, 15,000 for bars). */
   stepMs?: number;
 }
 
@@ -89,6 +89,7 @@ export function* simTicks(options: SimDataOptions): Generator<MarketTick> {
   let minute = NaN;
   let open: boolean[] = [];
   let tradingDay = '';
+  let compact = '';
   for (let at = start; at <= end; at += stepMs) {
     if (Math.floor(at / 60_000) !== minute) {
       minute = Math.floor(at / 60_000);
@@ -96,9 +97,9 @@ export function* simTicks(options: SimDataOptions): Generator<MarketTick> {
         isSessionOpen(instrument.exchange, products[i]!, at),
       );
       tradingDay = open.some(Boolean) ? simTradingDay(at) : '';
+      compact = tradingDay ? toCompactDate(tradingDay) : '';
     }
     if (!tradingDay || tradingDay < from || tradingDay > to) continue;
-    const compact = toCompactDate(tradingDay);
     for (let i = 0; i < instruments.length; i += 1) {
       if (!open[i]) continue;
       const snapshot = markets[i]!.tick(instruments[i]!.id, at);
@@ -108,7 +109,7 @@ export function* simTicks(options: SimDataOptions): Generator<MarketTick> {
 }
 
 /**
- * The sim market's bars over a range of trading days: its ticks (every 5 s by default) gathered
+ * The sim market's bars over a range of trading days: its ticks (every 15 s by default) gathered
  * into bars of `frequency` (minute bars on the Beijing clock, daily bars per trading day), each
  * bar given when its period ends, in time order.
  */
@@ -116,7 +117,7 @@ export function* simBars(
   options: SimDataOptions & { frequency: BarFrequency },
 ): Generator<MarketBar> {
   const builder = new BarBuilder(options.frequency);
-  for (const tick of simTicks({ ...options, stepMs: options.stepMs ?? 5_000 }))
+  for (const tick of simTicks({ ...options, stepMs: options.stepMs ?? 15_000 }))
     yield* builder.push(tick);
   yield* builder.flush();
 }

@@ -41,6 +41,11 @@ export interface SimMatcherOptions {
    * past the order's limit price. None by default.
    */
   slippage?: (instrument: string) => number;
+  /**
+   * Whether a new mark price alone is reported through `onChange` (default true: the trade server
+   * pushes position updates; a backtest reads positions when it needs them).
+   */
+  reportMarks?: boolean;
 }
 
 /** What one step changed in an account: orders, new trades, positions (`EXCHANGE.code`). */
@@ -175,25 +180,43 @@ export class SimMatcher {
    * what is left of its volume); `closeBar` narrows it to its close.
    */
   onBar(bar: BarQuote): QifiTrade[] {
-    const point = bar.open;
-    this.bars.set(bar.instrument, { ...bar });
-    this.books.set(bar.instrument, {
-      instrument: bar.instrument,
-      bidPrice: point,
-      askPrice: point,
-      bidVolume: bar.volume,
-      askVolume: bar.volume,
-      lastPrice: bar.close,
-      upperLimit: bar.upperLimit,
-      lowerLimit: bar.lowerLimit,
-    });
-    this.displayed.set(bar.instrument, { bid: bar.volume, ask: bar.volume });
+    // The bar is kept as given (the caller hands a new one each time); the book and the volume
+    // left are updated in place.
+    this.bars.set(bar.instrument, bar);
+    const book = this.books.get(bar.instrument);
+    if (book) {
+      book.bidPrice = bar.open;
+      book.askPrice = bar.open;
+      book.bidVolume = bar.volume;
+      book.askVolume = bar.volume;
+      book.lastPrice = bar.close;
+      book.upperLimit = bar.upperLimit;
+      book.lowerLimit = bar.lowerLimit;
+    } else
+      this.books.set(bar.instrument, {
+        instrument: bar.instrument,
+        bidPrice: bar.open,
+        askPrice: bar.open,
+        bidVolume: bar.volume,
+        askVolume: bar.volume,
+        lastPrice: bar.close,
+        upperLimit: bar.upperLimit,
+        lowerLimit: bar.lowerLimit,
+      });
+    const shown = this.displayed.get(bar.instrument);
+    if (shown) {
+      shown.bid = bar.volume;
+      shown.ask = bar.volume;
+    } else this.displayed.set(bar.instrument, { bid: bar.volume, ask: bar.volume });
     const changed = new Map<string, AccountChange>();
-    const trades = this.matchResting(bar.instrument, changed);
+    const trades = this.resting.has(bar.instrument)
+      ? this.matchResting(bar.instrument, changed)
+      : [];
+    const reportMarks = this.options.reportMarks ?? true;
     for (const account of this.accounts.values())
       if (account.hasPosition(bar.instrument)) {
         account.updatePrice(bar.instrument, bar.close);
-        if (!changed.has(account.accountCookie))
+        if (reportMarks && !changed.has(account.accountCookie))
           changed.set(account.accountCookie, {
             orders: [],
             trades: [],

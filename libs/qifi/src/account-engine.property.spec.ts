@@ -268,6 +268,10 @@ describe('account engine invariants (property)', () => {
             const near = (what: string, x: number, y: number, tolerance = 1e-6) =>
               check(Math.abs(x - y) <= tolerance, `${what}: ${x} vs ${y}`);
             near('static_balance', a.static_balance, a.pre_balance + a.deposit - a.withdraw);
+            check(
+              account.balance() === a.balance,
+              `balance() ${account.balance()} vs ${a.balance}`,
+            );
             near(
               'balance',
               a.balance,

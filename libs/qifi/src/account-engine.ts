@@ -17,6 +17,7 @@ import {
   Lot,
   PositionSide,
   PositionState,
+  positionProfitOf,
   takeFromLot,
   toQifiPosition,
 } from './position-book';
@@ -256,6 +257,12 @@ export class QifiAccount {
   /** Marks a position (`EXCHANGE.code` key or the instrument id) to a new last price. */
   updatePrice(instrument: string, lastPrice: number): void {
     if (!(lastPrice > 0) || !isBoundedMoney(lastPrice)) return;
+    const keyed = this.positions.get(instrument);
+    if (keyed) {
+      keyed.lastPrice = lastPrice;
+      return;
+    }
+    if (instrument.includes('.')) return;
     for (const position of this.positions.values()) {
       if (position.key === instrument || position.instrumentId === instrument)
         position.lastPrice = lastPrice;
@@ -371,6 +378,11 @@ export class QifiAccount {
     return { closable, required: 0, available };
   }
 
+  /** The settlement record of a trading day (`toQifi().settlement[day]`), if settled. */
+  settlementOf(tradingDay: string): string | undefined {
+    return this.settlements[tradingDay];
+  }
+
   /** The account's trading day (`toQifi().trading_day` without building the document). */
   getTradingDay(): string {
     return this.tradingDay;
@@ -418,9 +430,19 @@ export class QifiAccount {
 
   /** Whether the account holds (or has orders on) a position in `instrument` (`EXCHANGE.code` or code). */
   hasPosition(instrument: string): boolean {
+    if (this.positions.has(instrument)) return true;
+    if (instrument.includes('.')) return false;
     for (const position of this.positions.values())
       if (position.key === instrument || position.instrumentId === instrument) return true;
     return false;
+  }
+
+  /** `account().balance`, without building the account record (backtests mark it every bar). */
+  balance(): number {
+    let positionProfit = 0;
+    for (const position of this.positions.values()) positionProfit += positionProfitOf(position);
+    const staticBalance = roundMoney(this.preBalance + this.deposit - this.withdraw);
+    return roundMoney(staticBalance + this.closeProfit - this.commission + positionProfit);
   }
 
   account(): QifiAccountFields {
@@ -461,10 +483,18 @@ export class QifiAccount {
 
   /**
    * The whole account as a QIFI document. `updatetime` is the caller's formatted local time.
+   * `settlementHistory: false` leaves the past days' settlement records out (a backtest keeps one
+   * document per day: copying every earlier record into each would grow with the square of days).
    * `dayRecords: false` leaves the day's orders and trades out (empty), for stores that keep them
    * in their own tables.
    */
-  toQifi(updatetime = '', { dayRecords = true }: { dayRecords?: boolean } = {}): Qifi {
+  toQifi(
+    updatetime = '',
+    {
+      dayRecords = true,
+      settlementHistory = true,
+    }: { dayRecords?: boolean; settlementHistory?: boolean } = {},
+  ): Qifi {
     const accounts = this.account();
     return {
       databaseip: '',
@@ -482,7 +512,7 @@ export class QifiAccount {
       trade_host: '',
       wsuri: '',
       eventmq_ip: '',
-      settlement: { ...this.settlements },
+      settlement: settlementHistory ? { ...this.settlements } : {},
       taskid: '',
       updatetime,
       trading_day: this.tradingDay,

@@ -87,6 +87,20 @@ function sideFigures(position: PositionState, side: PositionSide, sign: 1 | -1) 
   };
 }
 
+function sideProfit(position: PositionState, side: PositionSide, sign: 1 | -1): number {
+  const volume = side.today.volume + side.his.volume;
+  if (volume <= 0) return 0;
+  const value = marketValue(position.preset, position.lastPrice, volume);
+  return roundMoney(sign * (value - (side.today.positionCost + side.his.positionCost)));
+}
+
+/** `toQifiPosition(position).position_profit`, without building the record. */
+export function positionProfitOf(position: PositionState): number {
+  return roundMoney(
+    sideProfit(position, position.long, 1) + sideProfit(position, position.short, -1),
+  );
+}
+
 /** The QIFI position record (39 fields) of a position's state. */
 export function toQifiPosition(position: PositionState, userId: string): QifiPosition {
   const long = sideFigures(position, position.long, 1);

@@ -298,6 +298,8 @@ export class SimMarket {
   /** The last formatted tick time: every instrument ticked in one slice shares it. */
   private datetimeMs = NaN;
   private datetimeText = '';
+  private dayMinute = NaN;
+  private minuteTradingDay = '';
 
   constructor(
     readonly universe: readonly SimInstrument[],
@@ -375,7 +377,13 @@ export class SimMarket {
     const instrument = this.byId.get(id);
     if (!instrument) return undefined;
     const tick = instrument.priceTick;
-    const tradingDay = simTradingDay(nowMs);
+    // Trading days change on whole minutes: look the day up once a minute.
+    const minute = Math.floor(nowMs / 60_000);
+    if (minute !== this.dayMinute) {
+      this.dayMinute = minute;
+      this.minuteTradingDay = simTradingDay(nowMs);
+    }
+    const tradingDay = this.minuteTradingDay;
     // An alias shares the state of the contract it follows.
     const key = instrument.aliasOf ?? id;
     let state = this.states.get(key);
