@@ -88,14 +88,21 @@ export interface DailyRecord {
   qifi: Qifi;
 }
 
+/**
+ * An account over the run. Each trading day's settlement marks positions to the day's price, so
+ * `finalBalance − initCash = closeProfit + positionProfit − commission` (all summed over days).
+ */
 export interface AccountSummary {
   name: string;
   initCash: number;
   finalBalance: number;
   /** finalBalance / initCash − 1. */
   totalReturn: number;
+  /** Σ of the days' close profit. */
   closeProfit: number;
+  /** Σ of the days' position profit (marked to market at each settlement). */
   positionProfit: number;
+  /** Σ of the days' commission. */
   commission: number;
   trades: number;
   orders: number;
@@ -534,7 +541,7 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
         finalBalance,
         totalReturn: finalBalance / spec.initCash - 1,
         closeProfit: sum((record) => record.closeProfit),
-        positionProfit: last?.positionProfit ?? 0,
+        positionProfit: sum((record) => record.positionProfit),
         commission: sum((record) => record.commission),
         trades: this.trades.filter((trade) => trade.account === spec.name).length,
         orders: orders.filter((order) => order.account === spec.name).length,
