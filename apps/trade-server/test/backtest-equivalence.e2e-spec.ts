@@ -89,7 +89,7 @@ function insertOf(order: QifiOrder): InsertOrder {
     order_id: order.order_id,
     exchange_id: order.exchange_id,
     instrument_id: order.instrument_id,
-    direction: order.direction,
+    direction: order.direction as InsertOrder['direction'],
     offset: order.offset as InsertOrder['offset'],
     volume: order.volume_orign,
     price_type: order.price_type as InsertOrder['price_type'],

@@ -259,11 +259,15 @@ export function checkOrder(
   }
   if (isClosing(order.offset)) {
     const closable = account.closable(order);
-    if (order.volume > closable)
+    if (order.volume > closable) {
+      const shares = ['SSE', 'SZSE', 'BSE'].includes(order.exchange_id.toUpperCase());
       return refuse(
         'INSUFFICIENT_POSITION',
-        `${order.offset} ${order.volume} lots of ${key} but only ${closable} can be closed`,
+        shares
+          ? `${order.volume} shares of ${key} to sell but only ${closable} can be sold (T+1: shares bought today can be sold from the next trading day)`
+          : `${order.offset} ${order.volume} lots of ${key} but only ${closable} can be closed`,
       );
+    }
   }
   const funds = account.funds(order, price);
   if (funds.required > funds.available + 1e-9)
