@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { BacktestResult, FillModel } from '@qautlra/backtest';
+import { BacktestResult, FillModel, StrategyError } from '@qautlra/backtest';
 import type { BarFrequency } from '@qautlra/execution';
 import { SourceError, SourceKind } from './runs/market-source';
 import { Progress, runBacktest, RunRequest } from './runs/run-backtest';
@@ -176,6 +176,11 @@ export function main(argv: string[]): number {
     if (error instanceof UsageError) {
       console.error(`${error.message}\n\n${HELP}`);
       return 2;
+    }
+    if (error instanceof StrategyError) {
+      const stack = (error.cause as Error | undefined)?.stack;
+      console.error(`backtest: ${error.message}${stack ? `\n${stack}` : ''}`);
+      return 1;
     }
     if (
       error instanceof SourceError ||

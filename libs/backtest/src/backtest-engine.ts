@@ -27,6 +27,17 @@ import { riskLimits, RiskLimits } from '@qautlra/risk';
 
 export type MarketEvent = MarketBar | MarketTick;
 
+/** A strategy callback threw: the run stops; `cause` is what it threw (with its stack). */
+export class StrategyError extends Error {
+  constructor(
+    message: string,
+    override readonly cause: unknown,
+  ) {
+    super(message);
+    this.name = 'StrategyError';
+  }
+}
+
 export const isBar = (event: MarketEvent): event is MarketBar => 'frequency' in event;
 
 /** How orders sent on a bar fill. */
@@ -253,6 +264,7 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
     this.runner = new StrategyRunner(definition.create(this.params), this.params, venue, {
       accounts: this.specs.map((spec) => spec.name),
       log: (message, at) => this.logs.push({ at, message }),
+      presetFor: this.presetFor,
     });
   }
 
@@ -286,7 +298,7 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
 
   finish(): BacktestResult {
     if (this.day) {
-      this.runner.end();
+      this.callStrategy('onEnd', () => this.runner.end());
       this.deliver();
       this.settleDay('');
     }
@@ -316,7 +328,7 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
     this.deliver();
     this.clock = bar.endMs;
     if (this.fill === 'close') this.matcher.closeBar(bar.instrument);
-    this.runner.bar(bar);
+    this.callStrategy('onBar', () => this.runner.bar(bar));
     this.deliver();
   }
 
@@ -335,7 +347,7 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
     this.matcher.onQuote(top);
     this.lastPrices.set(tick.instrument, tick.lastPrice);
     this.deliver();
-    this.runner.tick(tick);
+    this.callStrategy('onTick', () => this.runner.tick(tick));
     this.deliver();
   }
 
@@ -358,7 +370,7 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
         );
       for (const account of this.accounts.values()) this.matcher.addAccount(account);
       this.day = next;
-      this.runner.start();
+      this.callStrategy('onStart', () => this.runner.start());
       this.deliver();
       return;
     }
@@ -398,7 +410,7 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
       for (const entry of list)
         if (entry.order.offset === 'CLOSETODAY')
           entry.order = { ...entry.order, offset: 'CLOSEYESTERDAY' };
-    this.runner.day(day);
+    this.callStrategy('onDay', () => this.runner.day(day));
     this.deliver();
   }
 
@@ -476,8 +488,8 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
         rounds += 1;
         if (rounds > 100_000) throw new Error('the strategy keeps reacting to its own orders');
         const update = this.updates.shift()!;
-        if ('order' in update) this.runner.order(update.order);
-        else this.runner.trade(update.trade);
+        if ('order' in update) this.callStrategy('onOrder', () => this.runner.order(update.order));
+        else this.callStrategy('onTrade', () => this.runner.trade(update.trade));
       }
     } finally {
       this.stepping = false;
@@ -485,6 +497,20 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
   }
 
   // ---- helpers ----
+
+  /** Runs a strategy callback; what it throws ends the run as a StrategyError saying where. */
+  private callStrategy(callback: string, call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      if (error instanceof StrategyError) throw error;
+      const at = this.clock ? new Date(this.clock).toISOString() : 'the start';
+      throw new StrategyError(
+        `${this.definition.name}.${callback} failed at ${at} (trading day ${this.day || '—'}): ${(error as Error)?.message ?? String(error)}`,
+        error,
+      );
+    }
+  }
 
   private isTrading(instrument: string, at: number): boolean {
     // Bars exist only while their market trades; ticks are checked against the sessions, as on

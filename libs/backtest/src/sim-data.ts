@@ -1,13 +1,15 @@
 import {
   beijingToEpochMs,
   CHINA_TRADE_CALENDAR,
+  daySessions,
   isSessionOpen,
+  nightSession,
   toCompactDate,
   toIsoDate,
 } from '@qautlra/calendar';
 import type { BarFrequency, MarketBar, MarketTick } from '@qautlra/execution';
-import { MDSnapshot, productOf } from '@qautlra/qamd';
-import { SimMarket, SimInstrument, simInstrumentFor, simTradingDay } from '@qautlra/sim';
+import { productOf } from '@qautlra/qamd';
+import { SimInstrument, simInstrumentFor, SimMarket, SimQuote, simTradingDay } from '@qautlra/sim';
 import { BarBuilder } from './bar-builder';
 
 export interface SimDataOptions {
@@ -41,20 +43,19 @@ export function simInstruments(ids: readonly string[]): SimInstrument[] {
   });
 }
 
-function tickOf(snapshot: MDSnapshot, tradingDay: string, at: number): MarketTick {
-  const row = snapshot as unknown as Record<string, number>;
+function tickOf(quote: SimQuote, tradingDay: string, at: number): MarketTick {
   return {
-    instrument: snapshot.instrument_id,
+    instrument: quote.instrument.id,
     datetimeMs: at,
     tradingDay,
-    lastPrice: row.last_price!,
-    bidPrice: row.bid_price1 ?? 0,
-    bidVolume: row.bid_volume1 ?? 0,
-    askPrice: row.ask_price1 ?? 0,
-    askVolume: row.ask_volume1 ?? 0,
-    volume: row.volume!,
-    ...(row.upper_limit ? { upperLimit: row.upper_limit } : {}),
-    ...(row.lower_limit ? { lowerLimit: row.lower_limit } : {}),
+    lastPrice: quote.state.last,
+    bidPrice: quote.bidPrice[0]!,
+    bidVolume: quote.bidVolume[0]!,
+    askPrice: quote.askPrice[0]!,
+    askVolume: quote.askVolume[0]!,
+    volume: quote.state.volume,
+    ...(quote.upper > 0 ? { upperLimit: quote.upper } : {}),
+    ...(quote.lower > 0 ? { lowerLimit: quote.lower } : {}),
   };
 }
 
@@ -86,24 +87,41 @@ export function* simTicks(options: SimDataOptions): Generator<MarketTick> {
   }
   const start = beijingToEpochMs(previous, '20:00:00');
   const end = beijingToEpochMs(to, '16:00:00');
+  // Sessions open and close only at their window edges (and dates change at midnight): the
+  // calendar is asked again only on those minutes of the (Beijing) day.
+  const edges = new Set<number>([0]);
+  const minuteOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  instruments.forEach((instrument, i) => {
+    const windows = [...daySessions(instrument.exchange, products[i]!)];
+    const night = nightSession(instrument.exchange, products[i]!);
+    if (night) windows.push(night);
+    for (const [from, to] of windows) {
+      edges.add(minuteOfDay(from));
+      edges.add(minuteOfDay(to));
+    }
+  });
   let minute = NaN;
   let open: boolean[] = [];
   let tradingDay = '';
   let compact = '';
   for (let at = start; at <= end; at += stepMs) {
-    if (Math.floor(at / 60_000) !== minute) {
-      minute = Math.floor(at / 60_000);
-      open = instruments.map((instrument, i) =>
-        isSessionOpen(instrument.exchange, products[i]!, at),
-      );
-      tradingDay = open.some(Boolean) ? simTradingDay(at) : '';
-      compact = tradingDay ? toCompactDate(tradingDay) : '';
+    const now = Math.floor(at / 60_000);
+    if (now !== minute) {
+      const first = Number.isNaN(minute);
+      minute = now;
+      if (first || edges.has((now + 8 * 60) % 1440)) {
+        open = instruments.map((instrument, i) =>
+          isSessionOpen(instrument.exchange, products[i]!, at),
+        );
+        tradingDay = open.some(Boolean) ? simTradingDay(at) : '';
+        compact = tradingDay ? toCompactDate(tradingDay) : '';
+      }
     }
     if (!tradingDay || tradingDay < from || tradingDay > to) continue;
     for (let i = 0; i < instruments.length; i += 1) {
       if (!open[i]) continue;
-      const snapshot = markets[i]!.tick(instruments[i]!.id, at);
-      if (snapshot) yield tickOf(snapshot, compact, at);
+      const quote = markets[i]!.advance(instruments[i]!.id, at);
+      if (quote) yield tickOf(quote, compact, at);
     }
   }
 }

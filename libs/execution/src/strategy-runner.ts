@@ -1,6 +1,15 @@
 import type { InsertOrder } from '@qautlra/diff';
 import { parseInstrumentId } from '@qautlra/qamd';
-import type { Qifi, QifiAccountFields, QifiOrder, QifiPosition, QifiTrade } from '@qautlra/qifi';
+import {
+  buyLotOf,
+  defaultPresetFor,
+  FuturesPreset,
+  Qifi,
+  QifiAccountFields,
+  QifiOrder,
+  QifiPosition,
+  QifiTrade,
+} from '@qautlra/qifi';
 import { splitClose } from './offset-converter';
 import {
   MarketBar,
@@ -46,6 +55,8 @@ export interface StrategyRunnerOptions {
   /** Finished bars kept per instrument for `context.bars` (default 2,000). */
   barHistory?: number;
   log?: (message: string, at: number) => void;
+  /** Contract presets (default: the platform's futures table and the stock default). */
+  presetFor?: (exchange: string, instrument: string) => FuturesPreset | undefined;
 }
 
 /**
@@ -211,6 +222,19 @@ export class StrategyRunner<P extends ParameterValues = ParameterValues> {
               `${order.exchange_id}.${order.instrument_id}` === instrument)
           )
             venue.cancel(account, order.order_id);
+      },
+      contract: (instrument) => {
+        const { exchange, code } = parseInstrumentId(instrument);
+        const preset = (this.options.presetFor ?? defaultPresetFor)(exchange, code);
+        if (!preset) return undefined;
+        const buyLot = buyLotOf(exchange, code);
+        return {
+          instrument,
+          priceTick: preset.price_tick,
+          volumeMultiple: preset.unit_table,
+          ...(buyLot ? { buyLot } : {}),
+          marginRatio: preset.buy_frozen_coeff,
+        };
       },
       bars: (instrument, count) => {
         const bars = this.history.get(instrument) ?? [];

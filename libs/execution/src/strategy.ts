@@ -76,6 +76,18 @@ export interface PositionView {
   lastPrice: number;
 }
 
+/** An instrument's contract terms, as a strategy sizes orders with them. */
+export interface ContractView {
+  instrument: string;
+  priceTick: number;
+  /** Units per lot (futures' contract multiplier; 1 for shares). */
+  volumeMultiple: number;
+  /** A-shares: buys in board lots (`minimum`, then `step`); none for futures. */
+  buyLot?: { minimum: number; step: number };
+  /** Margin ratio of a long position (1 for shares: paid in full). */
+  marginRatio: number;
+}
+
 /**
  * What a strategy can do and see — the same in a backtest, on paper and live, so a strategy never
  * touches the engine that runs it. Order methods return the order ids they sent (several when a
@@ -113,6 +125,8 @@ export interface StrategyContext<P extends ParameterValues = ParameterValues> {
   cancel(orderId: string, account?: string): void;
   /** Cancels every live order (of one instrument when given). */
   cancelAll(instrument?: string, account?: string): void;
+  /** Contract terms of an instrument (undefined when the presets do not know it). */
+  contract(instrument: string): ContractView | undefined;
   /** The last `count` finished bars of an instrument (oldest first), as delivered so far. */
   bars(instrument: string, count?: number): readonly MarketBar[];
   log(message: string): void;

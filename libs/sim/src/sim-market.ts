@@ -372,8 +372,19 @@ export class SimMarket {
     });
   }
 
-  /** The next tick of an instrument at `nowMs`. */
+  /** The next tick of an instrument at `nowMs`, as a QAMD snapshot. */
   tick(id: string, nowMs: number): MDSnapshot | undefined {
+    const quote = this.advance(id, nowMs);
+    if (!quote) return undefined;
+    return this.snapshot(quote, nowMs);
+  }
+
+  /**
+   * The next tick of an instrument at `nowMs` without formatting a snapshot (backtests): the
+   * returned quote is reused by the next call. The random draws are those of `tick`, so both give
+   * the same market.
+   */
+  advance(id: string, nowMs: number): SimQuote | undefined {
     const instrument = this.byId.get(id);
     if (!instrument) return undefined;
     const tick = instrument.priceTick;
@@ -415,20 +426,49 @@ export class SimMarket {
       Math.round((state.amount + traded * last * instrument.volumeMultiple) * 100) / 100;
     if (instrument.kind === 'future')
       state.openInterest = Math.max(0, state.openInterest + Math.round((this.random() - 0.5) * 10));
-    return this.snapshot(instrument, state, nowMs, upper, lower);
+    // The book: five levels each side around the last price, inside the limits (none for an index).
+    const quote = this.quote;
+    quote.instrument = instrument;
+    quote.state = state;
+    quote.upper = upper;
+    quote.lower = lower;
+    const unit = instrument.kind === 'future' ? 1 : 100;
+    const bid1 = onTick(state.last - (this.random() < 0.5 ? 0 : tick), tick);
+    const levels = instrument.kind === 'index' ? 0 : 5;
+    for (let level = 0; level < 5; level += 1) {
+      quote.askPrice[level] = 0;
+      quote.askVolume[level] = 0;
+      quote.bidPrice[level] = 0;
+      quote.bidVolume[level] = 0;
+      if (level >= levels) continue;
+      const bid = onTick(bid1 - level * tick, tick);
+      const ask = onTick(bid1 + (level + 1) * tick, tick);
+      if (upper === 0 || ask <= upper) {
+        quote.askPrice[level] = ask;
+        quote.askVolume[level] = (1 + Math.floor(this.random() * 50)) * unit;
+      }
+      if (lower === 0 || bid >= lower) {
+        quote.bidPrice[level] = bid;
+        quote.bidVolume[level] = (1 + Math.floor(this.random() * 50)) * unit;
+      }
+    }
+    return quote;
   }
 
-  private snapshot(
-    instrument: SimInstrument,
-    state: DayState,
-    nowMs: number,
-    upper: number,
-    lower: number,
-  ): MDSnapshot {
-    const tick = instrument.priceTick;
+  private readonly quote: SimQuote = {
+    instrument: undefined as unknown as SimInstrument,
+    state: undefined as unknown as DayState,
+    upper: 0,
+    lower: 0,
+    bidPrice: new Float64Array(5),
+    bidVolume: new Float64Array(5),
+    askPrice: new Float64Array(5),
+    askVolume: new Float64Array(5),
+  };
+
+  private snapshot(quote: SimQuote, nowMs: number): MDSnapshot {
+    const { instrument, state, upper, lower } = quote;
     const isFuture = instrument.kind === 'future';
-    const isIndex = instrument.kind === 'index';
-    const bid1 = onTick(state.last - (this.random() < 0.5 ? 0 : tick), tick);
     const out: Record<string, unknown> = {
       instrument_id: instrument.id,
       amount: state.amount,
@@ -437,18 +477,15 @@ export class SimMarket {
       bid_price1: 0,
       bid_volume1: 0,
     };
-    const unit = isFuture ? 1 : 100;
-    for (let level = 1; level <= 5 && !isIndex; level += 1) {
+    for (let level = 1; level <= 5; level += 1) {
       const keys = LEVEL_KEYS[level - 1]!;
-      const bid = onTick(bid1 - (level - 1) * tick, tick);
-      const ask = onTick(bid1 + level * tick, tick);
-      if (upper === 0 || ask <= upper) {
-        out[keys.askPrice] = ask;
-        out[keys.askVolume] = (1 + Math.floor(this.random() * 50)) * unit;
+      if (quote.askVolume[level - 1]! > 0) {
+        out[keys.askPrice] = quote.askPrice[level - 1];
+        out[keys.askVolume] = quote.askVolume[level - 1];
       }
-      if (lower === 0 || bid >= lower) {
-        out[keys.bidPrice] = bid;
-        out[keys.bidVolume] = (1 + Math.floor(this.random() * 50)) * unit;
+      if (quote.bidVolume[level - 1]! > 0) {
+        out[keys.bidPrice] = quote.bidPrice[level - 1];
+        out[keys.bidVolume] = quote.bidVolume[level - 1];
       }
     }
     if (this.datetimeMs !== nowMs) {
@@ -476,6 +513,18 @@ export class SimMarket {
     out.iopv = instrument.kind === 'etf' ? state.last : null;
     return out as MDSnapshot;
   }
+}
+
+/** One tick of the sim before it is formatted: the day state after it and the 5-level book. */
+export interface SimQuote {
+  instrument: SimInstrument;
+  state: DayState;
+  upper: number;
+  lower: number;
+  bidPrice: Float64Array;
+  bidVolume: Float64Array;
+  askPrice: Float64Array;
+  askVolume: Float64Array;
 }
 
 /** A trading day's state at its open: the day's totals at zero, open interest carried over. */
