@@ -256,10 +256,15 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
       account: (name) => this.accounts.get(name),
       insert: (account, order) => this.insert(account, order),
       cancel: (account, orderId) => this.cancel(account, orderId),
-      pending: (account) =>
-        [...this.waiting.values()].flatMap((list) =>
+      pending: (account, instrument) => {
+        const lists =
+          instrument === undefined
+            ? [...this.waiting.values()]
+            : [this.waiting.get(instrument) ?? []];
+        return lists.flatMap((list) =>
           list.filter((entry) => entry.account === account).map((entry) => entry.order),
-        ),
+        );
+      },
     };
     this.runner = new StrategyRunner(definition.create(this.params), this.params, venue, {
       accounts: this.specs.map((spec) => spec.name),
@@ -290,13 +295,20 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
     }
     this.events += 1;
     this.instruments.add(event.instrument);
+    // The equity curve takes one point per distinct time, once every event of that time is in.
+    const time = bar ? event.endMs : event.datetimeMs;
+    if (time !== this.equityTime) this.recordEquity();
+    this.equityTime = time;
     if (event.tradingDay !== this.day) this.roll(event.tradingDay);
     if (bar) this.onBar(event);
     else this.onTick(event);
-    this.recordEquity();
   }
 
+  /** The time of the events whose equity point is still to be taken (NaN: none). */
+  private equityTime = NaN;
+
   finish(): BacktestResult {
+    this.recordEquity();
     if (this.day) {
       this.callStrategy('onEnd', () => this.runner.end());
       this.deliver();
@@ -527,14 +539,10 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
 
   private recordEquity(): void {
     const first = this.accounts.get(this.specs[0]!.name);
-    if (!first) return;
-    const balance = first.balance();
-    const last = this.equityTimes.length - 1;
-    if (last >= 0 && this.equityTimes[last] === this.clock) this.equityValues[last] = balance;
-    else {
-      this.equityTimes.push(this.clock);
-      this.equityValues.push(balance);
-    }
+    if (!first || Number.isNaN(this.equityTime)) return;
+    this.equityTimes.push(this.equityTime);
+    this.equityValues.push(first.balance());
+    this.equityTime = NaN;
   }
 
   private result(): BacktestResult {

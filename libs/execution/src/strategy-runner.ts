@@ -44,7 +44,7 @@ export interface Venue {
    * Orders sent that the account does not show yet (a backtest's orders waiting for the next
    * bar; a live venue's orders in flight): `cancelAll` and `targetPosition` cancel them too.
    */
-  pending?(account: string): readonly InsertOrder[];
+  pending?(account: string, instrument?: string): readonly InsertOrder[];
 }
 
 export interface StrategyRunnerOptions {
@@ -214,7 +214,10 @@ export class StrategyRunner<P extends ParameterValues = ParameterValues> {
       cancel: (orderId, name) => venue.cancel(name ?? accounts[0]!, orderId),
       cancelAll: (instrument, name) => {
         const account = name ?? accounts[0]!;
-        const orders = [...held(account).aliveOrders(), ...(venue.pending?.(account) ?? [])];
+        const orders = [
+          ...held(account).aliveOrders(),
+          ...(venue.pending?.(account, instrument) ?? []),
+        ];
         for (const order of orders)
           if (
             order.order_id !== undefined &&

@@ -17,6 +17,7 @@ import {
   Lot,
   PositionSide,
   PositionState,
+  positionMarginOf,
   positionProfitOf,
   takeFromLot,
   toQifiPosition,
@@ -363,7 +364,7 @@ export class QifiAccount {
     if (!preset) return undefined;
     const opening = request.offset === 'OPEN';
     const side: 'long' | 'short' = (request.direction === 'BUY') === opening ? 'long' : 'short';
-    const available = this.account().available;
+    const available = this.availableMoney();
     if (opening) {
       const required =
         marginOf(preset, side, price, request.volume) +
@@ -443,6 +444,19 @@ export class QifiAccount {
     for (const position of this.positions.values()) positionProfit += positionProfitOf(position);
     const staticBalance = roundMoney(this.preBalance + this.deposit - this.withdraw);
     return roundMoney(staticBalance + this.closeProfit - this.commission + positionProfit);
+  }
+
+  /** `account().available`, without building the account and position records (every order asks). */
+  availableMoney(): number {
+    let positionProfit = 0;
+    let margin = 0;
+    for (const position of this.positions.values()) {
+      positionProfit += positionProfitOf(position);
+      margin += positionMarginOf(position);
+    }
+    const staticBalance = roundMoney(this.preBalance + this.deposit - this.withdraw);
+    const balance = roundMoney(staticBalance + this.closeProfit - this.commission + positionProfit);
+    return roundMoney(balance - margin - this.frozenMargin - this.frozenCommission);
   }
 
   account(): QifiAccountFields {
@@ -626,7 +640,7 @@ export class QifiAccount {
   ): Outcome<void> {
     const margin = marginOf(position.preset, state.side, request.limit_price, request.volume);
     const commission = commissionOf(position.preset, request.limit_price, request.volume, false);
-    const available = this.account().available;
+    const available = this.availableMoney();
     if (margin + commission > available) {
       return reject(
         'INSUFFICIENT_FUNDS',

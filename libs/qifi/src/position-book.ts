@@ -101,6 +101,14 @@ export function positionProfitOf(position: PositionState): number {
   );
 }
 
+/** `toQifiPosition(position).margin`, without building the record. */
+export function positionMarginOf(position: PositionState): number {
+  return roundMoney(
+    roundMoney(position.long.today.margin + position.long.his.margin) +
+      roundMoney(position.short.today.margin + position.short.his.margin),
+  );
+}
+
 /** The QIFI position record (39 fields) of a position's state. */
 export function toQifiPosition(position: PositionState, userId: string): QifiPosition {
   const long = sideFigures(position, position.long, 1);
