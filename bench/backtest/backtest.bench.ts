@@ -8,7 +8,8 @@
  *      rebalance;
  *  (c) indicators alone over BENCH_VALUES (1,000,000) values: batch and streaming, against numpy's
  *      vectorised forms of the same indicators in the same run.
- * Prints bar-events/s, peak RSS and the ratios.
+ * Prints bar-events/s, peak RSS and the ratios. Timings are the best of BENCH_REPEAT (5) runs after
+ * two warm-up runs (the engine runs: best of 2, no warm-up); numpy's the best of as many.
  */
 import { BacktestEngine } from '@qautlra/backtest';
 import { defineStrategy, MarketBar } from '@qautlra/execution';
@@ -24,13 +25,17 @@ const BARS = Number(process.env.BENCH_BARS ?? 1_000_000);
 const INSTRUMENTS = Number(process.env.BENCH_INSTRUMENTS ?? 500);
 const DAYS = Number(process.env.BENCH_DAYS ?? 250);
 const VALUES = Number(process.env.BENCH_VALUES ?? 1_000_000);
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 
 const peakRssMiB = () => process.resourceUsage().maxRSS / 1024;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** Best of `REPEAT` timings, ms. */
-function best(run: () => void, repeat = REPEAT): number {
+/** Best of `REPEAT` timings, ms, after one untimed warm-up run (the JIT's tiers). */
+function best(run: () => void, repeat = REPEAT, warmUp = true): number {
+  if (warmUp) {
+    run();
+    run();
+  }
   let fastest = Infinity;
   for (let i = 0; i < repeat; i += 1) {
     const t0 = performance.now();
@@ -98,6 +103,7 @@ function benchA(): void {
       balance = result.summary.accounts[0]!.finalBalance;
     },
     Math.min(REPEAT, 2),
+    false,
   );
   let floorTrades = 0;
   const floorMs = best(() => {
@@ -202,6 +208,7 @@ function benchB(): void {
       balance = result.summary.accounts[0]!.finalBalance;
     },
     Math.min(REPEAT, 2),
+    false,
   );
   console.log(
     `  engine: ${ms.toFixed(0)} ms, ${fmt((bars.length / ms) * 1000)} bar-events/s, ${fmt(trades)} trades, final balance ${balance.toFixed(2)}, peak RSS ${peakRssMiB().toFixed(0)} MiB`,

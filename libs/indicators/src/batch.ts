@@ -1,10 +1,20 @@
-import { Convention, Ema, Indicator, MovingAverage, TdxSma, Wma } from './moving-average';
-import { Bias, Cci, EfficiencyRatio, Mfi, Roc, Rsi } from './oscillators';
-import { Kdj, Llv, Hhv, Stochastic } from './stochastic';
-import { Dmi, Macd } from './trend';
-import { Atr, Boll, Std, TrueRange } from './volatility';
+import { Convention, Indicator, TdxSma, Wma } from './moving-average';
+import { Bias, Cci, EfficiencyRatio, Mfi } from './oscillators';
+import { Kdj, Stochastic } from './stochastic';
+import { Dmi } from './trend';
+import { Atr, TrueRange } from './volatility';
 import { Obv, Vwap } from './volume';
 import { BarInput } from './window';
+import {
+  bollKernel,
+  emaKernel,
+  extremeKernel,
+  macdKernel,
+  rocKernel,
+  rsiKernel,
+  smaKernel,
+  stdKernel,
+} from './batch-kernels';
 
 /**
  * Batch forms: the streaming indicator run over a whole series, so a batch result and a streaming
@@ -68,46 +78,30 @@ function columns<K extends string>(
   return out;
 }
 
-function valueColumns<K extends string>(
-  values: Series,
-  indicator: Indicator<number, Record<K, number>>,
-  keys: readonly K[],
-): Record<K, Float64Array> {
-  const out = Object.fromEntries(
-    keys.map((key) => [key, new Float64Array(values.length)]),
-  ) as Record<K, Float64Array>;
-  for (let i = 0; i < values.length; i += 1) {
-    const value = indicator.update(values[i]!);
-    for (const key of keys) out[key][i] = value[key];
-  }
-  return out;
-}
-
-export const sma = (values: Series, n: number) => overValues(values, new MovingAverage(n));
+export const sma = (values: Series, n: number) => smaKernel(values, n);
 export const ema = (values: Series, n: number, convention: Convention = 'talib') =>
-  overValues(values, new Ema(n, convention));
+  emaKernel(values, n, convention);
 export const wma = (values: Series, n: number) => overValues(values, new Wma(n));
 export const tdxSma = (values: Series, n: number, m: number, seed?: number) =>
   overValues(values, new TdxSma(n, m, seed));
 export const rsi = (values: Series, n = 14, convention: Convention = 'talib') =>
-  overValues(values, new Rsi(n, convention));
-export const roc = (values: Series, n = 10) => overValues(values, new Roc(n));
+  rsiKernel(values, n, convention);
+export const roc = (values: Series, n = 10) => rocKernel(values, n);
 export const bias = (values: Series, n = 6) => overValues(values, new Bias(n));
 export const efficiencyRatio = (values: Series, n = 10) =>
   overValues(values, new EfficiencyRatio(n));
-export const std = (values: Series, n = 20, ddof: 0 | 1 = 0) =>
-  overValues(values, new Std(n, ddof));
-export const hhv = (values: Series, n: number) => overValues(values, new Hhv(n));
-export const llv = (values: Series, n: number) => overValues(values, new Llv(n));
+export const std = (values: Series, n = 20, ddof: 0 | 1 = 0) => stdKernel(values, n, ddof);
+export const hhv = (values: Series, n: number) => extremeKernel(values, n, true);
+export const llv = (values: Series, n: number) => extremeKernel(values, n, false);
 export const boll = (values: Series, n = 20, k = 2, convention: Convention = 'talib') =>
-  valueColumns(values, new Boll(n, k, convention), ['upper', 'middle', 'lower']);
+  bollKernel(values, n, k, convention);
 export const macd = (
   values: Series,
   fast = 12,
   slow = 26,
   signal = 9,
   convention: Convention = 'talib',
-) => valueColumns(values, new Macd(fast, slow, signal, convention), ['dif', 'dea', 'histogram']);
+) => macdKernel(values, fast, slow, signal, convention);
 
 export const trueRangeSeries = (bars: BarSeries, convention: Convention = 'talib') =>
   column(bars, new TrueRange(convention));
