@@ -38,13 +38,22 @@ function blocksOf(file: string): Block[] {
 }
 
 const allBlocks = DOCS.flatMap(blocksOf);
-/** Shell examples: every line but `npm …` (starting and testing the platform is what this test does). */
+/**
+ * Shell examples: every line but `npm …` (starting and testing the platform is what this test does),
+ * except `npm run backtest -- …`, run as the built CLI (the build is done; `npm run backtest` would
+ * only check it again).
+ */
 const shellBlocks = allBlocks
   .filter((block) => block.lang === 'bash' || block.lang === 'sh')
   .map((block) => ({
     ...block,
     text: block.text
       .split('\n')
+      .map((line) =>
+        line.trim().startsWith('npm run backtest -- ')
+          ? line.trim().replace(/^npm run backtest -- /, 'node dist/apps/backtest/src/cli.js ')
+          : line,
+      )
       .filter((line) => !/^npm /.test(line.trim()))
       .join('\n'),
   }))
@@ -116,7 +125,7 @@ describe('README and docs examples against a started platform', () => {
 
   it('finds examples to run', () => {
     expect(shellBlocks.map((block) => block.file).sort()).toEqual(
-      expect.arrayContaining(['docs/md-gateway.md', 'docs/tsdb.md']),
+      expect.arrayContaining(['docs/md-gateway.md', 'docs/tsdb.md', 'docs/backtest.md']),
     );
   });
 
