@@ -1,7 +1,7 @@
 import { isSessionOpen } from '@qautlra/calendar';
 import { BacktestEngine, simTicks } from '@qautlra/backtest';
 import type { InsertOrder } from '@qautlra/diff';
-import { defineStrategy, MarketTick } from '@qautlra/execution';
+import { bookTopOf, defineStrategy, MarketTick } from '@qautlra/execution';
 import { productOf } from '@qautlra/qamd';
 import { defaultPresetFor, Qifi, QifiAccount, QifiOrder } from '@qautlra/qifi';
 import { seededRandom } from '@qautlra/sim';
@@ -201,16 +201,7 @@ describe('backtest (tick mode) = the trade server sim broker', () => {
         day = tick.tradingDay;
       }
       clock = tick.datetimeMs;
-      engine.onQuote({
-        instrument: tick.instrument,
-        bidPrice: tick.bidPrice,
-        bidVolume: tick.bidVolume,
-        askPrice: tick.askPrice,
-        askVolume: tick.askVolume,
-        lastPrice: tick.lastPrice,
-        upperLimit: tick.upperLimit,
-        lowerLimit: tick.lowerLimit,
-      });
+      engine.onQuote(bookTopOf(tick));
       while (actions[next]?.tick === index) {
         const action = actions[next]!;
         const commands: TradeCommand[] = [

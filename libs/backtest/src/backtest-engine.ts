@@ -3,7 +3,7 @@ import { addCalendarDays, CHINA_TRADE_CALENDAR, isSessionOpen, toIsoDate } from 
 import type { InsertOrder } from '@qautlra/diff';
 import {
   AccountChange,
-  BookTop,
+  bookTopOf,
   MarketBar,
   MarketTick,
   OrderDesk,
@@ -346,17 +346,7 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
 
   private onTick(tick: MarketTick): void {
     this.clock = tick.datetimeMs;
-    const top: BookTop = {
-      instrument: tick.instrument,
-      bidPrice: tick.bidPrice,
-      bidVolume: tick.bidVolume,
-      askPrice: tick.askPrice,
-      askVolume: tick.askVolume,
-      lastPrice: tick.lastPrice,
-      upperLimit: tick.upperLimit,
-      lowerLimit: tick.lowerLimit,
-    };
-    this.matcher.onQuote(top);
+    this.matcher.onQuote(bookTopOf(tick));
     this.lastPrices.set(tick.instrument, tick.lastPrice);
     this.deliver();
     this.callStrategy('onTick', () => this.runner.tick(tick));

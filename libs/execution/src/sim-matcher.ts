@@ -1,4 +1,5 @@
 import { Outcome, OrderRequest, QifiAccount, QifiOrder, QifiTrade } from '@qautlra/qifi';
+import type { MarketTick } from './strategy';
 
 /** The top of the book of one instrument, from the gateway's QAMD snapshot. */
 export interface BookTop {
@@ -27,6 +28,20 @@ export interface BarQuote {
   volume: number;
   upperLimit?: number;
   lowerLimit?: number;
+}
+
+/** The top of the book a tick shows. */
+export function bookTopOf(tick: MarketTick): BookTop {
+  return {
+    instrument: tick.instrument,
+    bidPrice: tick.bidPrice,
+    bidVolume: tick.bidVolume,
+    askPrice: tick.askPrice,
+    askVolume: tick.askVolume,
+    lastPrice: tick.lastPrice,
+    upperLimit: tick.upperLimit,
+    lowerLimit: tick.lowerLimit,
+  };
 }
 
 export interface SimMatcherOptions {

@@ -25,26 +25,43 @@ export function checkLength(name: string, value: number, min = 1): number {
   return value;
 }
 
-/** MA / SMA: the mean of the last `n` values. Warm-up: NaN for the first n − 1. */
-export class MovingAverage implements Indicator<PriceInput, number> {
-  private readonly window: Window;
+/**
+ * An indicator over a window of its last `size` inputs: `read` takes the number from an input,
+ * `value` reads the window.
+ */
+export abstract class WindowIndicator<I, O> implements Indicator<I, O> {
+  protected readonly window: Window;
 
-  constructor(readonly n: number) {
-    this.window = new Window(checkLength('n', n));
+  constructor(size: number) {
+    this.window = new Window(size);
   }
 
   get count(): number {
     return this.window.count;
   }
 
-  update(input: PriceInput): number {
-    this.window.push(closeOf(input));
+  update(input: I): O {
+    this.window.push(this.read(input));
     return this.value();
   }
 
-  replace(input: PriceInput): number {
-    this.window.replaceLast(closeOf(input));
+  replace(input: I): O {
+    this.window.replaceLast(this.read(input));
     return this.value();
+  }
+
+  protected abstract read(input: I): number;
+  protected abstract value(): O;
+}
+
+/** MA / SMA: the mean of the last `n` values. Warm-up: NaN for the first n − 1. */
+export class MovingAverage extends WindowIndicator<PriceInput, number> {
+  constructor(readonly n: number) {
+    super(checkLength('n', n));
+  }
+
+  protected read(input: PriceInput): number {
+    return closeOf(input);
   }
 
   value(): number {

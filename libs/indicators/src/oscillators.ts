@@ -4,6 +4,7 @@ import {
   Indicator,
   MovingAverage,
   RecursiveAverage,
+  WindowIndicator,
 } from './moving-average';
 import { BarInput, closeOf, finite, PriceInput, Window } from './window';
 
@@ -87,28 +88,16 @@ export class Rsi implements Indicator<PriceInput, number> {
 }
 
 /** ROC(n) = (close / close n bars ago − 1) · 100 (TA-Lib's ROC). First value at bar n. */
-export class Roc implements Indicator<PriceInput, number> {
-  private readonly window: Window;
-
+export class Roc extends WindowIndicator<PriceInput, number> {
   constructor(readonly n = 10) {
-    this.window = new Window(checkLength('n', n) + 1);
+    super(checkLength('n', n) + 1);
   }
 
-  get count(): number {
-    return this.window.count;
+  protected read(input: PriceInput): number {
+    return closeOf(input);
   }
 
-  update(input: PriceInput): number {
-    this.window.push(closeOf(input));
-    return this.value();
-  }
-
-  replace(input: PriceInput): number {
-    this.window.replaceLast(closeOf(input));
-    return this.value();
-  }
-
-  private value(): number {
+  protected value(): number {
     if (!this.window.full) return NaN;
     const before = this.window.oldest();
     return before === 0 ? NaN : (this.window.back(0) / before - 1) * 100;
@@ -189,28 +178,16 @@ export function typicalPrice(bar: BarInput): number {
  * The mean deviation needs the whole window: O(n) per bar. 0 when the window is flat. First value
  * at bar n − 1.
  */
-export class Cci implements Indicator<BarInput, number> {
-  private readonly window: Window;
-
+export class Cci extends WindowIndicator<BarInput, number> {
   constructor(readonly n = 14) {
-    this.window = new Window(checkLength('n', n));
+    super(checkLength('n', n));
   }
 
-  get count(): number {
-    return this.window.count;
+  protected read(bar: BarInput): number {
+    return typicalPrice(bar);
   }
 
-  update(bar: BarInput): number {
-    this.window.push(typicalPrice(bar));
-    return this.value();
-  }
-
-  replace(bar: BarInput): number {
-    this.window.replaceLast(typicalPrice(bar));
-    return this.value();
-  }
-
-  private value(): number {
+  protected value(): number {
     if (!this.window.full) return NaN;
     const mean = this.window.mean();
     let deviation = 0;

@@ -4,39 +4,28 @@ import {
   Indicator,
   MovingAverage,
   RecursiveAverage,
+  WindowIndicator,
 } from './moving-average';
 import { Successive } from './oscillators';
-import { BarInput, closeOf, finite, PriceInput, Window } from './window';
+import { BarInput, closeOf, finite, PriceInput } from './window';
 
 /**
  * STD(n): standard deviation of the last n values. `ddof` 0 is the population deviation (TA-Lib's
  * STDDEV, 通达信 `STDP`), 1 the sample deviation (通达信 `STD`, pandas' default). First value at bar n − 1.
  */
-export class Std implements Indicator<PriceInput, number> {
-  private readonly window: Window;
-
+export class Std extends WindowIndicator<PriceInput, number> {
   constructor(
     readonly n = 20,
     readonly ddof: 0 | 1 = 0,
   ) {
-    this.window = new Window(checkLength('n', n, ddof + 1));
+    super(checkLength('n', n, ddof + 1));
   }
 
-  get count(): number {
-    return this.window.count;
+  protected read(input: PriceInput): number {
+    return closeOf(input);
   }
 
-  update(input: PriceInput): number {
-    this.window.push(closeOf(input));
-    return this.value();
-  }
-
-  replace(input: PriceInput): number {
-    this.window.replaceLast(closeOf(input));
-    return this.value();
-  }
-
-  private value(): number {
+  protected value(): number {
     return this.window.full ? Math.sqrt(this.window.variance(this.ddof)) : NaN;
   }
 }
@@ -51,8 +40,7 @@ export interface BollValue {
  * BOLL(n, k): middle = MA(n), upper/lower = middle ± k·deviation. `talib` (BBANDS) uses the
  * population deviation, `tdx` (通达信 BOLL) the sample one (`STD`). First value at bar n − 1.
  */
-export class Boll implements Indicator<PriceInput, BollValue> {
-  private readonly window: Window;
+export class Boll extends WindowIndicator<PriceInput, BollValue> {
   private readonly ddof: 0 | 1;
 
   constructor(
@@ -60,26 +48,16 @@ export class Boll implements Indicator<PriceInput, BollValue> {
     readonly k = 2,
     readonly convention: Convention = 'talib',
   ) {
+    super(checkLength('n', n, convention === 'talib' ? 1 : 2));
     this.ddof = convention === 'talib' ? 0 : 1;
-    this.window = new Window(checkLength('n', n, this.ddof + 1));
     finite(k, 'k');
   }
 
-  get count(): number {
-    return this.window.count;
+  protected read(input: PriceInput): number {
+    return closeOf(input);
   }
 
-  update(input: PriceInput): BollValue {
-    this.window.push(closeOf(input));
-    return this.value();
-  }
-
-  replace(input: PriceInput): BollValue {
-    this.window.replaceLast(closeOf(input));
-    return this.value();
-  }
-
-  private value(): BollValue {
+  protected value(): BollValue {
     if (!this.window.full) return { upper: NaN, middle: NaN, lower: NaN };
     const middle = this.window.mean();
     const width = this.k * Math.sqrt(this.window.variance(this.ddof));

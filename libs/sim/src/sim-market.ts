@@ -141,25 +141,36 @@ function contractMonth(now: Date): string {
   return `${String(date.getUTCFullYear()).slice(2)}${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
-/** The default universe: ~40 futures across the six exchanges and ~30 A-shares, ETFs and indices. */
-export function defaultUniverse(now: Date): SimInstrument[] {
-  const month = contractMonth(now);
-  const futures = FUTURES.map(([exchange, product, reference]): SimInstrument => {
-    const preset = FUTURES_PRESETS.get(product.toUpperCase());
-    const code = exchange === 'CZCE' ? `${product}${month.slice(1)}` : `${product}${month}`;
-    return {
-      id: `${exchange}.${code}`,
-      exchange,
-      code,
-      name: preset?.name ?? product.toUpperCase(),
-      kind: 'future',
-      priceTick: preset?.price_tick ?? (exchange === 'GFEX' ? 5 : 1),
-      volumeMultiple: preset?.unit_table ?? (product === 'lc' ? 1 : 5),
-      reference,
-      limitRatio: exchange === 'CFFEX' ? 0.1 : 0.07,
-    };
-  });
-  const stocks = STOCKS.map(([exchange, code, name, kind, reference]): SimInstrument => ({
+/** A sim future: its product's presets (tick, multiplier, name) and reference price. */
+function futureInstrument(
+  exchange: string,
+  product: string,
+  code: string,
+  reference: number,
+): SimInstrument {
+  const preset = FUTURES_PRESETS.get(product.toUpperCase());
+  return {
+    id: `${exchange}.${code}`,
+    exchange,
+    code,
+    name: preset?.name ?? product.toUpperCase(),
+    kind: 'future',
+    priceTick: preset?.price_tick ?? (exchange === 'GFEX' ? 5 : 1),
+    volumeMultiple: preset?.unit_table ?? (product === 'lc' ? 1 : 5),
+    reference,
+    limitRatio: exchange === 'CFFEX' ? 0.1 : 0.07,
+  };
+}
+
+/** A sim stock, ETF or index (limits 20 % on ChiNext and STAR, 10 % else, none for an index). */
+function stockInstrument(
+  exchange: string,
+  code: string,
+  name: string,
+  kind: SimInstrument['kind'],
+  reference: number,
+): SimInstrument {
+  return {
     id: `${exchange}.${code}`,
     exchange,
     code,
@@ -169,7 +180,23 @@ export function defaultUniverse(now: Date): SimInstrument[] {
     volumeMultiple: 1,
     reference,
     limitRatio: kind === 'index' ? 0 : code.startsWith('688') || code.startsWith('300') ? 0.2 : 0.1,
-  }));
+  };
+}
+
+/** The default universe: ~40 futures across the six exchanges and ~30 A-shares, ETFs and indices. */
+export function defaultUniverse(now: Date): SimInstrument[] {
+  const month = contractMonth(now);
+  const futures = FUTURES.map(([exchange, product, reference]) =>
+    futureInstrument(
+      exchange,
+      product,
+      exchange === 'CZCE' ? `${product}${month.slice(1)}` : `${product}${month}`,
+      reference,
+    ),
+  );
+  const stocks = STOCKS.map(([exchange, code, name, kind, reference]) =>
+    stockInstrument(exchange, code, name, kind, reference),
+  );
   const aliases = futures.map((future): SimInstrument => ({
     ...future,
     id: `${future.exchange}.${future.code.replace(/\d+$/, '')}888`,
@@ -192,36 +219,12 @@ export function simInstrumentFor(id: string): SimInstrument | undefined {
   const exchange = id.slice(0, dot).toUpperCase();
   const code = id.slice(dot + 1);
   const listed = STOCKS.find(([e, c]) => e === exchange && c === code);
-  if (listed || ((exchange === 'SSE' || exchange === 'SZSE') && /^\d{6}$/.test(code))) {
-    const [, , name, kind, reference] = listed ?? [exchange, code, code, 'stock' as const, 10];
-    return {
-      id: `${exchange}.${code}`,
-      exchange,
-      code,
-      name,
-      kind,
-      priceTick: kind === 'etf' ? 0.001 : 0.01,
-      volumeMultiple: 1,
-      reference,
-      limitRatio:
-        kind === 'index' ? 0 : code.startsWith('688') || code.startsWith('300') ? 0.2 : 0.1,
-    };
-  }
+  if (listed) return stockInstrument(...listed);
+  if ((exchange === 'SSE' || exchange === 'SZSE') && /^\d{6}$/.test(code))
+    return stockInstrument(exchange, code, code, 'stock', 10);
   const product = productOf(code);
   const future = FUTURES.find(([e, p]) => e === exchange && p.toUpperCase() === product);
-  if (!future) return undefined;
-  const preset = FUTURES_PRESETS.get(product);
-  return {
-    id: `${exchange}.${code}`,
-    exchange,
-    code,
-    name: preset?.name ?? product,
-    kind: 'future',
-    priceTick: preset?.price_tick ?? 1,
-    volumeMultiple: preset?.unit_table ?? 1,
-    reference: future[2],
-    limitRatio: exchange === 'CFFEX' ? 0.1 : 0.07,
-  };
+  return future ? futureInstrument(exchange, future[1], code, future[2]) : undefined;
 }
 
 /** The sim's universe for a config: `size` instruments when given, else the default one. */
