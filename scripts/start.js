@@ -27,7 +27,7 @@ function newest(dir) {
 
 run('bash scripts/ensure-deps.sh');
 const entry = join(root, 'dist/apps/qautlra/src/main.js');
-const appEntries = ['md-gateway', 'tsdb', 'trade-server', 'trader', 'fund-analytics', 'web'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
+const appEntries = ['md-gateway', 'tsdb', 'trade-server', 'trader', 'fund-analytics', 'backtest', 'web'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
 const sources = Math.max(newest(join(root, 'apps')), newest(join(root, 'libs')), statSync(join(root, 'package-lock.json')).mtimeMs);
 const clientIndex = join(root, 'dist/apps/web/client/index.html');
 if (!existsSync(entry) || !existsSync(clientIndex) || !appEntries.every((path) => existsSync(path)) || statSync(entry).mtimeMs < sources) {
@@ -62,6 +62,7 @@ const ports = {
   tsdb: portOf(process.env.P_ADDR ?? '0.0.0.0:18000'),
   'trade-server': portOf(process.env.TRADE_SERVER_ADDR ?? '0.0.0.0:7988'),
   'fund-analytics': portOf(process.env.FUND_ADDR ?? '0.0.0.0:8020'),
+  backtest: portOf(process.env.BACKTEST_ADDR ?? '0.0.0.0:8021'),
   web: portOf(process.env.WEB_ADDR ?? '0.0.0.0:8080'),
   trader: portOf(process.env.TRADER_ADDR ?? '127.0.0.1:8018'),
 };
@@ -72,6 +73,7 @@ const apps = [
   { name: 'tsdb', wsUrl: `ws://localhost:${process.env.QADB_WEBSOCKET_PORT ?? '18003'}/ws` },
   { name: 'trade-server', ws: '/ws/trade', label: 'DIFF trading' },
   { name: 'fund-analytics' },
+  { name: 'backtest' },
   { name: 'web', label: 'browser app' },
 ];
 if (demo)
@@ -225,6 +227,14 @@ function traderToken() {
       `    metrics:     ${fund.url}/api/products/QD0001/metrics?preset=empyrical   (import your own: npm run fund -- import file.xlsx)`,
     );
   }
+  const backtest = running.find((app) => app.app === 'backtest');
+  if (backtest)
+    lines.push(
+      '',
+      '  backtests: strategies in examples/strategies/ (the same execution core as the sim broker)',
+      '    CLI:   npm run backtest -- --strategy examples/strategies/ma-cross.ts --instruments SHFE.rb888 --from 2026-01-05 --to 2026-03-31',
+      `    REST:  POST ${backtest.url}/api/runs {"strategy":"ma-cross","instruments":["SHFE.rb888"],"from":"2026-01-05","to":"2026-03-31"}, then GET /api/runs/{id}`,
+    );
   console.log(lines.join('\n') + '\n');
 })().catch((error) => {
   console.error('QAUTLRA failed to start:', error);

@@ -37,7 +37,7 @@ export const COMPONENTS: readonly ComponentInfo[] = [
   { app: 'trader', original: 'QATRADER-RS', state: 'working' },
   { app: 'realtime', original: 'QAREALTIMEPRO-RS', state: 'planned' },
   { app: 'fund-analytics', original: 'QAMAINTAINDB-RS', state: 'working' },
-  { app: 'backtest', original: 'QARS', state: 'planned' },
+  { app: 'backtest', original: 'QARS', state: 'partial' },
   { app: 'web', original: 'QAOMS', state: 'partial' },
 ];
 

@@ -118,7 +118,15 @@ describe('README and docs examples against a started platform', () => {
 
   it('npm start printed its progress and a banner with every app', () => {
     expect(output).toContain('starting the apps (each in its own process)');
-    for (const app of ['md-gateway', 'tsdb', 'trade-server', 'fund-analytics', 'web', 'trader'])
+    for (const app of [
+      'md-gateway',
+      'tsdb',
+      'trade-server',
+      'fund-analytics',
+      'backtest',
+      'web',
+      'trader',
+    ])
       expect([app, output.includes(`  ${app.padEnd(14)} http://localhost:`)]).toEqual([app, true]);
     expect(output).toMatch(/recorded [\d,]+ ticks of sim history/);
   });
@@ -213,7 +221,7 @@ describe('README and docs examples against a started platform', () => {
       for (const match of text.matchAll(bare)) named.add(match[1]!);
     };
     for (const file of DOCS) collect(readFileSync(join(ROOT, file), 'utf8'));
-    for (const port of [8014, 7988, 8018, 8020, 8000, 8080]) {
+    for (const port of [8014, 7988, 8018, 8020, 8021, 8000, 8080]) {
       const document = await fetch(`http://localhost:${port}/api/docs-json`);
       expect([port, document.status]).toEqual([port, 200]);
       collect(await document.text());

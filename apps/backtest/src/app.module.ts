@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@qautlra/platform';
+import { BacktestService } from './backtest.service';
+import type { BacktestConfig } from './config';
+import { BacktestController } from './rest/backtest.controller';
+import { BACKTEST_CONFIG } from './tokens';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: BacktestConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot({ appName: 'backtest' })],
+      controllers: [BacktestController],
+      providers: [{ provide: BACKTEST_CONFIG, useValue: config }, BacktestService],
+    };
+  }
+}

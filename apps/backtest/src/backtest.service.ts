@@ -1,0 +1,344 @@
+import {
+  BadRequestException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import type { BacktestResult } from '@qautlra/backtest';
+import { resolveParameters } from '@qautlra/execution';
+import { DatabaseHandle, HealthRegistry, openAppDatabase } from '@qautlra/platform';
+import { randomUUID } from 'node:crypto';
+import { Observable, Subject } from 'rxjs';
+import type { BacktestConfig } from './config';
+import type { RunRequestDto, SweepRequestDto } from './rest/dto';
+import { SourceError, tradingDaysOf } from './runs/market-source';
+import type { Progress, RunRequest } from './runs/run-backtest';
+import { RunPool } from './runs/run-pool';
+import { StrategyCatalog, StrategyEntry } from './strategies/strategy-catalog';
+import {
+  BACKTEST_MIGRATIONS,
+  BacktestDatabase,
+  RunRecord,
+  RunStore,
+  SweepRecord,
+} from './store/run-store';
+import { BACKTEST_CONFIG } from './tokens';
+
+/** What a run's event stream says: progress, then the end. */
+export type RunEvent =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'done'; run: RunRecord }
+  | { type: 'failed'; error: string };
+
+/** Most trading days a run may span (bars), and with ticks. */
+const MAX_DAYS = 2_500;
+const MAX_TICK_DAYS = 20;
+/** Most runs waiting or running at once. */
+const MAX_PENDING = 1_000;
+
+/** Statistics where a lower value is better (ranked ascending unless told otherwise). */
+const LOWER_IS_BETTER = new Set([
+  'volatility',
+  'ulcer_index',
+  'risk_of_ruin',
+  'consecutive_losses',
+]);
+
+export interface SweepView extends SweepRecord {
+  /** Every run of the grid, best first by `rankBy` (runs without the statistic last). */
+  ranking: {
+    rank: number;
+    runId: string;
+    status: string;
+    params: Record<string, unknown>;
+    value: number | null;
+    totalReturn: number | null;
+  }[];
+}
+
+/** Orchestrates runs: checks a request, queues it on the worker pool, stores what it gives. */
+@Injectable()
+export class BacktestService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('backtest');
+  private handle?: DatabaseHandle<BacktestDatabase>;
+  private store!: RunStore;
+  private catalog!: StrategyCatalog;
+  private pool!: RunPool;
+  private readonly live = new Map<string, { progress?: Progress; events: Subject<RunEvent> }>();
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    @Inject(BACKTEST_CONFIG) private readonly config: BacktestConfig,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.handle = await openAppDatabase<BacktestDatabase>({
+      url: this.config.databaseUrl,
+      dataDir: this.config.dataDir,
+      migrations: BACKTEST_MIGRATIONS,
+      migrationTable: 'backtest_migration',
+      health: this.health,
+    });
+    this.store = new RunStore(this.handle.db);
+    const interrupted = await this.store.failInterrupted();
+    if (interrupted > 0) this.logger.warn(`${interrupted} run(s) interrupted by the last stop`);
+    this.catalog = new StrategyCatalog(this.config.strategyDirs);
+    for (const failure of this.catalog.failures())
+      this.logger.warn(`strategy file not offered: ${failure.problem}`);
+    this.pool = new RunPool(this.config.threads);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.close();
+    await Promise.allSettled(this.running);
+    await this.handle?.close();
+  }
+
+  strategies(): StrategyEntry[] {
+    return this.catalog.list();
+  }
+
+  /** Checks a request and queues its run. */
+  async submit(dto: RunRequestDto, sweepId?: string): Promise<RunRecord> {
+    if (this.live.size >= MAX_PENDING)
+      throw new HttpException(
+        { code: 'TOO_MANY_RUNS', message: `${MAX_PENDING} runs are waiting already; try later` },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    const entry = this.catalog.get(dto.strategy);
+    if (!entry)
+      throw new NotFoundException({
+        code: 'UNKNOWN_STRATEGY',
+        message: `no strategy ${dto.strategy}; GET /api/strategies lists them`,
+      });
+    const request = this.request(dto, entry);
+    const id = randomUUID();
+    await this.store.createRun({
+      id,
+      sweepId,
+      strategy: entry.name,
+      request: request as unknown as Record<string, unknown>,
+    });
+    const events = new Subject<RunEvent>();
+    this.live.set(id, { events });
+    const execution = this.execute(id, entry, request).finally(() =>
+      this.running.delete(execution),
+    );
+    this.running.add(execution);
+    return (await this.store.run(id))!;
+  }
+
+  async run(id: string): Promise<RunRecord> {
+    const run = await this.store.run(id);
+    if (!run) throw new NotFoundException({ code: 'UNKNOWN_RUN', message: `no run ${id}` });
+    const progress = this.live.get(id)?.progress;
+    return progress ? { ...run, progress } : run;
+  }
+
+  runs(limit: number, sweepId?: string): Promise<RunRecord[]> {
+    return this.store.runs({ limit, sweepId });
+  }
+
+  async part(
+    id: string,
+    part: 'trades' | 'orders' | 'daily' | 'equity' | 'logs',
+  ): Promise<unknown> {
+    const run = await this.run(id);
+    if (run.status !== 'done')
+      throw new HttpException(
+        { code: 'RUN_NOT_DONE', message: `run ${id} is ${run.status}` },
+        HttpStatus.CONFLICT,
+      );
+    return this.store.result(id, part);
+  }
+
+  /** Progress, then the end, of a run (a finished run: its end at once). */
+  async events(id: string): Promise<Observable<RunEvent>> {
+    const run = await this.run(id);
+    const live = this.live.get(id);
+    if (live) return live.events.asObservable();
+    return new Observable<RunEvent>((subscriber) => {
+      subscriber.next(
+        run.status === 'done' ? { type: 'done', run } : { type: 'failed', error: run.error ?? '' },
+      );
+      subscriber.complete();
+    });
+  }
+
+  /** Queues every combination of a parameter grid as runs of one sweep. */
+  async sweep(dto: SweepRequestDto): Promise<SweepRecord & { runs: string[] }> {
+    const entry = this.catalog.get(dto.strategy);
+    if (!entry)
+      throw new NotFoundException({
+        code: 'UNKNOWN_STRATEGY',
+        message: `no strategy ${dto.strategy}`,
+      });
+    const names = Object.keys(dto.grid);
+    if (names.length === 0) throw new BadRequestException('grid names no parameter');
+    let combinations = 1;
+    for (const name of names) {
+      const values = dto.grid[name];
+      if (!Array.isArray(values) || values.length === 0 || values.length > 1_000)
+        throw new BadRequestException(`grid.${name} must be a list of 1–1,000 values`);
+      if (!Object.hasOwn(entry.parameters, name))
+        throw new BadRequestException(`${entry.name} has no parameter ${name}`);
+      combinations *= values.length;
+    }
+    if (combinations > this.config.maxSweep)
+      throw new BadRequestException(
+        `the grid has ${combinations} combinations; at most ${this.config.maxSweep} (BACKTEST_MAX_SWEEP)`,
+      );
+    let grid: Record<string, number | string | boolean>[] = [{}];
+    for (const name of names)
+      grid = grid.flatMap((partial) =>
+        dto.grid[name]!.map((value) => ({ ...partial, [name]: value })),
+      );
+    // Every combination is checked before any runs.
+    const { grid: _grid, rankBy = 'sharpe', order, ...base } = dto;
+    for (const params of grid)
+      this.request({ ...base, params: { ...base.params, ...params } }, entry);
+    const sweep: SweepRecord = {
+      id: randomUUID(),
+      strategy: entry.name,
+      request: base,
+      grid: dto.grid,
+      rankBy,
+      order: order ?? (LOWER_IS_BETTER.has(rankBy) ? 'asc' : 'desc'),
+      createdAt: new Date().toISOString(),
+    };
+    await this.store.createSweep(sweep);
+    const runs: string[] = [];
+    for (const params of grid)
+      runs.push(
+        (await this.submit({ ...base, params: { ...base.params, ...params } }, sweep.id)).id,
+      );
+    return { ...sweep, runs };
+  }
+
+  async sweepView(id: string): Promise<SweepView> {
+    const sweep = await this.store.sweep(id);
+    if (!sweep) throw new NotFoundException({ code: 'UNKNOWN_SWEEP', message: `no sweep ${id}` });
+    const runs = await this.store.runs({ limit: 100_000, sweepId: id });
+    const valueOf = (run: RunRecord): number | null => {
+      const statistics = run.statistics;
+      if (!statistics || !('metrics' in statistics)) return null;
+      return statistics.metrics[sweep.rankBy] ?? null;
+    };
+    const sign = sweep.order === 'asc' ? 1 : -1;
+    const ranked = runs
+      .map((run) => ({ run, value: valueOf(run) }))
+      .sort((a, b) =>
+        a.value === null
+          ? b.value === null
+            ? a.run.id.localeCompare(b.run.id)
+            : 1
+          : b.value === null
+            ? -1
+            : sign * (a.value - b.value) || a.run.id.localeCompare(b.run.id),
+      );
+    return {
+      ...sweep,
+      ranking: ranked.map(({ run, value }, index) => ({
+        rank: index + 1,
+        runId: run.id,
+        status: run.status,
+        params: run.summary?.params ?? (run.request.params as Record<string, unknown>) ?? {},
+        value,
+        totalReturn: run.summary?.accounts[0]?.totalReturn ?? null,
+      })),
+    };
+  }
+
+  /** The run request of a DTO, every field checked (a 400 names what is wrong). */
+  private request(
+    dto: Omit<RunRequestDto, 'strategy'> & { strategy?: string },
+    entry: StrategyEntry,
+  ): RunRequest {
+    const frequency = dto.frequency ?? '1m';
+    let days: number;
+    try {
+      resolveParameters(
+        {
+          name: entry.name,
+          parameters: entry.parameters,
+          create: () => ({}),
+        },
+        dto.params ?? {},
+      );
+      days = tradingDaysOf(dto).length;
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof SourceError)
+        throw new BadRequestException(error.message);
+      throw error;
+    }
+    const most = frequency === 'tick' ? MAX_TICK_DAYS : MAX_DAYS;
+    if (days === 0) throw new BadRequestException('from–to holds no trading day');
+    if (days > most)
+      throw new BadRequestException(
+        `from–to spans ${days} trading days; at most ${most} with ${frequency} data`,
+      );
+    return {
+      source: 'sim',
+      instruments: dto.instruments,
+      from: dto.from,
+      to: dto.to,
+      frequency,
+      seed: dto.seed,
+      params: dto.params ?? {},
+      accounts: dto.cash === undefined ? undefined : [{ name: 'backtest', initCash: dto.cash }],
+      fill: dto.fill,
+      volumeCap: dto.volumeCap,
+      slippageTicks: dto.slippageTicks,
+      convention: dto.convention,
+    };
+  }
+
+  private async execute(id: string, entry: StrategyEntry, request: RunRequest): Promise<void> {
+    const live = this.live.get(id)!;
+    let saved = 0;
+    try {
+      await this.store.markRunning(id);
+      const result = await this.pool.run({ file: entry.file, request }, (progress) => {
+        live.progress = progress;
+        live.events.next({ type: 'progress', progress });
+        if (Date.now() - saved > 1_000) {
+          saved = Date.now();
+          void this.store.saveProgress(id, progress).catch(() => undefined);
+        }
+      });
+      await this.store.finish(id, this.bounded(result));
+      await this.store.saveProgress(id, live.progress ?? null);
+      live.events.next({ type: 'done', run: (await this.store.run(id))! });
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      await this.store.fail(id, message).catch(() => undefined);
+      live.events.next({ type: 'failed', error: message });
+    } finally {
+      live.events.complete();
+      this.live.delete(id);
+    }
+  }
+
+  /** A result within the stored-size bound: past it, the daily QIFI documents drop their records. */
+  private bounded(result: BacktestResult): BacktestResult {
+    if (JSON.stringify(result).length <= this.config.maxResultBytes) return result;
+    const lean: BacktestResult = {
+      ...result,
+      daily: result.daily.map((day) => ({ ...day, qifi: { ...day.qifi, orders: {}, trades: {} } })),
+      logs: [
+        ...result.logs,
+        {
+          at: 0,
+          message: `the result passed ${this.config.maxResultBytes} bytes: daily QIFI documents are kept without their orders and trades (see trades and orders)`,
+        },
+      ],
+    };
+    return lean;
+  }
+}

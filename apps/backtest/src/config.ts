@@ -1,0 +1,71 @@
+import {
+  Env,
+  LogLevel,
+  parseAddress,
+  readLogLevel,
+  readOptionalString,
+  readString,
+} from '@qautlra/platform';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+/** The repository's `examples/strategies` (found upwards from this file, built or not). */
+function bundledStrategies(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, 'examples', 'strategies');
+    if (existsSync(candidate)) return candidate;
+  }
+  return resolve('examples/strategies');
+}
+
+/** The backtest service's configuration (env; `process.env` is read nowhere else). */
+export interface BacktestConfig {
+  host: string;
+  port: number;
+  /** PostgreSQL URL; absent → embedded PGlite under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /**
+   * Folders whose `*.ts` / `*.js` files are the strategies offered (first wins on a name); default
+   * the repository's `examples/strategies`.
+   */
+  strategyDirs: string[];
+  /** Worker threads running backtests at once. */
+  threads: number;
+  /** Most parameter combinations in one sweep. */
+  maxSweep: number;
+  /** Largest result kept per run (JSON bytes); larger results keep their daily records lean. */
+  maxResultBytes: number;
+  logLevel: LogLevel;
+}
+
+function positiveInteger(env: Env, key: string, fallback: number): number {
+  const raw = readOptionalString(env, key);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`${key} must be a positive integer, got ${raw}`);
+  return value;
+}
+
+export function loadBacktestConfig(env: Env = process.env): BacktestConfig {
+  const { host, port } = parseAddress(
+    readString(env, 'BACKTEST_ADDR', '0.0.0.0:8021'),
+    'BACKTEST_ADDR',
+  );
+  return {
+    host,
+    port,
+    databaseUrl: readOptionalString(env, 'DATABASE_URL'),
+    dataDir: readString(env, 'BACKTEST_DATA_DIR', './data/backtest'),
+    strategyDirs: readString(env, 'BACKTEST_STRATEGY_DIRS', bundledStrategies())
+      .split(',')
+      .map((dir) => resolve(dir.trim()))
+      .filter(Boolean),
+    threads: positiveInteger(env, 'BACKTEST_THREADS', Math.max(1, availableParallelism() - 1)),
+    maxSweep: positiveInteger(env, 'BACKTEST_MAX_SWEEP', 200),
+    maxResultBytes: positiveInteger(env, 'BACKTEST_MAX_RESULT_BYTES', 64 * 1024 * 1024),
+    logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
+  };
+}

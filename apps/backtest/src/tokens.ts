@@ -1,0 +1,1 @@
+export const BACKTEST_CONFIG = Symbol('BACKTEST_CONFIG');
