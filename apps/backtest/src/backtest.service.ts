@@ -284,7 +284,8 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
         `from–to spans ${days} trading days; at most ${most} with ${frequency} data`,
       );
     return {
-      source: 'sim',
+      // The tsdb's address and credentials join at run time: a stored request holds no secret.
+      source: dto.source ?? 'sim',
       instruments: dto.instruments,
       from: dto.from,
       to: dto.to,
@@ -304,7 +305,8 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
     let saved = 0;
     try {
       await this.store.markRunning(id);
-      const result = await this.pool.run({ file: entry.file, request }, (progress) => {
+      const source = request.source === 'tsdb' ? { ...request, tsdb: this.config.tsdb } : request;
+      const result = await this.pool.run({ file: entry.file, request: source }, (progress) => {
         live.progress = progress;
         live.events.next({ type: 'progress', progress });
         if (Date.now() - saved > 1_000) {

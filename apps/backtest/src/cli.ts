@@ -15,8 +15,12 @@ const HELP = `npm run backtest -- --strategy FILE --instruments ID[,ID…] --fro
   --from, --to DATE    first and last trading day (YYYY-MM-DD)
   --freq F             1m 5m 15m 30m 1h 1d (bars) or tick (default 1m)
   --source S           sim (the sim market's generator, any dates, no data needed; default)
-                       csv (--file FILE: datetime/date,open,high,low,close,volume[,instrument])
-  --file FILE          the CSV file of --source csv
+                       csv or parquet (--file FILE: datetime/date,open,high,low,close,volume[,instrument])
+                       tsdb (bars computed by the time-series DB from its tick stream, or its ticks)
+  --file FILE          the CSV or Parquet file
+  --tsdb URL           the tsdb of --source tsdb (default http://127.0.0.1:18000; user and password
+                       from TSDB_USER / TSDB_PASSWORD, default admin / admin)
+  --stream NAME        its tick stream (default market_data)
   --seed N             the sim's seed (default 20250328)
   --param NAME=VALUE   a strategy parameter (repeat for more)
   --cash N             initial cash (default 1000000)
@@ -38,6 +42,8 @@ function parse(argv: string[]) {
       freq: { type: 'string', default: '1m' },
       source: { type: 'string', default: 'sim' },
       file: { type: 'string' },
+      tsdb: { type: 'string' },
+      stream: { type: 'string' },
       seed: { type: 'string' },
       param: { type: 'string', multiple: true },
       cash: { type: 'string' },
@@ -62,12 +68,12 @@ const number = (name: string, text: string | undefined): number | undefined => {
 
 class UsageError extends Error {}
 
-function request(values: ReturnType<typeof parse>): RunRequest {
+function request(values: ReturnType<typeof parse>, env: NodeJS.ProcessEnv): RunRequest {
   if (!values.instruments) throw new UsageError('--instruments is required');
   if (!values.from || !values.to) throw new UsageError('--from and --to are required');
   const source = values.source as SourceKind;
-  if (source !== 'sim' && source !== 'csv')
-    throw new UsageError(`--source must be sim or csv, got ${values.source}`);
+  if (!['sim', 'csv', 'parquet', 'tsdb'].includes(source))
+    throw new UsageError(`--source must be sim, csv, parquet or tsdb, got ${values.source}`);
   const fill = values.fill as FillModel | undefined;
   if (fill !== undefined && fill !== 'next-open' && fill !== 'close')
     throw new UsageError(`--fill must be next-open or close, got ${values.fill}`);
@@ -89,6 +95,16 @@ function request(values: ReturnType<typeof parse>): RunRequest {
     frequency: values.freq as BarFrequency | 'tick',
     seed: number('seed', values.seed),
     file: values.file,
+    ...(source === 'tsdb'
+      ? {
+          tsdb: {
+            url: values.tsdb ?? 'http://127.0.0.1:18000',
+            user: env.TSDB_USER ?? 'admin',
+            password: env.TSDB_PASSWORD ?? 'admin',
+            stream: values.stream ?? 'market_data',
+          },
+        }
+      : {}),
     params,
     accounts: cash === undefined ? undefined : [{ name: 'backtest', initCash: cash }],
     fill,
@@ -146,7 +162,7 @@ export function summaryTable(result: BacktestResult): string {
   return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values: ReturnType<typeof parse>;
   try {
     values = parse(argv);
@@ -160,10 +176,10 @@ export function main(argv: string[]): number {
   }
   try {
     if (!values.strategy) throw new UsageError('--strategy is required');
-    const run = request(values);
+    const run = request(values, env);
     const definition = loadStrategy(values.strategy);
     const interactive = !values.quiet && process.stderr.isTTY;
-    const result = runBacktest(definition, run, interactive ? progressBar : undefined);
+    const result = await runBacktest(definition, run, interactive ? progressBar : undefined);
     if (interactive) process.stderr.write('\n');
     console.log(summaryTable(result));
     if (values.json) {
@@ -194,4 +210,5 @@ export function main(argv: string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module)
+  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -37,6 +37,8 @@ export interface BacktestConfig {
   maxSweep: number;
   /** Largest result kept per run (JSON bytes); larger results keep their daily records lean. */
   maxResultBytes: number;
+  /** The time-series DB whose tick stream runs with `source: "tsdb"` replay. */
+  tsdb: { url: string; user: string; password: string; stream: string };
   logLevel: LogLevel;
 }
 
@@ -66,6 +68,12 @@ export function loadBacktestConfig(env: Env = process.env): BacktestConfig {
     threads: positiveInteger(env, 'BACKTEST_THREADS', Math.max(1, availableParallelism() - 1)),
     maxSweep: positiveInteger(env, 'BACKTEST_MAX_SWEEP', 200),
     maxResultBytes: positiveInteger(env, 'BACKTEST_MAX_RESULT_BYTES', 64 * 1024 * 1024),
+    tsdb: {
+      url: readString(env, 'BACKTEST_TSDB_URL', 'http://127.0.0.1:18000'),
+      user: readString(env, 'P_USERNAME', 'admin'),
+      password: readString(env, 'P_PASSWORD', 'admin'),
+      stream: readString(env, 'BACKTEST_TSDB_STREAM', 'market_data'),
+    },
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
   };
 }

@@ -19,8 +19,17 @@ import {
 
 const DATE = /^\d{4}-?\d{2}-?\d{2}$/;
 
-/** A backtest to run (the service's data source is the sim market's generator). */
+/** A backtest to run, on the sim market's generator or on what the tsdb recorded. */
 export class RunRequestDto {
+  @ApiPropertyOptional({
+    enum: ['sim', 'tsdb'],
+    default: 'sim',
+    description: "sim: the sim market's generator (any dates); tsdb: the recorded tick stream",
+  })
+  @IsOptional()
+  @IsIn(['sim', 'tsdb'])
+  source?: 'sim' | 'tsdb';
+
   @ApiProperty({ example: 'ma-cross', description: 'a strategy name from GET /api/strategies' })
   @IsString()
   @Length(1, 128)

@@ -1,6 +1,6 @@
 import { BacktestAccountSpec, BacktestEngine, BacktestResult, FillModel } from '@qautlra/backtest';
 import type { StrategyDefinition } from '@qautlra/execution';
-import { marketEvents, SourceRequest, tradingDaysOf } from './market-source';
+import { loadMarketEvents, SourceRequest, tradingDaysOf } from './market-source';
 
 export interface RunRequest extends SourceRequest {
   /** Parameter overrides (the strategy's defaults otherwise). */
@@ -21,14 +21,15 @@ export interface Progress {
 }
 
 /**
- * Runs one backtest: the request's market data through the engine, reporting progress once per
- * trading day. Synchronous (CPU-bound): the HTTP service runs it in a worker thread.
+ * Runs one backtest: the request's market data (loaded first when it comes from the tsdb or a
+ * Parquet file) through the engine, reporting progress once per trading day. CPU-bound: the HTTP
+ * service runs it in a worker thread.
  */
-export function runBacktest(
+export async function runBacktest(
   definition: StrategyDefinition,
   request: RunRequest,
   onProgress?: (progress: Progress) => void,
-): BacktestResult {
+): Promise<BacktestResult> {
   const total = tradingDaysOf(request).length;
   const engine = new BacktestEngine(definition, request.params ?? {}, {
     accounts: request.accounts,
@@ -40,7 +41,7 @@ export function runBacktest(
   let day = '';
   let days = 0;
   let events = 0;
-  for (const event of marketEvents(request)) {
+  for (const event of await loadMarketEvents(request)) {
     if (event.tradingDay !== day) {
       if (day) onProgress?.({ days, total, events });
       day = event.tradingDay;

@@ -33,10 +33,7 @@ export class RunPool {
     task: Omit<RunTask, 'port'>,
     onProgress: (progress: Progress) => void,
   ): Promise<BacktestResult> {
-    if (!this.piscina) {
-      await Promise.resolve();
-      return run({ ...task, port: undefined });
-    }
+    if (!this.piscina) return run({ ...task, port: undefined });
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (progress: Progress) => onProgress(progress));
     try {

@@ -11,9 +11,9 @@ export interface RunTask {
 }
 
 /** Piscina worker: one backtest per call (the strategy file is loaded in the worker). */
-export default function run(task: RunTask): BacktestResult {
+export default async function run(task: RunTask): Promise<BacktestResult> {
   try {
-    return runBacktest(loadStrategy(task.file), task.request, (progress) =>
+    return await runBacktest(loadStrategy(task.file), task.request, (progress) =>
       task.port?.postMessage(progress),
     );
   } finally {
