@@ -9,7 +9,16 @@ import {
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
-import type { BacktestResult } from '@qautlra/backtest';
+import { analyseNav, drawdownPeriods, resolveConvention } from '@qautlra/analytics';
+import { BacktestResult, dayBefore, DailyRecord } from '@qautlra/backtest';
+import { toIsoDate } from '@qautlra/calendar';
+import {
+  ProductSheet,
+  renderProductSheet,
+  sheetCurves,
+  SheetLang,
+  sheetWords,
+} from '@qautlra/report';
 import { resolveParameters } from '@qautlra/execution';
 import { DatabaseHandle, HealthRegistry, openAppDatabase } from '@qautlra/platform';
 import { randomUUID } from 'node:crypto';
@@ -156,6 +165,45 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
         HttpStatus.CONFLICT,
       );
     return this.store.result(id, part);
+  }
+
+  /**
+   * A finished run's HTML report: the fund tear sheet (libs/report) of the default account's daily
+   * NAV — cumulative return, drawdown, rolling Sharpe and volatility, monthly heat map, yearly
+   * returns, worst drawdowns, every statistic.
+   */
+  async report(id: string, lang: SheetLang = 'en'): Promise<string> {
+    const run = await this.run(id);
+    const daily = (await this.part(id, 'daily')) as DailyRecord[];
+    const account = run.summary?.accounts[0];
+    if (!account) throw new HttpException({ code: 'RUN_NOT_DONE', message: 'no summary' }, 409);
+    const own = daily.filter((record) => record.account === account.name);
+    if (own.length < 2) throw new BadRequestException('a report needs at least two trading days');
+    const convention = resolveConvention(run.request.convention as string | undefined);
+    const dates = [
+      dayBefore(own[0]!.tradingDay),
+      ...own.map((record) => toIsoDate(record.tradingDay)),
+    ];
+    const navs = [1, ...own.map((record) => record.balance / account.initCash)];
+    const analysis = analyseNav(dates, navs, convention, { rolling: true });
+    const curves = sheetCurves(dates, navs, convention);
+    const sheet: ProductSheet = {
+      product: {
+        code: run.strategy,
+        name: `${run.strategy} ${JSON.stringify(run.summary?.params ?? {})} · ${run.summary?.instruments.join(', ') ?? ''}`,
+        nav_field: 'balance',
+        analysis,
+        cumulative: curves.cumulative,
+        drawdown: curves.drawdown,
+      },
+      start: dates[0] ?? null,
+      end: dates[dates.length - 1] ?? null,
+      dates: curves.dates,
+      worstDrawdowns: drawdownPeriods(curves.dates, curves.returns, convention.returnType)
+        .sort((x, y) => x.depth - y.depth)
+        .slice(0, 5),
+    };
+    return renderProductSheet(sheet, sheetWords(lang));
   }
 
   /** Progress, then the end, of a run (a finished run: its end at once). */

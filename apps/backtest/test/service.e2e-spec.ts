@@ -140,6 +140,15 @@ describe('backtest service (QARS, :8021)', () => {
     expect(daily.at(-1)?.qifi.accounts.balance).toBeCloseTo(account.finalBalance, 4);
     const equity = await get<[number, number][]>(`/api/runs/${run.id}/equity`);
     expect(equity.length).toBeGreaterThan(100);
+    const report = await fetch(`${base}/api/runs/${run.id}/report`);
+    expect(report.headers.get('content-type')).toContain('text/html');
+    const html = await report.text();
+    expect(html).toMatch(/ma-cross \{[^}]*&quot;slow&quot;:12[^}]*\} · SHFE\.rb888/);
+    expect(html.match(/<svg/g)?.length).toBeGreaterThan(2);
+    expect(await (await fetch(`${base}/api/runs/${run.id}/report?lang=zh`)).text()).toContain(
+      '夏普',
+    );
+    expect((await fetch(`${base}/api/runs/${run.id}/report?lang=xx`)).status).toBe(400);
     const listed = await get<Run[]>('/api/runs?limit=5');
     expect(listed.map((r) => r.id)).toContain(run.id);
   }, 120_000);

@@ -1,9 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   analyseNav,
-  Convention,
   drawdownPeriods,
-  drawdowns,
   BENCHMARK_METRICS,
   ConventionOverrides,
   inferPeriodsPerYear,
@@ -19,7 +17,7 @@ import type { FundConfig } from './config';
 import { ImportProblem, NavRecord, readNavFile } from './import/nav-import';
 import { FUND_MIGRATIONS, FundDatabase, FundStore, ProductChange } from './store/fund-store';
 import { FUND_CONFIG } from './tokens';
-import type { ComparisonSheet, ProductSheet, SheetSeries } from './report/tear-sheet';
+import { ComparisonSheet, ProductSheet, sheetCurves as curves, SheetSeries } from '@qautlra/report';
 
 const computeCorrelation = (a: readonly number[], b: readonly number[]) =>
   BENCHMARK_METRICS.correlation!({ returns: a, benchmark: b, convention: resolveConvention() });
@@ -116,24 +114,6 @@ function analyseOrRefuse(code: string, run: () => SeriesAnalysis): SeriesAnalysi
   } catch (error) {
     throw new AnalysisError(400, `${code}: ${(error as Error).message}`);
   }
-}
-
-/** The dated curves a sheet draws: compounded return since the start and the drawdown. */
-function curves(dates: readonly string[], navs: ArrayLike<number>, convention: Convention) {
-  const { dates: returnDates, returns } = navToReturns(
-    Array.from(dates, (date, i) => ({ date, nav: navs[i]! })),
-    convention,
-  );
-  let growth = 1;
-  const cumulative = returns.map(
-    (r) => (growth *= convention.returnType === 'log' ? Math.exp(r) : 1 + r) - 1,
-  );
-  return {
-    dates: returnDates,
-    returns,
-    cumulative,
-    drawdown: drawdowns(returns, convention.returnType),
-  };
 }
 
 /** The most products one comparison takes. */

@@ -151,7 +151,7 @@ interface Pending {
 }
 
 /** The trade date before `day` (ISO), where a run's NAV of 1 stands. */
-function dayBefore(day: string): string {
+export function dayBefore(day: string): string {
   try {
     return CHINA_TRADE_CALENDAR.previousTradeDate(day);
   } catch {

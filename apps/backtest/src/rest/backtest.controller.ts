@@ -1,8 +1,11 @@
+import { SHEET_LANGS, SheetLang } from '@qautlra/report';
 import {
+  BadRequestException,
   Body,
   Controller,
   DefaultValuePipe,
   Get,
+  Header,
   HttpCode,
   MessageEvent,
   NotFoundException,
@@ -67,6 +70,19 @@ export class BacktestController {
     return (await this.service.events(id)).pipe(
       map((event) => ({ type: event.type, data: event })),
     );
+  }
+
+  @Get('runs/:id/report')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @ApiOperation({
+    summary:
+      'HTML report of a finished run (the fund tear sheet on its daily NAV): cumulative return, drawdown, rolling Sharpe/volatility, monthly heat map, worst drawdowns, every statistic',
+  })
+  @ApiQuery({ name: 'lang', required: false, enum: SHEET_LANGS })
+  report(@Param('id', ParseUUIDPipe) id: string, @Query('lang') lang?: string) {
+    if (lang !== undefined && !(SHEET_LANGS as readonly string[]).includes(lang))
+      throw new BadRequestException(`lang must be one of ${SHEET_LANGS.join(', ')}`);
+    return this.service.report(id, lang as SheetLang | undefined);
   }
 
   @Get('runs/:id/:part')

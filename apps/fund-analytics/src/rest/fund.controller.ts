@@ -22,8 +22,9 @@ import {
   sheetWords,
   type GainColours,
   type SheetLang,
-} from '../report/sheet-language';
-import { renderComparisonSheet, renderProductSheet } from '../report/tear-sheet';
+  renderComparisonSheet,
+  renderProductSheet,
+} from '@qautlra/report';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,4 +1,10 @@
-import type { Convention, DrawdownPeriod, SeriesAnalysis } from '@qautlra/analytics';
+import {
+  Convention,
+  DrawdownPeriod,
+  drawdowns,
+  navToReturns,
+  SeriesAnalysis,
+} from '@qautlra/analytics';
 import { barChart, lineChart, PALETTE } from './charts';
 import { escapeHtml, formatCell, heatColor } from './format';
 import { metricGroups, RowSource } from './metric-rows';
@@ -36,6 +42,31 @@ export interface ComparisonSheet {
   benchmark?: SheetSeries;
   ranking?: { by: string; order: 'asc' | 'desc'; codes: string[] };
   correlation: (number | null)[][];
+}
+
+/**
+ * The dated curves a sheet draws from a NAV series: the returns' dates, the returns, the
+ * compounded return since the start and the drawdown.
+ */
+export function sheetCurves(
+  dates: readonly string[],
+  navs: ArrayLike<number>,
+  convention: Convention,
+) {
+  const { dates: returnDates, returns } = navToReturns(
+    Array.from(dates, (date, i) => ({ date, nav: navs[i]! })),
+    convention,
+  );
+  let growth = 1;
+  const cumulative = returns.map(
+    (r) => (growth *= convention.returnType === 'log' ? Math.exp(r) : 1 + r) - 1,
+  );
+  return {
+    dates: returnDates,
+    returns,
+    cumulative,
+    drawdown: drawdowns(returns, convention.returnType),
+  };
 }
 
 const MONTHS = ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12'];

@@ -1,0 +1,2 @@
+export * from './tear-sheet';
+export * from './sheet-language';
