@@ -62,7 +62,7 @@ const ports = {
   tsdb: portOf(process.env.P_ADDR ?? '0.0.0.0:18000'),
   'trade-server': portOf(process.env.TRADE_SERVER_ADDR ?? '0.0.0.0:7988'),
   'fund-analytics': portOf(process.env.FUND_ADDR ?? '0.0.0.0:8020'),
-  backtest: portOf(process.env.BACKTEST_ADDR ?? '0.0.0.0:8021'),
+  backtest: portOf(process.env.BACKTEST_ADDR ?? '127.0.0.1:8021'),
   web: portOf(process.env.WEB_ADDR ?? '0.0.0.0:8080'),
   trader: portOf(process.env.TRADER_ADDR ?? '127.0.0.1:8018'),
 };

@@ -19,7 +19,7 @@ import {
   SheetLang,
   sheetWords,
 } from '@qautlra/report';
-import { resolveParameters } from '@qautlra/execution';
+import { BAR_FREQUENCIES, BarFrequency, resolveParameters } from '@qautlra/execution';
 import { DatabaseHandle, HealthRegistry, openAppDatabase } from '@qautlra/platform';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
@@ -27,6 +27,7 @@ import type { BacktestConfig } from './config';
 import type { RunRequestDto, SweepRequestDto } from './rest/dto';
 import { SourceError, tradingDaysOf } from './runs/market-source';
 import type { Progress, RunRequest } from './runs/run-backtest';
+import type { ChartBar } from './runs/run.worker';
 import { RunPool } from './runs/run-pool';
 import { StrategyCatalog, StrategyEntry } from './strategies/strategy-catalog';
 import {
@@ -48,7 +49,7 @@ export type RunEvent =
 const MAX_DAYS = 2_500;
 const MAX_TICK_DAYS = 20;
 /** Most runs waiting or running at once. */
-const MAX_PENDING = 1_000;
+const MAX_PENDING = 500;
 
 /** Statistics where a lower value is better (ranked ascending unless told otherwise). */
 const LOWER_IS_BETTER = new Set([
@@ -206,6 +207,41 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
     return renderProductSheet(sheet, sheetWords(lang));
   }
 
+  /**
+   * The bars a run replayed for one instrument (made again from its request: the sources are
+   * deterministic), at its frequency or a coarser one; at most 50,000.
+   */
+  async bars(id: string, instrument: string, frequency?: string): Promise<ChartBar[]> {
+    const run = await this.run(id);
+    const request = run.request as unknown as RunRequest;
+    if (!request.instruments.includes(instrument))
+      throw new BadRequestException(`run ${id} has no instrument ${instrument}`);
+    const wanted = (frequency ??
+      (request.frequency === 'tick' ? '1m' : request.frequency)) as BarFrequency;
+    const coarsest = BAR_FREQUENCIES.indexOf(
+      request.frequency === 'tick' ? '1m' : request.frequency,
+    );
+    if (BAR_FREQUENCIES.indexOf(wanted) < coarsest)
+      throw new BadRequestException(
+        `frequency must be one of ${BAR_FREQUENCIES.slice(coarsest).join(', ')} (the run's or coarser)`,
+      );
+    const source = request.source === 'tsdb' ? { ...request, tsdb: this.config.tsdb } : request;
+    try {
+      return await this.pool.bars({
+        request: { ...source, instruments: [instrument] },
+        frequency: wanted,
+        most: 50_000,
+      });
+    } catch (error) {
+      if (
+        error instanceof Error &&
+        /SourceError|too many bars/.test(`${error.name} ${error.message}`)
+      )
+        throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+
   /** Progress, then the end, of a run (a finished run: its end at once). */
   async events(id: string): Promise<Observable<RunEvent>> {
     const run = await this.run(id);
@@ -238,6 +274,11 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
         throw new BadRequestException(`${entry.name} has no parameter ${name}`);
       combinations *= values.length;
     }
+    if (combinations + this.live.size > MAX_PENDING)
+      throw new HttpException(
+        { code: 'TOO_MANY_RUNS', message: `${this.live.size} runs are waiting already; try later` },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     if (combinations > this.config.maxSweep)
       throw new BadRequestException(
         `the grid has ${combinations} combinations; at most ${this.config.maxSweep} (BACKTEST_MAX_SWEEP)`,

@@ -53,7 +53,7 @@ function positiveInteger(env: Env, key: string, fallback: number): number {
 
 export function loadBacktestConfig(env: Env = process.env): BacktestConfig {
   const { host, port } = parseAddress(
-    readString(env, 'BACKTEST_ADDR', '0.0.0.0:8021'),
+    readString(env, 'BACKTEST_ADDR', '127.0.0.1:8021'),
     'BACKTEST_ADDR',
   );
   return {

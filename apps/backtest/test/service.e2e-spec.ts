@@ -149,6 +149,18 @@ describe('backtest service (QARS, :8021)', () => {
       '夏普',
     );
     expect((await fetch(`${base}/api/runs/${run.id}/report?lang=xx`)).status).toBe(400);
+    // The replayed bars again, for the chart (the sources are deterministic): 5m and 1d.
+    const bars = await get<number[][]>(`/api/runs/${run.id}/bars?instrument=SHFE.rb888`);
+    expect(bars.length).toBeGreaterThan(500);
+    const days = await get<number[][]>(
+      `/api/runs/${run.id}/bars?instrument=SHFE.rb888&frequency=1d`,
+    );
+    expect(days).toHaveLength(14);
+    expect(days[0]![1]).toBe(bars[0]![1]); // the first day opens with the first 5m bar
+    expect(
+      (await fetch(`${base}/api/runs/${run.id}/bars?instrument=SHFE.rb888&frequency=1m`)).status,
+    ).toBe(400);
+    expect((await fetch(`${base}/api/runs/${run.id}/bars?instrument=DCE.m888`)).status).toBe(400);
     const listed = await get<Run[]>('/api/runs?limit=5');
     expect(listed.map((r) => r.id)).toContain(run.id);
   }, 120_000);

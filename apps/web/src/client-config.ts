@@ -10,5 +10,6 @@ export interface ClientConfig {
   trade: { rest: string; websocket: string; broker: string };
   tsdb: { rest: string; stream: string };
   fund: { rest: string };
+  backtest: { rest: string };
   docs: Record<string, string>;
 }

@@ -24,6 +24,8 @@ export interface WebConfig {
   tsdbStream: string;
   /** Fund analytics, proxied at `/fund`. */
   fundUrl: string;
+  /** The backtest service, proxied at `/backtest`. */
+  backtestUrl: string;
   /** Shown on the login page when set (the `npm start` demo user). */
   demoUser?: string;
   demoPassword?: string;
@@ -55,6 +57,7 @@ export function loadWebConfig(env: Env = process.env): WebConfig {
     tsdbPassword: readString(env, 'WEB_TSDB_PASSWORD', 'admin'),
     tsdbStream: readString(env, 'WEB_TSDB_STREAM', 'market_data'),
     fundUrl: url(env, 'WEB_FUND_URL', 'http://127.0.0.1:8020'),
+    backtestUrl: url(env, 'WEB_BACKTEST_URL', 'http://127.0.0.1:8021'),
     demoUser: readOptionalString(env, 'WEB_DEMO_USER'),
     demoPassword: readOptionalString(env, 'WEB_DEMO_PASSWORD'),
     clientDir: readString(env, 'WEB_CLIENT_DIR', join(__dirname, '../client')),

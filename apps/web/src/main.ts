@@ -10,7 +10,7 @@ import { loadWebConfig, WebConfig } from './config';
 import { mountProxies } from './proxies';
 
 /** Paths the single-page app must not shadow. */
-const SERVER_PATHS = /^\/(md|trade|tsdb|fund|api|health|metrics)(\/|$)/;
+const SERVER_PATHS = /^\/(md|trade|tsdb|fund|backtest|api|health|metrics)(\/|$)/;
 
 /** Boots the web front end's server; exported for the all-in-one launcher and the tests. */
 export async function bootstrap(config: WebConfig = loadWebConfig()): Promise<INestApplication> {
@@ -18,7 +18,7 @@ export async function bootstrap(config: WebConfig = loadWebConfig()): Promise<IN
     title: 'QAUTLRA web',
     home: false,
     description:
-      'Serves the browser front end and proxies the platform APIs under one origin: /md (market data), /trade (trade server), /tsdb (read-only), /fund (fund analytics).',
+      'Serves the browser front end and proxies the platform APIs under one origin: /md (market data), /trade (trade server), /tsdb (read-only), /fund (fund analytics), /backtest (backtests).',
   })) as NestExpressApplication;
   mountProxies(app, config);
   // After the proxies: the app's own files and JSON are compressed; proxied streams pass as they are.

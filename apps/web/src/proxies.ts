@@ -43,6 +43,7 @@ export function routesOf(config: WebConfig): Route[] {
       },
     },
     { prefix: '/fund', target: config.fundUrl },
+    { prefix: '/backtest', target: config.backtestUrl },
   ];
 }
 

@@ -19,12 +19,14 @@ export class WebController {
       trade: { rest: '/trade/api', websocket: '/trade/ws/trade', broker: 'sim' },
       tsdb: { rest: '/tsdb/api/v1', stream: this.config.tsdbStream },
       fund: { rest: '/fund/api' },
+      backtest: { rest: '/backtest/api' },
       docs: {
         web: '/api/docs',
         market: '/md/api/docs',
         trade: '/trade/api/docs',
         tsdb: '/tsdb/api/docs',
         fund: '/fund/api/docs',
+        backtest: '/backtest/api/docs',
       },
     };
   }

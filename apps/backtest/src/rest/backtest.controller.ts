@@ -85,6 +85,21 @@ export class BacktestController {
     return this.service.report(id, lang as SheetLang | undefined);
   }
 
+  @Get('runs/:id/bars')
+  @ApiOperation({
+    summary:
+      'The bars a run replayed for one instrument ([start ms, open, high, low, close, volume]), at its frequency or a coarser one; at most 50,000',
+  })
+  @ApiQuery({ name: 'instrument', required: true, example: 'SHFE.rb888' })
+  @ApiQuery({ name: 'frequency', required: false, example: '1d' })
+  runBars(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('instrument') instrument = '',
+    @Query('frequency') frequency?: string,
+  ) {
+    return this.service.bars(id, instrument, frequency);
+  }
+
   @Get('runs/:id/:part')
   @ApiOperation({
     summary: 'A finished run’s trades, orders, daily records (with QIFI), equity curve or logs',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Progress } from './run-backtest';
-import run, { RunTask } from './run.worker';
+import run, { bars, BarsTask, ChartBar, RunTask } from './run.worker';
 
 /**
  * Runs backtests on worker threads (piscina), `threads` at once, so a long run never holds the
@@ -44,6 +44,12 @@ export class RunPool {
     } finally {
       port1.close();
     }
+  }
+
+  /** A run's bars for its chart, on a worker thread. */
+  async bars(task: BarsTask): Promise<ChartBar[]> {
+    if (!this.piscina) return bars(task);
+    return (await this.piscina.run(task, { name: 'bars' })) as ChartBar[];
   }
 
   async close(): Promise<void> {

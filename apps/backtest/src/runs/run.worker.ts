@@ -1,5 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { BacktestResult } from '@qautlra/backtest';
+import { BarBuilder, type BacktestResult, isBar } from '@qautlra/backtest';
+import type { BarFrequency, MarketBar } from '@qautlra/execution';
+import { loadMarketEvents } from './market-source';
 import { loadStrategy } from '../strategies/strategy-loader';
 import { runBacktest, RunRequest } from './run-backtest';
 
@@ -19,4 +21,46 @@ export default async function run(task: RunTask): Promise<BacktestResult> {
   } finally {
     task.port?.close();
   }
+}
+
+/** A bar as a chart draws it: start (epoch ms), open, high, low, close, volume. */
+export type ChartBar = [number, number, number, number, number, number];
+
+export interface BarsTask {
+  request: RunRequest;
+  frequency: BarFrequency;
+  /** Most bars given; more is an error asking for a coarser frequency. */
+  most: number;
+}
+
+/** The bars of a run's data at `frequency` (ticks and finer bars gathered), for its chart. */
+export async function bars(task: BarsTask): Promise<ChartBar[]> {
+  const builder = new BarBuilder(task.frequency);
+  const out: ChartBar[] = [];
+  const take = (bar: MarketBar) => {
+    if (out.length >= task.most)
+      throw new Error(`too many bars (over ${task.most}): ask a coarser frequency`);
+    out.push([bar.startMs, bar.open, bar.high, bar.low, bar.close, bar.volume]);
+  };
+  for (const event of await loadMarketEvents(task.request)) {
+    if (isBar(event) && event.frequency === task.frequency) take(event);
+    else if (isBar(event)) {
+      // A finer bar: its close as a tick (open, high and low joined by the builder's rules).
+      for (const price of [event.open, event.high, event.low, event.close])
+        for (const bar of builder.push({
+          instrument: event.instrument,
+          datetimeMs: event.startMs,
+          tradingDay: event.tradingDay,
+          lastPrice: price,
+          bidPrice: 0,
+          bidVolume: 0,
+          askPrice: 0,
+          askVolume: 0,
+          volume: 0,
+        }))
+          take(bar);
+    } else for (const bar of builder.push(event)) take(bar);
+  }
+  for (const bar of builder.flush()) take(bar);
+  return out;
 }
