@@ -54,7 +54,9 @@ describe('web proxy in front of the tsdb', () => {
     expect(await docs.text()).toContain('swagger');
     const json = await fetch(`${base}/tsdb/api/docs-json`);
     expect(json.status).toBe(200);
-    expect(((await json.json()) as { info: { title: string } }).info.title).toContain('time-series DB');
+    expect(((await json.json()) as { info: { title: string } }).info.title).toContain(
+      'time-series DB',
+    );
     const config = (await (await fetch(`${base}/api/web/config`)).json()) as {
       docs: { tsdb: string };
     };

@@ -23,9 +23,15 @@ const FundsView = lazy(() =>
   import('./components/FundsView').then((module) => ({ default: module.FundsView })),
 );
 
-/** The page's two views, by the URL's hash (`#funds`), so a view can be linked and reloaded. */
-type View = 'trade' | 'funds';
-const viewOfHash = (): View => (location.hash === '#funds' ? 'funds' : 'trade');
+/** The backtests view loads when opened. */
+const BacktestsView = lazy(() =>
+  import('./components/BacktestsView').then((module) => ({ default: module.BacktestsView })),
+);
+
+/** The page's views, by the URL's hash (`#funds`, `#backtests`), so a view can be linked and reloaded. */
+type View = 'trade' | 'funds' | 'backtests';
+const viewOfHash = (): View =>
+  location.hash === '#funds' ? 'funds' : location.hash === '#backtests' ? 'backtests' : 'trade';
 
 const stored = <T extends string>(key: string, fallback: T, allowed: readonly T[]): T => {
   const value = localStorage.getItem(key) as T | null;
@@ -135,10 +141,10 @@ export function App(props: { config: ClientConfig }) {
             <span className="logo">◆</span> QAUTLRA
           </div>
           <nav className="views tabs" data-testid="views">
-            {(['trade', 'funds'] as const).map((v) => (
+            {(['trade', 'funds', 'backtests'] as const).map((v) => (
               <a
                 key={v}
-                href={v === 'funds' ? '#funds' : '#'}
+                href={v === 'trade' ? '#' : `#${v}`}
                 className={view === v ? 'active' : ''}
               >
                 {t(v)}
@@ -187,6 +193,10 @@ export function App(props: { config: ClientConfig }) {
         {view === 'funds' ? (
           <Suspense fallback={<main className="funds" />}>
             <FundsView rest={config.fund.rest} />
+          </Suspense>
+        ) : view === 'backtests' ? (
+          <Suspense fallback={<main className="backtests" />}>
+            <BacktestsView rest={config.backtest.rest} />
           </Suspense>
         ) : signedIn && session.state !== 'connecting' ? (
           <Workspace config={config} feed={feed} session={session} />

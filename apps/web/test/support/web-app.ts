@@ -10,7 +10,7 @@ const DOWN = 'http://127.0.0.1:9';
 
 /** apps/web in this process on a free port, serving the built page, fronting the given apps. */
 export async function startWebApp(
-  apps: Partial<Pick<WebConfig, 'marketUrl' | 'tradeUrl' | 'tsdbUrl' | 'fundUrl'>> &
+  apps: Partial<Pick<WebConfig, 'marketUrl' | 'tradeUrl' | 'tsdbUrl' | 'fundUrl' | 'backtestUrl'>> &
     Partial<Pick<WebConfig, 'demoUser' | 'demoPassword'>>,
 ): Promise<{ web: INestApplication; base: string }> {
   const port = await freePort();
@@ -22,6 +22,7 @@ export async function startWebApp(
     tradeUrl: DOWN,
     tsdbUrl: DOWN,
     fundUrl: DOWN,
+    backtestUrl: DOWN,
     demoUser: undefined,
     demoPassword: undefined,
     ...apps,

@@ -252,8 +252,7 @@ function CandleChart(props: {
         // A short history is shown from its start, at the usual bar spacing, instead of squeezed
         // against the right edge; a long one ends at the present.
         const shown = builder.bars.length;
-        if (shown > 0 && shown < 40)
-          chart.timeScale().setVisibleLogicalRange({ from: -3, to: 40 });
+        if (shown > 0 && shown < 40) chart.timeScale().setVisibleLogicalRange({ from: -3, to: 40 });
         else chart.timeScale().scrollToRealTime();
       });
     return () => {
