@@ -189,6 +189,87 @@ describe('backtest scenarios (hand-checked numbers)', () => {
   });
 });
 
+describe('fill models, volume cap, slippage, several accounts', () => {
+  const id = 'SHFE.rb2705';
+  const bars = (volume = 1_000) => [
+    bar(id, '2026-01-05 09:01', '20260105', [3500, 3505, 3495, 3502], { volume }),
+    bar(id, '2026-01-05 09:02', '20260105', [3504, 3510, 3500, 3508], { volume }),
+    bar(id, '2026-01-05 09:03', '20260105', [3507, 3512, 3503, 3506], { volume }),
+  ];
+  const fills = (result: BacktestResult) =>
+    result.trades.map((t) => [t.price, t.volume, t.trade_date_time / 1e6]);
+  const at = (hhmm: string) => Date.parse(`2026-01-05T${hhmm}:00+08:00`);
+
+  it('next-open fills at the next bar’s open; close fills at this bar’s close', () => {
+    const script = { 0: (c: StrategyContext) => c.buy(id, 1) };
+    expect(fills(run(script, bars()))).toEqual([[3504, 1, at('09:02')]]);
+    const atClose = new BacktestEngine(scripted(script), {}, { fill: 'close' }).run(bars());
+    expect(fills(atClose)).toEqual([[3502, 1, at('09:02')]]);
+  });
+
+  it('a limit order below the open fills at its price when the bar reaches it, else rests', () => {
+    expect(fills(run({ 0: (c) => c.buy(id, 1, { price: 3503 }) }, bars()))).toEqual([
+      [3503, 1, at('09:02')],
+    ]);
+    const never = run({ 0: (c) => c.buy(id, 1, { price: 3499 }) }, bars());
+    expect(never.trades).toEqual([]);
+    expect(never.orders[0]).toMatchObject({ status: 'FINISHED', last_msg: '已撤单: 收盘撤单' });
+  });
+
+  it('takes at most the volume cap of a bar, the rest on later bars', () => {
+    const capped = new BacktestEngine(
+      scripted({ 0: (c) => c.buy(id, 8, { price: 3512 }) }),
+      {},
+      {
+        volumeCap: 0.5,
+      },
+    ).run(bars(10));
+    expect(fills(capped)).toEqual([
+      [3504, 5, at('09:02')],
+      [3507, 3, at('09:03')],
+    ]);
+  });
+
+  it('gives slippage in ticks, never past a limit price', () => {
+    const slipped = (price?: number) =>
+      fills(
+        new BacktestEngine(
+          scripted({ 0: (c) => c.buy(id, 1, price === undefined ? {} : { price }) }),
+          {},
+          { slippageTicks: 2 },
+        ).run(bars()),
+      );
+    expect(slipped()).toEqual([[3506, 1, at('09:02')]]);
+    expect(slipped(3505)).toEqual([[3505, 1, at('09:02')]]);
+  });
+
+  it('keeps several accounts apart', () => {
+    const result = new BacktestEngine(
+      scripted({
+        0: (c) => {
+          c.buy(id, 1);
+          c.sellOpen(id, 2, { account: 'b' });
+        },
+      }),
+      {},
+      {
+        accounts: [
+          { name: 'a', initCash: 1_000_000 },
+          { name: 'b', initCash: 500_000 },
+        ],
+      },
+    ).run(bars());
+    const byAccount = Object.fromEntries(result.summary.accounts.map((a) => [a.name, a]));
+    expect(byAccount.a).toMatchObject({ trades: 1, initCash: 1_000_000 });
+    expect(byAccount.b).toMatchObject({ trades: 1, initCash: 500_000 });
+    const last = result.daily.filter((d) => d.tradingDay === '20260105');
+    expect(last.map((d) => d.qifi.positions[id]?.volume_long)).toEqual([1, 0]);
+    expect(last.map((d) => d.qifi.positions[id]?.volume_short)).toEqual([0, 2]);
+    // b is short 2 from 3504 to 3506: −2 × 2 × 10 = −40, less commission 2 × 3504 × 10 × 0.01 %.
+    expect(byAccount.b!.finalBalance).toBeCloseTo(500_000 - 40 - 7.01, 6);
+  });
+});
+
 describe('backtest runs', () => {
   it('are deterministic: the same inputs give byte-identical results', () => {
     const bars = () =>
