@@ -128,23 +128,9 @@ export class RecursiveAverage implements Indicator<number, number> {
   }
 }
 
-/**
- * EMA(n), α = 2 / (n + 1). `talib`: seeded with the mean of the first n values, NaN before bar
- * n − 1. `tdx` (通达信 `EMA(X,N)`): seeded with the first value, a value from the first bar.
- */
-export class Ema implements Indicator<PriceInput, number> {
-  private readonly average: RecursiveAverage;
-
-  constructor(
-    readonly n: number,
-    readonly convention: Convention = 'talib',
-  ) {
-    this.average = new RecursiveAverage(
-      checkLength('n', n),
-      2 / (n + 1),
-      convention === 'talib' ? 'mean' : 'first',
-    );
-  }
+/** A recursive average over the closes of its inputs. */
+abstract class CloseAverage implements Indicator<PriceInput, number> {
+  protected constructor(private readonly average: RecursiveAverage) {}
 
   get count(): number {
     return this.average.count;
@@ -160,12 +146,29 @@ export class Ema implements Indicator<PriceInput, number> {
 }
 
 /**
+ * EMA(n), α = 2 / (n + 1). `talib`: seeded with the mean of the first n values, NaN before bar
+ * n − 1. `tdx` (通达信 `EMA(X,N)`): seeded with the first value, a value from the first bar.
+ */
+export class Ema extends CloseAverage {
+  constructor(
+    readonly n: number,
+    readonly convention: Convention = 'talib',
+  ) {
+    super(
+      new RecursiveAverage(
+        checkLength('n', n),
+        2 / (n + 1),
+        convention === 'talib' ? 'mean' : 'first',
+      ),
+    );
+  }
+}
+
+/**
  * 通达信 `SMA(X,N,M)`: `y = (M·x + (N − M)·y') / N`, seeded with the first value (or `seed` when
  * given, e.g. 50 for KDJ). A value from the first bar.
  */
-export class TdxSma implements Indicator<PriceInput, number> {
-  private readonly average: RecursiveAverage;
-
+export class TdxSma extends CloseAverage {
   constructor(
     readonly n: number,
     readonly m: number,
@@ -174,19 +177,7 @@ export class TdxSma implements Indicator<PriceInput, number> {
     checkLength('n', n);
     checkLength('m', m);
     if (m > n) throw new RangeError(`m (${m}) must not exceed n (${n})`);
-    this.average = new RecursiveAverage(n, m / n, seed ?? 'first');
-  }
-
-  get count(): number {
-    return this.average.count;
-  }
-
-  update(input: PriceInput): number {
-    return this.average.update(closeOf(input));
-  }
-
-  replace(input: PriceInput): number {
-    return this.average.replace(closeOf(input));
+    super(new RecursiveAverage(n, m / n, seed ?? 'first'));
   }
 }
 
