@@ -21,6 +21,7 @@ import {
 } from '@qautlra/report';
 import { BAR_FREQUENCIES, BarFrequency, resolveParameters } from '@qautlra/execution';
 import { DatabaseHandle, HealthRegistry, openAppDatabase } from '@qautlra/platform';
+import { simInstrumentFor } from '@qautlra/sim';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
 import type { BacktestConfig } from './config';
@@ -365,6 +366,13 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
       if (error instanceof RangeError || error instanceof SourceError)
         throw new BadRequestException(error.message);
       throw error;
+    }
+    if ((dto.source ?? 'sim') === 'sim') {
+      const unknown = dto.instruments.filter((id) => !simInstrumentFor(id));
+      if (unknown.length > 0)
+        throw new BadRequestException(
+          `the sim has no instrument ${unknown.join(', ')} (a futures product or an A-share)`,
+        );
     }
     const most = frequency === 'tick' ? MAX_TICK_DAYS : MAX_DAYS;
     if (days === 0) throw new BadRequestException('from–to holds no trading day');

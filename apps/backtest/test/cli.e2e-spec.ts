@@ -168,6 +168,27 @@ export default defineStrategy({ name: 'broken', parameters: {}, create: () => ({
     expect(stderr).toContain('broken.ts');
   });
 
+  it('says a CSV that does not parse does not parse', async () => {
+    const file = join(dir, 'broken.csv');
+    writeFileSync(file, 'datetime,open\n"2026-03-02 09:00,1\n');
+    const { code, stderr } = await backtest([
+      '--strategy',
+      'examples/strategies/ma-cross.ts',
+      '--instruments',
+      'DCE.m2609',
+      '--from',
+      '2026-03-02',
+      '--to',
+      '2026-03-06',
+      '--source',
+      'csv',
+      '--file',
+      file,
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('backtest: the CSV does not parse');
+  });
+
   it('replays bars from a CSV file', async () => {
     const file = join(dir, 'bars.csv');
     const rows = ['datetime,open,high,low,close,volume'];

@@ -220,6 +220,11 @@ describe('backtest service (QARS, :8021)', () => {
         400,
         'after',
       ],
+      [
+        { strategy: 'ma-cross', instruments: ['XXX.zz1'], from: '2026-02-02', to: '2026-02-06' },
+        400,
+        'the sim has no instrument XXX.zz1',
+      ],
     ];
     for (const [body, status, message] of cases) {
       const response = await post('/api/runs', body);

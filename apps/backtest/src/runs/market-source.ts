@@ -130,11 +130,16 @@ export function csvBars(
   request: Pick<SourceRequest, 'instruments' | 'from' | 'to'>,
   frequency: BarFrequency,
 ): MarketBar[] {
-  const rows = parse<Record<string, string>>(text, {
-    columns: true,
-    skip_empty_lines: true,
-    trim: true,
-  });
+  let rows: Record<string, string>[];
+  try {
+    rows = parse<Record<string, string>>(text, {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+    });
+  } catch (error) {
+    throw new SourceError(`the CSV does not parse: ${(error as Error).message}`);
+  }
   return barsOfRows(rows, request, frequency);
 }
 
