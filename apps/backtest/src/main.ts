@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { createHttpApp, runMain } from '@qautlra/platform';
 import { AppModule } from './app.module';
 import { BacktestConfig, loadBacktestConfig } from './config';
@@ -13,9 +13,6 @@ export async function bootstrap(
     description:
       'Event-driven backtests of strategies on the sim market through the sim broker’s execution core: runs, progress (server-sent events), trades, daily QIFI, statistics, parameter sweeps.',
   });
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
-  );
   await app.listen(config.port, config.host);
   return app;
 }

@@ -237,6 +237,8 @@ describe('backtest service (QARS, :8021)', () => {
       expect(answer.statusCode).toBe(status);
       expect(typeof answer.code).toBe('string');
       expect(JSON.stringify(answer.message)).toContain(message);
+      if (status === 400 && message === 'cash')
+        expect(answer).toMatchObject({ code: 'INVALID_REQUEST', details: [{ field: 'cash' }] });
     }
     expect((await fetch(`${base}/api/runs/not-a-uuid`)).status).toBe(400);
     expect((await fetch(`${base}/api/runs/00000000-0000-4000-8000-000000000000`)).status).toBe(404);

@@ -10,6 +10,7 @@ export * from './metrics.controller';
 export * from './platform.module';
 export * from './http-error.filter';
 export * from './http-app';
+export * from './validation';
 export * from './websocket';
 export * from './supervisor';
 export * from './text';
