@@ -6,7 +6,6 @@ import { DomainErrorMapper, HttpErrorFilter } from './http-error.filter';
 import { createLogger } from './logger';
 import { stopWithSupervisor } from './supervisor';
 import { escapeHtml } from './text';
-import { platformValidationPipe } from './validation';
 
 export interface HttpAppOptions {
   title: string;
@@ -60,8 +59,6 @@ export async function createHttpApp(
   const app = await NestFactory.create(module, { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
   app.useGlobalFilters(new HttpErrorFilter(options.mapDomainError));
-  // Request DTOs (class-validator) are checked everywhere; untyped bodies pass to their handler.
-  app.useGlobalPipes(platformValidationPipe());
   if (options.home !== false) {
     const page = homePage(options.title, options.description, options.home?.links);
     app.use(
