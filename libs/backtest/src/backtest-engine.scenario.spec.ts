@@ -243,6 +243,31 @@ describe('fill models, volume cap, slippage, several accounts', () => {
     expect(slipped(3505)).toEqual([[3505, 1, at('09:02')]]);
   });
 
+  it('tells the strategy of a refused or unfilled order once', () => {
+    const heard: string[] = [];
+    const strategy = defineStrategy({
+      name: 'listener',
+      parameters: {},
+      create: () => {
+        let index = -1;
+        return {
+          onBar(_bar, context) {
+            index += 1;
+            if (index === 0) {
+              context.sellClose(id, 1); // nothing to close: refused by risk
+              context.buy(id, 1, { price: 3000, timeCondition: 'IOC' }); // below the bar: unfilled
+            }
+          },
+          onOrder(order) {
+            heard.push(`${order.order_id} ${order.status}`);
+          },
+        };
+      },
+    });
+    new BacktestEngine(strategy, {}).run(bars());
+    expect(heard.sort()).toEqual(['s1 FINISHED', 's2 FINISHED']);
+  });
+
   it('keeps several accounts apart', () => {
     const result = new BacktestEngine(
       scripted({

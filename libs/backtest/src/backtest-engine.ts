@@ -430,10 +430,20 @@ export class BacktestEngine<P extends ParameterValues = ParameterValues> {
   }
 
   private submit(account: string, order: InsertOrder): void {
+    const queued = this.updates.length;
     const result = this.desk.insert(account, order);
     if (result.notify) this.logs.push({ at: this.clock, message: result.notify.content });
-    // A refused order is finished at once: the strategy hears of it.
-    if (result.order && result.order.status === 'FINISHED' && result.order.volume_left > 0)
+    // An order refused before the matcher (risk) is finished at once and reported here; one the
+    // matcher saw (an engine refusal, an unfilled IOC) it has reported already — once is enough.
+    const reported = this.updates
+      .slice(queued)
+      .some((update) => 'order' in update && update.order.order_id === result.order?.order_id);
+    if (
+      result.order &&
+      result.order.status === 'FINISHED' &&
+      result.order.volume_left > 0 &&
+      !reported
+    )
       this.update(account, { order: result.order });
     if (!result.order && order.order_id)
       this.logs.push({ at: this.clock, message: `order ${order.order_id} was not accepted` });
