@@ -157,6 +157,9 @@ describe('backtest service (QARS, :8021)', () => {
     );
     expect(days).toHaveLength(14);
     expect(days[0]![1]).toBe(bars[0]![1]); // the first day opens with the first 5m bar
+    // …and its volume is the day's 5m volumes summed.
+    const firstDay = bars.filter((bar) => bar[0]! < days[1]![0]!);
+    expect(days[0]![5]).toBe(firstDay.reduce((sum, bar) => sum + bar[5]!, 0));
     expect(
       (await fetch(`${base}/api/runs/${run.id}/bars?instrument=SHFE.rb888&frequency=1m`)).status,
     ).toBe(400);

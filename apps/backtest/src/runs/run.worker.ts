@@ -42,11 +42,17 @@ export async function bars(task: BarsTask): Promise<ChartBar[]> {
       throw new Error(`too many bars (over ${task.most}): ask a coarser frequency`);
     out.push([bar.startMs, bar.open, bar.high, bar.low, bar.close, bar.volume]);
   };
+  /** A finer bar's day volume so far, per instrument: the builder counts volume as its rise. */
+  const dayVolume = new Map<string, { day: string; volume: number }>();
   for (const event of await loadMarketEvents(task.request)) {
     if (isBar(event) && event.frequency === task.frequency) take(event);
     else if (isBar(event)) {
-      // A finer bar: its close as a tick (open, high and low joined by the builder's rules).
-      for (const price of [event.open, event.high, event.low, event.close])
+      // A finer bar as four ticks (open, high, low, close); its volume arrives with the close.
+      const before = dayVolume.get(event.instrument);
+      const start = before?.day === event.tradingDay ? before.volume : 0;
+      dayVolume.set(event.instrument, { day: event.tradingDay, volume: start + event.volume });
+      const prices = [event.open, event.high, event.low, event.close];
+      for (const [index, price] of prices.entries())
         for (const bar of builder.push({
           instrument: event.instrument,
           datetimeMs: event.startMs,
@@ -56,7 +62,7 @@ export async function bars(task: BarsTask): Promise<ChartBar[]> {
           bidVolume: 0,
           askPrice: 0,
           askVolume: 0,
-          volume: 0,
+          volume: index === prices.length - 1 ? start + event.volume : start,
         }))
           take(bar);
     } else for (const bar of builder.push(event)) take(bar);
