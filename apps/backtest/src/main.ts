@@ -9,6 +9,8 @@ export async function bootstrap(
   config: BacktestConfig = loadBacktestConfig(),
 ): Promise<INestApplication> {
   const app = await createHttpApp(AppModule.forRoot(config), {
+    name: 'backtest',
+    logLevel: config.logLevel,
     title: 'QAUTLRA backtests (QARS)',
     description:
       'Event-driven backtests of strategies on the sim market through the sim broker’s execution core: runs, progress (server-sent events), trades, daily QIFI, statistics, parameter sweeps.',

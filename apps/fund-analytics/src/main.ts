@@ -7,6 +7,8 @@ import { FundConfig, loadFundConfig } from './config';
 /** Boots the fund-analytics service; exported for the all-in-one launcher and the e2e tests. */
 export async function bootstrap(config: FundConfig = loadFundConfig()): Promise<INestApplication> {
   const app = await createHttpApp(AppModule.forRoot(config), {
+    name: 'fund-analytics',
+    logLevel: config.logLevel,
     title: 'QAUTLRA fund analytics',
     description:
       'Fund NAV import (Excel/CSV), performance statistics under named conventions (quantstats, empyrical, pyfolio, tqsdk, vnpy).',

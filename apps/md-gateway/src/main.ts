@@ -7,6 +7,8 @@ import { corsOptions, loadConfig, MdGatewayConfig } from './config';
 /** Boots the market-data gateway; exported for the all-in-one launcher and the e2e tests. */
 export async function bootstrap(config: MdGatewayConfig = loadConfig()): Promise<INestApplication> {
   const app = await createHttpApp(AppModule.forRoot(config), {
+    name: 'md-gateway',
+    logLevel: config.logLevel,
     title: 'QAUTLRA market-data gateway',
     description: `QAMD quotes over WebSocket (${config.websocketPath}, /ws/marketdata), Socket.IO (/market) and REST; sources: ${config.sources.map((source) => source.type).join(', ')}`,
   });

@@ -11,6 +11,8 @@ export async function bootstrap(
   processes?: AppProcesses,
 ): Promise<INestApplication> {
   const app = await createHttpApp(AppModule.forRoot(config, processes), {
+    name: 'qautlra',
+    logLevel: config.logLevel,
     title: 'QAUTLRA platform',
     home: false,
     description:

@@ -9,6 +9,8 @@ export async function bootstrap(
   config: TradeServerConfig = loadConfig(),
 ): Promise<INestApplication> {
   const app = await createHttpApp(AppModule.forRoot(config), {
+    name: 'trade-server',
+    logLevel: config.logLevel,
     title: 'QAUTLRA trade server',
     description:
       'DIFF trade protocol over WebSocket (ws://host:7988/ and /ws/trade), sim broker on live quotes, pre-trade risk, QIFI accounts. REST: log in at POST /api/auth/login, then Authorization: Bearer <token> (or X-API-Key).',

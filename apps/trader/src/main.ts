@@ -7,6 +7,8 @@ import { HELP, loadTraderConfig, parseCommandLine, TraderConfig } from './config
 /** Boots the trader; exported for the all-in-one launcher, the e2e tests and the bench. */
 export async function bootstrap(config: TraderConfig): Promise<INestApplication> {
   const app = await createHttpApp(AppModule.forRoot(config), {
+    name: 'trader',
+    logLevel: config.logLevel,
     title: 'QAUTLRA trader',
     description:
       'Per-account bridge: RabbitMQ QAORDER_ROUTER / REST / BullMQ orders → pre-trade risk → DIFF trade server; QIFI document in PostgreSQL; trades on QATRANSACTION. Status at /api/status.',

@@ -9,6 +9,8 @@ import { loadConfig, TsdbConfig } from './config';
 /** Boots the time-series DB; exported for the all-in-one launcher and the e2e tests. */
 export async function bootstrap(config: TsdbConfig = loadConfig()): Promise<INestApplication> {
   const app = await createHttpApp(AppModule.forRoot(config), {
+    name: 'tsdb',
+    logLevel: config.logLevel,
     title: 'QAUTLRA time-series DB (QADB)',
     description:
       'Parseable-compatible streams over DuckDB + zstd Parquet: create, ingest, SQL query, counts. Basic auth (P_USERNAME / P_PASSWORD).',

@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { epochMsToBeijing } from '@qautlra/calendar';
-import { createLogger, HealthRegistry } from '@qautlra/platform';
+import { HealthRegistry } from '@qautlra/platform';
 import { TsdbEngine } from '@qautlra/tsdb';
 import type { TsdbConfig } from './config';
 import { AmqpIngest } from './live/amqp-ingest';
@@ -93,9 +93,7 @@ export class TsdbService implements OnModuleInit, OnApplicationShutdown {
   }
 
   lastMaintenanceError?: string;
-  private get logger() {
-    return createLogger('tsdb', this.config.logLevel);
-  }
+  private readonly logger = new Logger('tsdb');
 
   /** Flushes every stream's staged rows to Parquet; returns the number of rows moved. */
   async flushAll(): Promise<number> {

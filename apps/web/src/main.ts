@@ -15,6 +15,8 @@ const SERVER_PATHS = /^\/(md|trade|tsdb|fund|backtest|api|health|metrics)(\/|$)/
 /** Boots the web front end's server; exported for the all-in-one launcher and the tests. */
 export async function bootstrap(config: WebConfig = loadWebConfig()): Promise<INestApplication> {
   const app = (await createHttpApp(AppModule.forRoot(config), {
+    name: 'web',
+    logLevel: config.logLevel,
     title: 'QAUTLRA web',
     home: false,
     description:

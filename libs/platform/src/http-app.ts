@@ -1,13 +1,18 @@
-import { INestApplication } from '@nestjs/common';
+import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
 import type { LogLevel } from './config';
 import { DomainErrorMapper, HttpErrorFilter } from './http-error.filter';
-import { createLogger } from './logger';
+import { createLogger, httpLoggerOptions } from './logger';
 import { stopWithSupervisor } from './supervisor';
 import { escapeHtml } from './text';
 
 export interface HttpAppOptions {
+  /** The app's short name: the `app` field of every log line (`md-gateway`, `trader`). */
+  name: string;
+  /** Pino level of the app's logs (Nest's own start-up chatter is at `debug`). */
+  logLevel?: LogLevel;
   title: string;
   description: string;
   version?: string;
@@ -53,10 +58,20 @@ export function homePage(
  * `{statusCode, code, message}` error shape.
  */
 export async function createHttpApp(
-  module: Parameters<typeof NestFactory.create>[0],
+  module: Type | DynamicModule,
   options: HttpAppOptions,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { logger: ['error', 'warn'] });
+  // nestjs-pino is Nest's logger: the app's, the framework's and each request's lines are one
+  // JSON shape, lines written while serving a request carry its `req_id`.
+  @Module({
+    imports: [
+      LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(options.name, options.logLevel) }),
+      module,
+    ],
+  })
+  class HttpAppModule {}
+  const app = await NestFactory.create(HttpAppModule, { bufferLogs: true });
+  app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   app.useGlobalFilters(new HttpErrorFilter(options.mapDomainError));
   if (options.home !== false) {

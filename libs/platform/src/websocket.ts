@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from '@nestjs/common';
 import type { RawData, WebSocket } from 'ws';
 
 /** The UTF-8 text of a `ws` message, whatever buffer form it arrived in. */
@@ -25,4 +28,23 @@ export function keepAlive(
   ws.on('pong', touch);
   ws.on('ping', touch);
   ws.on('close', () => clearInterval(timer));
+}
+
+/**
+ * Gives a WebSocket connection its id and logs its life at `debug` (`socket connected` with the
+ * path and peer, `socket closed` with the close code), each line carrying `conn` — the socket's
+ * counterpart of a request's `req_id`. Returns the id for the server's own lines about it.
+ */
+export function trackConnection(
+  logger: Pick<Logger, 'debug'>,
+  ws: Pick<WebSocket, 'once'>,
+  request: Pick<IncomingMessage, 'url' | 'socket' | 'headers'>,
+): string {
+  const conn = randomUUID();
+  const path = (request.url ?? '').split('?')[0];
+  const forwarded = request.headers['x-forwarded-for'];
+  const peer = typeof forwarded === 'string' ? forwarded : request.socket.remoteAddress;
+  logger.debug({ conn, path, peer }, 'socket connected');
+  ws.once('close', (code: number) => logger.debug({ conn, code }, 'socket closed'));
+  return conn;
 }

@@ -1,5 +1,5 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { createLogger, HealthRegistry } from '@qautlra/platform';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { HealthRegistry } from '@qautlra/platform';
 import type { MdGatewayConfig, SourceConfig } from '../config';
 import { HttpQuoteSource } from '../sources/http-quote-source';
 import type { InstrumentInfo, MarketSource, SourceStatus } from '../sources/market-source';
@@ -23,7 +23,7 @@ export function createSource(config: SourceConfig): MarketSource {
           ticksPerSecond: config.ticksPerSecond,
           alwaysOpen: config.alwaysOpen,
           stateFile: config.stateFile,
-          onStateProblem: (message) => createLogger('md-gateway').error(message),
+          onStateProblem: (message) => new Logger('sim').error(message),
         },
       );
     }
@@ -121,7 +121,7 @@ export class DistributorService implements OnModuleInit, OnApplicationShutdown {
         this.config.defaultInstruments,
       );
       if (change.unknown.length > 0)
-        createLogger('md-gateway', this.config.logLevel).warn(
+        new Logger('md-gateway').warn(
           { unknown: change.unknown },
           'subscription.default_instruments: no source serves these instruments',
         );

@@ -2,6 +2,7 @@ import {
   BeforeApplicationShutdown,
   Inject,
   Injectable,
+  Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -18,6 +19,7 @@ export const MARKET_NAMESPACE = '/market';
 /** Serves the Socket.IO namespace `/market` on the app's HTTP server (path `/socket.io`). */
 @Injectable()
 export class MarketIoServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('market-io');
   private io?: Server;
 
   constructor(
@@ -38,13 +40,13 @@ export class MarketIoServer implements OnApplicationBootstrap, BeforeApplication
       maxHttpBufferSize: 1024 * 1024,
       ...(cors ? { cors } : {}),
     });
-    this.io
-      .of(MARKET_NAMESPACE)
-      .on(
-        'connection',
-        (socket) =>
-          new MarketIoSession(socket, this.service.distributor, this.service.sourceStatus()),
+    this.io.of(MARKET_NAMESPACE).on('connection', (socket) => {
+      this.logger.debug({ conn: socket.id, namespace: MARKET_NAMESPACE }, 'socket connected');
+      socket.once('disconnect', (reason) =>
+        this.logger.debug({ conn: socket.id, reason }, 'socket closed'),
       );
+      new MarketIoSession(socket, this.service.distributor, this.service.sourceStatus());
+    });
   }
 
   beforeApplicationShutdown(): void {

@@ -1,4 +1,5 @@
 import {
+  Logger,
   BeforeApplicationShutdown,
   Inject,
   Injectable,
@@ -7,7 +8,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { keepAlive, wsText } from '@qautlra/platform';
+import { keepAlive, trackConnection, wsText } from '@qautlra/platform';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { MdGatewayConfig } from '../config';
 import { DistributorService } from '../distributor/distributor.service';
@@ -30,6 +31,7 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** Serves `/ws/market` on the app's HTTP server (the original served REST and WebSocket on one port). */
 @Injectable()
 export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('market-socket');
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   constructor(
@@ -68,6 +70,7 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
         this.server.handleUpgrade(request, socket, head, (ws) =>
           this.accept(
             ws,
+            request,
             (transport) => new MarketSession(transport, this.distributor.distributor, pacing),
             this.config.heartbeat,
           ),
@@ -76,6 +79,7 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
         this.server.handleUpgrade(request, socket, head, (ws) =>
           this.accept(
             ws,
+            request,
             (transport) => new HubSession(transport, this.distributor.distributor),
             HUB_HEARTBEAT,
           ),
@@ -92,9 +96,11 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
 
   private accept(
     ws: WebSocket,
+    request: IncomingMessage,
     createSession: (transport: SessionTransport) => SocketSession,
     heartbeat: { pingIntervalMs: number; idleTimeoutMs: number },
   ): void {
+    trackConnection(this.logger, ws, request);
     const session = createSession({
       send: (text) => {
         if (ws.readyState !== WebSocket.OPEN) return;

@@ -1,4 +1,5 @@
 import {
+  Logger,
   BeforeApplicationShutdown,
   Inject,
   Injectable,
@@ -7,7 +8,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { keepAlive, wsText } from '@qautlra/platform';
+import { keepAlive, trackConnection, wsText } from '@qautlra/platform';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { TradeServerConfig } from '../config';
 import { TRADE_SERVER_CONFIG } from '../tokens';
@@ -26,6 +27,7 @@ const IDLE_TIMEOUT_MS = 45_000;
 /** Serves the DIFF trade protocol on the app's HTTP server (REST and WebSocket on one port). */
 @Injectable()
 export class TradeSocketServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('trade-socket');
   private readonly server: WebSocketServer;
 
   constructor(
@@ -49,9 +51,7 @@ export class TradeSocketServer implements OnApplicationBootstrap, BeforeApplicat
     http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = new URL(request.url ?? '/', 'http://trade').pathname;
       if (!TRADE_SOCKET_PATHS.includes(path)) return;
-      this.server.handleUpgrade(request, socket, head, (ws) =>
-        this.accept(ws, request.socket.remoteAddress ?? 'unknown'),
-      );
+      this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
     });
   }
 
@@ -60,7 +60,9 @@ export class TradeSocketServer implements OnApplicationBootstrap, BeforeApplicat
     this.server.close();
   }
 
-  private accept(ws: WebSocket, remoteAddress: string): void {
+  private accept(ws: WebSocket, request: IncomingMessage): void {
+    trackConnection(this.logger, ws, request);
+    const remoteAddress = request.socket.remoteAddress ?? 'unknown';
     const session = new TradeSession(
       {
         send: (text) => {

@@ -2,6 +2,8 @@ import { tryNormaliseInstrumentId } from '@qautlra/qamd';
 import type { Row, TsdbEngine } from '@qautlra/tsdb';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
+import { trackConnection } from '@qautlra/platform';
 import { WebSocket, WebSocketServer } from 'ws';
 import { basicCredentials, credentialsMatch } from '../basic-auth.guard';
 
@@ -29,6 +31,7 @@ const canonical = (id: string) => tryNormaliseInstrumentId(id) ?? id;
  * Auth by `?username=&password=` or `Authorization: Basic`.
  */
 export class PushServer {
+  private readonly logger = new Logger('live-socket');
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly clients = new Map<WebSocket, Client>();
@@ -45,7 +48,10 @@ export class PushServer {
       maxPayload: 1024 * 1024,
       verifyClient: ({ req }: { req: IncomingMessage }) => this.authorised(req),
     });
-    this.wss.on('connection', (ws) => this.accept(ws));
+    this.wss.on('connection', (ws, request) => {
+      trackConnection(this.logger, ws, request);
+      this.accept(ws);
+    });
   }
 
   get port(): number {
