@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { createHttpApp, platformValidationPipe, runMain } from '@qautlra/platform';
+import { createHttpApp, runMain } from '@qautlra/platform';
 import { AppModule } from './app.module';
 import { BacktestConfig, loadBacktestConfig } from './config';
 
@@ -17,7 +17,6 @@ export async function bootstrap(
   });
   // Its DTOs are class-validator classes (the older apps' swagger-only DTO classes would be refused
   // whole by a global pipe: they move over with issue 18).
-  app.useGlobalPipes(platformValidationPipe());
   await app.listen(config.port, config.host);
   return app;
 }

@@ -133,7 +133,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     expect((await fetch(`${base}/api/products/NOPE/metrics`)).status).toBe(404);
     const bad = await fetch(`${base}/api/products/SX0001/metrics?preset=morningstar`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).message).toContain('unknown preset');
+    expect(((await bad.json()) as any).message).toContain('preset must be one of');
     expect((await fetch(`${base}/api/products/SX0001/metrics?start=yesterday`)).status).toBe(400);
   });
 

@@ -13,6 +13,7 @@ import {
   TraderEventSink,
 } from './events/trader-events';
 import { AmqpIntake, DeliveryHandler } from './intake/amqp-intake';
+import type { TraderCommand } from './intake/mq-message';
 import { TRADER_MIGRATIONS, TraderDatabase, TraderStore } from './store/trader-store';
 import { TRADER_CONFIG } from './tokens';
 
@@ -239,10 +240,10 @@ export class TraderService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Submits a REST command and waits for its outcome. */
-  submit(account: TraderAccount, body: unknown): Promise<SubmitResult> {
+  submit(account: TraderAccount, command: TraderCommand): Promise<SubmitResult> {
     return new Promise((resolve) => {
       const done: Done = resolve;
-      account.submit(body, done);
+      account.submitCommand(command, done);
     });
   }
 

@@ -176,8 +176,13 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
       headers: traderHeaders,
       body: JSON.stringify({ exchange_id: 'SHFE', code: 'rb2601', volume: 1 }),
     });
-    expect(refused.status).toBe(422);
-    expect(await refused.json()).toMatchObject({ statusCode: 422, code: 'INVALID_MESSAGE' });
+    // A body the intake parser refuses is the client's fault: 400, the field at fault named.
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_MESSAGE',
+      details: [{ field: 'order_direction' }],
+    });
     const status = await traderStatus(traderHttp);
     expect(status.accounts[0]).toMatchObject({ account, synced: true });
     expect(status.accounts[0].session.state).toBe('ready');

@@ -13,17 +13,19 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBasicAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import {
-  BAR_PERIOD_MS,
-  BarPeriod,
-  FieldType,
-  quoteIdentifier,
-  Row,
-  TsdbError,
-} from '@qautlra/tsdb';
+import { FieldType, quoteIdentifier, Row, TsdbError } from '@qautlra/tsdb';
 import { BasicAuthGuard } from './basic-auth.guard';
+import {
+  BarsQueryDto,
+  CountsDto,
+  CreateStreamDto,
+  LatestQueryDto,
+  QueryDto,
+  QueryParamsDto,
+  ResultFormatQueryDto,
+} from './dto';
 import {
   ARROW_STREAM,
   PARQUET,
@@ -42,6 +44,17 @@ const ARROW_TYPE: Readonly<Record<FieldType, string>> = {
   TIMESTAMP: 'Timestamp(Microsecond, None)',
   BOOLEAN: 'Boolean',
   JSON: 'Utf8',
+};
+
+/** Events are free-form JSON (bounded in fields and depth by the engine): one object or an array. */
+const EVENTS_BODY = {
+  schema: {
+    oneOf: [
+      { type: 'object', additionalProperties: true },
+      { type: 'array', items: { type: 'object', additionalProperties: true } },
+    ],
+    example: [{ instrument_id: 'SHFE.rb888', last_price: 3300, volume: 12 }],
+  },
 };
 
 function eventsOf(body: unknown): Row[] {
@@ -88,11 +101,10 @@ export class LogstreamController {
   @Put('logstream/:stream')
   async create(
     @Param('stream') stream: string,
-    @Headers('x-p-partition-by') partitionHeader?: string,
-    @Body() body?: { partition_by?: unknown },
+    @Headers('x-p-partition-by') partitionHeader: string | undefined,
+    @Body() body: CreateStreamDto,
   ): Promise<{ name: string; partition_by: string | null }> {
-    const partitionBy =
-      partitionHeader ?? (typeof body?.partition_by === 'string' ? body.partition_by : undefined);
+    const partitionBy = partitionHeader ?? body.partition_by;
     const info = await this.engine.createStream(stream, { partitionBy });
     return { name: info.name, partition_by: info.partitionBy ?? null };
   }
@@ -122,6 +134,8 @@ export class LogstreamController {
 
   @Post('ingest')
   @HttpCode(200)
+  @ApiHeader({ name: 'X-P-Stream', required: true, description: 'the stream to ingest into' })
+  @ApiBody(EVENTS_BODY)
   ingestByHeader(@Headers('x-p-stream') stream: string | undefined, @Body() body: unknown) {
     if (!stream) throw new TsdbError('TSDB_INVALID_STREAM', 'missing X-P-Stream header');
     return this.ingest(stream, body);
@@ -129,6 +143,7 @@ export class LogstreamController {
 
   @Post('logstream/:stream')
   @HttpCode(200)
+  @ApiBody(EVENTS_BODY)
   ingestByPath(@Param('stream') stream: string, @Body() body: unknown) {
     return this.ingest(stream, body);
   }
@@ -145,35 +160,25 @@ export class LogstreamController {
   @HttpCode(200)
   @ApiProduces('application/json', 'text/csv', ARROW_STREAM, PARQUET)
   async query(
-    @Body() body: Record<string, unknown>,
+    @Body() body: QueryDto,
     @Headers('accept') accept: string | undefined,
-    @Query('format') format: string | undefined,
+    @Query() query: ResultFormatQueryDto,
     @Res() response: Response,
   ): Promise<void> {
-    await this.respond(response, body ?? {}, resultFormat(accept, format));
+    await this.respond(response, body, resultFormat(accept, query.format));
   }
 
   @Get('query')
   @ApiProduces('application/json', 'text/csv', ARROW_STREAM, PARQUET)
   async queryGet(
-    @Query() query: Record<string, unknown>,
-    @Body() body: Record<string, unknown>,
+    @Query() query: QueryParamsDto,
     @Headers('accept') accept: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    const request = body && Object.keys(body).length > 0 ? body : query;
-    await this.respond(
-      response,
-      request,
-      resultFormat(accept, typeof query.format === 'string' ? query.format : undefined),
-    );
+    await this.respond(response, query, resultFormat(accept, query.format));
   }
 
-  private async respond(
-    response: Response,
-    body: Record<string, unknown>,
-    format: ResultFormat,
-  ): Promise<void> {
+  private async respond(response: Response, body: QueryDto, format: ResultFormat): Promise<void> {
     const { sql, range } = this.toSql(body);
     if (format === 'parquet') {
       response
@@ -192,7 +197,7 @@ export class LogstreamController {
     else response.status(200).json(rows);
   }
 
-  private toSql(body: Record<string, unknown>): {
+  private toSql(body: QueryDto): {
     sql: string;
     range: { start?: Date; end?: Date };
   } {
@@ -208,10 +213,8 @@ export class LogstreamController {
     }
     if (typeof body.stream === 'string') {
       this.engine.stream(body.stream);
-      const limit = body.limit === undefined ? 1000 : Number(body.limit);
-      if (!Number.isInteger(limit) || limit <= 0)
-        throw new TsdbError('TSDB_SQL_ERROR', 'limit must be a positive integer');
-      const filter = typeof body.filter === 'string' && body.filter.trim() ? body.filter : 'TRUE';
+      const limit = body.limit ?? 1000;
+      const filter = body.filter?.trim() ? body.filter : 'TRUE';
       return {
         sql: `SELECT * FROM ${quoteIdentifier(body.stream)} WHERE (${filter}) ORDER BY p_timestamp LIMIT ${limit}`,
         range: {
@@ -226,16 +229,12 @@ export class LogstreamController {
   /** Parseable counts: `{stream, startTime, endTime, numBins}` → `{fields, records:[{start_time, end_time, count}]}`. */
   @Post('counts')
   @HttpCode(200)
-  async counts(@Body() body: Record<string, unknown>) {
+  async counts(@Body() body: CountsDto) {
     this.allow('query');
-    if (typeof body?.stream !== 'string')
-      throw new TsdbError('TSDB_INVALID_STREAM', 'counts needs "stream"');
     this.engine.stream(body.stream);
     const end = parseTime(body.endTime, 'endTime') ?? new Date();
     const start = parseTime(body.startTime, 'startTime') ?? new Date(end.getTime() - 86_400_000);
-    const bins = body.numBins === undefined ? 10 : Number(body.numBins);
-    if (!Number.isInteger(bins) || bins <= 0 || bins > 10_000)
-      throw new TsdbError('TSDB_SQL_ERROR', 'numBins must be an integer 1–10000');
+    const bins = body.numBins ?? 10;
     const width = Math.max(1, Math.ceil((end.getTime() - start.getTime()) / bins));
     const rows = await this.engine.query(
       `SELECT floor((epoch_ms(p_timestamp) - ${start.getTime()}) / ${width})::BIGINT AS bin, count(*)::BIGINT AS n ` +
@@ -257,34 +256,21 @@ export class LogstreamController {
 
   /** OHLCV (+ amount, open interest) bars of one instrument from a tick stream. */
   @Get('bars')
-  bars(
-    @Query('stream') stream = '',
-    @Query('instrument') instrument = '',
-    @Query('period') period = '1m',
-    @Query('start') start?: string,
-    @Query('end') end?: string,
-  ): Promise<Row[]> {
+  bars(@Query() query: BarsQueryDto): Promise<Row[]> {
     this.allow('query');
-    if (!instrument) throw new TsdbError('TSDB_SQL_ERROR', 'bars needs instrument=…', 'instrument');
-    if (!(period in BAR_PERIOD_MS))
-      throw new TsdbError(
-        'TSDB_SQL_ERROR',
-        `period must be one of ${Object.keys(BAR_PERIOD_MS).join(', ')}`,
-        'period',
-      );
-    return this.engine.bars(stream, instrument, period as BarPeriod, {
-      start: parseTime(start, 'start'),
-      end: parseTime(end, 'end'),
+    return this.engine.bars(query.stream, query.instrument, query.period ?? '1m', {
+      start: parseTime(query.start, 'start'),
+      end: parseTime(query.end, 'end'),
     });
   }
 
   /** The newest tick of each instrument, from memory (`instruments=a,b`; all when absent). */
   @Get('latest')
-  latest(@Query('stream') stream = '', @Query('instruments') instruments = ''): Promise<Row[]> {
+  latest(@Query() query: LatestQueryDto): Promise<Row[]> {
     this.allow('query');
     return this.engine.latest(
-      stream,
-      instruments
+      query.stream,
+      (query.instruments ?? '')
         .split(',')
         .map((id) => id.trim())
         .filter(Boolean),

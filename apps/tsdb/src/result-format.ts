@@ -4,7 +4,8 @@ import type { Row } from '@qautlra/tsdb';
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 export const PARQUET = 'application/vnd.apache.parquet';
 
-export type ResultFormat = 'json' | 'csv' | 'arrow' | 'parquet';
+export const RESULT_FORMATS = ['json', 'csv', 'arrow', 'parquet'] as const;
+export type ResultFormat = (typeof RESULT_FORMATS)[number];
 
 /** The result format an `Accept` header (or `?format=`) asks for; JSON by default. */
 export function resultFormat(accept: string | undefined, format?: string): ResultFormat {

@@ -5,6 +5,7 @@ import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
 import type { LogLevel } from './config';
 import { DomainErrorMapper, HttpErrorFilter } from './http-error.filter';
 import { createLogger, httpLoggerOptions } from './logger';
+import { platformValidationPipe } from './validation';
 import { stopWithSupervisor } from './supervisor';
 import { escapeHtml } from './text';
 
@@ -74,6 +75,8 @@ export async function createHttpApp(
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   app.useGlobalFilters(new HttpErrorFilter(options.mapDomainError));
+  // Every request DTO is checked (class-validator): unknown fields refused, values transformed.
+  app.useGlobalPipes(platformValidationPipe());
   if (options.home !== false) {
     const page = homePage(options.title, options.description, options.home?.links);
     app.use(

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Get,
@@ -9,22 +8,14 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { toWireSnapshot } from '@qautlra/qamd';
 import { DistributorService } from '../distributor/distributor.service';
 import { MarketIoServer } from '../market-socket/market-io.server';
 import { MarketSocketServer } from '../market-socket/market-socket.server';
-import { InstrumentsBody } from './dto';
+import { InstrumentsBody, QuotesQuery } from './dto';
 
 const REST_CLIENT = 'server:rest';
-
-function instrumentsOf(body: unknown): string[] {
-  const instruments = (body as { instruments?: unknown } | undefined)?.instruments;
-  if (!Array.isArray(instruments) || instruments.some((item) => typeof item !== 'string')) {
-    throw new BadRequestException('body.instruments must be an array of strings');
-  }
-  return instruments as string[];
-}
 
 /** The original gateway's REST API (`api.rs`) with real counters, plus quotes and instruments. */
 @ApiTags('market data')
@@ -50,7 +41,7 @@ export class MarketController {
     description: 'Subscribes upstream for a server-owned subscriber; `{"instruments":[…]}`',
   })
   subscribe(@Body() body: InstrumentsBody): { instruments: string[] } {
-    const change = this.service.distributor.addSubscriptions(REST_CLIENT, instrumentsOf(body));
+    const change = this.service.distributor.addSubscriptions(REST_CLIENT, body.instruments);
     if (change.unknown.length > 0)
       throw new NotFoundException(`unknown instrument: ${change.unknown.join(', ')}`);
     return { instruments: change.subscribed };
@@ -59,7 +50,7 @@ export class MarketController {
   @Post('unsubscribe')
   @HttpCode(200)
   unsubscribe(@Body() body: InstrumentsBody): { instruments: string[] } {
-    this.service.distributor.removeSubscriptions(REST_CLIENT, instrumentsOf(body));
+    this.service.distributor.removeSubscriptions(REST_CLIENT, body.instruments);
     return { instruments: this.service.distributor.subscriptionsOf(REST_CLIENT) };
   }
 
@@ -93,15 +84,9 @@ export class MarketController {
   }
 
   @Get('quotes')
-  @ApiQuery({
-    name: 'ins',
-    required: false,
-    example: 'SHFE.au888,sh600000',
-    description: 'instruments to read; without it, every instrument subscribed upstream',
-  })
-  quotes(@Query('ins') ins = ''): Record<string, Record<string, unknown>> {
+  quotes(@Query() query: QuotesQuery): Record<string, Record<string, unknown>> {
     const out: Record<string, Record<string, unknown>> = {};
-    const asked = ins
+    const asked = (query.ins ?? '')
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean);

@@ -51,6 +51,9 @@ describe('seedSimHistory', () => {
       tsdbPassword: 'admin',
       stream: 'market_data',
       days: 1,
+      // A fixed clock: a day back from a Wednesday 15:00 Beijing holds a night and a day session
+      // (a day back from a Monday morning holds none).
+      now: Date.parse('2026-11-25T07:00:00Z'),
       batchRows: 5_000,
     });
     expect(outcome).toMatchObject({ seeded: true });

@@ -22,9 +22,8 @@ import {
 import { JwtService } from '@nestjs/jwt';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { DiffProtocolError, InsertOrder, JsonObject, parseDiffClientMessage } from '@qautlra/diff';
-import { ACCOUNT_TRADING_STATES, AccountTradingState, riskLimits } from '@qautlra/risk';
-import { isBoundedMoney, MAX_MONEY } from '@qautlra/qifi';
+import { InsertOrder, JsonObject } from '@qautlra/diff';
+import { riskLimits } from '@qautlra/risk';
 import { login } from '../auth/login-policy';
 import { hashPassword } from '../auth/password';
 import { TradeService } from '../trade.service';
@@ -36,18 +35,23 @@ import {
   RestUser,
   TradeAuthGuard,
 } from './auth.guard';
+import {
+  AccountStateDto,
+  ApiKeyRequestDto,
+  CreateAccountDto,
+  CreateUserDto,
+  InsertOrderDto,
+  InsertOrderFields,
+  InsertOrderPipe,
+  LoginDto,
+  RiskLimitsDto,
+  riskOverrides,
+  SettleDto,
+  SettlementQueryDto,
+  TransferDto,
+  wireRiskLimits,
+} from './dto';
 
-const body = (value: unknown): Record<string, unknown> => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new BadRequestException('the body must be a JSON object');
-  return value as Record<string, unknown>;
-};
-const text = (record: Record<string, unknown>, key: string): string => {
-  const value = record[key];
-  if (typeof value !== 'string' || value.length === 0 || value.length > 128)
-    throw new BadRequestException(`${key} must be a non-empty string of at most 128 characters`);
-  return value;
-};
 const userOf = (request: AuthedRequest): RestUser => request.user as RestUser;
 
 /** REST for people and programs: login, API keys, accounts, orders. OpenAPI at /api/docs. */
@@ -66,9 +70,7 @@ export class TradeController {
   @HttpCode(200)
   @SetMetadata(PUBLIC_ROUTE, true)
   @ApiOperation({ summary: 'User name and password → JWT (1 h) for `Authorization: Bearer`' })
-  @ApiBody({ schema: { example: { user_name: 'demo', password: 'demo' } } })
-  async login(@Body() raw: unknown, @Req() request: AuthedRequest) {
-    const record = body(raw);
+  async login(@Body() body: LoginDto, @Req() request: AuthedRequest) {
     // The same per-address limit on failed logins as the WebSocket's.
     const ip = request.ip ?? request.socket.remoteAddress ?? 'unknown';
     const failures = this.trade.loginFailures;
@@ -82,12 +84,7 @@ export class TradeController {
         },
         HttpStatus.TOO_MANY_REQUESTS,
       );
-    const result = await login(
-      this.trade.users,
-      text(record, 'user_name'),
-      text(record, 'password'),
-      Date.now(),
-    );
+    const result = await login(this.trade.users, body.user_name, body.password, Date.now());
     if (!result.ok) {
       failures.hit(ip, Date.now());
       throw new UnauthorizedException({ code: result.reason, message: result.message });
@@ -99,13 +96,8 @@ export class TradeController {
 
   @Post('auth/api-keys')
   @ApiOperation({ summary: 'Creates an API key for `X-API-Key` (shown once)' })
-  @ApiBody({ schema: { example: { label: 'my strategy' } } })
-  apiKey(@Req() request: AuthedRequest, @Body() raw: unknown) {
-    const label =
-      typeof (raw as { label?: unknown })?.label === 'string'
-        ? (raw as { label: string }).label
-        : '';
-    return createApiKey(this.trade, userOf(request).userName, label.slice(0, 100));
+  apiKey(@Req() request: AuthedRequest, @Body() body: ApiKeyRequestDto) {
+    return createApiKey(this.trade, userOf(request).userName, body.label ?? '');
   }
 
   @Get('accounts')
@@ -142,50 +134,25 @@ export class TradeController {
   async settlement(
     @Req() request: AuthedRequest,
     @Param('account') account: string,
-    @Query('trading_day') tradingDay?: string,
+    @Query() query: SettlementQueryDto,
   ) {
     await this.own(request, account);
     const all = await this.trade.store.settlements(account);
-    return tradingDay ? all.filter((row) => row.trading_day === tradingDay) : all;
+    return query.trading_day ? all.filter((row) => row.trading_day === query.trading_day) : all;
   }
 
   @Post('accounts/:account/orders')
   @ApiOperation({
     summary: 'Places an order (DIFF insert_order fields); waits for the broker’s answer',
   })
-  @ApiBody({
-    schema: {
-      example: {
-        order_id: 'my-1',
-        exchange_id: 'SHFE',
-        instrument_id: 'rb888',
-        direction: 'BUY',
-        offset: 'OPEN',
-        volume: 1,
-        price_type: 'LIMIT',
-        limit_price: 3300,
-      },
-    },
-  })
+  @ApiBody({ type: InsertOrderDto })
   async placeOrder(
     @Req() request: AuthedRequest,
     @Param('account') account: string,
-    @Body() raw: unknown,
+    @Body(InsertOrderPipe) fields: InsertOrderFields,
   ) {
     const user = await this.own(request, account);
-    let order: InsertOrder;
-    try {
-      const message = parseDiffClientMessage({
-        ...body(raw),
-        aid: 'insert_order',
-        user_id: account,
-      });
-      order = message as InsertOrder;
-    } catch (error) {
-      if (error instanceof DiffProtocolError)
-        throw new BadRequestException({ code: error.code, message: error.message });
-      throw error;
-    }
+    const order: InsertOrder = { ...fields, aid: 'insert_order', user_id: account };
     const orderId = order.order_id ?? randomUUID();
     const reply = await this.trade.request(
       {
@@ -248,40 +215,29 @@ export class TradeController {
   @Post('admin/users')
   @SetMetadata(ADMIN_ROUTE, true)
   @ApiTags('admin')
-  @ApiBody({ schema: { example: { user_name: 'alice', password: 's3cret', is_admin: false } } })
-  async createUser(@Body() raw: unknown) {
-    const record = body(raw);
-    const userName = text(record, 'user_name');
+  async createUser(@Body() body: CreateUserDto) {
+    const userName = body.user_name;
+    const isAdmin = body.is_admin === true;
     if (await this.trade.users.findUser(userName))
       throw new UnprocessableEntityException(`user ${userName} exists`);
-    await this.trade.users.createUser(
-      userName,
-      await hashPassword(text(record, 'password')),
-      record.is_admin === true,
-    );
-    return { user_name: userName, is_admin: record.is_admin === true };
+    await this.trade.users.createUser(userName, await hashPassword(body.password), isAdmin);
+    return { user_name: userName, is_admin: isAdmin };
   }
 
   @Post('admin/accounts')
   @SetMetadata(ADMIN_ROUTE, true)
   @ApiTags('admin')
-  @ApiBody({
-    schema: { example: { account_cookie: 'alice-1', user_name: 'alice', cash: 1000000 } },
-  })
-  async createAccount(@Body() raw: unknown) {
-    const record = body(raw);
-    const accountCookie = text(record, 'account_cookie');
-    const userName = text(record, 'user_name');
-    const cash = record.cash === undefined ? 1_000_000 : record.cash;
-    if (typeof cash !== 'number' || !(cash >= 0) || !isBoundedMoney(cash))
-      throw new BadRequestException(`cash must be a number from 0 to ${MAX_MONEY}`);
+  async createAccount(@Body() body: CreateAccountDto) {
+    const accountCookie = body.account_cookie;
+    const userName = body.user_name;
+    const cash = body.cash ?? 1_000_000;
     if (!(await this.trade.users.findUser(userName)))
       throw new NotFoundException(`user ${userName} not found`);
     if (await this.trade.users.findAccount(accountCookie))
       throw new UnprocessableEntityException(`account ${accountCookie} exists`);
-    if (record.risk_limits !== undefined) this.limitsOf(record.risk_limits);
+    if (body.risk_limits !== undefined) this.limitsOf(body.risk_limits);
     await this.trade.createAccount(userName, accountCookie, cash);
-    if (record.risk_limits !== undefined) await this.applyLimits(accountCookie, record.risk_limits);
+    if (body.risk_limits !== undefined) await this.applyLimits(accountCookie, body.risk_limits);
     return { account_cookie: accountCookie, user_name: userName, broker: 'sim', cash };
   }
 
@@ -289,11 +245,8 @@ export class TradeController {
   @SetMetadata(ADMIN_ROUTE, true)
   @ApiTags('admin')
   @ApiOperation({ summary: 'Deposit (amount > 0) or withdraw (amount < 0), bypassing the bank' })
-  @ApiBody({ schema: { example: { amount: 100000 } } })
-  async transfer(@Param('account') account: string, @Body() raw: unknown) {
-    const amount = body(raw).amount;
-    if (typeof amount !== 'number' || !isBoundedMoney(amount) || amount === 0)
-      throw new BadRequestException(`amount must be a non-zero number within ±${MAX_MONEY}`);
+  async transfer(@Param('account') account: string, @Body() body: TransferDto) {
+    const amount = body.amount;
     await this.existing(account);
     const requestId = randomUUID();
     const reply = await this.trade.request(
@@ -322,15 +275,12 @@ export class TradeController {
   @ApiOperation({
     summary: 'ACTIVE, REDUCING (only position-reducing orders) or HALTED (kill switch)',
   })
-  @ApiBody({ schema: { example: { state: 'HALTED' } } })
-  async setState(@Param('account') account: string, @Body() raw: unknown) {
-    const state = body(raw).state;
-    if (!ACCOUNT_TRADING_STATES.includes(state as AccountTradingState))
-      throw new BadRequestException(`state must be one of ${ACCOUNT_TRADING_STATES.join(', ')}`);
+  async setState(@Param('account') account: string, @Body() body: AccountStateDto) {
+    const state = body.state;
     await this.existing(account);
-    await this.trade.users.setAccountState(account, state as AccountTradingState);
+    await this.trade.users.setAccountState(account, state);
     await this.trade.request(
-      { command: { type: 'set_state', account, state: state as AccountTradingState } },
+      { command: { type: 'set_state', account, state } },
       (candidate) => candidate.command === 'set_state',
     );
     return { account, state };
@@ -339,38 +289,38 @@ export class TradeController {
   @Put('admin/accounts/:account/limits')
   @SetMetadata(ADMIN_ROUTE, true)
   @ApiTags('admin')
-  @ApiBody({ schema: { example: { maxOrderVolume: 100, maxOrdersPerSecond: 20 } } })
-  async setLimits(@Param('account') account: string, @Body() raw: unknown) {
+  @ApiBody({
+    type: RiskLimitsDto,
+    examples: { limits: { value: { max_order_volume: 100, max_orders_per_second: 20 } } },
+  })
+  async setLimits(@Param('account') account: string, @Body() body: RiskLimitsDto) {
     await this.existing(account);
-    return { account, limits: await this.applyLimits(account, raw) };
+    return { account, limits: wireRiskLimits(await this.applyLimits(account, body)) };
   }
 
   @Post('admin/settle')
   @SetMetadata(ADMIN_ROUTE, true)
   @ApiTags('admin')
   @ApiOperation({
-    summary: 'Settles every sim account into trading_day (YYYYMMDD; default: the next trade day)',
+    summary: 'Settles every sim account into trading_day (YYYYMMDD)',
   })
-  @ApiBody({ schema: { example: { trading_day: '20261126' } } })
-  async settle(@Body() raw: unknown) {
-    const day = (raw as { trading_day?: unknown } | undefined)?.trading_day;
-    if (typeof day !== 'string' || !/^\d{8}$/.test(day))
-      throw new BadRequestException('trading_day must be YYYYMMDD');
+  async settle(@Body() body: SettleDto) {
+    const day = body.trading_day;
     await this.trade.enqueue({ command: { type: 'settle', trading_day: day } });
     return { trading_day: day, queued: true };
   }
 
-  private limitsOf(raw: unknown) {
+  private limitsOf(body: RiskLimitsDto) {
     try {
-      return riskLimits(body(raw));
+      return riskLimits(riskOverrides(body));
     } catch (error) {
       throw new BadRequestException((error as Error).message);
     }
   }
 
-  private async applyLimits(account: string, raw: unknown) {
-    const limits = this.limitsOf(raw);
-    const overrides = body(raw);
+  private async applyLimits(account: string, body: RiskLimitsDto) {
+    const limits = this.limitsOf(body);
+    const overrides = riskOverrides(body);
     await this.trade.users.setRiskLimits(account, overrides);
     await this.trade.request(
       { command: { type: 'set_limits', account, limits: overrides } },

@@ -213,17 +213,23 @@ export class TraderAccount {
    * command was handed to the trade server, or refused (then an error event went out too).
    */
   submit(input: unknown, done: Done, hints: { messageId?: string } = {}): void {
-    this.counters.received += 1;
     let command: TraderCommand;
     try {
       command = parseMqMessage(input, this.account);
     } catch (error) {
+      this.counters.received += 1;
       const failure = error as MqMessageError;
       this.refuse(done, failure.code ?? 'INVALID_MESSAGE', failure.message, {
         input: printable(input),
       });
       return;
     }
+    this.submitCommand(command, done, hints);
+  }
+
+  /** A message already parsed (the REST intake parses in its pipe and answers a bad one itself). */
+  submitCommand(command: TraderCommand, done: Done, hints: { messageId?: string } = {}): void {
+    this.counters.received += 1;
     if (command.message.aid === 'insert_order' && command.message.order_id === undefined)
       // No order id: the AMQP message id makes a redelivery the same order; else a fresh one.
       command.message.order_id = hints.messageId

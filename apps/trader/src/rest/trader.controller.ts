@@ -11,7 +11,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TraderAuthGuard } from './trader-auth.guard';
-import { TraderService, withDefaultTopic } from '../trader.service';
+import { TraderService } from '../trader.service';
+import { IntakeMessageDto, IntakeMessagePipe, IntakeRequest } from './dto';
 
 const ORDER_EXAMPLE = {
   topic: 'sendorder',
@@ -72,30 +73,9 @@ export class TraderController {
     summary:
       'Any intake message (the RabbitMQ format: topic sendorder, cancel_order, transfer, query_settlement, query_bank, change_password, peek, login); answers once the trade server shows the order, or with the error',
   })
-  @ApiBody({ schema: { type: 'object', example: ORDER_EXAMPLE } })
-  async order(@Body() body: unknown) {
-    const record = (typeof body === 'object' && body !== null ? body : {}) as Record<
-      string,
-      unknown
-    >;
-    const names = this.trader.accountNames();
-    const name =
-      typeof record.account_cookie === 'string'
-        ? record.account_cookie
-        : names.length === 1
-          ? names[0]
-          : undefined;
-    if (name === undefined)
-      throw new HttpException(
-        {
-          statusCode: 400,
-          code: 'INVALID_MESSAGE',
-          message: 'account_cookie names the account (this trader bridges several)',
-        },
-        400,
-      );
-    const account = this.accountOf(name);
-    const result = await this.trader.submit(account, withDefaultTopic(record));
+  @ApiBody({ type: IntakeMessageDto, examples: { sendorder: { value: ORDER_EXAMPLE } } })
+  async order(@Body(IntakeMessagePipe) intake: IntakeRequest) {
+    const result = await this.trader.submit(this.accountOf(intake.account), intake.command);
     if (!result.ok)
       throw new HttpException(
         { statusCode: 422, code: result.code, message: result.message, order_id: result.order_id },
