@@ -212,7 +212,7 @@ function traderToken() {
     if (sample) {
       const [exchange, code] = sample.id.split('.');
       lines.push(
-        `    trader: curl -XPOST localhost:8018/api/orders -H 'authorization: Bearer ${traderToken()}' -H 'content-type: application/json' -d '{"exchange_id":"${exchange}","code":"${code}","order_direction":"BUY","order_offset":"OPEN","volume":1,"price":${sample.upperLimit}}'`,
+        `    trader: curl -XPOST localhost:8018/api/orders -H 'authorization: Bearer ${traderToken()}' -H 'content-type: application/json' -d '{"exchange_id":"${exchange}","code":"${code}","order_direction":"BUY","order_offset":"OPEN","volume":1,"price":${sample.upper_limit}}'`,
         `           (token in ./data/trader-api-token; RabbitMQ QAORDER_ROUTER too when AMQP_URL is set; the account's QIFI at http://localhost:8018/api/accounts/${user} with the same header)`,
       );
     }

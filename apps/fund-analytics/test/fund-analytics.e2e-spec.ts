@@ -94,12 +94,12 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
     const result = (await response.json()) as any;
     expect(result.convention).toMatchObject({
       name: 'quantstats+overrides',
-      periodsPerYear: 52,
-      varMethod: 'parametric',
+      periods_per_year: 52,
+      var_method: 'parametric',
     });
     expect(result.nav_field).toBe('unit_nav');
     const navs = ((await (await fetch(`${base}/api/products/SX0001/nav`)).json()) as any).nav.map(
-      (p: { unitNav: number }) => p.unitNav,
+      (p: { unit_nav: number }) => p.unit_nav,
     );
     expect(result.metrics.comp).toBeCloseTo(navs.at(-1) / navs[0] - 1, 12);
     expect(result.observations).toBe(60); // quantstats keeps the first NAV as a 0 return
@@ -122,7 +122,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
       await fetch(`${base}/api/products/SX0001/metrics?preset=empyrical&periods_per_year=52`)
     ).json()) as any;
     expect(empyrical.observations).toBe(59);
-    expect(empyrical.convention.varMethod).toBe('historical');
+    expect(empyrical.convention.var_method).toBe('historical');
     const relative = (await (
       await fetch(`${base}/api/products/SX0001/metrics?benchmark=IDX300`)
     ).json()) as any;
@@ -140,14 +140,14 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
   it('nav_first_point switches the first-NAV rule on metrics, compare and the report (issue 16)', async () => {
     const get = async (
       query: string,
-    ): Promise<{ observations: number; convention: { navFirstPoint: string } }> =>
+    ): Promise<{ observations: number; convention: { nav_first_point: string } }> =>
       (await (await fetch(`${base}/api/products/SX0001/metrics?${query}`)).json()) as {
         observations: number;
-        convention: { navFirstPoint: string };
+        convention: { nav_first_point: string };
       };
     const dropped = await get('preset=quantstats&nav_first_point=drop');
     expect(dropped.observations).toBe(59);
-    expect(dropped.convention.navFirstPoint).toBe('drop');
+    expect(dropped.convention.nav_first_point).toBe('drop');
     const kept = await get('preset=empyrical&nav_first_point=zero');
     expect(kept.observations).toBe(60);
     expect((await fetch(`${base}/api/products/SX0001/metrics?nav_first_point=first`)).status).toBe(
@@ -159,7 +159,7 @@ describe('fund analytics over HTTP (real PostgreSQL): upload → metrics', () =>
       body: JSON.stringify({ codes: ['SX0001', 'IDX300'], nav_first_point: 'drop' }),
     });
     expect(compared.status).toBe(201);
-    expect(((await compared.json()) as any).convention.navFirstPoint).toBe('drop');
+    expect(((await compared.json()) as any).convention.nav_first_point).toBe('drop');
     const report = await fetch(`${base}/api/products/SX0001/report?nav_first_point=drop`);
     expect(report.status).toBe(200);
   });

@@ -105,7 +105,7 @@ describe('fund analytics: bundled workbook → metrics → compare → HTML tear
     expect(result.calendar.quarter.win_rate).toBeGreaterThan(0);
     // Weekly products get 52 periods a year, inferred from their dates.
     const weekly = await json(await fetch(`${base}/api/products/WJ0003/metrics`));
-    expect(weekly.convention).toMatchObject({ name: 'quantstats+overrides', periodsPerYear: 52 });
+    expect(weekly.convention).toMatchObject({ name: 'quantstats+overrides', periods_per_year: 52 });
   });
 
   it('the product tear sheet renders: charts drawn, KPIs equal the API, every report group, no overflow', async () => {
@@ -204,7 +204,7 @@ describe('fund analytics: bundled workbook → metrics → compare → HTML tear
       }),
     );
     // The weekly products set the common dates: Fridays, 52 periods a year.
-    expect(comparison.convention.periodsPerYear).toBe(52);
+    expect(comparison.convention.periods_per_year).toBe(52);
     expect(comparison.computed).toBe('inline');
     const response = await fetch(`${base}/api/compare/report`, {
       method: 'POST',

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { createHttpApp, runMain } from '@qautlra/platform';
 import { AppModule } from './app.module';
+import { MD_GATEWAY_SCHEMAS } from './quotes/schemas';
 import { corsOptions, loadConfig, MdGatewayConfig } from './config';
 
 /** Boots the market-data gateway; exported for the all-in-one launcher and the e2e tests. */
@@ -11,6 +12,7 @@ export async function bootstrap(config: MdGatewayConfig = loadConfig()): Promise
     logLevel: config.logLevel,
     title: 'QAUTLRA market-data gateway',
     description: `QAMD quotes over WebSocket (${config.websocketPath}, /ws/marketdata), Socket.IO (/market) and REST; sources: ${config.sources.map((source) => source.type).join(', ')}`,
+    schemas: MD_GATEWAY_SCHEMAS,
   });
   const cors = corsOptions(config.cors);
   if (cors) app.enableCors(cors);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { createHttpApp, createLogger, displayUrl } from '@qautlra/platform';
+import { PLATFORM_INFO_SCHEMAS } from './schemas';
 import { AppModule } from './app.module';
 import { loadConfig, QautlraConfig } from './config';
 import type { AppProcesses } from './platform-info.service';
@@ -14,6 +15,7 @@ export async function bootstrap(
     name: 'qautlra',
     logLevel: config.logLevel,
     title: 'QAUTLRA platform',
+    schemas: PLATFORM_INFO_SCHEMAS,
     home: false,
     description:
       'All-in-one host: health, metrics and the list of components with links to their APIs',

@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ref } from '@qautlra/platform';
 import type { Response } from 'express';
 import { renderPlatformPage } from './platform-info.page';
 import { PlatformInfo, PlatformInfoService } from './platform-info.service';
@@ -11,9 +12,14 @@ export class PlatformInfoController {
 
   @Get()
   @ApiProduces('application/json', 'text/html')
+  @ApiOperation({ summary: 'The platform: every component, its state, API and docs' })
   @ApiOkResponse({
     description:
       'What runs in this process, with links to each API and its docs (HTML for browsers)',
+    content: {
+      'application/json': { schema: ref('PlatformInfo') },
+      'text/html': { schema: { type: 'string' } },
+    },
   })
   index(
     @Headers('accept') accept: string | undefined,

@@ -8,7 +8,7 @@ export function renderPlatformPage(info: PlatformInfo): string {
       (component) =>
         `<tr><td>${escapeHtml(component.app)}</td><td>${escapeHtml(component.original)}</td><td class="${component.state}">${component.state}</td><td class="process-${component.process?.state ?? 'none'}">${
           component.process
-            ? `${escapeHtml(component.process.state)}${component.process.restarts > 0 ? ` (${component.process.restarts} restarts, last ${escapeHtml(component.process.lastExit ?? '')})` : ''}`
+            ? `${escapeHtml(component.process.state)}${component.process.restarts > 0 ? ` (${component.process.restarts} restarts, last ${escapeHtml(component.process.last_exit ?? '')})` : ''}`
             : ''
         }</td><td>${
           component.url

@@ -2,7 +2,13 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@qautlra/testing';
+import {
+  generatedClientTypes,
+  lintOpenApi,
+  OpenApiDocument,
+  untypedOperations,
+  waitFor,
+} from '@qautlra/testing';
 import WebSocket from 'ws';
 import { parseMqMessage } from '../../trader/src/intake/mq-message';
 
@@ -234,6 +240,26 @@ describe('README and docs examples against a started platform', () => {
     expect(named.size).toBeGreaterThan(0);
     expect(unknown).toEqual([]);
   });
+
+  it('every app’s OpenAPI document passes Redocly’s recommended rules, types every success response and makes a client with no unknown or any (issue 18)', async () => {
+    const found: Record<string, { lint: string[]; untyped: string[]; loose: string[] }> = {};
+    for (const port of [8000, 8014, 18000, 7988, 8018, 8020, 8021, 8080]) {
+      const document = (await (
+        await fetch(`http://localhost:${port}/api/docs-json`)
+      ).json()) as OpenApiDocument;
+      const client = await generatedClientTypes(document);
+      expect(client.source).toContain('export interface paths');
+      found[`${port} ${document.info.title}`] = {
+        lint: await lintOpenApi(document),
+        untyped: untypedOperations(document),
+        loose: client.untyped,
+      };
+    }
+    const clean = Object.fromEntries(
+      Object.keys(found).map((app) => [app, { lint: [], untyped: [], loose: [] }]),
+    );
+    expect(found).toEqual(clean);
+  }, 120_000);
 
   it('a killed app comes back while the others keep serving (npm start supervises each process)', async () => {
     const info = async () =>

@@ -3,6 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { createHttpApp, runMain } from '@qautlra/platform';
 import { AppModule } from './app.module';
 import { loadConfig, TradeServerConfig } from './config';
+import { TRADE_SERVER_SCHEMAS } from './rest/schemas';
 
 /** Boots the trade server; exported for the all-in-one launcher, the e2e tests and the bench. */
 export async function bootstrap(
@@ -12,6 +13,8 @@ export async function bootstrap(
     name: 'trade-server',
     logLevel: config.logLevel,
     title: 'QAUTLRA trade server',
+    schemas: TRADE_SERVER_SCHEMAS,
+    security: ['bearer', 'api-key'],
     description:
       'DIFF trade protocol over WebSocket (ws://host:7988/ and /ws/trade), sim broker on live quotes, pre-trade risk, QIFI accounts. REST: log in at POST /api/auth/login, then Authorization: Bearer <token> (or X-API-Key).',
   });

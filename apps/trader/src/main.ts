@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { createHttpApp, runMain } from '@qautlra/platform';
 import { AppModule } from './app.module';
+import { TRADER_SCHEMAS } from './rest/schemas';
 import { HELP, loadTraderConfig, parseCommandLine, TraderConfig } from './config';
 
 /** Boots the trader; exported for the all-in-one launcher, the e2e tests and the bench. */
@@ -10,6 +11,8 @@ export async function bootstrap(config: TraderConfig): Promise<INestApplication>
     name: 'trader',
     logLevel: config.logLevel,
     title: 'QAUTLRA trader',
+    schemas: TRADER_SCHEMAS,
+    security: ['bearer'],
     description:
       'Per-account bridge: RabbitMQ QAORDER_ROUTER / REST / BullMQ orders → pre-trade risk → DIFF trade server; QIFI document in PostgreSQL; trades on QATRANSACTION. Status at /api/status.',
   });

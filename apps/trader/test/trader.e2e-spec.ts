@@ -94,7 +94,7 @@ describe('trader: RabbitMQ → DIFF trade server → QIFI in PostgreSQL + QATRAN
     });
     await waitFor(
       async () =>
-        (await traderStatus(traderHttp)).accounts[0].counters.tradesPublished === tradeIds.length,
+        (await traderStatus(traderHttp)).accounts[0].counters.trades_published === tradeIds.length,
       { what: 'the trader counting its publishes' },
     );
     expect(strategy.trades.map((trade) => trade.trade_id).sort()).toEqual(tradeIds.sort());

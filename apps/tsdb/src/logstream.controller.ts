@@ -13,7 +13,16 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBasicAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ref } from '@qautlra/platform';
 import type { Response } from 'express';
 import { FieldType, quoteIdentifier, Row, TsdbError } from '@qautlra/tsdb';
 import { BasicAuthGuard } from './basic-auth.guard';
@@ -49,10 +58,7 @@ const ARROW_TYPE: Readonly<Record<FieldType, string>> = {
 /** Events are free-form JSON (bounded in fields and depth by the engine): one object or an array. */
 const EVENTS_BODY = {
   schema: {
-    oneOf: [
-      { type: 'object', additionalProperties: true },
-      { type: 'array', items: { type: 'object', additionalProperties: true } },
-    ],
+    oneOf: [ref('Event'), { type: 'array', items: ref('Event') }],
     example: [{ instrument_id: 'SHFE.rb888', last_price: 3300, volume: 12 }],
   },
 };
@@ -94,11 +100,15 @@ export class LogstreamController {
   }
 
   @Get('logstream')
+  @ApiOperation({ summary: 'Lists the streams' })
+  @ApiOkResponse({ schema: { type: 'array', items: ref('StreamName') } })
   list(): { name: string }[] {
     return this.engine.listStreams().map((name) => ({ name }));
   }
 
   @Put('logstream/:stream')
+  @ApiOperation({ summary: 'Creates a stream (X-P-Partition-By or partition_by names a field)' })
+  @ApiOkResponse({ schema: ref('StreamCreated') })
   async create(
     @Param('stream') stream: string,
     @Headers('x-p-partition-by') partitionHeader: string | undefined,
@@ -110,12 +120,16 @@ export class LogstreamController {
   }
 
   @Delete('logstream/:stream')
+  @ApiOperation({ summary: 'Deletes a stream and its data' })
+  @ApiOkResponse({ schema: ref('StreamDeleted') })
   async remove(@Param('stream') stream: string): Promise<{ deleted: string }> {
     await this.engine.deleteStream(stream);
     return { deleted: stream };
   }
 
   @Get('logstream/:stream/schema')
+  @ApiOperation({ summary: 'A stream’s fields with Arrow type names (as Parseable reports them)' })
+  @ApiOkResponse({ schema: ref('StreamSchema') })
   schema(@Param('stream') stream: string) {
     const info = this.engine.stream(stream);
     return {
@@ -134,6 +148,8 @@ export class LogstreamController {
 
   @Post('ingest')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Ingests events into the stream X-P-Stream names (created if new)' })
+  @ApiOkResponse({ schema: ref('Ingested') })
   @ApiHeader({ name: 'X-P-Stream', required: true, description: 'the stream to ingest into' })
   @ApiBody(EVENTS_BODY)
   ingestByHeader(@Headers('x-p-stream') stream: string | undefined, @Body() body: unknown) {
@@ -143,6 +159,8 @@ export class LogstreamController {
 
   @Post('logstream/:stream')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Ingests events into the stream (created if new)' })
+  @ApiOkResponse({ schema: ref('Ingested') })
   @ApiBody(EVENTS_BODY)
   ingestByPath(@Param('stream') stream: string, @Body() body: unknown) {
     return this.ingest(stream, body);
@@ -158,7 +176,17 @@ export class LogstreamController {
   /** Parseable: `{query, startTime, endTime}` → JSON rows; the original README: `{stream, start_time, end_time, limit, filter}`. */
   @Post('query')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Runs a read-only SQL query, or reads a stream by time range' })
   @ApiProduces('application/json', 'text/csv', ARROW_STREAM, PARQUET)
+  @ApiOkResponse({
+    description: 'rows as JSON (or CSV, Arrow IPC stream, Parquet by Accept or ?format=)',
+    content: {
+      'application/json': { schema: ref('Rows') },
+      'text/csv': { schema: { type: 'string' } },
+      [ARROW_STREAM]: { schema: { type: 'string', format: 'binary' } },
+      [PARQUET]: { schema: { type: 'string', format: 'binary' } },
+    },
+  })
   async query(
     @Body() body: QueryDto,
     @Headers('accept') accept: string | undefined,
@@ -169,7 +197,17 @@ export class LogstreamController {
   }
 
   @Get('query')
+  @ApiOperation({ summary: 'The query of POST /api/v1/query from URL parameters' })
   @ApiProduces('application/json', 'text/csv', ARROW_STREAM, PARQUET)
+  @ApiOkResponse({
+    description: 'rows as JSON (or CSV, Arrow IPC stream, Parquet by Accept or ?format=)',
+    content: {
+      'application/json': { schema: ref('Rows') },
+      'text/csv': { schema: { type: 'string' } },
+      [ARROW_STREAM]: { schema: { type: 'string', format: 'binary' } },
+      [PARQUET]: { schema: { type: 'string', format: 'binary' } },
+    },
+  })
   async queryGet(
     @Query() query: QueryParamsDto,
     @Headers('accept') accept: string | undefined,
@@ -229,6 +267,8 @@ export class LogstreamController {
   /** Parseable counts: `{stream, startTime, endTime, numBins}` → `{fields, records:[{start_time, end_time, count}]}`. */
   @Post('counts')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Event counts of a stream in equal time bins' })
+  @ApiOkResponse({ schema: ref('Counts') })
   async counts(@Body() body: CountsDto) {
     this.allow('query');
     this.engine.stream(body.stream);
@@ -256,6 +296,8 @@ export class LogstreamController {
 
   /** OHLCV (+ amount, open interest) bars of one instrument from a tick stream. */
   @Get('bars')
+  @ApiOperation({ summary: 'OHLCV bars of one instrument from a tick stream' })
+  @ApiOkResponse({ schema: { type: 'array', items: ref('Bar') } })
   bars(@Query() query: BarsQueryDto): Promise<Row[]> {
     this.allow('query');
     return this.engine.bars(query.stream, query.instrument, query.period ?? '1m', {
@@ -266,6 +308,8 @@ export class LogstreamController {
 
   /** The newest tick of each instrument, from memory (`instruments=a,b`; all when absent). */
   @Get('latest')
+  @ApiOperation({ summary: 'The newest tick of each instrument (all when none asked)' })
+  @ApiOkResponse({ schema: ref('Rows') })
   latest(@Query() query: LatestQueryDto): Promise<Row[]> {
     this.allow('query');
     return this.engine.latest(
@@ -279,6 +323,8 @@ export class LogstreamController {
 
   /** Live ingest state (gateway recorder), row counts. */
   @Get('status')
+  @ApiOperation({ summary: 'Streams, failed streams and live ingest state' })
+  @ApiOkResponse({ schema: ref('TsdbStatus') })
   status() {
     return {
       mode: this.service.config.mode,
@@ -293,6 +339,8 @@ export class LogstreamController {
   /** Moves staged rows to Parquet now (an addition; the server also flushes on a timer). */
   @Post('flush')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Moves staged rows to Parquet now' })
+  @ApiOkResponse({ schema: ref('Flushed') })
   async flush(): Promise<{ flushed: number }> {
     return { flushed: await this.service.flushAll() };
   }

@@ -5,6 +5,7 @@ import { createHttpApp, mapLibraryError, runMain } from '@qautlra/platform';
 import { TsdbError } from '@qautlra/tsdb';
 import { AppModule } from './app.module';
 import { loadConfig, TsdbConfig } from './config';
+import { TSDB_SCHEMAS } from './schemas';
 
 /** Boots the time-series DB; exported for the all-in-one launcher and the e2e tests. */
 export async function bootstrap(config: TsdbConfig = loadConfig()): Promise<INestApplication> {
@@ -12,6 +13,8 @@ export async function bootstrap(config: TsdbConfig = loadConfig()): Promise<INes
     name: 'tsdb',
     logLevel: config.logLevel,
     title: 'QAUTLRA time-series DB (QADB)',
+    schemas: TSDB_SCHEMAS,
+    security: ['basic'],
     description:
       'Parseable-compatible streams over DuckDB + zstd Parquet: create, ingest, SQL query, counts. Basic auth (P_USERNAME / P_PASSWORD).',
     mapDomainError: (error) => {

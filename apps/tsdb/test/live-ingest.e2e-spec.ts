@@ -121,7 +121,7 @@ describe('tsdb live ingest from the gateway (sim source)', () => {
     const server = tsdb.getHttpServer();
     await waitFor(async () => {
       const status = await request(server).get('/api/v1/status').set('Authorization', auth);
-      return status.body.recorder?.rowsWritten > 500;
+      return status.body.recorder?.rows_written > 500;
     });
     // Stop the ticks, let the last frames arrive and be written, then compare counts.
     for (const source of gateway.get(DistributorService).sources) await source.stop();
@@ -139,7 +139,7 @@ describe('tsdb live ingest from the gateway (sim source)', () => {
       { intervalMs: 150 },
     );
     const recorder = tsdb.get(TsdbService).recorder!;
-    await waitFor(() => recorder.status.updatesReceived === gatewayStatus.updates_out);
+    await waitFor(() => recorder.status.updates_received === gatewayStatus.updates_out);
     await recorder.drain();
     const [counted] = await queryRows(
       server,

@@ -6,7 +6,7 @@ export interface ClientConfig {
   /** The demo login shown on the login page, when this is a demo. */
   demo: { user: string; password: string } | null;
   /** Paths of the proxied APIs. */
-  market: { rest: string; socketPath: string; namespace: string };
+  market: { rest: string; socket_path: string; namespace: string };
   trade: { rest: string; websocket: string; broker: string };
   tsdb: { rest: string; stream: string };
   fund: { rest: string };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHttpApp, runMain } from '@qautlra/platform';
+import { WEB_SCHEMAS } from './schemas';
 import { AppModule } from './app.module';
 import { loadWebConfig, WebConfig } from './config';
 import { mountProxies } from './proxies';
@@ -18,6 +19,7 @@ export async function bootstrap(config: WebConfig = loadWebConfig()): Promise<IN
     name: 'web',
     logLevel: config.logLevel,
     title: 'QAUTLRA web',
+    schemas: WEB_SCHEMAS,
     home: false,
     description:
       'Serves the browser front end and proxies the platform APIs under one origin: /md (market data), /trade (trade server), /tsdb (read-only), /fund (fund analytics), /backtest (backtests).',

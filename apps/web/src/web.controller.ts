@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ref } from '@qautlra/platform';
 import type { ClientConfig } from './client-config';
 import type { WebConfig } from './config';
 import { WEB_CONFIG } from './tokens';
@@ -11,11 +12,12 @@ export class WebController {
 
   @Get('config')
   @ApiOperation({ summary: 'Client configuration: demo login, paths of the proxied APIs' })
+  @ApiOkResponse({ schema: ref('ClientConfig') })
   clientConfig(): ClientConfig {
     const { demoUser, demoPassword } = this.config;
     return {
       demo: demoUser && demoPassword ? { user: demoUser, password: demoPassword } : null,
-      market: { rest: '/md/api', socketPath: '/md/socket.io', namespace: '/market' },
+      market: { rest: '/md/api', socket_path: '/md/socket.io', namespace: '/market' },
       trade: { rest: '/trade/api', websocket: '/trade/ws/trade', broker: 'sim' },
       tsdb: { rest: '/tsdb/api/v1', stream: this.config.tsdbStream },
       fund: { rest: '/fund/api' },

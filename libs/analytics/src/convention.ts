@@ -161,3 +161,31 @@ export const ddofOf = (convention: Convention) => (convention.std === 'sample' ?
  */
 export const growthOf = (r: number, returnType: Convention['returnType']): number =>
   returnType === 'log' ? Math.exp(r) : 1 + r;
+
+/** The convention's fields on the wire (snake_case) and in TypeScript (camelCase). */
+export const CONVENTION_WIRE_NAMES: Readonly<Record<keyof Convention, string>> = {
+  name: 'name',
+  periodsPerYear: 'periods_per_year',
+  returnType: 'return_type',
+  riskFree: 'risk_free',
+  rfMode: 'rf_mode',
+  std: 'std',
+  varMethod: 'var_method',
+  cvarMethod: 'cvar_method',
+  confidence: 'confidence',
+  moments: 'moments',
+  alpha: 'alpha',
+  annualReturn: 'annual_return',
+  psr: 'psr',
+  navFirstPoint: 'nav_first_point',
+};
+
+/** A convention as clients see it: snake_case names. */
+export function conventionToWire(convention: Convention): Record<string, string | number> {
+  return Object.fromEntries(
+    Object.entries(convention).map(([name, value]) => [
+      CONVENTION_WIRE_NAMES[name as keyof Convention] ?? name,
+      value as string | number,
+    ]),
+  );
+}

@@ -5,6 +5,7 @@ import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
 import type { LogLevel } from './config';
 import { DomainErrorMapper, HttpErrorFilter } from './http-error.filter';
 import { createLogger, httpLoggerOptions } from './logger';
+import { completeDocument, Schemas } from './openapi';
 import { platformValidationPipe } from './validation';
 import { stopWithSupervisor } from './supervisor';
 import { escapeHtml } from './text';
@@ -24,6 +25,10 @@ export interface HttpAppOptions {
    * `false` for an app that serves its own `/` (the web front end, the platform page).
    */
   home?: false | { links?: Readonly<Record<string, string>> };
+  /** Named response schemas the app's routes point at with `ref(name)` (see `openapi.ts`). */
+  schemas?: Schemas;
+  /** How the app's protected routes authenticate (the schemes its controllers name). */
+  security?: readonly ('bearer' | 'api-key' | 'basic')[];
 }
 
 /** The home page of an API app: what it is and where its docs are. */
@@ -95,12 +100,20 @@ export async function createHttpApp(
       },
     );
   }
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle(options.title)
     .setDescription(options.description)
     .setVersion(options.version ?? '0.1.0')
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, config));
+    .setLicense('MIT', 'https://opensource.org/license/mit')
+    .addServer('/', 'this server');
+  for (const scheme of options.security ?? [])
+    if (scheme === 'bearer') builder.addBearerAuth();
+    else if (scheme === 'basic') builder.addBasicAuth();
+    else builder.addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key');
+  const config = builder.build();
+  SwaggerModule.setup('api/docs', app, () =>
+    completeDocument(SwaggerModule.createDocument(app, config), options.schemas),
+  );
   return app;
 }
 

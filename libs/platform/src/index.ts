@@ -10,6 +10,8 @@ export * from './metrics.controller';
 export * from './platform.module';
 export * from './http-error.filter';
 export * from './http-app';
+export * from './openapi';
+export * from './openapi-analysis';
 export * from './validation';
 export * from './websocket';
 export * from './supervisor';

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 
 @ApiTags('platform')
@@ -9,7 +9,12 @@ export class MetricsController {
 
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOkResponse({ description: 'Prometheus text exposition' })
+  @ApiOperation({ summary: 'Prometheus metrics of the app' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Prometheus text exposition',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   metrics(): Promise<string> {
     return this.registry.metrics();
   }

@@ -74,7 +74,7 @@ describe('AppSupervisor (real child processes)', () => {
     expect(supervisor!.statuses()[0]).toMatchObject({
       state: 'running',
       restarts: 1,
-      lastExit: 'exit 1',
+      last_exit: 'exit 1',
     });
     expect(events).toContainEqual({ kind: 'exited', app: 'a', how: 'exit 1', restartInMs: 200 });
   });
@@ -86,7 +86,7 @@ describe('AppSupervisor (real child processes)', () => {
     await waitFor(async () => (await pidAt(a).catch(() => first)) !== first || undefined, {
       what: 'a restarted after the stall',
     });
-    expect(supervisor!.statuses()[0]?.lastExit).toBe('signal SIGKILL');
+    expect(supervisor!.statuses()[0]?.last_exit).toBe('signal SIGKILL');
     const pid = supervisor!.pidOf('a')!;
     await supervisor!.stop();
     expect(supervisor!.statuses()[0]?.state).toBe('stopped');

@@ -26,7 +26,7 @@ export interface SupervisedStatus {
   /** Times the supervisor started it again after it ended. */
   restarts: number;
   /** How the last run ended (`exit 1`, `signal SIGKILL`). */
-  lastExit?: string;
+  last_exit?: string;
   /** When the state last changed (epoch ms). */
   since: number;
 }
@@ -221,7 +221,7 @@ export class AppSupervisor {
       if (entry.child !== child) return;
       entry.child = undefined;
       const how = signal ? `signal ${signal}` : `exit ${code}`;
-      entry.status.lastExit = how;
+      entry.status.last_exit = how;
       if (this.stopping) return;
       if (Date.now() - entry.startedAt >= (this.options.stableAfterMs ?? 60_000)) entry.attempt = 0;
       entry.attempt += 1;

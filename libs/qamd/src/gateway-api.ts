@@ -35,3 +35,71 @@ export interface InstrumentInfo {
   upperLimit: number;
   lowerLimit: number;
 }
+
+/**
+ * An element of `GET /api/instruments` on the wire: snake_case like QAMD itself, plus the
+ * camelCase names earlier releases sent (deprecated, to be dropped in the next release).
+ */
+export interface WireInstrumentInfo {
+  id: string;
+  exchange: string;
+  product: string;
+  name: string;
+  price_tick: number;
+  volume_multiple: number;
+  upper_limit: number;
+  lower_limit: number;
+  /** @deprecated `price_tick` */
+  priceTick: number;
+  /** @deprecated `volume_multiple` */
+  volumeMultiple: number;
+  /** @deprecated `upper_limit` */
+  upperLimit: number;
+  /** @deprecated `lower_limit` */
+  lowerLimit: number;
+}
+
+export function toWireInstrument(info: InstrumentInfo): WireInstrumentInfo {
+  return {
+    id: info.id,
+    exchange: info.exchange,
+    product: info.product,
+    name: info.name,
+    price_tick: info.priceTick,
+    volume_multiple: info.volumeMultiple,
+    upper_limit: info.upperLimit,
+    lower_limit: info.lowerLimit,
+    priceTick: info.priceTick,
+    volumeMultiple: info.volumeMultiple,
+    upperLimit: info.upperLimit,
+    lowerLimit: info.lowerLimit,
+  };
+}
+
+/**
+ * An instrument as a gateway lists it — snake_case, or the camelCase of an older gateway — or
+ * undefined when it lacks an id or a number.
+ */
+export function instrumentOfWire(value: unknown): InstrumentInfo | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const item = value as Record<string, unknown>;
+  const text = (name: string) => (typeof item[name] === 'string' ? item[name] : '');
+  const number = (snake: string, camel: string) => {
+    const found = item[snake] ?? item[camel];
+    return typeof found === 'number' && Number.isFinite(found) ? found : undefined;
+  };
+  const priceTick = number('price_tick', 'priceTick');
+  const volumeMultiple = number('volume_multiple', 'volumeMultiple');
+  const id = text('id');
+  if (!id || priceTick === undefined || volumeMultiple === undefined) return undefined;
+  return {
+    id,
+    exchange: text('exchange'),
+    product: text('product'),
+    name: text('name'),
+    priceTick,
+    volumeMultiple,
+    upperLimit: number('upper_limit', 'upperLimit') ?? 0,
+    lowerLimit: number('lower_limit', 'lowerLimit') ?? 0,
+  };
+}

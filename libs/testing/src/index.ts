@@ -7,3 +7,4 @@ export * from './free-port';
 export * from './browser';
 export * from './app-process';
 export * from './non-finite';
+export * from './openapi-check';

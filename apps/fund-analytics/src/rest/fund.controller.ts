@@ -13,7 +13,16 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ref } from '@qautlra/platform';
 import { renderComparisonSheet, renderProductSheet, sheetWords } from '@qautlra/report';
 import { AnalysisError, FundService } from '../fund.service';
 import {
@@ -28,6 +37,8 @@ import {
   ProductSearchQueryDto,
   ReportQueryDto,
 } from './dto';
+import { conventionToWire } from '@qautlra/analytics';
+import { HTML, wireNav } from './schemas';
 
 /** An analysis error as its HTTP exception (404 for a missing product, else 400); others as they are. */
 function asHttpError(error: unknown): unknown {
@@ -59,6 +70,7 @@ export class FundController {
       },
     },
   })
+  @ApiCreatedResponse({ schema: ref('ImportResult') })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 50 * 1024 * 1024 } }))
   async import(
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
@@ -86,16 +98,21 @@ export class FundController {
 
   @Get('products')
   @ApiOperation({ summary: 'Products (search by code or name)' })
+  @ApiOkResponse({ schema: { type: 'array', items: ref('ProductSummary') } })
   products(@Query() query: ProductSearchQueryDto) {
     return this.fund.store.listProducts(query.search || undefined);
   }
 
   @Get('products/:code/nav')
   @ApiOperation({ summary: 'NAV series of a product' })
+  @ApiOkResponse({ schema: ref('ProductNav') })
   async nav(@Param('code') code: string, @Query() query: DateRangeQueryDto) {
     const product = await this.fund.store.product(code);
     if (!product) throw new NotFoundException(`no product ${code}`);
-    return { ...product, nav: await this.fund.store.nav(code, query.start, query.end) };
+    return {
+      ...product,
+      nav: (await this.fund.store.nav(code, query.start, query.end)).map(wireNav),
+    };
   }
 
   @Post('compare')
@@ -103,9 +120,11 @@ export class FundController {
     summary:
       'Compare products over one date range (dates all share): statistics per product, ranking by any metric, correlation matrix, optional benchmark',
   })
+  @ApiCreatedResponse({ schema: ref('Comparison') })
   async compare(@Body() body: CompareDto) {
     try {
-      return await this.fund.compare(compareRequest(body));
+      const comparison = await this.fund.compare(compareRequest(body));
+      return { ...comparison, convention: conventionToWire(comparison.convention) };
     } catch (error) {
       throw asHttpError(error);
     }
@@ -117,6 +136,8 @@ export class FundController {
     summary:
       'HTML tear sheet of a comparison (same body as /api/compare): cumulative returns vs benchmark, drawdowns, rolling Sharpe/volatility, metrics table, monthly heat map, correlation',
   })
+  @ApiProduces('text/html')
+  @ApiCreatedResponse(HTML)
   async compareReport(@Body() body: CompareReportDto): Promise<string> {
     const words = sheetWords(body.lang ?? 'en', body.gains);
     try {
@@ -132,6 +153,8 @@ export class FundController {
     summary:
       'The comparison tear sheet for a browser link: codes=A,B,C plus the same fields as query parameters',
   })
+  @ApiProduces('text/html')
+  @ApiOkResponse(HTML)
   async compareReportLink(@Query() query: CompareReportQueryDto): Promise<string> {
     return this.compareReport(query);
   }
@@ -141,12 +164,14 @@ export class FundController {
     summary:
       'Statistics of a product (keys are quantstats function names) under a named convention with overrides; the response states the convention used',
   })
+  @ApiOkResponse({ schema: ref('Analysis') })
   async metrics(@Param('code') code: string, @Query() query: MetricsQueryDto) {
     try {
-      return await this.fund.analyse(code, {
+      const analysis = await this.fund.analyse(code, {
         ...analysisRequest(query),
         rolling: query.rolling === 'true',
       });
+      return { ...analysis, convention: conventionToWire(analysis.convention) };
     } catch (error) {
       throw asHttpError(error);
     }
@@ -158,6 +183,8 @@ export class FundController {
     summary:
       'HTML tear sheet of a product (same parameters as /metrics): cumulative return vs benchmark, drawdown, rolling Sharpe/volatility, monthly heat map, yearly returns, worst drawdowns, the full metrics table',
   })
+  @ApiProduces('text/html')
+  @ApiOkResponse(HTML)
   async report(@Param('code') code: string, @Query() query: ReportQueryDto): Promise<string> {
     try {
       const words = sheetWords(query.lang ?? 'en', query.gains);

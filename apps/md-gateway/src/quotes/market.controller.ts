@@ -8,8 +8,9 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { toWireSnapshot } from '@qautlra/qamd';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ref } from '@qautlra/platform';
+import { toWireInstrument, toWireSnapshot, WireInstrumentInfo } from '@qautlra/qamd';
 import { DistributorService } from '../distributor/distributor.service';
 import { MarketIoServer } from '../market-socket/market-io.server';
 import { MarketSocketServer } from '../market-socket/market-socket.server';
@@ -30,15 +31,20 @@ export class MarketController {
   }
 
   @Get('subscriptions')
-  @ApiOkResponse({ description: '`{"instruments":[…]}`: every instrument subscribed upstream' })
+  @ApiOperation({ summary: 'Every instrument subscribed upstream (by any client)' })
+  @ApiOkResponse({ schema: ref('InstrumentList') })
   subscriptions(): { instruments: string[] } {
     return { instruments: this.service.distributor.activeInstruments() };
   }
 
   @Post(['subscriptions', 'subscribe'])
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Subscribes upstream for a server-owned subscriber (also at /api/subscriptions)',
+  })
   @ApiOkResponse({
-    description: 'Subscribes upstream for a server-owned subscriber; `{"instruments":[…]}`',
+    description: 'the REST subscriber’s instruments',
+    schema: ref('InstrumentList'),
   })
   subscribe(@Body() body: InstrumentsBody): { instruments: string[] } {
     const change = this.service.distributor.addSubscriptions(REST_CLIENT, body.instruments);
@@ -49,13 +55,19 @@ export class MarketController {
 
   @Post('unsubscribe')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Drops instruments from the server-owned subscriber' })
+  @ApiOkResponse({
+    description: 'the REST subscriber’s instruments',
+    schema: ref('InstrumentList'),
+  })
   unsubscribe(@Body() body: InstrumentsBody): { instruments: string[] } {
     this.service.distributor.removeSubscriptions(REST_CLIENT, body.instruments);
     return { instruments: this.service.distributor.subscriptionsOf(REST_CLIENT) };
   }
 
   @Get('status')
-  @ApiOkResponse({ description: 'Gateway state with real counters' })
+  @ApiOperation({ summary: 'Gateway state: sources, clients and real counters' })
+  @ApiOkResponse({ schema: ref('GatewayStatus') })
   status() {
     const distributor = this.service.distributor;
     return {
@@ -79,11 +91,15 @@ export class MarketController {
   }
 
   @Get('instruments')
-  instruments() {
-    return this.service.instruments();
+  @ApiOperation({ summary: 'Every instrument the sources serve, with tick size and multiplier' })
+  @ApiOkResponse({ schema: { type: 'array', items: ref('Instrument') } })
+  instruments(): WireInstrumentInfo[] {
+    return this.service.instruments().map(toWireInstrument);
   }
 
   @Get('quotes')
+  @ApiOperation({ summary: 'Latest quotes, merged: the asked instruments or every subscribed one' })
+  @ApiOkResponse({ schema: ref('Quotes') })
   quotes(@Query() query: QuotesQuery): Record<string, Record<string, unknown>> {
     const out: Record<string, Record<string, unknown>> = {};
     const asked = (query.ins ?? '')
@@ -98,6 +114,8 @@ export class MarketController {
   }
 
   @Get('quotes/:instrument')
+  @ApiOperation({ summary: 'The latest quote of one subscribed instrument' })
+  @ApiOkResponse({ schema: ref('Quote') })
   quote(@Param('instrument') instrument: string): Record<string, unknown> {
     const snapshot = this.service.distributor.latest(instrument);
     if (!snapshot) throw new NotFoundException(`no quote for ${instrument} (subscribe first)`);

@@ -1,6 +1,6 @@
 import { backoffDelay, httpUrlOf } from '@qautlra/platform';
 import { rtnDataQuotesOfText } from '@qautlra/diff';
-import { MDSnapshot, parseInstrumentId, parseSnapshot } from '@qautlra/qamd';
+import { instrumentOfWire, MDSnapshot, parseInstrumentId, parseSnapshot } from '@qautlra/qamd';
 import WebSocket from 'ws';
 import type { InstrumentInfo, MarketSource, SourceEvents, SourceState } from './market-source';
 
@@ -123,8 +123,14 @@ export class UpstreamSource implements MarketSource {
         signal: AbortSignal.timeout(5_000),
       });
       if (!response.ok) return;
-      const list = (await response.json()) as InstrumentInfo[];
-      if (Array.isArray(list)) this.universe = new Map(list.map((info) => [info.id, info]));
+      const list: unknown = await response.json();
+      if (Array.isArray(list))
+        this.universe = new Map(
+          list.flatMap((item) => {
+            const info = instrumentOfWire(item);
+            return info ? [[info.id, info] as const] : [];
+          }),
+        );
     } catch {
       // A relay without the instruments endpoint still works; ids are then checked upstream.
     }

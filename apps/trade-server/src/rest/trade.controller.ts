@@ -20,7 +20,16 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ref } from '@qautlra/platform';
 import { randomUUID } from 'node:crypto';
 import { InsertOrder, JsonObject } from '@qautlra/diff';
 import { riskLimits } from '@qautlra/risk';
@@ -51,6 +60,7 @@ import {
   TransferDto,
   wireRiskLimits,
 } from './dto';
+import { SETTLEMENTS } from './schemas';
 
 const userOf = (request: AuthedRequest): RestUser => request.user as RestUser;
 
@@ -69,7 +79,11 @@ export class TradeController {
   @Post('auth/login')
   @HttpCode(200)
   @SetMetadata(PUBLIC_ROUTE, true)
-  @ApiOperation({ summary: 'User name and password → JWT (1 h) for `Authorization: Bearer`' })
+  @ApiOperation({
+    summary: 'User name and password → JWT (1 h) for `Authorization: Bearer`',
+    security: [],
+  })
+  @ApiOkResponse({ schema: ref('LoginResult') })
   async login(@Body() body: LoginDto, @Req() request: AuthedRequest) {
     // The same per-address limit on failed logins as the WebSocket's.
     const ip = request.ip ?? request.socket.remoteAddress ?? 'unknown';
@@ -96,12 +110,14 @@ export class TradeController {
 
   @Post('auth/api-keys')
   @ApiOperation({ summary: 'Creates an API key for `X-API-Key` (shown once)' })
+  @ApiCreatedResponse({ schema: ref('ApiKey') })
   apiKey(@Req() request: AuthedRequest, @Body() body: ApiKeyRequestDto) {
     return createApiKey(this.trade, userOf(request).userName, body.label ?? '');
   }
 
   @Get('accounts')
   @ApiOperation({ summary: "The caller's accounts" })
+  @ApiOkResponse({ schema: { type: 'array', items: ref('AccountSummary') } })
   async accounts(@Req() request: AuthedRequest) {
     return this.trade.users.accountsOf(userOf(request).userName);
   }
@@ -110,27 +126,35 @@ export class TradeController {
   @ApiOperation({
     summary: 'One account as QIFI fields: accounts, positions, orders, trades, transfers, banks',
   })
+  @ApiOkResponse({ schema: ref('TradeSection') })
   async account(@Req() request: AuthedRequest, @Param('account') account: string) {
     return this.sectionOf(request, account);
   }
 
   @Get('accounts/:account/positions')
+  @ApiOperation({ summary: 'Positions of an account (QIFI), by instrument' })
+  @ApiOkResponse({ schema: ref('Positions') })
   async positions(@Req() request: AuthedRequest, @Param('account') account: string) {
     return (await this.sectionOf(request, account)).positions;
   }
 
   @Get('accounts/:account/orders')
+  @ApiOperation({ summary: 'Orders of the trading day (QIFI), by order id' })
+  @ApiOkResponse({ schema: ref('Orders') })
   async orders(@Req() request: AuthedRequest, @Param('account') account: string) {
     return (await this.sectionOf(request, account)).orders;
   }
 
   @Get('accounts/:account/trades')
+  @ApiOperation({ summary: 'Trades of the trading day (QIFI), by trade id' })
+  @ApiOkResponse({ schema: ref('Trades') })
   async trades(@Req() request: AuthedRequest, @Param('account') account: string) {
     return (await this.sectionOf(request, account)).trades;
   }
 
   @Get('accounts/:account/settlement')
   @ApiOperation({ summary: 'Settlement statements (all days, or `trading_day=YYYYMMDD`)' })
+  @ApiOkResponse({ schema: SETTLEMENTS })
   async settlement(
     @Req() request: AuthedRequest,
     @Param('account') account: string,
@@ -146,6 +170,10 @@ export class TradeController {
     summary: 'Places an order (DIFF insert_order fields); waits for the broker’s answer',
   })
   @ApiBody({ type: InsertOrderDto })
+  @ApiCreatedResponse({
+    description: 'accepted (a refusal is 422 ORDER_REFUSED with the refused order)',
+    schema: ref('OrderPlaced'),
+  })
   async placeOrder(
     @Req() request: AuthedRequest,
     @Param('account') account: string,
@@ -184,6 +212,7 @@ export class TradeController {
 
   @Delete('accounts/:account/orders/:orderId')
   @ApiOperation({ summary: 'Cancels a live order' })
+  @ApiOkResponse({ schema: ref('OrderCancelled') })
   async cancelOrder(
     @Req() request: AuthedRequest,
     @Param('account') account: string,
@@ -208,6 +237,8 @@ export class TradeController {
   @Get('admin/users')
   @SetMetadata(ADMIN_ROUTE, true)
   @ApiTags('admin')
+  @ApiOperation({ summary: 'Lists the users' })
+  @ApiOkResponse({ schema: { type: 'array', items: ref('User') } })
   users() {
     return this.trade.users.listUsers();
   }
@@ -215,6 +246,8 @@ export class TradeController {
   @Post('admin/users')
   @SetMetadata(ADMIN_ROUTE, true)
   @ApiTags('admin')
+  @ApiOperation({ summary: 'Creates a user (admin or not)' })
+  @ApiCreatedResponse({ schema: ref('User') })
   async createUser(@Body() body: CreateUserDto) {
     const userName = body.user_name;
     const isAdmin = body.is_admin === true;
@@ -227,6 +260,8 @@ export class TradeController {
   @Post('admin/accounts')
   @SetMetadata(ADMIN_ROUTE, true)
   @ApiTags('admin')
+  @ApiOperation({ summary: 'Opens a sim account for a user, with cash and risk limits' })
+  @ApiCreatedResponse({ schema: ref('AccountCreated') })
   async createAccount(@Body() body: CreateAccountDto) {
     const accountCookie = body.account_cookie;
     const userName = body.user_name;
@@ -245,6 +280,7 @@ export class TradeController {
   @SetMetadata(ADMIN_ROUTE, true)
   @ApiTags('admin')
   @ApiOperation({ summary: 'Deposit (amount > 0) or withdraw (amount < 0), bypassing the bank' })
+  @ApiCreatedResponse({ schema: ref('Transferred') })
   async transfer(@Param('account') account: string, @Body() body: TransferDto) {
     const amount = body.amount;
     await this.existing(account);
@@ -275,6 +311,7 @@ export class TradeController {
   @ApiOperation({
     summary: 'ACTIVE, REDUCING (only position-reducing orders) or HALTED (kill switch)',
   })
+  @ApiOkResponse({ schema: ref('AccountStateSet') })
   async setState(@Param('account') account: string, @Body() body: AccountStateDto) {
     const state = body.state;
     await this.existing(account);
@@ -293,6 +330,8 @@ export class TradeController {
     type: RiskLimitsDto,
     examples: { limits: { value: { max_order_volume: 100, max_orders_per_second: 20 } } },
   })
+  @ApiOperation({ summary: 'Sets risk limits of an account (the ones named; the others kept)' })
+  @ApiOkResponse({ schema: ref('LimitsSet') })
   async setLimits(@Param('account') account: string, @Body() body: RiskLimitsDto) {
     await this.existing(account);
     return { account, limits: wireRiskLimits(await this.applyLimits(account, body)) };
@@ -304,6 +343,7 @@ export class TradeController {
   @ApiOperation({
     summary: 'Settles every sim account into trading_day (YYYYMMDD)',
   })
+  @ApiCreatedResponse({ schema: ref('SettleQueued') })
   async settle(@Body() body: SettleDto) {
     const day = body.trading_day;
     await this.trade.enqueue({ command: { type: 'settle', trading_day: day } });

@@ -114,7 +114,7 @@ export class TraderAccount {
   private readonly dirtyTrades = new Set<string>();
   /** The next save writes every order and trade (first save, new login, new day, failed save). */
   private fullSave = true;
-  readonly counters = { received: 0, sent: 0, confirmed: 0, refused: 0, tradesPublished: 0 };
+  readonly counters = { received: 0, sent: 0, confirmed: 0, refused: 0, trades_published: 0 };
 
   constructor(private readonly options: AccountOptions) {
     const { config } = options;
@@ -504,7 +504,7 @@ export class TraderAccount {
     outcomes.forEach((outcome, index) => {
       if (outcome.status === 'fulfilled') {
         published.push(trades[index]!.trade_id);
-        this.counters.tradesPublished += 1;
+        this.counters.trades_published += 1;
         this.options.onTradePublished?.(this.account);
       }
     });

@@ -9,7 +9,15 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ref } from '@qautlra/platform';
 import { TraderAuthGuard } from './trader-auth.guard';
 import { TraderService } from '../trader.service';
 import { IntakeMessageDto, IntakeMessagePipe, IntakeRequest } from './dto';
@@ -36,12 +44,14 @@ export class TraderController {
   @ApiOperation({
     summary: 'Connection state per account (trade server session, intake, event transport)',
   })
+  @ApiOkResponse({ schema: ref('TraderStatus') })
   status() {
     return this.trader.status();
   }
 
   @Get('accounts')
   @ApiOperation({ summary: 'The accounts this trader bridges' })
+  @ApiOkResponse({ schema: { type: 'array', items: { type: 'string' } } })
   accounts() {
     return this.trader.accountNames();
   }
@@ -50,6 +60,7 @@ export class TraderController {
   @UseGuards(TraderAuthGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: "The account's QIFI document as the trader keeps it" })
+  @ApiOkResponse({ schema: ref('Qifi') })
   account(@Param('account') name: string) {
     return this.accountOf(name).document;
   }
@@ -60,6 +71,7 @@ export class TraderController {
   @ApiOperation({
     summary: 'Recent error events (refused messages, risk rejections) and published trades',
   })
+  @ApiOkResponse({ schema: ref('TraderRecent') })
   events(@Param('account') name: string) {
     this.accountOf(name);
     return this.trader.recentOf(name);
@@ -74,6 +86,10 @@ export class TraderController {
       'Any intake message (the RabbitMQ format: topic sendorder, cancel_order, transfer, query_settlement, query_bank, change_password, peek, login); answers once the trade server shows the order, or with the error',
   })
   @ApiBody({ type: IntakeMessageDto, examples: { sendorder: { value: ORDER_EXAMPLE } } })
+  @ApiCreatedResponse({
+    description: 'the trade server shows the order (a refusal is 422 with its code)',
+    schema: ref('IntakeAccepted'),
+  })
   async order(@Body(IntakeMessagePipe) intake: IntakeRequest) {
     const result = await this.trader.submit(this.accountOf(intake.account), intake.command);
     if (!result.ok)

@@ -31,10 +31,10 @@ export interface SessionStatus {
   state: SessionState;
   /** Connections that reached `ready`. */
   session: number;
-  connectedSince?: string;
+  connected_since?: string;
   reconnects: number;
-  lastError?: string;
-  lastPongAt?: string;
+  last_error?: string;
+  last_pong_at?: string;
 }
 
 const LOGIN_OK = '登录成功';
@@ -102,7 +102,7 @@ export class DiffSession {
 
   private setState(state: SessionState, detail?: string): void {
     this.status.state = state;
-    if (detail !== undefined) this.status.lastError = detail;
+    if (detail !== undefined) this.status.last_error = detail;
     this.handlers.onState?.(state, detail);
   }
 
@@ -131,7 +131,7 @@ export class DiffSession {
       try {
         frame = JSON.parse(wsText(data));
       } catch {
-        this.status.lastError = 'the server sent a frame that is not JSON';
+        this.status.last_error = 'the server sent a frame that is not JSON';
         return;
       }
       if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return;
@@ -142,7 +142,7 @@ export class DiffSession {
           this.failures = 0;
           this.status.session += 1;
           session = this.status.session;
-          this.status.connectedSince = new Date().toISOString();
+          this.status.connected_since = new Date().toISOString();
           this.setState('ready');
           this.handlers.onFrame(record, session);
           this.handlers.onReady(session);
@@ -161,11 +161,11 @@ export class DiffSession {
     });
     socket.on('pong', () => {
       this.lastPong = Date.now();
-      this.status.lastPongAt = new Date(this.lastPong).toISOString();
+      this.status.last_pong_at = new Date(this.lastPong).toISOString();
       this.handlers.onPong?.();
     });
     socket.on('error', (error) => {
-      this.status.lastError = error.message;
+      this.status.last_error = error.message;
     });
     socket.on('close', () => {
       clearInterval(this.pingTimer);
@@ -190,7 +190,7 @@ export class DiffSession {
     if (gap <= 0) return;
     this.pingTimer = setInterval(() => {
       if (Date.now() - this.lastPong > 2 * gap + 1_000) {
-        this.status.lastError = `no pong for ${Math.round((Date.now() - this.lastPong) / 1000)} s`;
+        this.status.last_error = `no pong for ${Math.round((Date.now() - this.lastPong) / 1000)} s`;
         socket.terminate();
         return;
       }

@@ -21,8 +21,8 @@ export interface RecorderStatus {
   state: 'connecting' | 'connected' | 'disconnected';
   detail?: string;
   instruments: number;
-  updatesReceived: number;
-  rowsWritten: number;
+  updates_received: number;
+  rows_written: number;
 }
 
 /**
@@ -52,8 +52,8 @@ export class GatewayRecorder {
       stream: options.stream,
       state: 'connecting',
       instruments: 0,
-      updatesReceived: 0,
-      rowsWritten: 0,
+      updates_received: 0,
+      rows_written: 0,
     };
   }
 
@@ -126,7 +126,7 @@ export class GatewayRecorder {
     for (const [id, patch] of rtnDataQuotesOfText(text)) {
       const merged = { ...this.state.get(id), ...patch };
       this.state.set(id, merged);
-      this.status.updatesReceived += 1;
+      this.status.updates_received += 1;
       this.pending.push(snapshotRow(merged));
     }
   }
@@ -137,7 +137,7 @@ export class GatewayRecorder {
       const rows = this.pending;
       this.pending = [];
       try {
-        this.status.rowsWritten += await this.engine.ingest(this.options.stream, rows);
+        this.status.rows_written += await this.engine.ingest(this.options.stream, rows);
       } catch (error) {
         // Keep the rows for the next attempt (e.g. the store is briefly busy).
         this.pending = rows.concat(this.pending);

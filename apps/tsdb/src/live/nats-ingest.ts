@@ -18,7 +18,7 @@ export interface NatsIngestOptions {
 }
 
 export interface NatsIngestStatus {
-  jetStream: string;
+  jet_stream: string;
   state: 'connecting' | 'consuming' | 'disconnected';
   detail?: string;
   messages: number;
@@ -43,7 +43,7 @@ export class NatsIngest {
     private readonly options: NatsIngestOptions,
   ) {
     this.status = {
-      jetStream: options.jetStream,
+      jet_stream: options.jetStream,
       state: 'connecting',
       messages: 0,
       rows: 0,

@@ -94,7 +94,7 @@ function Workspace(props: { config: ClientConfig; feed: MarketFeed; session: Dif
 export function App(props: { config: ClientConfig }) {
   const { config } = props;
   const feed = useMemo(
-    () => new MarketFeed(config.market.rest, config.market.socketPath, config.market.namespace),
+    () => new MarketFeed(config.market.rest, config.market.socket_path, config.market.namespace),
     [config],
   );
   const session = useMemo(

@@ -1,5 +1,5 @@
 import { applyMergePatch } from '@qautlra/diff';
-import type { InstrumentInfo, SourceStatus } from '@qautlra/qamd';
+import { instrumentOfWire, type InstrumentInfo, type SourceStatus } from '@qautlra/qamd';
 import { io, type Socket } from 'socket.io-client';
 import { Observable } from './observable';
 
@@ -75,7 +75,8 @@ export class MarketFeed extends Observable {
   async loadInstruments(): Promise<void> {
     const response = await fetch(`${this.rest}/instruments`);
     if (!response.ok) throw new Error(`instruments: ${response.status}`);
-    this.instruments = (await response.json()) as InstrumentInfo[];
+    const list = (await response.json()) as unknown[];
+    this.instruments = list.flatMap((item) => instrumentOfWire(item) ?? []);
     if (this.watchlist.length === 0) {
       const futures = this.instruments.filter((i) => !['SSE', 'SZSE'].includes(i.exchange));
       const stocks = this.instruments.filter((i) => ['SSE', 'SZSE'].includes(i.exchange));
