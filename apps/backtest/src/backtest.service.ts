@@ -25,7 +25,7 @@ import { simInstrumentFor } from '@qautlra/sim';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
 import type { BacktestConfig } from './config';
-import type { RunRequestDto, SweepRequestDto } from './rest/dto';
+import type { RunRequestBody, SweepRequestBody } from './rest/dto';
 import { SourceError, tradingDaysOf } from './runs/market-source';
 import type { Progress, RunRequest } from './runs/run-backtest';
 import type { ChartBar } from './runs/run.worker';
@@ -64,11 +64,11 @@ export interface SweepView extends SweepRecord {
   /** Every run of the grid, best first by `rankBy` (runs without the statistic last). */
   ranking: {
     rank: number;
-    runId: string;
+    run_id: string;
     status: string;
     params: Record<string, unknown>;
     value: number | null;
-    totalReturn: number | null;
+    total_return: number | null;
   }[];
 }
 
@@ -116,7 +116,7 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Checks a request and queues its run. */
-  async submit(dto: RunRequestDto, sweepId?: string): Promise<RunRecord> {
+  async submit(dto: RunRequestBody, sweepId?: string): Promise<RunRecord> {
     if (this.live.size >= MAX_PENDING)
       throw new HttpException(
         { code: 'TOO_MANY_RUNS', message: `${MAX_PENDING} runs are waiting already; try later` },
@@ -257,7 +257,7 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Queues every combination of a parameter grid as runs of one sweep. */
-  async sweep(dto: SweepRequestDto): Promise<SweepRecord & { runs: string[] }> {
+  async sweep(dto: SweepRequestBody): Promise<SweepRecord & { runs: string[] }> {
     const entry = this.catalog.get(dto.strategy);
     if (!entry)
       throw new NotFoundException({
@@ -290,7 +290,7 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
         dto.grid[name]!.map((value) => ({ ...partial, [name]: value })),
       );
     // Every combination is checked before any runs.
-    const { grid: _grid, rankBy = 'sharpe', order, ...base } = dto;
+    const { grid: _grid, rank_by: rankBy = 'sharpe', order, ...base } = dto;
     for (const params of grid)
       this.request({ ...base, params: { ...base.params, ...params } }, entry);
     const sweep: SweepRecord = {
@@ -336,18 +336,18 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
       ...sweep,
       ranking: ranked.map(({ run, value }, index) => ({
         rank: index + 1,
-        runId: run.id,
+        run_id: run.id,
         status: run.status,
         params: run.summary?.params ?? (run.request.params as Record<string, unknown>) ?? {},
         value,
-        totalReturn: run.summary?.accounts[0]?.totalReturn ?? null,
+        total_return: run.summary?.accounts[0]?.totalReturn ?? null,
       })),
     };
   }
 
   /** The run request of a DTO, every field checked (a 400 names what is wrong). */
   private request(
-    dto: Omit<RunRequestDto, 'strategy'> & { strategy?: string },
+    dto: Omit<RunRequestBody, 'strategy'> & { strategy?: string },
     entry: StrategyEntry,
   ): RunRequest {
     const frequency = dto.frequency ?? '1m';
@@ -391,8 +391,8 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
       params: dto.params ?? {},
       accounts: dto.cash === undefined ? undefined : [{ name: 'backtest', initCash: dto.cash }],
       fill: dto.fill,
-      volumeCap: dto.volumeCap,
-      slippageTicks: dto.slippageTicks,
+      volumeCap: dto.volume_cap,
+      slippageTicks: dto.slippage_ticks,
       convention: dto.convention,
     };
   }

@@ -5,6 +5,7 @@ import type { BarFrequency } from '@qautlra/execution';
 import { SourceError, SourceKind } from './runs/market-source';
 import { Progress, runBacktest, RunRequest } from './runs/run-backtest';
 import { loadStrategy, StrategyLoadError } from './strategies/strategy-loader';
+import { resultToWire } from './wire';
 
 const HELP = `npm run backtest -- --strategy FILE --instruments ID[,ID…] --from DATE --to DATE [options]
   Runs a strategy over history and prints a summary; --json FILE writes
@@ -183,8 +184,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (interactive) process.stderr.write('\n');
     console.log(summaryTable(result));
     if (values.json) {
-      const { summary, statistics, trades, daily } = result;
-      writeFileSync(values.json, JSON.stringify({ summary, statistics, trades, daily }));
+      writeFileSync(values.json, JSON.stringify(resultToWire(result)));
       console.log(`wrote ${values.json}`);
     }
     return 0;

@@ -3,6 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { createHttpApp, runMain } from '@qautlra/platform';
 import { AppModule } from './app.module';
 import { BacktestConfig, loadBacktestConfig } from './config';
+import { BACKTEST_SCHEMAS } from './rest/schemas';
 
 /** Boots the backtest service (QARS); exported for the all-in-one launcher and the e2e tests. */
 export async function bootstrap(
@@ -12,11 +13,10 @@ export async function bootstrap(
     name: 'backtest',
     logLevel: config.logLevel,
     title: 'QAUTLRA backtests (QARS)',
+    schemas: BACKTEST_SCHEMAS,
     description:
       'Event-driven backtests of strategies on the sim market through the sim broker’s execution core: runs, progress (server-sent events), trades, daily QIFI, statistics, parameter sweeps.',
   });
-  // Its DTOs are class-validator classes (the older apps' swagger-only DTO classes would be refused
-  // whole by a global pipe: they move over with issue 18).
   await app.listen(config.port, config.host);
   return app;
 }

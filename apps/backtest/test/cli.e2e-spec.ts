@@ -24,12 +24,12 @@ async function backtest(args: string[]): Promise<{ code: number; stdout: string;
 
 interface Output {
   summary: {
-    tradingDays: number;
+    trading_days: number;
     accounts: {
-      initCash: number;
-      finalBalance: number;
-      closeProfit: number;
-      positionProfit: number;
+      init_cash: number;
+      final_balance: number;
+      close_profit: number;
+      position_profit: number;
       commission: number;
       trades: number;
     }[];
@@ -37,10 +37,10 @@ interface Output {
   statistics: { metrics: Record<string, number | null>; observations: number };
   trades: { commission: number; price: number; volume: number }[];
   daily: {
-    tradingDay: string;
+    trading_day: string;
     balance: number;
-    closeProfit: number;
-    positionProfit: number;
+    close_profit: number;
+    position_profit: number;
     commission: number;
   }[];
 }
@@ -71,13 +71,13 @@ describe('npm run backtest (the README example)', () => {
     expect(stdout).toMatch(/Sharpe\s+-?\d+\.\d\d/);
     const result = JSON.parse(readFileSync(out, 'utf8')) as Output;
     const account = result.summary.accounts[0]!;
-    expect(result.summary.tradingDays).toBe(
+    expect(result.summary.trading_days).toBe(
       CHINA_TRADE_CALENDAR.tradeRange('2026-01-05', '2026-03-31').length,
     );
     expect(account.trades).toBeGreaterThan(100);
     // balance change = Σ close profit + Σ position profit − Σ commission
-    expect(account.finalBalance - account.initCash).toBeCloseTo(
-      account.closeProfit + account.positionProfit - account.commission,
+    expect(account.final_balance - account.init_cash).toBeCloseTo(
+      account.close_profit + account.position_profit - account.commission,
       4,
     );
     // Σ commission of the trades = the account's
@@ -86,17 +86,17 @@ describe('npm run backtest (the README example)', () => {
       4,
     );
     // The days chain: each balance = the previous + the day's profits − commission.
-    let balance = account.initCash;
+    let balance = account.init_cash;
     for (const day of result.daily) {
-      balance += day.closeProfit + day.positionProfit - day.commission;
+      balance += day.close_profit + day.position_profit - day.commission;
       expect(day.balance).toBeCloseTo(balance, 4);
     }
     // The statistics are libs/analytics' on the daily NAV.
     const dates = [
       CHINA_TRADE_CALENDAR.previousTradeDate('2026-01-05'),
-      ...result.daily.map((d) => toIsoDate(d.tradingDay)),
+      ...result.daily.map((d) => toIsoDate(d.trading_day)),
     ];
-    const navs = [1, ...result.daily.map((d) => d.balance / account.initCash)];
+    const navs = [1, ...result.daily.map((d) => d.balance / account.init_cash)];
     const expected = analyseNav(dates, navs, resolveConvention('quantstats'));
     expect(result.statistics.observations).toBe(expected.observations);
     for (const name of ['sharpe', 'max_drawdown', 'cagr', 'volatility', 'sortino'])

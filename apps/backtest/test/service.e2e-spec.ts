@@ -8,13 +8,13 @@ interface Run {
   status: string;
   progress: { days: number; total: number } | null;
   summary: {
-    tradingDays: number;
+    trading_days: number;
     params: Record<string, unknown>;
     accounts: {
-      finalBalance: number;
-      initCash: number;
-      closeProfit: number;
-      positionProfit: number;
+      final_balance: number;
+      init_cash: number;
+      close_profit: number;
+      position_profit: number;
       commission: number;
       trades: number;
     }[];
@@ -124,20 +124,20 @@ describe('backtest service (QARS, :8021)', () => {
     expect(run.summary?.params).toEqual({ fast: 3, slow: 12, lots: 1 });
     // Progress was reported per trading day up to the last one.
     expect(run.progress).toMatchObject({ days: 14, total: 14 });
-    expect(run.summary?.tradingDays).toBe(14); // 2026-02-02 … 02-27 without the Spring Festival week
+    expect(run.summary?.trading_days).toBe(14); // 2026-02-02 … 02-27 without the Spring Festival week
     const account = run.summary!.accounts[0]!;
-    expect(account.finalBalance - account.initCash).toBeCloseTo(
-      account.closeProfit + account.positionProfit - account.commission,
+    expect(account.final_balance - account.init_cash).toBeCloseTo(
+      account.close_profit + account.position_profit - account.commission,
       4,
     );
     expect(typeof run.statistics?.metrics.sharpe).toBe('number');
     const trades = await get<unknown[]>(`/api/runs/${run.id}/trades`);
     expect(trades.length).toBe(account.trades);
-    const daily = await get<{ tradingDay: string; qifi: { accounts: { balance: number } } }[]>(
+    const daily = await get<{ trading_day: string; qifi: { accounts: { balance: number } } }[]>(
       `/api/runs/${run.id}/daily`,
     );
     expect(daily).toHaveLength(14);
-    expect(daily.at(-1)?.qifi.accounts.balance).toBeCloseTo(account.finalBalance, 4);
+    expect(daily.at(-1)?.qifi.accounts.balance).toBeCloseTo(account.final_balance, 4);
     const equity = await get<[number, number][]>(`/api/runs/${run.id}/equity`);
     expect(equity.length).toBeGreaterThan(100);
     const report = await fetch(`${base}/api/runs/${run.id}/report`);
@@ -255,7 +255,7 @@ describe('backtest service (QARS, :8021)', () => {
       to: '2026-03-13',
       frequency: '15m',
       grid: { fast: [3, 5], slow: [10, 20, 30] },
-      rankBy: 'sharpe',
+      rank_by: 'sharpe',
     });
     expect(response.status).toBe(202);
     const sweep = (await response.json()) as { id: string; runs: string[]; order: string };

@@ -184,13 +184,13 @@ describe('backtest data sources: tsdb and Parquet', () => {
             await fetch(`http://127.0.0.1:${port}/api/runs/${id}`)
           ).json()) as {
             status: string;
-            summary?: { tradingDays: number; events: number };
+            summary?: { trading_days: number; events: number };
           };
           return answer.status === 'done' || answer.status === 'failed' ? answer : undefined;
         },
         { what: 'the tsdb run', timeoutMs: 60_000 },
       );
-      expect(run).toMatchObject({ status: 'done', summary: { tradingDays: 3 } });
+      expect(run).toMatchObject({ status: 'done', summary: { trading_days: 3 } });
       const shown = JSON.stringify(
         await (await fetch(`http://127.0.0.1:${port}/api/runs?limit=5`)).json(),
       );

@@ -6,6 +6,7 @@ import {
   generatedClientTypes,
   lintOpenApi,
   OpenApiDocument,
+  responseProblems,
   untypedOperations,
   waitFor,
 } from '@qautlra/testing';
@@ -259,6 +260,110 @@ describe('README and docs examples against a started platform', () => {
       Object.keys(found).map((app) => [app, { lint: [], untyped: [], loose: [] }]),
     );
     expect(found).toEqual(clean);
+  }, 120_000);
+
+  it('what the apps answer matches the schemas their OpenAPI documents give (issue 18)', async () => {
+    const documents = new Map<number, OpenApiDocument>();
+    const documentOf = async (port: number) => {
+      if (!documents.has(port))
+        documents.set(
+          port,
+          (await (await fetch(`http://localhost:${port}/api/docs-json`)).json()) as OpenApiDocument,
+        );
+      return documents.get(port)!;
+    };
+    const login = (await (
+      await fetch('http://localhost:7988/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user_name: 'demo', password: 'demo' }),
+      })
+    ).json()) as { token: string };
+    const trader = readFileSync(join(cwd, 'data/trader-api-token'), 'utf8').trim();
+    const auth: Record<number, Record<string, string>> = {
+      18000: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` },
+      7988: { authorization: `Bearer ${login.token}` },
+      8018: { authorization: `Bearer ${trader}` },
+    };
+    const runs = (await (await fetch('http://localhost:8021/api/runs?limit=5')).json()) as {
+      id: string;
+      status: string;
+    }[];
+    const done = runs.find((run) => run.status === 'done');
+    const routes: [number, string, string][] = [
+      [8000, '/', '/'],
+      [8000, '/health', '/health'],
+      [8014, '/api/status', '/api/status'],
+      [8014, '/api/instruments', '/api/instruments'],
+      [8014, '/api/subscriptions', '/api/subscriptions'],
+      [8014, '/api/quotes', '/api/quotes?ins=SHFE.rb888,sh600000'],
+      [8014, '/api/quotes/{instrument}', '/api/quotes/SHFE.rb888'],
+      [18000, '/api/v1/status', '/api/v1/status'],
+      [18000, '/api/v1/logstream', '/api/v1/logstream'],
+      [18000, '/api/v1/logstream/{stream}/schema', '/api/v1/logstream/market_data/schema'],
+      [18000, '/api/v1/bars', '/api/v1/bars?stream=market_data&instrument=SHFE.rb888&period=1d'],
+      [18000, '/api/v1/latest', '/api/v1/latest?stream=market_data&instruments=SHFE.rb888'],
+      [18000, '/api/v1/query', '/api/v1/query?query=SELECT%201%20AS%20n'],
+      [7988, '/api/accounts', '/api/accounts'],
+      [7988, '/api/accounts/{account}', '/api/accounts/demo'],
+      [7988, '/api/accounts/{account}/positions', '/api/accounts/demo/positions'],
+      [7988, '/api/accounts/{account}/orders', '/api/accounts/demo/orders'],
+      [7988, '/api/accounts/{account}/trades', '/api/accounts/demo/trades'],
+      [7988, '/api/accounts/{account}/settlement', '/api/accounts/demo/settlement'],
+      [8018, '/api/status', '/api/status'],
+      [8018, '/api/accounts', '/api/accounts'],
+      [8018, '/api/accounts/{account}', '/api/accounts/demo'],
+      [8018, '/api/accounts/{account}/events', '/api/accounts/demo/events'],
+      [8020, '/api/products', '/api/products'],
+      [8020, '/api/products/{code}/nav', '/api/products/QD0001/nav'],
+      [
+        8020,
+        '/api/products/{code}/metrics',
+        '/api/products/QD0001/metrics?benchmark=IDX300&rolling=true',
+      ],
+      [8021, '/api/strategies', '/api/strategies'],
+      [8021, '/api/runs', '/api/runs'],
+      ...(done
+        ? ([
+            [8021, '/api/runs/{id}', `/api/runs/${done.id}`],
+            [8021, '/api/runs/{id}/{part}', `/api/runs/${done.id}/daily`],
+            [8021, '/api/runs/{id}/{part}', `/api/runs/${done.id}/trades`],
+            [8021, '/api/runs/{id}/{part}', `/api/runs/${done.id}/equity`],
+          ] as [number, string, string][])
+        : []),
+      [8080, '/api/web/config', '/api/web/config'],
+    ];
+    expect(done).toBeDefined();
+    const problems: string[] = [];
+    for (const [port, route, url] of routes) {
+      const response = await fetch(`http://localhost:${port}${url}`, {
+        headers: { accept: 'application/json', ...auth[port] },
+      });
+      problems.push(
+        ...responseProblems(
+          await documentOf(port),
+          'GET',
+          route,
+          response.status,
+          await response.json(),
+        ).map((problem) => `${port} ${problem}`),
+      );
+    }
+    const compared = await fetch('http://localhost:8020/api/compare', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ codes: ['QD0001', 'CTA002'], benchmark: 'IDX300', rank_by: 'sharpe' }),
+    });
+    problems.push(
+      ...responseProblems(
+        await documentOf(8020),
+        'POST',
+        '/api/compare',
+        compared.status,
+        await compared.json(),
+      ),
+    );
+    expect(problems).toEqual([]);
   }, 120_000);
 
   it('a killed app comes back while the others keep serving (npm start supervises each process)', async () => {

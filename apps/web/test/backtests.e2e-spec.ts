@@ -12,7 +12,7 @@ const DOCS = join(ROOT, 'docs/images');
 interface Run {
   id: string;
   status: string;
-  summary: { accounts: { totalReturn: number; trades: number }[] } | null;
+  summary: { accounts: { total_return: number; trades: number }[] } | null;
   statistics: { metrics: Record<string, number | null> } | null;
 }
 

@@ -1,27 +1,45 @@
-import { SHEET_LANGS, SheetLang } from '@qautlra/report';
 import {
-  BadRequestException,
   Body,
   Controller,
-  DefaultValuePipe,
   Get,
   Header,
   HttpCode,
   MessageEvent,
   NotFoundException,
   Param,
-  ParseIntPipe,
   ParseUUIDPipe,
   Post,
   Query,
   Sse,
 } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ref } from '@qautlra/platform';
 import { map, Observable } from 'rxjs';
-import { BacktestService } from '../backtest.service';
-import { RunRequestDto, SweepRequestDto } from './dto';
+import { BacktestService, RunEvent } from '../backtest.service';
+import { partToWire, runToWire, sweepToWire } from '../wire';
+import {
+  RunBarsQueryDto,
+  RunReportQueryDto,
+  RunRequestDto,
+  runRequestOf,
+  RunsQueryDto,
+  SweepRequestDto,
+  sweepRequestOf,
+} from './dto';
 
 const PARTS = ['trades', 'orders', 'daily', 'equity', 'logs'] as const;
+
+/** A run's event as clients see it (the finished run in snake_case). */
+function eventToWire(event: RunEvent) {
+  return event.type === 'done' ? { type: event.type, run: runToWire(event.run) } : event;
+}
 
 @ApiTags('backtest')
 @Controller('api')
@@ -32,6 +50,7 @@ export class BacktestController {
   @ApiOperation({
     summary: 'The strategies offered: name, description, parameters (default, range)',
   })
+  @ApiOkResponse({ schema: { type: 'array', items: ref('Strategy') } })
   strategies() {
     return this.service.strategies().map(({ file: _file, ...entry }) => entry);
   }
@@ -41,34 +60,37 @@ export class BacktestController {
   @ApiOperation({
     summary: 'Queue a backtest on the sim market; follow it at /api/runs/{id}/events',
   })
-  submit(@Body() body: RunRequestDto) {
-    return this.service.submit(body);
+  @ApiAcceptedResponse({ schema: ref('Run') })
+  async submit(@Body() body: RunRequestDto) {
+    return runToWire(await this.service.submit(runRequestOf(body)));
   }
 
   @Get('runs')
   @ApiOperation({ summary: 'Runs, newest first (summary and statistics when done)' })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'sweep', required: false })
-  runs(
-    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
-    @Query('sweep') sweep?: string,
-  ) {
-    return this.service.runs(Math.min(Math.max(1, limit), 500), sweep);
+  @ApiOkResponse({ schema: { type: 'array', items: ref('Run') } })
+  async runs(@Query() query: RunsQueryDto) {
+    return (await this.service.runs(query.limit ?? 50, query.sweep)).map(runToWire);
   }
 
   @Get('runs/:id')
   @ApiOperation({ summary: 'One run: status, progress, summary, statistics' })
-  run(@Param('id', ParseUUIDPipe) id: string) {
-    return this.service.run(id);
+  @ApiOkResponse({ schema: ref('Run') })
+  async run(@Param('id', ParseUUIDPipe) id: string) {
+    return runToWire(await this.service.run(id));
   }
 
   @Sse('runs/:id/events')
   @ApiOperation({
     summary: 'Server-sent events: progress once per trading day, then done or failed',
   })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'an event stream; each event’s data is a RunEvent',
+    content: { 'text/event-stream': { schema: ref('RunEvent') } },
+  })
   async events(@Param('id', ParseUUIDPipe) id: string): Promise<Observable<MessageEvent>> {
     return (await this.service.events(id)).pipe(
-      map((event) => ({ type: event.type, data: event })),
+      map((event) => ({ type: event.type, data: eventToWire(event) })),
     );
   }
 
@@ -78,11 +100,13 @@ export class BacktestController {
     summary:
       'HTML report of a finished run (the fund tear sheet on its daily NAV): cumulative return, drawdown, rolling Sharpe/volatility, monthly heat map, worst drawdowns, every statistic',
   })
-  @ApiQuery({ name: 'lang', required: false, enum: SHEET_LANGS })
-  report(@Param('id', ParseUUIDPipe) id: string, @Query('lang') lang?: string) {
-    if (lang !== undefined && !(SHEET_LANGS as readonly string[]).includes(lang))
-      throw new BadRequestException(`lang must be one of ${SHEET_LANGS.join(', ')}`);
-    return this.service.report(id, lang as SheetLang | undefined);
+  @ApiProduces('text/html')
+  @ApiOkResponse({
+    description: 'an HTML page',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
+  report(@Param('id', ParseUUIDPipe) id: string, @Query() query: RunReportQueryDto) {
+    return this.service.report(id, query.lang);
   }
 
   @Get('runs/:id/bars')
@@ -90,39 +114,41 @@ export class BacktestController {
     summary:
       'The bars a run replayed for one instrument ([start ms, open, high, low, close, volume]), at its frequency or a coarser one; at most 50,000',
   })
-  @ApiQuery({ name: 'instrument', required: true, example: 'SHFE.rb888' })
-  @ApiQuery({ name: 'frequency', required: false, example: '1d' })
-  runBars(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Query('instrument') instrument = '',
-    @Query('frequency') frequency?: string,
-  ) {
-    return this.service.bars(id, instrument, frequency);
+  @ApiOkResponse({ schema: { type: 'array', items: ref('ChartBar') } })
+  runBars(@Param('id', ParseUUIDPipe) id: string, @Query() query: RunBarsQueryDto) {
+    return this.service.bars(id, query.instrument, query.frequency);
   }
 
   @Get('runs/:id/:part')
   @ApiOperation({
     summary: 'A finished run’s trades, orders, daily records (with QIFI), equity curve or logs',
   })
-  part(@Param('id', ParseUUIDPipe) id: string, @Param('part') part: string) {
+  @ApiParam({ name: 'part', enum: PARTS })
+  @ApiOkResponse({ schema: ref('RunPart') })
+  async part(@Param('id', ParseUUIDPipe) id: string, @Param('part') part: string) {
     if (!(PARTS as readonly string[]).includes(part))
       throw new NotFoundException({
         code: 'NOT_FOUND',
         message: `a run has ${PARTS.join(', ')}`,
       });
-    return this.service.part(id, part as (typeof PARTS)[number]);
+    const name = part as (typeof PARTS)[number];
+    return partToWire(name, await this.service.part(id, name));
   }
 
   @Post('sweeps')
   @HttpCode(202)
   @ApiOperation({ summary: 'Queue every combination of a parameter grid (worker threads)' })
-  sweep(@Body() body: SweepRequestDto) {
-    return this.service.sweep(body);
+  @ApiAcceptedResponse({ schema: ref('SweepQueued') })
+  async sweep(@Body() body: SweepRequestDto) {
+    const { runs, ...sweep } = await this.service.sweep(sweepRequestOf(body));
+    return { ...sweepToWire(sweep), runs };
   }
 
   @Get('sweeps/:id')
   @ApiOperation({ summary: 'A sweep’s runs ranked by its statistic' })
-  sweepView(@Param('id', ParseUUIDPipe) id: string) {
-    return this.service.sweepView(id);
+  @ApiOkResponse({ schema: ref('SweepView') })
+  async sweepView(@Param('id', ParseUUIDPipe) id: string) {
+    const { ranking, ...sweep } = await this.service.sweepView(id);
+    return { ...sweepToWire(sweep), ranking };
   }
 }

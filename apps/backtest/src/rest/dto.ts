@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PRESET_NAMES } from '@qautlra/analytics';
 import { BAR_FREQUENCIES } from '@qautlra/execution';
+import { SHEET_LANGS, SheetLang } from '@qautlra/report';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -11,6 +13,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   Max,
@@ -81,9 +84,23 @@ export class RunRequestDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0.0001)
   @Max(1)
+  volume_cap?: number;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'deprecated alias of volume_cap' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.0001)
+  @Max(1)
   volumeCap?: number;
 
   @ApiPropertyOptional({ example: 0, description: 'price ticks a fill gives away' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1000)
+  slippage_ticks?: number;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'deprecated alias of slippage_ticks' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
@@ -116,10 +133,82 @@ export class SweepRequestDto extends RunRequestDto {
   @IsOptional()
   @IsString()
   @Length(1, 64)
+  rank_by?: string;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'deprecated alias of rank_by' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
   rankBy?: string;
 
   @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'default: what is better first' })
   @IsOptional()
   @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
+}
+
+/** A run request as the service takes it: the snake_case names only (aliases resolved). */
+export type RunRequestBody = Omit<RunRequestDto, 'volumeCap' | 'slippageTicks'>;
+export type SweepRequestBody = Omit<SweepRequestDto, 'volumeCap' | 'slippageTicks' | 'rankBy'>;
+
+/** The request without its deprecated camelCase aliases (their values under the snake_case names). */
+export function runRequestOf(dto: RunRequestDto): RunRequestBody {
+  const { volumeCap, slippageTicks, ...rest } = dto;
+  return {
+    ...rest,
+    ...(rest.volume_cap === undefined && volumeCap !== undefined ? { volume_cap: volumeCap } : {}),
+    ...(rest.slippage_ticks === undefined && slippageTicks !== undefined
+      ? { slippage_ticks: slippageTicks }
+      : {}),
+  };
+}
+
+export function sweepRequestOf(dto: SweepRequestDto): SweepRequestBody {
+  const { rankBy, ...rest } = dto;
+  return {
+    ...(runRequestOf(rest) as Omit<SweepRequestBody, 'grid' | 'rank_by' | 'order'>),
+    grid: rest.grid,
+    ...(rest.order === undefined ? {} : { order: rest.order }),
+    ...((rest.rank_by ?? rankBy) === undefined ? {} : { rank_by: rest.rank_by ?? rankBy }),
+  };
+}
+
+/** `GET /api/runs` */
+export class RunsQueryDto {
+  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'only the runs of this sweep', format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  sweep?: string;
+}
+
+/** `GET /api/runs/{id}/report` */
+export class RunReportQueryDto {
+  @ApiPropertyOptional({ enum: SHEET_LANGS, default: 'en' })
+  @IsOptional()
+  @IsIn(SHEET_LANGS)
+  lang?: SheetLang;
+}
+
+/** `GET /api/runs/{id}/bars` */
+export class RunBarsQueryDto {
+  @ApiProperty({ example: 'SHFE.rb888', description: 'an instrument of the run' })
+  @IsString()
+  @Length(1, 64)
+  instrument!: string;
+
+  @ApiPropertyOptional({
+    enum: BAR_FREQUENCIES,
+    description: "the run's frequency or a coarser one (default: the run's)",
+  })
+  @IsOptional()
+  @IsIn(BAR_FREQUENCIES)
+  frequency?: string;
 }

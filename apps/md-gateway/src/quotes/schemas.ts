@@ -55,7 +55,7 @@ export const MD_GATEWAY_SCHEMAS: Schemas = {
   Quotes: mapOf(ref('Quote'), 'quotes by instrument id'),
   Instrument: objectOf(
     {
-      id: { type: 'string', example: 'SHFE.rb2701' },
+      id: { type: 'string', example: 'SHFE.rb888' },
       exchange: STRING,
       product: STRING,
       name: STRING,
@@ -69,7 +69,7 @@ export const MD_GATEWAY_SCHEMAS: Schemas = {
   ),
   InstrumentList: objectOf(
     { instruments: arrayOf(STRING) },
-    { description: 'instrument ids, e.g. `{"instruments":["SHFE.rb2701"]}`' },
+    { description: 'instrument ids, e.g. `{"instruments":["SHFE.rb888"]}`' },
   ),
   SourceStatus: SOURCE_STATUS,
   GatewayStatus: objectOf({

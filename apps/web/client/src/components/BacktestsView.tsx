@@ -34,7 +34,7 @@ interface Run {
   summary: {
     params: Record<string, unknown>;
     instruments: string[];
-    accounts: { initCash: number; finalBalance: number; totalReturn: number; trades: number }[];
+    accounts: { init_cash: number; final_balance: number; total_return: number; trades: number }[];
   } | null;
   statistics: { metrics: Record<string, number | null> } | { error: string } | null;
   error: string | null;
@@ -521,7 +521,7 @@ function RunDetail(props: { rest: string; run: Run; lang: string }) {
       <div className="bt-kpis" data-testid="bt-kpis">
         <span>
           {t('btReturn')}{' '}
-          <b data-metric="totalReturn">{account ? percent(account.totalReturn) : '–'}</b>
+          <b data-metric="total_return">{account ? percent(account.total_return) : '–'}</b>
         </span>
         {COLUMNS.slice(1).map((column) => (
           <span key={column.key}>
@@ -554,7 +554,7 @@ function Comparison(props: { rest: string; runs: Run[]; theme: string }) {
       if (gone || !ref.current) return;
       chart = chartIn(ref.current);
       curves.forEach((curve, index) => {
-        const start = runs[index]!.summary?.accounts[0]?.initCash ?? curve[0]?.[1] ?? 1;
+        const start = runs[index]!.summary?.accounts[0]?.init_cash ?? curve[0]?.[1] ?? 1;
         const line = chart!.addSeries(LineSeries, {
           color: COLOURS[index % COLOURS.length],
           lineWidth: 2,

@@ -1,0 +1,170 @@
+import type { SchemaObject } from '@nestjs/swagger';
+import {
+  ANALYSIS_SCHEMAS,
+  arrayOf,
+  BOOLEAN,
+  INTEGER,
+  mapOf,
+  NUMBER,
+  objectOf,
+  ref,
+  Schemas,
+  STRING,
+} from '@qautlra/platform';
+
+const text = (values: string[]): SchemaObject => ({ type: 'string', enum: values });
+const PARAM_VALUE: SchemaObject = { oneOf: [NUMBER, STRING, BOOLEAN] };
+const PARAMS = mapOf(PARAM_VALUE, 'parameter name → value');
+const withAccount = (name: string): SchemaObject => ({
+  allOf: [ref(name), objectOf({ account: STRING })],
+});
+
+export const BACKTEST_SCHEMAS: Schemas = {
+  ...ANALYSIS_SCHEMAS,
+  Strategy: objectOf(
+    {
+      name: STRING,
+      description: STRING,
+      parameters: mapOf(
+        objectOf(
+          { default: PARAM_VALUE, min: NUMBER, max: NUMBER, step: NUMBER, description: STRING },
+          { optional: ['min', 'max', 'step', 'description'] },
+        ),
+        'parameter name → its default and range',
+      ),
+    },
+    { optional: ['description'] },
+  ),
+  RunRequest: objectOf(
+    {
+      source: text(['sim', 'tsdb', 'csv', 'parquet']),
+      instruments: arrayOf(STRING),
+      from: STRING,
+      to: STRING,
+      frequency: STRING,
+      seed: INTEGER,
+      params: PARAMS,
+      accounts: arrayOf(objectOf({ name: STRING, init_cash: NUMBER })),
+      fill: text(['next-open', 'close']),
+      volume_cap: NUMBER,
+      slippage_ticks: NUMBER,
+      convention: STRING,
+    },
+    {
+      optional: ['seed', 'accounts', 'fill', 'volume_cap', 'slippage_ticks', 'convention'],
+      description: 'the run as it was checked and stored',
+    },
+  ),
+  Progress: objectOf({ days: INTEGER, total: INTEGER, events: INTEGER }),
+  AccountResult: objectOf({
+    name: STRING,
+    init_cash: NUMBER,
+    final_balance: NUMBER,
+    total_return: { ...NUMBER, description: 'final_balance / init_cash − 1' },
+    close_profit: NUMBER,
+    position_profit: NUMBER,
+    commission: NUMBER,
+    trades: INTEGER,
+    orders: INTEGER,
+  }),
+  RunSummary: objectOf(
+    {
+      strategy: STRING,
+      params: PARAMS,
+      instruments: arrayOf(STRING),
+      from: STRING,
+      to: STRING,
+      mode: text(['bar', 'tick']),
+      frequency: STRING,
+      fill: text(['next-open', 'close']),
+      events: INTEGER,
+      skipped_events: { ...INTEGER, description: 'malformed events skipped' },
+      trading_days: INTEGER,
+      accounts: arrayOf(ref('AccountResult')),
+    },
+    { optional: ['frequency'] },
+  ),
+  Run: objectOf({
+    id: { type: 'string', format: 'uuid' },
+    sweep_id: { type: 'string', format: 'uuid', nullable: true },
+    strategy: STRING,
+    request: ref('RunRequest'),
+    status: text(['queued', 'running', 'done', 'failed']),
+    progress: { type: 'object', allOf: [ref('Progress')], nullable: true },
+    summary: { type: 'object', allOf: [ref('RunSummary')], nullable: true },
+    statistics: {
+      type: 'object',
+      oneOf: [ref('SeriesAnalysis'), objectOf({ error: STRING })],
+      nullable: true,
+      description: 'the default account’s daily NAV statistics (when done)',
+    },
+    error: { type: 'string', nullable: true },
+    created_at: { type: 'string', format: 'date-time' },
+    finished_at: { type: 'string', format: 'date-time', nullable: true },
+  }),
+  RunEvent: {
+    oneOf: [
+      objectOf({ type: text(['progress']), progress: ref('Progress') }),
+      objectOf({ type: text(['done']), run: ref('Run') }),
+      objectOf({ type: text(['failed']), error: STRING }),
+    ],
+  },
+  DailyRecord: objectOf({
+    trading_day: STRING,
+    account: STRING,
+    balance: NUMBER,
+    available: NUMBER,
+    margin: NUMBER,
+    close_profit: NUMBER,
+    position_profit: NUMBER,
+    commission: NUMBER,
+    qifi: ref('Qifi'),
+  }),
+  RunPart: {
+    description:
+      'trades and orders (QIFI, with their account), daily records, the equity curve `[epoch ms, balance]` or the strategy’s logs',
+    oneOf: [
+      arrayOf(withAccount('QifiTrade')),
+      arrayOf(withAccount('QifiOrder')),
+      arrayOf(ref('DailyRecord')),
+      arrayOf({ type: 'array', items: NUMBER, minItems: 2, maxItems: 2 }),
+      arrayOf(objectOf({ at: { ...INTEGER, description: 'epoch ms' }, message: STRING })),
+    ],
+  },
+  ChartBar: {
+    type: 'array',
+    items: NUMBER,
+    minItems: 6,
+    maxItems: 6,
+    description: '[start epoch ms, open, high, low, close, volume]',
+  },
+  Sweep: objectOf({
+    id: { type: 'string', format: 'uuid' },
+    strategy: STRING,
+    request: mapOf(ref('JsonValue'), 'the run fields every combination shares'),
+    grid: mapOf(arrayOf(PARAM_VALUE), 'parameter name → values'),
+    rank_by: STRING,
+    order: text(['asc', 'desc']),
+    created_at: { type: 'string', format: 'date-time' },
+  }),
+  SweepQueued: {
+    allOf: [ref('Sweep'), objectOf({ runs: arrayOf({ type: 'string', format: 'uuid' }) })],
+  },
+  SweepView: {
+    allOf: [
+      ref('Sweep'),
+      objectOf({
+        ranking: arrayOf(
+          objectOf({
+            rank: INTEGER,
+            run_id: { type: 'string', format: 'uuid' },
+            status: text(['queued', 'running', 'done', 'failed']),
+            params: PARAMS,
+            value: { type: 'number', nullable: true },
+            total_return: { type: 'number', nullable: true },
+          }),
+        ),
+      }),
+    ],
+  },
+};
