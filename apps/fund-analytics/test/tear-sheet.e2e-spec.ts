@@ -265,6 +265,9 @@ describe('fund analytics: bundled workbook → metrics → compare → HTML tear
     expect(await missing.json()).toMatchObject({ statusCode: 404, message: 'no product NOPE' });
     const bad = await fetch(`${base}/api/compare/report?codes=QD0001`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { message: string }).message).toContain('codes must list 2');
+    expect(await bad.json()).toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: [{ field: 'codes', problems: ['codes must contain at least 2 elements'] }],
+    });
   });
 });

@@ -366,6 +366,146 @@ describe('README and docs examples against a started platform', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('every route that takes a body or query refuses a bad one with a 400 naming the field (issue 18)', async () => {
+    const login = (await (
+      await fetch('http://localhost:7988/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user_name: 'demo', password: 'demo' }),
+      })
+    ).json()) as { token: string };
+    const trader = readFileSync(join(cwd, 'data/trader-api-token'), 'utf8').trim();
+    const auth: Record<number, string> = {
+      18000: `Basic ${Buffer.from('admin:admin').toString('base64')}`,
+      7988: `Bearer ${login.token}`,
+      8018: `Bearer ${trader}`,
+    };
+    const run = '00000000-0000-4000-8000-000000000000';
+    // [port, method, path, body, the field the answer must name]
+    const cases: [number, string, string, unknown, string][] = [
+      [8014, 'POST', '/api/subscriptions', { instruments: 'SHFE.rb888' }, 'instruments'],
+      [8014, 'POST', '/api/subscribe', { instruments: [5] }, 'instruments'],
+      [8014, 'POST', '/api/unsubscribe', {}, 'instruments'],
+      [8014, 'GET', '/api/quotes?ins=a&sort=desc', undefined, 'sort'],
+      [18000, 'PUT', '/api/v1/logstream/bad_request_check', { partition_by: 5 }, 'partition_by'],
+      [18000, 'POST', '/api/v1/query', { query: 5 }, 'query'],
+      [18000, 'GET', '/api/v1/query?query=SELECT%201&format=xml', undefined, 'format'],
+      [18000, 'POST', '/api/v1/counts', { stream: 'market_data', numBins: 0 }, 'numBins'],
+      [
+        18000,
+        'GET',
+        '/api/v1/bars?stream=market_data&instrument=SHFE.rb888&period=2m',
+        undefined,
+        'period',
+      ],
+      [18000, 'GET', '/api/v1/latest', undefined, 'stream'],
+      [7988, 'POST', '/api/auth/login', { user_name: 'demo' }, 'password'],
+      [7988, 'POST', '/api/auth/api-keys', { label: 5 }, 'label'],
+      [
+        7988,
+        'GET',
+        '/api/accounts/demo/settlement?trading_day=yesterday',
+        undefined,
+        'trading_day',
+      ],
+      [
+        7988,
+        'POST',
+        '/api/accounts/demo/orders',
+        { exchange_id: 'SHFE', instrument_id: 'rb888', direction: 'UP', offset: 'OPEN', volume: 1 },
+        'direction',
+      ],
+      [
+        7988,
+        'POST',
+        '/api/admin/users',
+        { user_name: 'x', password: 'pw', is_admin: 'yes' },
+        'is_admin',
+      ],
+      [
+        7988,
+        'POST',
+        '/api/admin/accounts',
+        { account_cookie: 'x', user_name: 'x', cash: 1e20 },
+        'cash',
+      ],
+      [7988, 'POST', '/api/admin/accounts/demo/transfer', { amount: 'lots' }, 'amount'],
+      [7988, 'PUT', '/api/admin/accounts/demo/state', { state: 'PAUSED' }, 'state'],
+      [
+        7988,
+        'PUT',
+        '/api/admin/accounts/demo/limits',
+        { max_order_volume: -1 },
+        'max_order_volume',
+      ],
+      [7988, 'POST', '/api/admin/settle', { trading_day: '2026-12-07' }, 'trading_day'],
+      [
+        8018,
+        'POST',
+        '/api/orders',
+        {
+          exchange_id: 'SHFE',
+          code: 'rb888',
+          order_direction: 'UP',
+          order_offset: 'OPEN',
+          volume: 1,
+          price: 3500,
+        },
+        'order_direction',
+      ],
+      [8020, 'GET', '/api/products?search=' + 'x'.repeat(300), undefined, 'search'],
+      [8020, 'GET', '/api/products/QD0001/nav?start=yesterday', undefined, 'start'],
+      [8020, 'GET', '/api/products/QD0001/metrics?preset=nobody', undefined, 'preset'],
+      [8020, 'GET', '/api/products/QD0001/report?lang=fr', undefined, 'lang'],
+      [8020, 'POST', '/api/compare', { codes: 'QD0001' }, 'codes'],
+      [8020, 'POST', '/api/compare/report', { codes: ['QD0001'], gains: 'blue' }, 'gains'],
+      [8020, 'GET', '/api/compare/report?codes=QD0001,QD0001', undefined, 'codes'],
+      [8020, 'GET', '/api/compare/report?codes=QD0001,CTA002&order=up', undefined, 'order'],
+      [
+        8021,
+        'POST',
+        '/api/runs',
+        { strategy: 'ma-cross', instruments: ['SHFE.rb888'], from: '2026-01-05', to: 'soon' },
+        'to',
+      ],
+      [
+        8021,
+        'POST',
+        '/api/sweeps',
+        {
+          strategy: 'ma-cross',
+          instruments: ['SHFE.rb888'],
+          from: '2026-01-05',
+          to: '2026-01-09',
+          grid: 3,
+        },
+        'grid',
+      ],
+      [8021, 'GET', '/api/runs?limit=0', undefined, 'limit'],
+      [8021, 'GET', `/api/runs/${run}/report?lang=fr`, undefined, 'lang'],
+      [8021, 'GET', `/api/runs/${run}/bars`, undefined, 'instrument'],
+    ];
+    const wrong: string[] = [];
+    for (const [port, method, path, body, field] of cases) {
+      const response = await fetch(`http://localhost:${port}${path}`, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(auth[port] ? { authorization: auth[port] } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const answer = (await response.json()) as {
+        statusCode?: number;
+        details?: { field: string }[];
+      };
+      const named = (answer.details ?? []).map((detail) => detail.field);
+      if (response.status !== 400 || answer.statusCode !== 400 || !named.includes(field))
+        wrong.push(`${port} ${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+    }
+    expect(wrong).toEqual([]);
+  }, 120_000);
+
   it('a killed app comes back while the others keep serving (npm start supervises each process)', async () => {
     const info = async () =>
       (await (

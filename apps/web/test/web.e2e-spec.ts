@@ -146,9 +146,16 @@ describe('web front end in headless Chromium against the real apps', () => {
     await waitFor(async () => (await status('trade').getAttribute('data-state')) === 'ready', {
       what: 'trade connected',
     });
-    await waitFor(async () => (await status('market').getAttribute('data-state')) === 'connected', {
-      what: 'market connected',
-    });
+    await waitFor(
+      async () => {
+        // A pill that never turns says why in the timeout (it once stayed off in a full run).
+        const state = await status('market').getAttribute('data-state');
+        if (state !== 'connected')
+          throw new Error(`the market pill shows ${state}: ${await status('market').innerText()}`);
+        return true;
+      },
+      { what: 'market connected' },
+    );
     // The default watch list holds the universe's first futures; put ours in front for the test.
     if ((await page.locator(`.watch tr[data-instrument="${instrument}"]`).count()) === 0) {
       await page.getByPlaceholder(/添加合约/).fill(instrument);

@@ -5,6 +5,7 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsIn,
   IsNumber,
@@ -132,10 +133,11 @@ export class ReportQueryDto extends IntersectionType(AnalysisQueryDto, SheetFiel
 
 /** `POST /compare`: products over one date range, ranked. */
 export class CompareDto extends AnalysisFieldsDto {
-  @ApiProperty({ example: ['SX0001', 'SX0002'], maxItems: MAX_COMPARED })
+  @ApiProperty({ example: ['SX0001', 'SX0002'], minItems: 2, maxItems: MAX_COMPARED })
   @IsArray()
-  @ArrayMinSize(1)
+  @ArrayMinSize(2)
   @ArrayMaxSize(MAX_COMPARED)
+  @ArrayUnique()
   @IsString({ each: true })
   @Length(1, 64, { each: true })
   codes!: string[];
@@ -164,8 +166,9 @@ export class CompareReportQueryDto extends CompareReportDto {
     typeof value === 'string' ? value.split(',').filter((code) => code !== '') : value,
   )
   @IsArray()
-  @ArrayMinSize(1)
+  @ArrayMinSize(2)
   @ArrayMaxSize(MAX_COMPARED)
+  @ArrayUnique()
   @IsString({ each: true })
   @Length(1, 64, { each: true })
   declare codes: string[];

@@ -257,7 +257,11 @@ export class InsertOrderPipe implements PipeTransform<unknown, InsertOrderFields
       return order;
     } catch (error) {
       if (error instanceof DiffProtocolError)
-        throw new BadRequestException({ code: error.code, message: error.message });
+        throw new BadRequestException({
+          code: error.code,
+          message: error.message,
+          details: error.field ? [{ field: error.field, problems: [error.message] }] : [],
+        });
       throw error;
     }
   }
