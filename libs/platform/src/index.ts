@@ -1,4 +1,5 @@
 export * from './backoff';
+export * from './reconnect';
 export * from './config';
 export * from './logger';
 export * from './database';

@@ -17,7 +17,20 @@ export class FakeMarket {
     this.http = createServer((request, response) => {
       if (request.url === '/api/instruments') {
         response.setHeader('content-type', 'application/json');
-        response.end(JSON.stringify(instruments.map((id) => ({ id }))));
+        response.end(
+          JSON.stringify(
+            instruments.map((id) => ({
+              id,
+              exchange: id.split('.')[0],
+              product: '',
+              name: id,
+              price_tick: 1,
+              volume_multiple: 10,
+              upper_limit: 0,
+              lower_limit: 0,
+            })),
+          ),
+        );
         return;
       }
       response.statusCode = 404;
@@ -28,8 +41,12 @@ export class FakeMarket {
         this.subscriptions.set(ws, new Set());
         ws.on('message', (data: Buffer) => {
           const message = JSON.parse(data.toString('utf8')) as { aid?: string; ins_list?: string };
-          if (message.aid !== 'subscribe_quote') return;
           const ids = new Set((message.ins_list ?? '').split(',').filter(Boolean));
+          if (message.aid === 'unsubscribe_quote') {
+            for (const id of ids) this.subscriptions.get(ws)?.delete(id);
+            return;
+          }
+          if (message.aid !== 'subscribe_quote') return;
           this.subscriptions.set(ws, ids);
           const quotes = Object.fromEntries([...this.latest].filter(([id]) => ids.has(id)));
           if (Object.keys(quotes).length > 0)
@@ -73,6 +90,16 @@ export class FakeMarket {
       last_price: (bid + ask) / 2,
       ...extra,
     });
+  }
+
+  /** Drops every client connection (a gateway restart as the clients see it). */
+  dropClients(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+  }
+
+  /** Connections open now. */
+  get clients(): number {
+    return this.wss.clients.size;
   }
 
   async close(): Promise<void> {

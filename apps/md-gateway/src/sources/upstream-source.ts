@@ -1,8 +1,6 @@
-import { backoffDelay, httpUrlOf } from '@qautlra/platform';
-import { rtnDataQuotesOfText } from '@qautlra/diff';
-import { instrumentOfWire, MDSnapshot, parseInstrumentId, parseSnapshot } from '@qautlra/qamd';
-import WebSocket from 'ws';
-import type { InstrumentInfo, MarketSource, SourceEvents, SourceState } from './market-source';
+import { MarketDataClient } from '@qautlra/clients';
+import { MDSnapshot, parseInstrumentId, parseSnapshot } from '@qautlra/qamd';
+import type { InstrumentInfo, MarketSource, SourceEvents } from './market-source';
 
 export interface UpstreamSourceOptions {
   /** `ws://host:port/ws/market` of the upstream gateway. */
@@ -15,25 +13,36 @@ export interface UpstreamSourceOptions {
 }
 
 /**
- * Relays another gateway's `/ws/market`: keeps one connection, subscribes (replace semantics) to
- * every instrument wanted here, merges the `rtn_data` patches into full snapshots. On a drop it
- * reconnects with exponential back-off (cap 30 s) and resubscribes everything; the upstream then
- * sends full snapshots again.
+ * Relays another gateway's `/ws/market` through the platform's market-data client: one connection
+ * subscribed to every instrument wanted here, the `rtn_data` patches merged into full snapshots
+ * (a complete one replaces whatever bad state came before). The client reconnects with back-off
+ * (cap 30 s) and resubscribes everything; the upstream then sends full snapshots again.
  */
 export class UpstreamSource implements MarketSource {
   readonly name: string;
   private readonly subscribed = new Set<string>();
   private readonly state = new Map<string, Record<string, unknown>>();
   private universe?: Map<string, InstrumentInfo>;
-  private socket?: WebSocket;
   private events?: SourceEvents;
-  private failures = 0;
-  private retry?: NodeJS.Timeout;
-  private idle?: NodeJS.Timeout;
-  private stopped = false;
+  private readonly client: MarketDataClient;
 
   constructor(private readonly options: UpstreamSourceOptions) {
     this.name = options.name ?? 'upstream';
+    this.client = new MarketDataClient(
+      {
+        url: options.url,
+        instruments: true,
+        backoffBaseMs: options.backoffBaseMs,
+        idleTimeoutMs: options.idleTimeoutMs ?? 35_000,
+      },
+      {
+        onState: (state, detail) => this.events?.state(this.name, state, detail),
+        onInstruments: (instruments) =>
+          (this.universe = new Map(instruments.map((info) => [info.id, info]))),
+        // A relay without the instruments endpoint still works; ids are then checked upstream.
+        onQuote: (key, _quote, patch) => this.relay(key, patch),
+      },
+    );
   }
 
   serves(instrumentId: string): boolean {
@@ -47,12 +56,12 @@ export class UpstreamSource implements MarketSource {
 
   start(events: SourceEvents): void {
     this.events = events;
-    this.connect();
+    this.client.start();
   }
 
   subscribe(instrumentIds: readonly string[]): void {
     for (const id of instrumentIds) this.subscribed.add(id);
-    this.sendSubscriptions();
+    this.client.subscribe(instrumentIds);
   }
 
   unsubscribe(instrumentIds: readonly string[]): void {
@@ -60,104 +69,31 @@ export class UpstreamSource implements MarketSource {
       this.subscribed.delete(id);
       this.state.delete(id);
     }
-    if (this.subscribed.size > 0) this.sendSubscriptions();
-    else if (this.socket?.readyState === WebSocket.OPEN)
-      // An empty subscribe_quote is an error in the protocol: drop the last ones explicitly.
-      this.socket.send(
-        JSON.stringify({ aid: 'unsubscribe_quote', ins_list: instrumentIds.join(',') }),
-      );
+    this.client.unsubscribe(instrumentIds);
   }
 
   stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
-    if (this.idle) clearTimeout(this.idle);
-    const socket = this.socket;
-    this.socket = undefined;
-    socket?.terminate();
-    this.report('disconnected', 'stopped');
+    this.client.stop();
     return Promise.resolve();
-  }
-
-  private connect(): void {
-    if (this.stopped) return;
-    this.report('connecting', this.options.url);
-    const socket = new WebSocket(this.options.url, { maxPayload: 64 * 1024 * 1024 });
-    this.socket = socket;
-    socket.on('open', () => {
-      this.failures = 0;
-      this.touch(socket);
-      void this.loadUniverse();
-      this.report('connected', this.options.url);
-      this.sendSubscriptions();
-    });
-    socket.on('message', (data) => {
-      this.touch(socket);
-      this.receive((data as Buffer).toString('utf8'));
-    });
-    socket.on('ping', () => this.touch(socket));
-    socket.on('error', () => undefined); // followed by 'close'
-    socket.on('close', (code, reason) => {
-      if (this.socket !== socket) return;
-      this.socket = undefined;
-      if (this.idle) clearTimeout(this.idle);
-      if (this.stopped) return;
-      this.failures += 1;
-      const delay = backoffDelay(this.failures, this.options.backoffBaseMs);
-      const why = reason.toString() || (code === 1006 ? 'connection lost' : `closed ${code}`);
-      this.report('disconnected', `${why}; reconnecting in ${Math.round(delay / 100) / 10} s`);
-      this.retry = setTimeout(() => this.connect(), delay);
-      this.retry.unref();
-    });
-  }
-
-  private touch(socket: WebSocket): void {
-    if (this.idle) clearTimeout(this.idle);
-    this.idle = setTimeout(() => socket.terminate(), this.options.idleTimeoutMs ?? 35_000);
-    this.idle.unref();
-  }
-
-  private async loadUniverse(): Promise<void> {
-    try {
-      const response = await fetch(httpUrlOf(this.options.url, '/api/instruments'), {
-        signal: AbortSignal.timeout(5_000),
-      });
-      if (!response.ok) return;
-      const list: unknown = await response.json();
-      if (Array.isArray(list))
-        this.universe = new Map(
-          list.flatMap((item) => {
-            const info = instrumentOfWire(item);
-            return info ? [[info.id, info] as const] : [];
-          }),
-        );
-    } catch {
-      // A relay without the instruments endpoint still works; ids are then checked upstream.
-    }
-  }
-
-  private sendSubscriptions(): void {
-    if (this.socket?.readyState !== WebSocket.OPEN || this.subscribed.size === 0) return;
-    // A fresh connection gets full snapshots for everything in the list.
-    this.socket.send(
-      JSON.stringify({ aid: 'subscribe_quote', ins_list: [...this.subscribed].join(',') }),
-    );
   }
 
   /** One frame from the upstream gateway; anything but a well-formed `rtn_data` is ignored. */
   receive(text: string): void {
-    for (const [key, patch] of rtnDataQuotesOfText(text)) {
-      const id = this.canonical(key);
-      if (!id || !this.subscribed.has(id)) continue;
-      const merged = { ...this.state.get(id), ...patch, instrument_id: id };
-      this.state.set(id, merged);
-      const snapshot = this.parse(merged) ?? this.parse({ ...patch, instrument_id: id });
-      // Not complete yet, or a bad field: wait for the next full snapshot.
-      if (!snapshot) continue;
-      // A full snapshot replaces whatever bad state came before it.
-      this.state.set(id, { ...snapshot });
-      this.events?.snapshot(snapshot);
-    }
+    this.client.receive(text);
+  }
+
+  /** One instrument's patch; a bad or partial one waits for a full snapshot. */
+  private relay(key: string, patch: Record<string, unknown>): void {
+    const id = this.canonical(key);
+    if (!id || !this.subscribed.has(id)) return;
+    const merged = { ...this.state.get(id), ...patch, instrument_id: id };
+    this.state.set(id, merged);
+    const snapshot = this.parse(merged) ?? this.parse({ ...patch, instrument_id: id });
+    // Not complete yet, or a bad field: wait for the next full snapshot.
+    if (!snapshot) return;
+    // A full snapshot replaces whatever bad state came before it.
+    this.state.set(id, { ...snapshot });
+    this.events?.snapshot(snapshot);
   }
 
   private parse(value: Record<string, unknown>): MDSnapshot | undefined {
@@ -174,9 +110,5 @@ export class UpstreamSource implements MarketSource {
     } catch {
       return undefined;
     }
-  }
-
-  private report(state: SourceState, detail: string): void {
-    this.events?.state(this.name, state, detail);
   }
 }

@@ -7,7 +7,7 @@ import { checkOrder, OrderRateLimiter, RiskOrder } from '@qautlra/risk';
 import type { TraderAccountConfig } from '../config';
 import type { TraderEvent, TraderEventSink } from '../events/trader-events';
 import { MqMessageError, parseMqMessage, TraderCommand } from '../intake/mq-message';
-import { DiffSession, SessionStatus } from '../session/diff-session';
+import { DiffTradeClient, SessionStatus } from '@qautlra/clients';
 import type { TraderStore } from '../store/trader-store';
 import { instrumentFacts } from './instrument-facts';
 import { localStamp, QifiMirror } from './qifi-mirror';
@@ -86,7 +86,7 @@ const SAVE_MIN_INTERVAL_MS = 1_000;
  */
 export class TraderAccount {
   readonly mirror: QifiMirror;
-  readonly session: DiffSession;
+  readonly session: DiffTradeClient;
   private readonly unconfirmed = new Map<string, Unconfirmed>();
   private readonly waiting: Waiting[] = [];
   private readonly limiter = new OrderRateLimiter();
@@ -128,7 +128,7 @@ export class TraderAccount {
       taskid: config.taskid,
       pingGap: config.pingGap,
     });
-    this.session = new DiffSession(
+    this.session = new DiffTradeClient(
       {
         url: config.wsuri,
         account: config.account,

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { backoffDelay, wsText } from '@qautlra/platform';
+import { Reconnector, wsText } from '@qautlra/platform';
 import { DiffClientMessage, rtnDataNotices } from '@qautlra/diff';
 
 export type SessionState =
@@ -41,17 +41,15 @@ const LOGIN_OK = '登录成功';
 const LOGIN_FAILED = '用户登录失败';
 
 /**
- * The trader's DIFF connection to the trade server (the original's WebSocket lifecycle, §5.4):
+ * A DIFF trade client of the trade server (the original trader's WebSocket lifecycle, §5.4):
  * `rust-websocket` sub-protocol, `req_login` with `bid = broker`, a `peek_message` after every
  * frame, a WebSocket ping `ping-<account>` every ping gap. Beyond the original: a dropped, refused
  * or silent connection (no pong for two ping gaps) is replaced with capped back-off, forever; each
  * new connection logs in again and peeks again, and nothing of the old connection is re-sent here.
  */
-export class DiffSession {
+export class DiffTradeClient {
   private socket?: WebSocket;
-  private stopped = false;
-  private failures = 0;
-  private retryTimer?: NodeJS.Timeout;
+  private readonly loop: Reconnector;
   private pingTimer?: NodeJS.Timeout;
   private lastPong = 0;
   private readonly status: SessionStatus = { state: 'disconnected', session: 0, reconnects: 0 };
@@ -59,11 +57,15 @@ export class DiffSession {
   constructor(
     private readonly options: DiffSessionOptions,
     private readonly handlers: SessionHandlers,
-  ) {}
+  ) {
+    this.loop = new Reconnector(() => this.connect(), {
+      baseMs: options.retryBaseMs ?? 500,
+      capMs: options.retryCapMs ?? 10_000,
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.connect();
+    this.loop.start();
   }
 
   get state(): SessionState {
@@ -87,8 +89,7 @@ export class DiffSession {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
+    this.loop.stop();
     clearInterval(this.pingTimer);
     const socket = this.socket;
     this.socket = undefined;
@@ -107,7 +108,6 @@ export class DiffSession {
   }
 
   private connect(): void {
-    if (this.stopped) return;
     this.setState('connecting');
     const socket = new WebSocket(this.options.url, 'rust-websocket', { handshakeTimeout: 10_000 });
     this.socket = socket;
@@ -139,7 +139,7 @@ export class DiffSession {
       if (this.status.state === 'logging_in') {
         const texts = rtnDataNotices(record);
         if (texts.some((text) => text.includes(LOGIN_OK))) {
-          this.failures = 0;
+          this.loop.succeeded();
           this.status.session += 1;
           session = this.status.session;
           this.status.connected_since = new Date().toISOString();
@@ -171,16 +171,10 @@ export class DiffSession {
       clearInterval(this.pingTimer);
       if (this.socket !== socket) return;
       this.socket = undefined;
-      if (this.stopped) return;
+      if (this.loop.stopped) return;
       if (this.status.state !== 'login_failed') this.setState('disconnected');
-      this.failures += 1;
       this.status.reconnects += 1;
-      const delay = backoffDelay(
-        this.failures,
-        this.options.retryBaseMs ?? 500,
-        this.options.retryCapMs ?? 10_000,
-      );
-      this.retryTimer = setTimeout(() => this.connect(), delay);
+      this.loop.failed();
     });
   }
 

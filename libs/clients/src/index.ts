@@ -1,0 +1,2 @@
+export * from './market-data-client';
+export * from './diff-trade-client';
