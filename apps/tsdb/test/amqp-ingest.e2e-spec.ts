@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { connectAmqp } from '@qautlra/platform';
-import { serviceUrls, waitFor } from '@qautlra/testing';
+import { dropAmqpConnections, serviceUrls, waitFor } from '@qautlra/testing';
 import { randomUUID } from 'node:crypto';
 import { TsdbService } from '../src/tsdb.service';
 import { queryRows, startTsdb, TestTsdb } from './support/start-tsdb';
@@ -62,6 +62,27 @@ describe('tsdb queued ingest from RabbitMQ (real broker)', () => {
     ]);
     expect(await queryRows(app.getHttpServer(), auth, 'SELECT a FROM other')).toEqual([{ a: 1 }]);
   });
+
+  it('consumes again after the broker drops the connection (amqp-connection-manager)', async () => {
+    const status = service().amqp!.status;
+    const before = status.messages;
+    expect(await dropAmqpConnections(`qautlra-tsdb ${queue}`)).toBe(1);
+    await waitFor(() => status.state === 'disconnected' || undefined, { what: 'the drop seen' });
+    await waitFor(() => status.state === 'consuming' || undefined, {
+      what: 'consuming again',
+      timeoutMs: 30_000,
+    });
+    const model = await connectAmqp(serviceUrls.amqp);
+    const channel = await model.createChannel();
+    channel.sendToQueue(
+      queue,
+      Buffer.from(JSON.stringify({ instrument_id: 'SSE.600000', last_price: 13 })),
+      { persistent: true },
+    );
+    await channel.close();
+    await model.close();
+    await waitFor(() => status.messages === before + 1, { what: 'the message after the drop' });
+  }, 60_000);
 
   const service = () => app.get(TsdbService);
 });

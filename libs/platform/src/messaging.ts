@@ -1,4 +1,9 @@
 import { connect as amqpConnect, ChannelModel } from 'amqplib';
+import {
+  connect as amqpManage,
+  type AmqpConnectionManager,
+  type ChannelWrapper,
+} from 'amqp-connection-manager';
 import Redis from 'ioredis';
 import { backoffDelay } from './backoff';
 
@@ -30,4 +35,35 @@ export async function connectAmqp(url: string, attempts = 5): Promise<ChannelMod
     }
   }
   throw lastError instanceof Error ? lastError : new Error(String(lastError));
+}
+
+/**
+ * A RabbitMQ connection kept up by amqp-connection-manager: it reconnects (every second) and runs
+ * each channel's setup again (exchanges, queues, consumers), so the apps' consumers and publishers
+ * hold no reconnect loop of their own. `name` shows in the broker's connection list.
+ */
+export function managedAmqp(url: string, name: string): AmqpConnectionManager {
+  return amqpManage([url], {
+    reconnectTimeInSeconds: 1,
+    heartbeatIntervalInSeconds: 5,
+    connectionOptions: { clientProperties: { connection_name: name } },
+  });
+}
+
+/**
+ * Waits (at most `ms`) for a managed channel's first connection and setup, so an app that starts
+ * with RabbitMQ up has its queues bound before it says it is ready; with RabbitMQ down it starts
+ * anyway and the manager keeps trying.
+ */
+export async function firstConnection(channel: ChannelWrapper, ms = 5_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([channel.waitForConnect().then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

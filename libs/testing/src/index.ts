@@ -8,3 +8,4 @@ export * from './browser';
 export * from './app-process';
 export * from './non-finite';
 export * from './openapi-check';
+export * from './amqp-connections';

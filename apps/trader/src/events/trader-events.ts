@@ -1,5 +1,6 @@
-import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
-import { backoffDelay, connectAmqp } from '@qautlra/platform';
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import type { Channel, ConfirmChannel } from 'amqplib';
+import { firstConnection, managedAmqp } from '@qautlra/platform';
 import type { QifiTrade } from '@qautlra/qifi';
 
 /** The original's exchanges (direct, non-durable; routing key = account). */
@@ -58,15 +59,13 @@ export class InProcessEventSink implements TraderEventSink {
 
 /**
  * RabbitMQ sink: trades as JSON on `QATRANSACTION` (routing key = account, `message_id` = trade id
- * so a consumer can drop a repeat), events on `QATRADER_EVENT`, on a confirm channel. Reconnects
- * with back-off; while it is down, trade publishing fails (the outbox keeps them for later).
+ * so a consumer can drop a repeat), events on `QATRADER_EVENT`, on a confirm channel that
+ * amqp-connection-manager keeps up; while it is down, trade publishing fails (the outbox keeps them
+ * for later).
  */
 export class AmqpEventSink implements TraderEventSink {
-  private connection?: ChannelModel;
-  private channel?: ConfirmChannel;
-  private closed = false;
-  private failures = 0;
-  private timer?: NodeJS.Timeout;
+  private connection?: AmqpConnectionManager;
+  private channel?: ChannelWrapper;
 
   constructor(
     private readonly url: string,
@@ -74,80 +73,50 @@ export class AmqpEventSink implements TraderEventSink {
   ) {}
 
   get connected(): boolean {
-    return this.channel !== undefined;
+    return this.connection?.isConnected() ?? false;
   }
 
   async start(): Promise<void> {
-    await this.connect();
-  }
-
-  private async connect(): Promise<void> {
-    if (this.closed) return;
-    try {
-      const connection = await connectAmqp(this.url, 1);
-      const channel = await connection.createConfirmChannel();
-      await declareExchanges(channel);
-      connection.on('error', (error: Error) => this.onError(`amqp: ${error.message}`));
-      channel.on('error', (error: Error) => this.onError(`amqp channel: ${error.message}`));
-      connection.on('close', () => this.lost(connection));
-      channel.on('close', () => this.lost(connection));
-      this.connection = connection;
-      this.channel = channel;
-      this.failures = 0;
-    } catch (error) {
-      this.onError(`amqp connect: ${(error as Error).message}`);
-      this.retry();
-    }
-  }
-
-  private lost(connection: ChannelModel): void {
-    if (this.connection !== connection) return;
-    this.connection = undefined;
-    this.channel = undefined;
-    void connection.close().catch(() => undefined);
-    this.retry();
-  }
-
-  private retry(): void {
-    if (this.closed) return;
-    this.failures += 1;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.connect(), backoffDelay(this.failures, 200, 5_000));
+    const connection = managedAmqp(this.url, 'qautlra-trader-events');
+    connection.on('disconnect', ({ err }: { err: Error }) => this.onError(`amqp: ${err.message}`));
+    connection.on('connectFailed', ({ err }: { err: Error }) =>
+      this.onError(`amqp connect: ${err.message}`),
+    );
+    this.connection = connection;
+    this.channel = connection.createChannel({
+      confirm: true,
+      setup: (channel: ConfirmChannel) => declareExchanges(channel),
+    });
+    await firstConnection(this.channel);
   }
 
   publishTrade(account: string, trade: QifiTrade): Promise<void> {
     const channel = this.channel;
-    if (!channel) return Promise.reject(new Error('RabbitMQ is not connected'));
-    return new Promise((resolve, reject) => {
-      channel.publish(
-        TRADE_EXCHANGE,
-        account,
-        Buffer.from(JSON.stringify(trade)),
-        { contentType: 'application/json', messageId: trade.trade_id, persistent: true },
-        (error) =>
-          error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
-      );
-    });
+    if (!channel || !this.connected) return Promise.reject(new Error('RabbitMQ is not connected'));
+    // Resolves on the broker's confirm; a publish the broker does not confirm in time fails.
+    return channel
+      .publish(TRADE_EXCHANGE, account, Buffer.from(JSON.stringify(trade)), {
+        contentType: 'application/json',
+        messageId: trade.trade_id,
+        persistent: true,
+        timeout: 10_000,
+      })
+      .then(() => undefined);
   }
 
   publishEvent(event: TraderEvent): void {
-    this.channel?.publish(
-      EVENT_EXCHANGE,
-      event.account_cookie,
-      Buffer.from(JSON.stringify(event)),
-      {
+    if (!this.connected) return;
+    this.channel
+      ?.publish(EVENT_EXCHANGE, event.account_cookie, Buffer.from(JSON.stringify(event)), {
         contentType: 'application/json',
-      },
-    );
+        timeout: 10_000,
+      })
+      .catch((error: Error) => this.onError(`amqp event: ${error.message}`));
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.timer);
-    const connection = this.connection;
-    this.connection = undefined;
-    this.channel = undefined;
-    await connection?.close().catch(() => undefined);
+    await this.channel?.close().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
   }
 }
 

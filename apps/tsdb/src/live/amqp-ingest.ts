@@ -1,6 +1,7 @@
-import { backoffDelay, connectAmqp } from '@qautlra/platform';
+import { firstConnection, managedAmqp } from '@qautlra/platform';
 import type { Row, TsdbEngine } from '@qautlra/tsdb';
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import type { Channel, ConsumeMessage } from 'amqplib';
 
 export interface AmqpIngestOptions {
   url: string;
@@ -24,14 +25,13 @@ export interface AmqpIngestStatus {
  * named by its `x-p-stream` header (else the default stream). A message is acknowledged only after
  * its rows are committed (at-least-once); a malformed or conflicting message is rejected without
  * requeue (to the queue's dead-letter exchange if it has one), so it cannot block the queue.
- * The connection is re-established with back-off (cap 30 s) when it drops.
+ * amqp-connection-manager re-establishes the connection and the consumer when it drops.
  */
 export class AmqpIngest {
-  private model?: ChannelModel;
-  private channel?: Channel;
-  private stopped = false;
-  private retry?: NodeJS.Timeout;
-  private failures = 0;
+  private connection?: AmqpConnectionManager;
+  private channel?: ChannelWrapper;
+  /** Counts channels: a message is acked on the channel that delivered it, never a later one. */
+  private generation = 0;
   readonly status: AmqpIngestStatus;
 
   constructor(
@@ -42,48 +42,43 @@ export class AmqpIngest {
   }
 
   async start(): Promise<void> {
-    await this.connect();
+    const connection = managedAmqp(this.options.url, `qautlra-tsdb ${this.options.queue}`);
+    connection.on('disconnect', ({ err }: { err: Error }) => {
+      this.status.state = 'disconnected';
+      this.status.detail = `${err.message}; reconnecting`;
+    });
+    connection.on('connectFailed', ({ err }: { err: Error }) => {
+      this.status.state = 'disconnected';
+      this.status.detail = `${err.message}; reconnecting`;
+    });
+    this.connection = connection;
+    this.channel = connection.createChannel({
+      confirm: false,
+      setup: async (channel: Channel) => {
+        const generation = ++this.generation;
+        await channel.assertQueue(this.options.queue, { durable: true });
+        await channel.prefetch(this.options.prefetch ?? 64);
+        await channel.consume(
+          this.options.queue,
+          (message) => void this.handle(channel, generation, message),
+        );
+        this.status.state = 'consuming';
+        this.status.detail = undefined;
+      },
+    });
+    await firstConnection(this.channel);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
-    await this.model?.close().catch(() => undefined);
+    await this.channel?.close().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
   }
 
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      const model = await connectAmqp(this.options.url, 1);
-      const channel = await model.createChannel();
-      await channel.assertQueue(this.options.queue, { durable: true });
-      await channel.prefetch(this.options.prefetch ?? 64);
-      model.on('error', () => undefined);
-      model.on('close', () => this.reconnect('connection closed'));
-      await channel.consume(this.options.queue, (message) => void this.handle(channel, message));
-      this.model = model;
-      this.channel = channel;
-      this.failures = 0;
-      this.status.state = 'consuming';
-      this.status.detail = undefined;
-    } catch (error) {
-      this.reconnect((error as Error).message);
-    }
-  }
-
-  private reconnect(reason: string): void {
-    if (this.stopped) return;
-    this.model = undefined;
-    this.channel = undefined;
-    this.failures += 1;
-    const delay = backoffDelay(this.failures);
-    this.status.state = 'disconnected';
-    this.status.detail = `${reason}; reconnecting in ${delay} ms`;
-    this.retry = setTimeout(() => void this.connect(), delay);
-    this.retry.unref();
-  }
-
-  private async handle(channel: Channel, message: ConsumeMessage | null): Promise<void> {
+  private async handle(
+    channel: Channel,
+    generation: number,
+    message: ConsumeMessage | null,
+  ): Promise<void> {
     if (!message) return; // consumer cancelled by the server
     const header = message.properties.headers?.['x-p-stream'] as unknown;
     const stream = typeof header === 'string' && header ? header : this.options.stream;
@@ -92,13 +87,23 @@ export class AmqpIngest {
       const body = JSON.parse(message.content.toString('utf8')) as unknown;
       events = Array.isArray(body) ? (body as Row[]) : [body as Row];
       const rows = await this.engine.ingestCreating(stream, events);
-      channel.ack(message);
+      this.settle(generation, () => channel.ack(message));
       this.status.messages += 1;
       this.status.rows += rows;
     } catch (error) {
       this.status.rejected += 1;
       this.status.detail = `rejected a message: ${(error as Error).message}`;
-      channel.nack(message, false, false);
+      this.settle(generation, () => channel.nack(message, false, false));
+    }
+  }
+
+  /** Acks or rejects on the delivering channel; on one closed meanwhile the broker redelivers. */
+  private settle(generation: number, answer: () => void): void {
+    if (generation !== this.generation) return;
+    try {
+      answer();
+    } catch {
+      // The channel closed: the message comes back on the next one (at-least-once).
     }
   }
 }
