@@ -1,7 +1,7 @@
 import { JsonObject } from '@qautlra/diff';
 import { serviceUrls, waitFor } from '@qautlra/testing';
 import { randomUUID } from 'node:crypto';
-import { TradeService } from '../src/trade.service';
+import { BrokerWorker } from '../src/broker/broker-worker.service';
 import { DiffClient, insertOrder } from './support/diff-client';
 import { FakeMarket } from '@qautlra/testing';
 import {
@@ -34,7 +34,7 @@ describe('trade server: two instances on one Redis, failover and restart', () =>
     running.push(server);
     return server;
   };
-  const isWorker = (server: RunningTradeServer) => server.app.get(TradeService).isWorker;
+  const isWorker = (server: RunningTradeServer) => server.app.get(BrokerWorker).isWorker;
 
   beforeAll(async () => {
     database = await TestDatabase.create('trade');

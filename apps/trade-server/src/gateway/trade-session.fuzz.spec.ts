@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { InProcessEventBus } from '../bus/event-bus';
 import type { TradeCommand } from '../engine/trade-events';
-import { AccountHub } from './account-hub';
+import { AccountHub } from '../accounts/account-hub';
 import { TradeSession } from './trade-session';
 
 const runs = { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) };

@@ -7,7 +7,7 @@ import {
 } from '@qautlra/diff';
 import type { QueuedCommand } from '../bus/order-queue';
 import type { TradeCommand } from '../engine/trade-events';
-import type { AccountHub, AccountListener } from './account-hub';
+import type { AccountHub, AccountListener } from '../accounts/account-hub';
 
 export type LoginAnswer =
   { ok: true; userName: string; accounts: string[] } | { ok: false; message: string };

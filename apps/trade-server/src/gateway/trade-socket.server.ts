@@ -12,8 +12,11 @@ import { keepAlive, trackConnection, wsText } from '@qautlra/platform';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { TradeServerConfig } from '../config';
 import { TRADE_SERVER_CONFIG } from '../tokens';
-import { TradeService } from '../trade.service';
-import { TradeSession } from './trade-session';
+import { AccountHub } from '../accounts/account-hub';
+import { AccountsService } from '../accounts/accounts.service';
+import { AuthService } from '../auth/auth.service';
+import { OrdersService } from '../orders/orders.service';
+import { TradeSession, TradeSessionDeps } from './trade-session';
 
 /** The DIFF trade socket's paths: the original trader's default `ws://localhost:7988` and `/ws/trade`. */
 export const TRADE_SOCKET_PATHS: readonly string[] = ['/', '/ws/trade'];
@@ -32,7 +35,10 @@ export class TradeSocketServer implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly trade: TradeService,
+    private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
+    private readonly orders: OrdersService,
+    private readonly hub: AccountHub,
     @Inject(TRADE_SERVER_CONFIG) config: TradeServerConfig,
   ) {
     this.server = new WebSocketServer({
@@ -74,11 +80,26 @@ export class TradeSocketServer implements OnApplicationBootstrap, BeforeApplicat
           ws.send(text);
         },
       },
-      this.trade.sessionDeps(remoteAddress),
+      this.sessionDeps(remoteAddress),
     );
     keepAlive(ws, { pingIntervalMs: PING_INTERVAL_MS, idleTimeoutMs: IDLE_TIMEOUT_MS });
     ws.on('message', (data, isBinary) => session.handle(isBinary ? '' : wsText(data)));
     ws.on('close', () => session.close());
     ws.on('error', () => ws.terminate());
+  }
+
+  /** What one connection's session uses of the services (its peer's failed logins counted). */
+  private sessionDeps(remoteAddress: string): TradeSessionDeps {
+    const failures = this.auth.loginFailures;
+    return {
+      hub: this.hub,
+      enqueue: (entry) => this.orders.enqueue(entry),
+      login: (bid, userName, password) => this.auth.diffLogin(bid, userName, password),
+      verifyPassword: (userName, password) => this.auth.verifyPassword(userName, password),
+      changePassword: (userName, password) => this.auth.changePassword(userName, password),
+      settlement: (accounts, tradingDay) => this.accounts.settlementText(accounts, tradingDay),
+      allowLogin: () => !failures.exhausted(remoteAddress, Date.now()),
+      loginFailed: () => void failures.hit(remoteAddress, Date.now()),
+    };
   }
 }

@@ -1,0 +1,130 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnModuleInit,
+} from '@nestjs/common';
+import { isSessionOpen } from '@qautlra/calendar';
+import { HealthRegistry } from '@qautlra/platform';
+import { productOf } from '@qautlra/qamd';
+import { defaultPresetFor } from '@qautlra/qifi';
+import { tradingDayNow } from '../accounts/accounts.service';
+import { UserRepository } from '../auth/user.repository';
+import { accountChannel } from '../bus/event-bus';
+import { SIM_BROKER, TradeTransport } from '../bus/transport';
+import type { TradeServerConfig } from '../config';
+import { TradeEngine } from '../engine/trade-engine';
+import { MarketFeed } from '../market/market-feed';
+import { TradeStore } from '../store/trade-store';
+import { TRADE_SERVER_CONFIG, TRADE_TRANSPORT } from '../tokens';
+
+/**
+ * The sim broker's worker: while this instance holds the broker lease it runs the engine on the
+ * queue's commands, fed by the market-data gateway, and rolls the trading day; without the lease
+ * (another instance has it) it waits. Stopped before the transport and the database close.
+ */
+@Injectable()
+export class BrokerWorker implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('trade-server');
+  private engine?: TradeEngine;
+  private feed?: MarketFeed;
+  private rollTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(TRADE_SERVER_CONFIG) private readonly config: TradeServerConfig,
+    @Inject(TRADE_TRANSPORT) private readonly transport: TradeTransport,
+    private readonly health: HealthRegistry,
+    private readonly users: UserRepository,
+    private readonly store: TradeStore,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.transport.lease.start(
+      () => this.becomeWorker(),
+      () => this.stopWorker(),
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.transport.lease.stop();
+    await this.stopWorker();
+  }
+
+  /** Whether this instance runs the sim broker's worker now. */
+  get isWorker(): boolean {
+    return this.engine !== undefined;
+  }
+
+  get marketConnected(): boolean {
+    return this.feed?.connected ?? false;
+  }
+
+  private isTrading(instrument: string, epochMs: number): boolean {
+    if (this.config.alwaysOpen) return true;
+    const dot = instrument.indexOf('.');
+    return isSessionOpen(instrument.slice(0, dot), productOf(instrument.slice(dot + 1)), epochMs);
+  }
+
+  private async becomeWorker(): Promise<void> {
+    const { queue, bus } = this.transport;
+    const feed = new MarketFeed({
+      url: this.config.marketUrl,
+      onQuote: (top) => this.engine?.onQuote(top),
+    });
+    const engine = new TradeEngine({
+      broker: SIM_BROKER,
+      store: this.store,
+      accountsAtBroker: () => this.users.accountsAtBroker(SIM_BROKER),
+      accountSettings: (cookie) => this.users.accountSettings(cookie),
+      publish: (event) => bus.publish(accountChannel(event.account), JSON.stringify(event)),
+      now: () => Date.now(),
+      isTrading: (instrument, at) => this.isTrading(instrument, at),
+      presetFor: defaultPresetFor,
+      listed: (instrument) => feed.lists(instrument),
+      onInstrument: (instrument) => feed.want(instrument),
+      tradingDay: tradingDayNow,
+      onQuarantine: (cookie, reason) =>
+        this.logger.error(`account ${cookie} quarantined: its stored state is corrupt (${reason})`),
+    });
+    this.health.register('accounts', () => {
+      const quarantined = this.engine?.quarantinedAccounts() ?? [];
+      if (quarantined.length > 0)
+        return {
+          degraded: `quarantined (corrupt stored state): ${quarantined.map((q) => q.account).join(', ')}`,
+        };
+    });
+    await engine.start();
+    this.engine = engine;
+    this.feed = feed;
+    feed.start();
+    await queue.process((commands) => engine.handleAll(commands));
+    // The trading-day roll: settle every account once the calendar's trading day moves on.
+    this.rollTimer = setInterval(() => void this.rollIfDue(), 30_000);
+    this.rollTimer.unref();
+    await this.rollIfDue();
+    this.logger.log(
+      `this instance runs the ${SIM_BROKER} broker (${engine.accountCookies().length} accounts)`,
+    );
+  }
+
+  private async rollIfDue(): Promise<void> {
+    const engine = this.engine;
+    if (!engine) return;
+    const today = tradingDayNow();
+    const behind = engine
+      .accountCookies()
+      .some((cookie) => (engine.account(cookie)?.getTradingDay() ?? today) < today);
+    if (behind) await this.transport.queue.add({ command: { type: 'settle', trading_day: today } });
+  }
+
+  private async stopWorker(): Promise<void> {
+    clearInterval(this.rollTimer);
+    if (!this.engine) return;
+    await this.transport.queue.stopProcessing();
+    this.feed?.stop();
+    await this.engine.stop();
+    this.engine = undefined;
+    this.feed = undefined;
+  }
+}

@@ -1,0 +1,84 @@
+import { Logger } from '@nestjs/common';
+import { createRedis, HealthRegistry } from '@qautlra/platform';
+import type Redis from 'ioredis';
+import type { TradeServerConfig } from '../config';
+import type { TradeCommand } from '../engine/trade-events';
+import { BrokerLease, LocalLease, RedisLease } from './broker-lease';
+import { EventBus, InProcessEventBus, PrefixedBus, RedisEventBus } from './event-bus';
+import { BullOrderQueue, InProcessOrderQueue, OrderQueue } from './order-queue';
+
+/** The broker this build runs (`bid` values that name it). */
+export const SIM_BROKER = 'sim';
+
+/** How commands reach the broker worker and its events come back, and who the worker is. */
+export interface TradeTransport {
+  readonly kind: 'redis' | 'in-process';
+  readonly queue: OrderQueue<TradeCommand>;
+  readonly bus: EventBus;
+  readonly lease: BrokerLease;
+  close(): Promise<void>;
+}
+
+/**
+ * The transport the configuration asks for: with `REDIS_URL`, a BullMQ queue, Redis pub/sub and a
+ * Redis lease (several instances, one worker); without, all in this process.
+ */
+export async function createTransport(
+  config: TradeServerConfig,
+  health: HealthRegistry,
+): Promise<TradeTransport> {
+  const logger = new Logger('trade-server');
+  const commandFailed = (error: unknown) =>
+    logger.error(`a broker command failed: ${(error as Error).message}`);
+  if (!config.redisUrl) {
+    const queue = new InProcessOrderQueue<TradeCommand>(commandFailed);
+    const bus = new InProcessEventBus();
+    return {
+      kind: 'in-process',
+      queue,
+      bus,
+      lease: new LocalLease(),
+      close: async () => {
+        await queue.close();
+        await bus.close();
+      },
+    };
+  }
+  const url = config.redisUrl;
+  const clients: Redis[] = [];
+  const connect = (role: string) => {
+    // The event publisher sends a burst of account events in one write (not one per event).
+    const client = createRedis(url, `trade-server-${role}`, {
+      autoPipelining: role === 'publisher',
+    });
+    clients.push(client);
+    return client;
+  };
+  const control = connect('control');
+  await control.connect();
+  health.register('redis', async () => {
+    await control.ping();
+  });
+  const queue = new BullOrderQueue<TradeCommand>({
+    name: `trade-${SIM_BROKER}`,
+    prefix: config.namespace,
+    connect,
+    concurrency: config.workerConcurrency,
+    onError: commandFailed,
+  });
+  const publisher = connect('publisher');
+  const subscriber = connect('subscriber');
+  await Promise.all([publisher.connect(), subscriber.connect()]);
+  const bus = new PrefixedBus(new RedisEventBus(publisher, subscriber), config.namespace);
+  return {
+    kind: 'redis',
+    queue,
+    bus,
+    lease: new RedisLease(control, `${config.namespace}:trade:lease:${SIM_BROKER}`, config.leaseMs),
+    close: async () => {
+      await queue.close();
+      await bus.close();
+      for (const client of clients) client.disconnect();
+    },
+  };
+}
