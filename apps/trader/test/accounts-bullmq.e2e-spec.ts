@@ -6,7 +6,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
 import { serviceUrls, waitFor } from '@qautlra/testing';
 import { bootstrap, configOf } from '../src/main';
-import { bullQueueOf } from '../src/trader.service';
+import { bullQueueOf } from '../src/intake/bull-intake';
 import {
   newAccount,
   sendorder,

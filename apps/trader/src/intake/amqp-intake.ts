@@ -32,13 +32,16 @@ export class AmqpIntake {
   state: 'connecting' | 'consuming' | 'down' = 'connecting';
   lastError?: string;
 
+  private handlers: ReadonlyMap<string, DeliveryHandler> = new Map();
+
   constructor(
     private readonly url: string,
-    private readonly handlers: ReadonlyMap<string, DeliveryHandler>,
     private readonly prefetch = 2_000,
   ) {}
 
-  async start(): Promise<void> {
+  /** Consumes each account's queue, handing deliveries to its handler. */
+  async start(handlers: ReadonlyMap<string, DeliveryHandler>): Promise<void> {
+    this.handlers = handlers;
     const connection = managedAmqp(this.url, 'qautlra-trader-intake');
     const down = ({ err }: { err: Error }) => {
       this.state = 'down';

@@ -223,3 +223,10 @@ export function parseMqMessage(input: unknown, account: string): TraderCommand {
       };
   }
 }
+
+/** A REST or BullMQ body without `topic` is an order (`sendorder`). */
+export function withDefaultTopic(body: unknown): unknown {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && !('topic' in body)
+    ? { topic: 'sendorder', ...body }
+    : body;
+}

@@ -7,8 +7,14 @@ import {
   TIME_CONDITIONS,
   VOLUME_CONDITIONS,
 } from '@qautlra/diff';
-import { MQ_TOPICS, MqMessageError, parseMqMessage, TraderCommand } from '../intake/mq-message';
-import { TraderService, withDefaultTopic } from '../trader.service';
+import {
+  MQ_TOPICS,
+  MqMessageError,
+  parseMqMessage,
+  TraderCommand,
+  withDefaultTopic,
+} from '../intake/mq-message';
+import { TraderAccounts } from '../account/trader-accounts.service';
 
 /**
  * The intake message of `POST /api/orders` — the RabbitMQ body (`qatrader-rs` §5.3), for the
@@ -105,7 +111,7 @@ export interface IntakeRequest {
  */
 @Injectable()
 export class IntakeMessagePipe implements PipeTransform<unknown, IntakeRequest> {
-  constructor(private readonly trader: TraderService) {}
+  constructor(private readonly trader: TraderAccounts) {}
 
   transform(body: unknown): IntakeRequest {
     if (typeof body !== 'object' || body === null || Array.isArray(body))

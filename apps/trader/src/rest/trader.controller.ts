@@ -19,7 +19,8 @@ import {
 } from '@nestjs/swagger';
 import { ref } from '@qautlra/platform';
 import { TraderAuthGuard } from './trader-auth.guard';
-import { TraderService } from '../trader.service';
+import { TraderAccounts } from '../account/trader-accounts.service';
+import { TraderStatusService } from '../status.service';
 import { IntakeMessageDto, IntakeMessagePipe, IntakeRequest } from './dto';
 
 const ORDER_EXAMPLE = {
@@ -38,7 +39,10 @@ const ORDER_EXAMPLE = {
 @ApiTags('trader')
 @Controller('api')
 export class TraderController {
-  constructor(private readonly trader: TraderService) {}
+  constructor(
+    private readonly trader: TraderAccounts,
+    private readonly statuses: TraderStatusService,
+  ) {}
 
   @Get('status')
   @ApiOperation({
@@ -46,7 +50,7 @@ export class TraderController {
   })
   @ApiOkResponse({ schema: ref('TraderStatus') })
   status() {
-    return this.trader.status();
+    return this.statuses.status();
   }
 
   @Get('accounts')
