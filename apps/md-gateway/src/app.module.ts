@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@qautlra/platform';
 import type { MdGatewayConfig } from './config';
 import { DistributorService } from './distributor/distributor.service';
-import { MarketIoServer } from './market-socket/market-io.server';
+import { MarketGateway } from './market-socket/market.gateway';
 import { MarketSocketServer } from './market-socket/market-socket.server';
 import { MarketController } from './quotes/market.controller';
 import { MD_GATEWAY_CONFIG } from './tokens';
@@ -18,7 +18,7 @@ export class AppModule {
         { provide: MD_GATEWAY_CONFIG, useValue: config },
         DistributorService,
         MarketSocketServer,
-        MarketIoServer,
+        MarketGateway,
       ],
     };
   }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { createHttpApp, runMain } from '@qautlra/platform';
 import { AppModule } from './app.module';
+import { MarketIoAdapter } from './market-socket/market.gateway';
 import { MD_GATEWAY_SCHEMAS } from './quotes/schemas';
 import { corsOptions, loadConfig, MdGatewayConfig } from './config';
 
@@ -16,6 +17,7 @@ export async function bootstrap(config: MdGatewayConfig = loadConfig()): Promise
   });
   const cors = corsOptions(config.cors);
   if (cors) app.enableCors(cors);
+  app.useWebSocketAdapter(new MarketIoAdapter(app, cors || undefined));
   await app.listen(config.port, config.host);
   return app;
 }

@@ -1,6 +1,6 @@
-import type { Socket } from 'socket.io';
 import type { MarketDistributor, QuoteBatch } from '../distributor/market-distributor';
 import type { SourceStatus } from '../sources/market-source';
+import type { MarketSocket } from './market.gateway';
 import { SocketSession } from './socket-session';
 
 /** What a `subscribe` / `unsubscribe` ack carries. */
@@ -34,13 +34,14 @@ export function idsOf(payload: unknown): string[] | undefined {
 const CONGESTED_PACKETS = 64;
 
 /**
- * One browser on the Socket.IO namespace `/market`: `subscribe` / `unsubscribe` events (ids as
- * an array, a comma list or `{instruments}`) answered through the ack, `quotes` events carrying
- * RFC 7396 merge patches keyed by the ids as written, `status` events for source state.
+ * One browser on the Socket.IO namespace `/market` (the gateway hands it its events): `subscribe`
+ * / `unsubscribe` requests (ids as an array, a comma list or `{instruments}`) answered through
+ * the ack, `quotes` events carrying RFC 7396 merge patches keyed by the ids as written, `status`
+ * events for source state.
  */
 export class MarketIoSession extends SocketSession {
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: MarketSocket,
     distributor: MarketDistributor,
     statuses: SourceStatus[],
   ) {
@@ -55,13 +56,11 @@ export class MarketIoSession extends SocketSession {
       distributor,
     );
     for (const status of statuses) this.sendStatus(status);
-    socket.on('subscribe', (payload: unknown, ack?: Ack) =>
-      this.run(() => this.onSubscribe(payload, ack, true)),
-    );
-    socket.on('unsubscribe', (payload: unknown, ack?: Ack) =>
-      this.run(() => this.onSubscribe(payload, ack, false)),
-    );
-    socket.on('disconnect', () => this.close());
+  }
+
+  /** A `subscribe` or `unsubscribe` event; its ack goes out before the quotes it brings. */
+  request(payload: unknown, ack: Ack | undefined, subscribe: boolean): void {
+    this.run(() => this.onSubscribe(payload, ack, subscribe));
   }
 
   protected dispatch(): void {

@@ -12,7 +12,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ref } from '@qautlra/platform';
 import { toWireInstrument, toWireSnapshot, WireInstrumentInfo } from '@qautlra/qamd';
 import { DistributorService } from '../distributor/distributor.service';
-import { MarketIoServer } from '../market-socket/market-io.server';
+import { MarketGateway } from '../market-socket/market.gateway';
 import { MarketSocketServer } from '../market-socket/market-socket.server';
 import { InstrumentsBody, QuotesQuery } from './dto';
 
@@ -25,7 +25,7 @@ export class MarketController {
   constructor(
     private readonly service: DistributorService,
     private readonly sockets: MarketSocketServer,
-    private readonly io: MarketIoServer,
+    private readonly io: MarketGateway,
   ) {
     service.distributor.addClient(REST_CLIENT, { deliver: () => undefined });
   }
