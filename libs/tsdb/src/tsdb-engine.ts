@@ -1,17 +1,4 @@
-import {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  DuckDBConnection,
-  DuckDBInstance,
-  DuckDBTypeId,
-  type DuckDBType,
-  type DuckDBMaterializedResult,
-  type DuckDBResultReader,
-  TIMESTAMP,
-  VARCHAR,
-} from '@duckdb/node-api';
-import { epochMsToBeijing, futuresTradingDay } from '@qautlra/calendar';
+import { BIGINT, DuckDBConnection, DuckDBInstance, TIMESTAMP, VARCHAR } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
 import {
   existsSync,
@@ -25,9 +12,20 @@ import {
 import { join, relative, resolve } from 'node:path';
 import { ChunkColumn, ChunkWriter } from './chunk-writer';
 import { DEFAULT_SCHEMA_LIMITS, FieldType, inferNewFields, StreamField } from './schema';
-import { parseTimestampMicros, rfc3339OfDuckTimestamp } from './timestamp';
-import { assertReadOnly, assertReadOnlyText, assertReadOnlyType } from './sql-guard';
+import { assertReadOnly, assertReadOnlyText } from './sql-guard';
 import { TsdbError } from './tsdb.error';
+import { readLimited, runLimited } from './query-limits';
+import { BAR_PERIOD_MS, BarPeriod, barsSql } from './bars-sql';
+import { migrateLegacyCatalog } from './catalog-migration';
+import {
+  DUCK_TYPES,
+  fieldReader,
+  arrayReader,
+  partitionDates,
+  rememberLatest,
+} from './ingest-columns';
+import { jsonRows, Row, withoutNulls } from './result-rows';
+import { INTERNAL, quoteIdentifier, streamNameProblem, STREAM_NAME_RULE } from './stream-names';
 
 export interface TsdbOptions {
   dataDir: string;
@@ -55,47 +53,6 @@ export interface StreamInfo {
   fields: StreamField[];
 }
 
-export type Row = Record<string, unknown>;
-
-export const BAR_PERIOD_MS = {
-  '1m': 60_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '30m': 1_800_000,
-  '1h': 3_600_000,
-  '1d': 86_400_000,
-} as const;
-export type BarPeriod = keyof typeof BAR_PERIOD_MS;
-
-const STREAM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
-/**
- * The engine's own tables (catalog, staged rows) live in this schema; streams are views in `main`,
- * so no stream name can collide with them.
- */
-const INTERNAL = '_qadb';
-/** Names DuckDB itself resolves (schemas, built-in views) or that would read as the engine's own. */
-const RESERVED_EXACT = new Set([
-  'main',
-  'temp',
-  'system',
-  'memory',
-  'information_schema',
-  'pg_catalog',
-]);
-const RESERVED_PREFIX = /^(_qadb|duckdb_|sqlite_|pg_)/i;
-/** The naming rule, stated in every refusal. */
-export const STREAM_NAME_RULE =
-  'letters, digits, _ and - (not first), at most 64; not main, temp, system, memory, information_schema, pg_catalog, nor starting with _qadb, duckdb_, sqlite_ or pg_; names differing only in case are the same stream';
-
-/** Why a stream name is refused, or undefined when it is valid. */
-export function streamNameProblem(name: string): string | undefined {
-  if (!STREAM_NAME.test(name)) return `invalid stream name ${JSON.stringify(name.slice(0, 80))}`;
-  if (RESERVED_EXACT.has(name.toLowerCase()) || RESERVED_PREFIX.test(name))
-    return `stream name ${name} is reserved`;
-  return undefined;
-}
-/** A SQL identifier, double-quoted (stream and field names). */
-export const quoteIdentifier = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 const quote = quoteIdentifier;
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const hasField = (info: StreamInfo, name: string) =>
@@ -663,67 +620,12 @@ export class TsdbEngine {
   query(sql: string, range: { start?: Date; end?: Date } = {}): Promise<Row[]> {
     return this.exclusive(async () => {
       await assertReadOnlyText(this.connection, sql);
-      return this.limited(range.start || range.end ? this.withRange(sql, range) : sql);
+      return readLimited(
+        this.connection,
+        range.start || range.end ? this.withRange(sql, range) : sql,
+        this.options,
+      );
     });
-  }
-
-  /**
-   * Runs a user query within the time and size limits: rows are read a chunk at a time and the
-   * query is stopped as soon as the result passes `maxResultRows` rows or `maxResultBytes` bytes
-   * (as JSON text, estimated), so a huge result is never built whole.
-   */
-  private async limited(sql: string): Promise<Row[]> {
-    const { queryTimeoutMs, maxResultRows, maxResultBytes } = this.options;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      this.connection.interrupt();
-    }, queryTimeoutMs);
-    try {
-      // Run once (bound once), materialised (a streamed result runs with less parallelism),
-      // inside a transaction that is rolled back: a statement that is not a SELECT changes
-      // nothing and is refused. The rows are then read a chunk at a time, so that a result over
-      // the limits is never built in JavaScript.
-      await this.connection.run('BEGIN TRANSACTION');
-      let result;
-      try {
-        result = await this.connection.run(sql);
-      } finally {
-        await this.connection.run('ROLLBACK');
-      }
-      assertReadOnlyType(result.statementType);
-      const names = result.columnNames();
-      const types = result.columnTypes();
-      const rows: Row[] = [];
-      let bytes = 0;
-      for await (const batch of result.yieldRowObjectJson()) {
-        if (timedOut) break;
-        const converted = normaliseRows(batch, names, types);
-        for (const row of converted) {
-          bytes += estimateJsonBytes(row);
-          rows.push(row);
-        }
-        if (rows.length > maxResultRows)
-          throw new TsdbError(
-            'TSDB_SQL_REFUSED',
-            `the result has more than ${maxResultRows} rows (QADB_MAX_RESULT_ROWS): add a LIMIT or aggregate`,
-          );
-        if (bytes > maxResultBytes)
-          throw new TsdbError(
-            'TSDB_SQL_REFUSED',
-            `the result is larger than ${maxResultBytes} bytes (QADB_MAX_RESULT_BYTES): select fewer columns or rows`,
-          );
-      }
-      if (timedOut) throw new Error('interrupted');
-      return rows;
-    } catch (error) {
-      if (error instanceof TsdbError) throw error;
-      if (timedOut)
-        throw new TsdbError('TSDB_SQL_REFUSED', `query interrupted after ${queryTimeoutMs} ms`);
-      throw new TsdbError('TSDB_SQL_ERROR', (error as Error).message);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /**
@@ -752,29 +654,20 @@ export class TsdbEngine {
     return this.exclusive(async () => {
       const text = await this.userSql(sql, range);
       const file = join(this.options.stagingDir, `export-${randomUUID()}.parquet`);
-      const { queryTimeoutMs, maxResultBytes } = this.options;
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        this.connection.interrupt();
-      }, queryTimeoutMs);
       try {
-        await this.connection.run(
-          `COPY (${text}) TO ${literal(file)} (FORMAT parquet, COMPRESSION ${this.options.compression})`,
+        await runLimited(this.connection, this.options, () =>
+          this.connection.run(
+            `COPY (${text}) TO ${literal(file)} (FORMAT parquet, COMPRESSION ${this.options.compression})`,
+          ),
         );
+        const { maxResultBytes } = this.options;
         if (statSync(file).size > maxResultBytes)
           throw new TsdbError(
             'TSDB_SQL_REFUSED',
             `the result is larger than ${maxResultBytes} bytes (QADB_MAX_RESULT_BYTES): select fewer columns or rows`,
           );
         return readFileSync(file);
-      } catch (error) {
-        if (error instanceof TsdbError) throw error;
-        if (timedOut)
-          throw new TsdbError('TSDB_SQL_REFUSED', `query interrupted after ${queryTimeoutMs} ms`);
-        throw new TsdbError('TSDB_SQL_ERROR', (error as Error).message);
       } finally {
-        clearTimeout(timer);
         rmSync(file, { force: true });
       }
     });
@@ -811,242 +704,5 @@ export class TsdbEngine {
   }
 }
 
-function rememberLatest(latest: Map<string, Row>, event: Row): void {
-  const id = event.instrument_id;
-  if (typeof id !== 'string') return;
-  const previous = latest.get(id);
-  const newer =
-    !previous ||
-    typeof event.datetime !== 'string' ||
-    typeof previous.datetime !== 'string' ||
-    event.datetime >= previous.datetime;
-  if (newer) latest.set(id, event);
-}
-
-function withoutNulls(row: Row): Row {
-  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null));
-}
-
-const NUMERIC_AS_TEXT = new Set<number>([
-  DuckDBTypeId.BIGINT,
-  DuckDBTypeId.UBIGINT,
-  DuckDBTypeId.HUGEINT,
-  DuckDBTypeId.UHUGEINT,
-  DuckDBTypeId.DECIMAL,
-]);
-
-/**
- * Rows as JSON values. DuckDB's JSON form writes 64/128-bit integers and decimals as strings; they
- * become numbers here when exact (as Parseable's JSON has them), and stay strings only when a
- * number would lose digits. Timestamps (stored UTC) become RFC 3339 text with `Z` and
- * milliseconds, the form they were ingested in.
- */
-function jsonRows(reader: DuckDBResultReader | DuckDBMaterializedResult): Row[] {
-  return normaliseRows(
-    reader.getRowObjectsJson() as Row[],
-    reader.columnNames(),
-    reader.columnTypes(),
-  );
-}
-
-/** The JSON form of rows read with `names` and `types` (see `jsonRows`); changes them in place. */
-function normaliseRows(rows: Row[], names: readonly string[], types: readonly DuckDBType[]): Row[] {
-  const columnsOf = (wanted: (typeId: DuckDBTypeId) => boolean) =>
-    types.flatMap((type, index) => (wanted(type.typeId) ? [names[index] as string] : []));
-  const numeric = columnsOf((typeId) => NUMERIC_AS_TEXT.has(typeId));
-  const timestamps = columnsOf((typeId) => typeId === DuckDBTypeId.TIMESTAMP);
-  if (numeric.length === 0 && timestamps.length === 0) return rows;
-  for (const row of rows) {
-    for (const name of numeric) {
-      const value = row[name];
-      if (typeof value !== 'string') continue;
-      const number = Number(value);
-      const exact = /^-?\d+$/.test(value) ? Number.isSafeInteger(number) : Number.isFinite(number);
-      if (exact) row[name] = number;
-    }
-    for (const name of timestamps) {
-      const value = row[name];
-      if (typeof value === 'string') row[name] = rfc3339OfDuckTimestamp(value);
-    }
-  }
-  return rows;
-}
-
-/** Trading day by epoch hour: the trading-day rules change only on the hour (16:00, midnight). */
-const tradingDayByHour = new Map<number, string>();
-
-function tradingDayOf(epochMs: number): string {
-  const hour = Math.floor(epochMs / 3_600_000);
-  let day = tradingDayByHour.get(hour);
-  if (day === undefined) {
-    try {
-      day = futuresTradingDay(epochMs);
-    } catch {
-      day = epochMsToBeijing(epochMs).date;
-    }
-    if (tradingDayByHour.size > 100_000) tradingDayByHour.clear();
-    tradingDayByHour.set(hour, day);
-  }
-  return day;
-}
-
-/**
- * Partition dates of a batch: the trading day of market data (`instrument_id` + `datetime`), else
- * the ingest day (Beijing). `datetimeMicros` are the events' `datetime` values already parsed
- * (epoch µs by index); without them the text is parsed here.
- */
-function partitionDates(
-  events: readonly Row[],
-  nowMs: number,
-  datetimeMicros?: readonly (number | undefined)[],
-): string[] {
-  const today = epochMsToBeijing(nowMs).date;
-  const dates = new Array<string>(events.length);
-  for (let i = 0; i < events.length; i += 1) {
-    const event = events[i] as Row;
-    let us = datetimeMicros?.[i];
-    if (us === undefined && !datetimeMicros && typeof event.datetime === 'string')
-      us = parseTimestampMicros(event.datetime);
-    dates[i] =
-      us !== undefined && typeof event.instrument_id === 'string'
-        ? tradingDayOf(Math.floor(us / 1000))
-        : today;
-  }
-  return dates;
-}
-
-const arrayReader =
-  (values: readonly unknown[] | undefined) =>
-  (row: number): unknown =>
-    values?.[row];
-
-/**
- * A reader of one field of a batch's events. Generated per field so that each property read sees
- * one key (a shared `event[name]` site turns megamorphic across a stream's fields and is several
- * times slower on the ingest path). Field names are validated identifiers.
- */
-function fieldReader(events: readonly Row[], name: string): (row: number) => unknown {
-  const key = JSON.stringify(name);
-  // A name an object inherits (`constructor`, `toString`, `__proto__`…) must be read as an own
-  // property only, or an event without it would yield the inherited function or prototype.
-  const read =
-    name in Object.prototype
-      ? `(Object.hasOwn(events[i], ${key}) ? events[i][${key}] : undefined)`
-      : `events[i][${key}]`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const make = new Function('events', `return (i) => ${read};`) as (
-    events: readonly Row[],
-  ) => (row: number) => unknown;
-  return make(events);
-}
-
-const DUCK_TYPES = { DOUBLE, VARCHAR, TIMESTAMP, BOOLEAN, JSON: VARCHAR } as const;
-
-/**
- * Stores written before the internal schema kept their catalog and staged rows in `main`
- * (`_qadb_streams`, `stage_<name>`), where a stream could be named like them. Moves them into
- * the internal schema in one transaction.
- */
-async function migrateLegacyCatalog(connection: DuckDBConnection): Promise<void> {
-  const tables = new Set(
-    jsonRows(
-      await connection.runAndReadAll(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database()",
-      ),
-    ).map((row) => row.table_name as string),
-  );
-  if (!tables.has('_qadb_streams')) return;
-  const legacy = jsonRows(
-    await connection.runAndReadAll('SELECT name FROM main._qadb_streams'),
-  ).map((row) => row.name as string);
-  await connection.run('BEGIN TRANSACTION');
-  try {
-    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${INTERNAL}`);
-    const move = async (from: string, to: string) => {
-      await connection.run(
-        `CREATE TABLE ${INTERNAL}.${quote(to)} AS SELECT * FROM main.${quote(from)}`,
-      );
-      await connection.run(`DROP TABLE main.${quote(from)} CASCADE`);
-    };
-    for (const [from, to] of [
-      ['_qadb_streams', 'streams'],
-      ['_qadb_fields', 'fields'],
-      ['_qadb_flushes', 'flushes'],
-      ['_qadb_compactions', 'compactions'],
-    ] as const)
-      if (tables.has(from)) await move(from, to);
-    for (const name of legacy) {
-      // A legacy stream named like the catalog (the bug this layout fixes) left a view in its
-      // place; its rows are in its stage table, which moves like any other.
-      if (tables.has(`stage_${name}`)) {
-        await connection.run(`DROP VIEW IF EXISTS main.${quote(name)}`);
-        await move(`stage_${name}`, `stage_${name}`);
-      }
-    }
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK');
-    throw error;
-  }
-}
-
-/** About how many bytes a row takes as JSON text (strings by length, numbers as 8). */
-function estimateJsonBytes(row: Row): number {
-  let bytes = 2;
-  for (const key in row) {
-    const value = row[key];
-    bytes += key.length + 4;
-    if (typeof value === 'string') bytes += value.length + 2;
-    else if (typeof value === 'number' || typeof value === 'boolean' || value === null) bytes += 8;
-    else bytes += JSON.stringify(value)?.length ?? 4;
-  }
-  return bytes;
-}
-
-/**
- * The SQL of OHLCV bars (see `TsdbEngine.bars`) of one instrument from `source` (a table, view or
- * table function with the stream's `fields` and `p_date`) — exported so that a benchmark can run
- * exactly the engine's query on the Parquet files directly.
- */
-export function barsSql(
-  source: string,
-  fields: readonly StreamField[],
-  instrument: string,
-  period: BarPeriod,
-  range: { start?: Date; end?: Date } = {},
-): string {
-  const has = (name: string) => fields.some((field) => field.name === name);
-  const ts =
-    fields.find((field) => field.name === 'datetime')?.type === 'TIMESTAMP'
-      ? 'epoch_ms("datetime")'
-      : `epoch_ms(CAST("datetime" AS TIMESTAMPTZ))`;
-  const filters = [
-    `instrument_id = ${literal(instrument)}`,
-    range.start ? `${ts} >= ${range.start.getTime()}` : undefined,
-    range.end ? `${ts} < ${range.end.getTime()}` : undefined,
-  ].filter(Boolean);
-  const oi = has('open_interest') ? 'arg_max(open_interest, t)' : 'NULL';
-  const bucket =
-    period === '1d'
-      ? '0'
-      : `floor(t / ${BAR_PERIOD_MS[period]})::BIGINT * ${BAR_PERIOD_MS[period]}`;
-  // Each tick's share of the day's cumulative totals: the rise since the tick before it; a drop
-  // (the feed restarted its count: a new session) counts the new total from zero, so a bar's
-  // volume is never negative.
-  const rise = (field: string) =>
-    `CASE WHEN lag(${field}) OVER day IS NULL OR ${field} < lag(${field}) OVER day ` +
-    `THEN ${field} ELSE ${field} - lag(${field}) OVER day END`;
-  const amountRise = has('amount') ? rise('amount') : 'NULL';
-  return (
-    `WITH ticks AS (SELECT *, ${ts} AS t FROM ${source} WHERE ${filters.join(' AND ')}), ` +
-    `rises AS (SELECT *, ${rise('volume')} AS volume_rise, ${amountRise} AS amount_rise FROM ticks ` +
-    `WINDOW day AS (PARTITION BY p_date ORDER BY t)), ` +
-    `b AS (SELECT p_date, ${period === '1d' ? 'min(t)' : bucket} AS bar, arg_min(last_price, t) AS open, ` +
-    `max(last_price) AS high, min(last_price) AS low, arg_max(last_price, t) AS close, ` +
-    `sum(volume_rise) AS volume, ${has('amount') ? 'sum(amount_rise)' : 'NULL'} AS amount, ${oi} AS open_interest, count(*) AS ticks ` +
-    `FROM rises GROUP BY p_date${period === '1d' ? '' : ', bar'}) ` +
-    `SELECT strftime(make_timestamp(bar * 1000), '%Y-%m-%dT%H:%M:%S.%gZ') AS datetime, p_date AS trading_day, ` +
-    `open, high, low, close, volume, amount, ` +
-    `open_interest, ticks::INTEGER AS ticks FROM b ORDER BY bar`
-  );
-}
+export { BAR_PERIOD_MS, barsSql, quoteIdentifier, streamNameProblem, STREAM_NAME_RULE };
+export type { BarPeriod, Row };
