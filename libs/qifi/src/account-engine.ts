@@ -13,13 +13,14 @@ import { isBoundedMoney, MAX_MONEY, roundMoney } from './money';
 import { QifiError } from './qifi.error';
 import { newOrderState, OrderState, restoreAccountState } from './account-restore';
 import {
-  emptySide,
-  Lot,
-  PositionSide,
+  addTodayLots,
+  closeFrozenLots,
+  emptyPosition,
+  freezeCloseLots,
   PositionState,
   positionMarginOf,
   positionProfitOf,
-  takeFromLot,
+  rollSide,
   toQifiPosition,
 } from './position-book';
 import {
@@ -322,8 +323,8 @@ export class QifiAccount {
     }
     const before = this.account();
     for (const [key, position] of this.positions) {
-      rollSide(position, position.long, 'long');
-      rollSide(position, position.short, 'short');
+      rollSide(position, 'long');
+      rollSide(position, 'short');
       if (position.long.his.volume === 0 && position.short.his.volume === 0)
         this.positions.delete(key);
     }
@@ -615,22 +616,11 @@ export class QifiAccount {
     preset?: FuturesPreset,
   ): PositionState {
     const key = `${exchangeId}.${instrumentId}`;
-    let position = this.positions.get(key);
-    if (!position) {
-      const resolved = preset ?? this.presetFor(exchangeId, instrumentId);
-      if (!resolved) throw new Error(`no preset for ${key}`);
-      position = {
-        key,
-        exchangeId,
-        instrumentId,
-        preset: resolved,
-        isStock: isStockExchange(exchangeId),
-        long: emptySide(),
-        short: emptySide(),
-        lastPrice: 0,
-      };
-    }
-    return position;
+    const position = this.positions.get(key);
+    if (position) return position;
+    const resolved = preset ?? this.presetFor(exchangeId, instrumentId);
+    if (!resolved) throw new Error(`no preset for ${key}`);
+    return emptyPosition(exchangeId, instrumentId, resolved);
   }
 
   private freezeOpen(
@@ -659,35 +649,10 @@ export class QifiAccount {
     position: PositionState,
     request: OrderRequest,
   ): Outcome<void> {
-    const side = position[state.side];
-    const freeHis = side.his.volume - side.his.frozen;
-    const freeToday = side.today.volume - side.today.frozen;
-    const wanted = request.volume;
-    const lots = closeLotsFor(request.offset, position.exchangeId);
-    const mixed = lots === 'his-then-today';
-    const fromHis = lots === 'his' ? wanted : mixed ? Math.min(wanted, freeHis) : 0;
-    const fromToday = wanted - fromHis;
-    if (fromHis > freeHis || fromToday > freeToday) {
-      if (position.isStock && wanted <= freeHis + freeToday) {
-        return reject(
-          'T_PLUS_ONE',
-          `T+1: only ${freeHis} shares bought before today can be sold, ${wanted} requested`,
-        );
-      }
-      const [which, free] = mixed
-        ? ['closable', freeHis + freeToday]
-        : fromHis === 0
-          ? ["today's", freeToday]
-          : ["yesterday's", freeHis];
-      return reject(
-        'INSUFFICIENT_POSITION',
-        `insufficient ${which} ${state.side} position: ${wanted} requested, ${free} available`,
-      );
-    }
-    side.his.frozen += fromHis;
-    side.today.frozen += fromToday;
-    state.frozenHis = fromHis;
-    state.frozenToday = fromToday;
+    const lots = freezeCloseLots(position, state.side, request.offset, request.volume);
+    if (!lots.ok) return lots;
+    state.frozenHis = lots.value.fromHis;
+    state.frozenToday = lots.value.fromToday;
     return accept(undefined);
   }
 
@@ -701,38 +666,20 @@ export class QifiAccount {
     state.frozenCommission = roundMoney(state.frozenCommission - releasedCommission);
     this.frozenMargin = roundMoney(this.frozenMargin - releasedMargin);
     this.frozenCommission = roundMoney(this.frozenCommission - releasedCommission);
-    const lot = position[state.side].today;
-    const value = marketValue(position.preset, fill.price, fill.volume);
-    lot.volume += fill.volume;
-    lot.openCost += value;
-    lot.positionCost += value;
-    lot.margin = roundMoney(
-      lot.margin + marginOf(position.preset, state.side, fill.price, fill.volume),
-    );
+    addTodayLots(position, state.side, fill.price, fill.volume);
     const commission = commissionOf(position.preset, fill.price, fill.volume, false);
     this.commission = roundMoney(this.commission + commission);
     return commission;
   }
 
   private fillClose(state: OrderState, position: PositionState, fill: Fill): number {
-    const side = position[state.side];
     const fromHis = Math.min(fill.volume, state.frozenHis);
     const fromToday = fill.volume - fromHis;
     state.frozenHis -= fromHis;
     state.frozenToday -= fromToday;
-    const sign = state.side === 'long' ? 1 : -1;
-    let profit = 0;
-    let commission = 0;
-    for (const [lot, volume, today] of [
-      [side.his, fromHis, false],
-      [side.today, fromToday, true],
-    ] as [Lot, number, boolean][]) {
-      if (volume === 0) continue;
-      lot.frozen -= volume;
-      const taken = takeFromLot(lot, volume);
-      profit += sign * (marketValue(position.preset, fill.price, volume) - taken.positionCost);
-      commission += commissionOf(position.preset, fill.price, volume, today && !position.isStock);
-    }
+    const closed = closeFrozenLots(position, state.side, fromHis, fromToday, fill.price);
+    const profit = closed.profit;
+    let commission = closed.commission;
     if (position.isStock && state.side === 'long')
       commission += stampDutyOf(fill.price, fill.volume, this.tradingDay);
     commission = roundMoney(commission);
@@ -759,20 +706,4 @@ export class QifiAccount {
     state.frozenHis = 0;
     state.frozenToday = 0;
   }
-}
-
-/** Settlement of one side: today's lots join yesterday's, costs and margin re-marked at the last price. */
-function rollSide(position: PositionState, side: PositionSide, which: 'long' | 'short'): void {
-  const volume = side.his.volume + side.today.volume;
-  const openCost = side.his.openCost + side.today.openCost;
-  const value = marketValue(position.preset, position.lastPrice, volume);
-  side.his = {
-    volume,
-    frozen: 0,
-    openCost,
-    positionCost: value,
-    margin: marginOf(position.preset, which, position.lastPrice, volume),
-  };
-  side.today = { volume: 0, frozen: 0, openCost: 0, positionCost: 0, margin: 0 };
-  side.yd = volume;
 }

@@ -1,5 +1,12 @@
 import { FuturesPreset } from '@qautlra/qamd';
-import { marketValue } from './market-preset';
+import { accept, Outcome, reject } from './account.error';
+import {
+  closeLotsFor,
+  commissionOf,
+  isStockExchange,
+  marginOf,
+  marketValue,
+} from './market-preset';
 import { roundMoney } from './money';
 import { QifiPosition } from './qifi.types';
 
@@ -154,4 +161,121 @@ export function toQifiPosition(position: PositionState, userId: string): QifiPos
     margin_short: short.margin,
     margin: roundMoney(long.margin + short.margin),
   };
+}
+
+/** A position with no lots yet (kept by the account once an order on it is accepted). */
+export function emptyPosition(
+  exchangeId: string,
+  instrumentId: string,
+  preset: FuturesPreset,
+): PositionState {
+  return {
+    key: `${exchangeId}.${instrumentId}`,
+    exchangeId,
+    instrumentId,
+    preset,
+    isStock: isStockExchange(exchangeId),
+    long: emptySide(),
+    short: emptySide(),
+    lastPrice: 0,
+  };
+}
+
+/**
+ * Freezes the lots a closing order of `volume` takes from one side, by the exchange's rule for the
+ * offset (yesterday's, today's, or yesterday's then today's), or says why it cannot (T+1 for
+ * shares bought today, not enough position).
+ */
+export function freezeCloseLots(
+  position: PositionState,
+  which: 'long' | 'short',
+  offset: string,
+  volume: number,
+): Outcome<{ fromHis: number; fromToday: number }> {
+  const side = position[which];
+  const freeHis = side.his.volume - side.his.frozen;
+  const freeToday = side.today.volume - side.today.frozen;
+  const lots = closeLotsFor(offset, position.exchangeId);
+  const mixed = lots === 'his-then-today';
+  const fromHis = lots === 'his' ? volume : mixed ? Math.min(volume, freeHis) : 0;
+  const fromToday = volume - fromHis;
+  if (fromHis > freeHis || fromToday > freeToday) {
+    if (position.isStock && volume <= freeHis + freeToday)
+      return reject(
+        'T_PLUS_ONE',
+        `T+1: only ${freeHis} shares bought before today can be sold, ${volume} requested`,
+      );
+    const [name, free] = mixed
+      ? ['closable', freeHis + freeToday]
+      : fromHis === 0
+        ? ["today's", freeToday]
+        : ["yesterday's", freeHis];
+    return reject(
+      'INSUFFICIENT_POSITION',
+      `insufficient ${name} ${which} position: ${volume} requested, ${free} available`,
+    );
+  }
+  side.his.frozen += fromHis;
+  side.today.frozen += fromToday;
+  return accept({ fromHis, fromToday });
+}
+
+/** An opening fill: lots join today's bucket at the fill price, with their margin. */
+export function addTodayLots(
+  position: PositionState,
+  which: 'long' | 'short',
+  price: number,
+  volume: number,
+): void {
+  const lot = position[which].today;
+  const value = marketValue(position.preset, price, volume);
+  lot.volume += volume;
+  lot.openCost += value;
+  lot.positionCost += value;
+  lot.margin = roundMoney(lot.margin + marginOf(position.preset, which, price, volume));
+}
+
+/**
+ * A closing fill of frozen lots (yesterday's first, then today's): removes them and says the
+ * profit against their position cost and the commission (close-today rates for today's futures).
+ */
+export function closeFrozenLots(
+  position: PositionState,
+  which: 'long' | 'short',
+  fromHis: number,
+  fromToday: number,
+  price: number,
+): { profit: number; commission: number } {
+  const side = position[which];
+  const sign = which === 'long' ? 1 : -1;
+  let profit = 0;
+  let commission = 0;
+  for (const [lot, volume, today] of [
+    [side.his, fromHis, false],
+    [side.today, fromToday, true],
+  ] as [Lot, number, boolean][]) {
+    if (volume === 0) continue;
+    lot.frozen -= volume;
+    const taken = takeFromLot(lot, volume);
+    profit += sign * (marketValue(position.preset, price, volume) - taken.positionCost);
+    commission += commissionOf(position.preset, price, volume, today && !position.isStock);
+  }
+  return { profit, commission };
+}
+
+/** Settlement of one side: today's lots join yesterday's, costs and margin re-marked at the last price. */
+export function rollSide(position: PositionState, which: 'long' | 'short'): void {
+  const side = position[which];
+  const volume = side.his.volume + side.today.volume;
+  const openCost = side.his.openCost + side.today.openCost;
+  const value = marketValue(position.preset, position.lastPrice, volume);
+  side.his = {
+    volume,
+    frozen: 0,
+    openCost,
+    positionCost: value,
+    margin: marginOf(position.preset, which, position.lastPrice, volume),
+  };
+  side.today = emptyLot();
+  side.yd = volume;
 }
