@@ -1,70 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useI18n, type Key } from '../i18n';
-import { isRecord, percent } from '../lib/format';
-
-/** The conventions fund analytics knows (libs/analytics presets). */
-const PRESETS = ['quantstats', 'empyrical', 'pyfolio', 'tqsdk', 'vnpy'] as const;
-type Preset = (typeof PRESETS)[number];
-
-interface Product {
-  code: string;
-  name: string;
-  points: number;
-  first: string;
-  last: string;
-}
-
-type Metrics = Record<string, number | null>;
-const metricKey = (preset: string, code: string) => `${preset}/${code}`;
-
-/** Statistics in the table: the tear sheet's KPI cards, keyed by their quantstats names. */
-const COLUMNS: { key: string; label: Key; format: 'pct' | 'ratio' }[] = [
-  { key: 'comp', label: 'cumulative', format: 'pct' },
-  { key: 'cagr', label: 'cagr', format: 'pct' },
-  { key: 'sharpe', label: 'sharpe', format: 'ratio' },
-  { key: 'sortino', label: 'sortino', format: 'ratio' },
-  { key: 'max_drawdown', label: 'maxDrawdown', format: 'pct' },
-  { key: 'volatility', label: 'volatilityAnn', format: 'pct' },
-  { key: 'calmar', label: 'calmar', format: 'ratio' },
-];
-
-/** Where a lower value ranks first (the service's own default order for these). */
-const LOWER_IS_BETTER = new Set(['volatility']);
-
-interface Problem {
-  sheet?: string;
-  row?: number;
-  column?: string;
-  reason: string;
-}
-
-type ImportOutcome =
-  | { ok: true; products: { code: string; added: number; changed: number; created: boolean }[] }
-  | { ok: false; message: string; problems: Problem[] };
-
-const formatValue = (value: number | null | undefined, format: 'pct' | 'ratio') =>
-  value === null || value === undefined
-    ? '–'
-    : format === 'pct'
-      ? percent(value)
-      : value.toFixed(2);
-
-/** The message of a REST error body (the platform's `{code, message}` shape), else the status. */
-const messageOf = (body: unknown, status: number) =>
-  isRecord(body) && typeof body.message === 'string' ? body.message : `HTTP ${status}`;
-
-async function errorText(response: Response): Promise<string> {
-  return messageOf(await response.json().catch(() => undefined), response.status);
-}
-
-/** Runs `task` over `items` with at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>) {
-  const queue = items.slice();
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
+import { useI18n } from '../i18n';
+import { FundTable } from './funds/FundTable';
+import { ImportOutcomePanel } from './funds/ImportOutcomePanel';
+import {
+  importNav,
+  type ImportOutcome,
+  LOWER_IS_BETTER,
+  metricKey,
+  type Preset,
+  PRESETS,
+  useFundMetrics,
+  useProducts,
+} from './funds/fund-data';
 
 /**
  * Fund performance: the products of fund analytics with their key statistics under a chosen
@@ -73,9 +20,6 @@ async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Prom
  */
 export function FundsView(props: { rest: string }) {
   const { t, lang } = useI18n();
-  const [products, setProducts] = useState<Product[]>();
-  const [failure, setFailure] = useState<string>();
-  const [metrics, setMetrics] = useState<Record<string, Metrics | string>>({});
   const [preset, setPreset] = useState<Preset>(() => {
     const kept = localStorage.getItem('qautlra.fund.preset');
     return PRESETS.find((p) => p === kept) ?? 'quantstats';
@@ -89,60 +33,10 @@ export function FundsView(props: { rest: string }) {
   const [outcome, setOutcome] = useState<ImportOutcome>();
   const [busy, setBusy] = useState(false);
   const file = useRef<HTMLInputElement>(null);
-
-  // The product list, read again after an import (`listed` counts the reads asked for).
+  // The product list is read again after an import (`listed` counts the reads asked for).
   const [listed, setListed] = useState(0);
-  useEffect(() => {
-    let cancelled = false;
-    fetch(`${props.rest}/products`)
-      .then(async (response) => {
-        if (!response.ok) throw new Error(await errorText(response));
-        return (await response.json()) as Product[];
-      })
-      .then(
-        (list) => {
-          if (cancelled) return;
-          setProducts(list);
-          setFailure(undefined);
-        },
-        (error: Error) => {
-          if (!cancelled) setFailure(error.message);
-        },
-      );
-    return () => {
-      cancelled = true;
-    };
-  }, [props.rest, listed]);
-
-  // Statistics per product and convention, each asked for once (a few requests at a time): switching
-  // back to a convention shows its figures without asking again. An import starts over (`round`).
-  const requested = useRef(new Set<string>());
-  const round = useRef(0);
-  useEffect(() => {
-    localStorage.setItem('qautlra.fund.preset', preset);
-    if (!products) return;
-    const started = round.current;
-    const missing = products.filter((p) => !requested.current.has(metricKey(preset, p.code)));
-    for (const p of missing) requested.current.add(metricKey(preset, p.code));
-    void eachLimited(missing, 4, async (product) => {
-      const key = metricKey(preset, product.code);
-      let value: Metrics | string;
-      try {
-        const query = new URLSearchParams({ preset });
-        const response = await fetch(
-          `${props.rest}/products/${encodeURIComponent(product.code)}/metrics?${query.toString()}`,
-        );
-        value = response.ok
-          ? ((await response.json()) as { metrics: Metrics }).metrics
-          : await errorText(response);
-      } catch (error) {
-        value = (error as Error).message;
-      }
-      if (started !== round.current) return; // the products were imported again meanwhile
-      if (typeof value === 'string') requested.current.delete(key); // asked again next time
-      setMetrics((m) => ({ ...m, [key]: value }));
-    });
-  }, [products, preset, props.rest]);
+  const { products, failure } = useProducts(props.rest, listed);
+  const { metrics, reset } = useFundMetrics(props.rest, products, preset);
 
   useEffect(() => {
     localStorage.setItem('qautlra.fund.benchmark', chosenBenchmark);
@@ -202,32 +96,15 @@ export function FundsView(props: { rest: string }) {
 
   const upload = async (chosen: File) => {
     setBusy(true);
-    try {
-      const form = new FormData();
-      form.append('file', chosen, chosen.name);
-      const response = await fetch(`${props.rest}/products/import`, { method: 'POST', body: form });
-      const body: unknown = await response.json().catch(() => ({}));
-      if (response.ok && isRecord(body) && Array.isArray(body.products)) {
-        setOutcome({ ok: true, products: body.products as never });
-        // New NAVs: every statistic is asked for again with the list.
-        round.current += 1;
-        requested.current.clear();
-        setMetrics({});
-        setListed((n) => n + 1);
-      } else {
-        setOutcome({
-          ok: false,
-          message: messageOf(body, response.status),
-          problems:
-            isRecord(body) && Array.isArray(body.problems) ? (body.problems as Problem[]) : [],
-        });
-      }
-    } catch (error) {
-      setOutcome({ ok: false, message: (error as Error).message, problems: [] });
-    } finally {
-      setBusy(false);
-      if (file.current) file.current.value = '';
+    const result = await importNav(props.rest, chosen);
+    setOutcome(result);
+    if (result.ok) {
+      // New NAVs: every statistic is asked for again with the list.
+      reset();
+      setListed((n) => n + 1);
     }
+    setBusy(false);
+    if (file.current) file.current.value = '';
   };
 
   const sortBy = (key: string) =>
@@ -236,7 +113,6 @@ export function FundsView(props: { rest: string }) {
         ? { key, desc: !s.desc }
         : { key, desc: key === 'code' ? false : !LOWER_IS_BETTER.has(key) },
     );
-  const arrow = (key: string) => (sort.key === key ? (sort.desc ? ' ▼' : ' ▲') : '');
   const comparable = rows.filter((r) => picked.has(r.code) && r.code !== benchmark).length;
 
   return (
@@ -296,49 +172,7 @@ export function FundsView(props: { rest: string }) {
             }}
           />
         </div>
-        {outcome && (
-          <div className={`import-outcome ${outcome.ok ? 'ok' : 'bad'}`} data-testid="fund-outcome">
-            <button className="small" onClick={() => setOutcome(undefined)} aria-label="close">
-              ×
-            </button>
-            {outcome.ok ? (
-              <span>
-                {t('imported')}:{' '}
-                {outcome.products
-                  .map((p) => `${p.code} +${p.added}${p.changed ? ` ~${p.changed}` : ''}`)
-                  .join(', ')}
-              </span>
-            ) : (
-              <>
-                <span>
-                  {t('importRejected')}: {outcome.message}
-                </span>
-                {outcome.problems.length > 0 && (
-                  <table className="grid-table compact" data-testid="fund-problems">
-                    <thead>
-                      <tr>
-                        <th>{t('sheet')}</th>
-                        <th className="num">{t('row')}</th>
-                        <th>{t('column')}</th>
-                        <th>{t('reason')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {outcome.problems.slice(0, 50).map((p, i) => (
-                        <tr key={i}>
-                          <td>{p.sheet ?? ''}</td>
-                          <td className="num">{p.row ?? ''}</td>
-                          <td>{p.column ?? ''}</td>
-                          <td>{p.reason}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                )}
-              </>
-            )}
-          </div>
-        )}
+        {outcome && <ImportOutcomePanel outcome={outcome} onClose={() => setOutcome(undefined)} />}
         <div className="table-scroll">
           {failure ? (
             <p className="empty-note" data-testid="fund-failure">
@@ -347,86 +181,24 @@ export function FundsView(props: { rest: string }) {
           ) : products && products.length === 0 ? (
             <p className="empty-note">{t('noFunds')}</p>
           ) : (
-            <table className="grid-table" data-testid="fund-table">
-              <thead>
-                <tr>
-                  <th />
-                  <th onClick={() => sortBy('code')} className="sortable">
-                    {t('product')}
-                    {arrow('code')}
-                  </th>
-                  <th className="num wide-only">{t('navPoints')}</th>
-                  {COLUMNS.map((c) => (
-                    <th
-                      key={c.key}
-                      className="num sortable"
-                      onClick={() => sortBy(c.key)}
-                      data-sort={c.key}
-                    >
-                      {t(c.label)}
-                      {arrow(c.key)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((p) => {
-                  const m = metrics[metricKey(preset, p.code)];
-                  return (
-                    <tr
-                      key={p.code}
-                      data-code={p.code}
-                      className={
-                        shown?.kind === 'product' && shown.code === p.code ? 'selected' : ''
-                      }
-                      onClick={() => setSheet({ kind: 'product', code: p.code })}
-                    >
-                      <td onClick={(event) => event.stopPropagation()}>
-                        <input
-                          type="checkbox"
-                          aria-label={`${t('compare')} ${p.code}`}
-                          checked={picked.has(p.code)}
-                          onChange={(event) =>
-                            setPicked((s) => {
-                              const next = new Set(s);
-                              if (event.target.checked) next.add(p.code);
-                              else next.delete(p.code);
-                              return next;
-                            })
-                          }
-                        />
-                      </td>
-                      <td>
-                        <span className="sym">{p.code}</span> <span className="dim">{p.name}</span>
-                        <div className="dim small">
-                          {p.first} → {p.last}
-                        </div>
-                      </td>
-                      <td className="num dim wide-only">{p.points}</td>
-                      {COLUMNS.map((c) => {
-                        const v = typeof m === 'object' ? m[c.key] : undefined;
-                        const tone =
-                          typeof v === 'number' && (c.key === 'comp' || c.key === 'cagr')
-                            ? v >= 0
-                              ? 'up'
-                              : 'down'
-                            : '';
-                        return (
-                          <td
-                            key={c.key}
-                            className={`num ${tone}`}
-                            data-metric={c.key}
-                            title={typeof m === 'string' ? m : undefined}
-                          >
-                            {m === undefined ? '…' : formatValue(v, c.format)}
-                          </td>
-                        );
-                      })}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <FundTable
+              rows={rows}
+              metrics={metrics}
+              preset={preset}
+              sort={sort}
+              onSort={sortBy}
+              picked={picked}
+              onPick={(code, on) =>
+                setPicked((s) => {
+                  const next = new Set(s);
+                  if (on) next.add(code);
+                  else next.delete(code);
+                  return next;
+                })
+              }
+              selected={shown?.kind === 'product' ? shown.code : undefined}
+              onSelect={(code) => setSheet({ kind: 'product', code })}
+            />
           )}
         </div>
       </section>
