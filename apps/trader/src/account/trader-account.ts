@@ -1,13 +1,14 @@
 import { withoutCredentials } from '@qautlra/platform';
 import { randomUUID } from 'node:crypto';
 import { DiffClientMessage, InsertOrder } from '@qautlra/diff';
-import { Qifi, QifiOrder, QifiTrade } from '@qautlra/qifi';
+import { Qifi, QifiOrder } from '@qautlra/qifi';
 import { accountFacts, documentView } from '@qautlra/execution';
 import { checkOrder, OrderRateLimiter, RiskOrder } from '@qautlra/risk';
 import type { TraderAccountConfig } from '../config';
 import type { TraderEvent, TraderEventSink } from '../events/trader-events';
 import { MqMessageError, parseMqMessage, TraderCommand } from '../intake/mq-message';
 import { DiffTradeClient, SessionStatus } from '@qautlra/clients';
+import { TradePublisher } from './trade-publisher';
 import type { TraderStore } from '../store/trader-store';
 import { instrumentFacts } from './instrument-facts';
 import { localStamp, QifiMirror } from './qifi-mirror';
@@ -98,12 +99,8 @@ export class TraderAccount {
   private saveTimer?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
   private saving: Promise<void> = Promise.resolve();
-  private publishing: Promise<void> = Promise.resolve();
+  private readonly publisher: TradePublisher;
   private stopped = false;
-  /** A trade could not be published (RabbitMQ down): the outbox is retried with each sync. */
-  private publishBacklog = false;
-  private readonly pendingTrades: QifiTrade[] = [];
-  private draining = false;
   /** The last document write's duration and end, to keep writing a big document from hogging the loop. */
   private lastSaveMs = 0;
   private lastSaveEnd = 0;
@@ -118,6 +115,19 @@ export class TraderAccount {
 
   constructor(private readonly options: AccountOptions) {
     const { config } = options;
+    this.publisher = new TradePublisher({
+      account: config.account,
+      store: options.store,
+      events: options.events,
+      log: options.log,
+      onPublished: () => {
+        this.counters.trades_published += 1;
+        options.onTradePublished?.(config.account);
+      },
+      onNotRecorded: (trades) => {
+        for (const trade of trades) this.knownTrades.delete(trade.trade_id);
+      },
+    });
     this.mirror = new QifiMirror({
       account: config.account,
       portfolio: config.portfolio,
@@ -167,7 +177,7 @@ export class TraderAccount {
     }
     this.knownTrades = await this.options.store.knownTrades(this.account);
     // Trades recorded but not published before a crash go out first.
-    this.queuePublish(await this.options.store.unpublished(this.account));
+    this.publisher.publishRecorded(await this.options.store.unpublished(this.account));
     this.sweepTimer = setInterval(() => this.sweep(), 1_000);
     this.session.start();
   }
@@ -178,7 +188,7 @@ export class TraderAccount {
     clearTimeout(this.saveTimer);
     clearInterval(this.sweepTimer);
     await this.session.stop();
-    await this.publishing;
+    await this.publisher.idle();
     await this.flushSave();
   }
 
@@ -391,7 +401,7 @@ export class TraderAccount {
     if (change.trades.length > 0) {
       const fresh = change.trades.filter((trade) => !this.knownTrades.has(trade.trade_id));
       for (const trade of fresh) this.knownTrades.add(trade.trade_id);
-      if (fresh.length > 0) this.queueRecordAndPublish(fresh);
+      if (fresh.length > 0) this.publisher.recordAndPublish(fresh);
     }
     if (change.changed || change.notices.length > 0) this.scheduleSave();
     if (change.changed && !this.synced && this.session.ready) this.onSynced();
@@ -459,81 +469,6 @@ export class TraderAccount {
     }
   }
 
-  /** Records new trades and publishes them, in batches: one insert, confirms awaited together. */
-  private queueRecordAndPublish(trades: QifiTrade[]): void {
-    this.pendingTrades.push(...trades);
-    if (this.draining) return;
-    this.draining = true;
-    this.publishing = this.publishing.then(() => this.drainTrades());
-  }
-
-  private async drainTrades(): Promise<void> {
-    try {
-      while (this.pendingTrades.length > 0) {
-        const batch = this.pendingTrades.splice(0);
-        let fresh: QifiTrade[];
-        try {
-          fresh = await this.options.store.recordTrades(this.account, batch);
-        } catch (error) {
-          // Not recorded: forget them, the next snapshot (or frame) brings them again.
-          for (const trade of batch) this.knownTrades.delete(trade.trade_id);
-          this.options.log(
-            'error',
-            `${this.account}: recording trades failed: ${(error as Error).message}`,
-          );
-          continue;
-        }
-        await this.publish(fresh);
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  private queuePublish(trades: QifiTrade[]): void {
-    if (trades.length > 0) this.publishing = this.publishing.then(() => this.publish(trades));
-  }
-
-  /** Publishes in order (one channel keeps it); marks those the broker confirmed. */
-  private async publish(trades: QifiTrade[]): Promise<void> {
-    if (trades.length === 0) return;
-    const outcomes = await Promise.allSettled(
-      trades.map((trade) => this.options.events.publishTrade(this.account, trade)),
-    );
-    const published: string[] = [];
-    outcomes.forEach((outcome, index) => {
-      if (outcome.status === 'fulfilled') {
-        published.push(trades[index]!.trade_id);
-        this.counters.trades_published += 1;
-        this.options.onTradePublished?.(this.account);
-      }
-    });
-    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failed) {
-      this.publishBacklog = true;
-      this.options.log(
-        'warn',
-        `${this.account}: ${trades.length - published.length} trade(s) not published yet: ${String(failed.reason)}`,
-      );
-    }
-    try {
-      await this.options.store.markPublished(this.account, published);
-    } catch (error) {
-      this.options.log(
-        'error',
-        `${this.account}: marking trades published failed: ${(error as Error).message}`,
-      );
-    }
-  }
-
-  /** Re-publishes trades left unpublished (RabbitMQ was down); runs with each QIFI sync. */
-  private async retryUnpublished(): Promise<void> {
-    if (!this.publishBacklog || !this.options.events.connected) return;
-    this.publishBacklog = false;
-    const pending = await this.options.store.unpublished(this.account);
-    if (pending.length > 0) await this.publish(pending);
-  }
-
   private scheduleSave(quiet = SAVE_DEBOUNCE_MS): void {
     if (this.stopped && quiet > 0) return;
     if (this.saveTimer && quiet > 0) return;
@@ -573,9 +508,7 @@ export class TraderAccount {
         if (daily) this.lastDailyDay = day;
         this.lastSaveEnd = Date.now();
         this.lastSaveMs = this.lastSaveEnd - started;
-        this.publishing = this.publishing
-          .then(() => this.retryUnpublished())
-          .catch(() => undefined);
+        this.publisher.retryUnpublished();
       } catch (error) {
         this.options.log(
           'error',
