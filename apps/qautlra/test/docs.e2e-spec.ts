@@ -123,6 +123,21 @@ describe('README and docs examples against a started platform', () => {
     rmSync(cwd, { recursive: true, force: true });
   }, 60_000);
 
+  /** The demo user's trade-server token and the trader's API token of this platform. */
+  const credentials = async () => {
+    const login = (await (
+      await fetch('http://localhost:7988/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user_name: 'demo', password: 'demo' }),
+      })
+    ).json()) as { token: string };
+    return {
+      token: login.token,
+      trader: readFileSync(join(cwd, 'data/trader-api-token'), 'utf8').trim(),
+    };
+  };
+
   it('npm start printed its progress and a banner with every app', () => {
     expect(output).toContain('starting the apps (each in its own process)');
     for (const app of [
@@ -272,17 +287,10 @@ describe('README and docs examples against a started platform', () => {
         );
       return documents.get(port)!;
     };
-    const login = (await (
-      await fetch('http://localhost:7988/api/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user_name: 'demo', password: 'demo' }),
-      })
-    ).json()) as { token: string };
-    const trader = readFileSync(join(cwd, 'data/trader-api-token'), 'utf8').trim();
+    const { token, trader } = await credentials();
     const auth: Record<number, Record<string, string>> = {
       18000: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` },
-      7988: { authorization: `Bearer ${login.token}` },
+      7988: { authorization: `Bearer ${token}` },
       8018: { authorization: `Bearer ${trader}` },
     };
     const runs = (await (await fetch('http://localhost:8021/api/runs?limit=5')).json()) as {
@@ -367,17 +375,10 @@ describe('README and docs examples against a started platform', () => {
   }, 120_000);
 
   it('every route that takes a body or query refuses a bad one with a 400 naming the field (issue 18)', async () => {
-    const login = (await (
-      await fetch('http://localhost:7988/api/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user_name: 'demo', password: 'demo' }),
-      })
-    ).json()) as { token: string };
-    const trader = readFileSync(join(cwd, 'data/trader-api-token'), 'utf8').trim();
+    const { token, trader } = await credentials();
     const auth: Record<number, string> = {
       18000: `Basic ${Buffer.from('admin:admin').toString('base64')}`,
-      7988: `Bearer ${login.token}`,
+      7988: `Bearer ${token}`,
       8018: `Bearer ${trader}`,
     };
     const run = '00000000-0000-4000-8000-000000000000';

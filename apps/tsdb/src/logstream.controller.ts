@@ -63,6 +63,17 @@ const EVENTS_BODY = {
   },
 };
 
+/** A query's answer in each format it can take. */
+const QUERY_RESULT = {
+  description: 'rows as JSON (or CSV, Arrow IPC stream, Parquet by Accept or ?format=)',
+  content: {
+    'application/json': { schema: ref('Rows') },
+    'text/csv': { schema: { type: 'string' } },
+    [ARROW_STREAM]: { schema: { type: 'string', format: 'binary' } },
+    [PARQUET]: { schema: { type: 'string', format: 'binary' } },
+  },
+};
+
 function eventsOf(body: unknown): Row[] {
   const events = Array.isArray(body)
     ? (body as Row[])
@@ -178,15 +189,7 @@ export class LogstreamController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Runs a read-only SQL query, or reads a stream by time range' })
   @ApiProduces('application/json', 'text/csv', ARROW_STREAM, PARQUET)
-  @ApiOkResponse({
-    description: 'rows as JSON (or CSV, Arrow IPC stream, Parquet by Accept or ?format=)',
-    content: {
-      'application/json': { schema: ref('Rows') },
-      'text/csv': { schema: { type: 'string' } },
-      [ARROW_STREAM]: { schema: { type: 'string', format: 'binary' } },
-      [PARQUET]: { schema: { type: 'string', format: 'binary' } },
-    },
-  })
+  @ApiOkResponse(QUERY_RESULT)
   async query(
     @Body() body: QueryDto,
     @Headers('accept') accept: string | undefined,
@@ -199,15 +202,7 @@ export class LogstreamController {
   @Get('query')
   @ApiOperation({ summary: 'The query of POST /api/v1/query from URL parameters' })
   @ApiProduces('application/json', 'text/csv', ARROW_STREAM, PARQUET)
-  @ApiOkResponse({
-    description: 'rows as JSON (or CSV, Arrow IPC stream, Parquet by Accept or ?format=)',
-    content: {
-      'application/json': { schema: ref('Rows') },
-      'text/csv': { schema: { type: 'string' } },
-      [ARROW_STREAM]: { schema: { type: 'string', format: 'binary' } },
-      [PARQUET]: { schema: { type: 'string', format: 'binary' } },
-    },
-  })
+  @ApiOkResponse(QUERY_RESULT)
   async queryGet(
     @Query() query: QueryParamsDto,
     @Headers('accept') accept: string | undefined,

@@ -9,16 +9,15 @@ import {
   Schemas,
   STRING,
   mapOf,
+  textEnum,
 } from '@qautlra/platform';
-
-const STATE = (states: string[]): SchemaObject => ({ type: 'string', enum: states });
 
 /** A queue consumer's state (`amqp`, `nats` in `/api/v1/status`). */
 const consumerStatus = (name: string): SchemaObject =>
   objectOf(
     {
       [name]: STRING,
-      state: STATE(['connecting', 'consuming', 'disconnected']),
+      state: textEnum(['connecting', 'consuming', 'disconnected']),
       detail: STRING,
       messages: INTEGER,
       rows: INTEGER,
@@ -78,7 +77,7 @@ export const TSDB_SCHEMAS: Schemas = {
     { optional: ['trading_day', 'amount', 'open_interest', 'ticks'] },
   ),
   TsdbStatus: objectOf({
-    mode: STATE(['all', 'ingest', 'query']),
+    mode: textEnum(['all', 'ingest', 'query']),
     streams: arrayOf(STRING),
     failed_streams: arrayOf(objectOf({ name: STRING, error: STRING })),
     recorder: {
@@ -86,7 +85,7 @@ export const TSDB_SCHEMAS: Schemas = {
         {
           url: STRING,
           stream: STRING,
-          state: STATE(['connecting', 'connected', 'disconnected']),
+          state: textEnum(['connecting', 'connected', 'disconnected']),
           detail: STRING,
           instruments: INTEGER,
           updates_received: INTEGER,

@@ -1,10 +1,19 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { arrayOf, INTEGER, mapOf, NUMBER, objectOf, ref, Schemas, STRING } from './openapi';
+import {
+  arrayOf,
+  INTEGER,
+  mapOf,
+  NUMBER,
+  objectOf,
+  ref,
+  Schemas,
+  STRING,
+  MAYBE_NUMBER,
+  MAYBE_DATE,
+  DATE,
+  textEnum,
+} from './openapi';
 
-const MAYBE_NUMBER: SchemaObject = { type: 'number', nullable: true };
-const MAYBE_DATE: SchemaObject = { type: 'string', format: 'date', nullable: true };
-const DATE: SchemaObject = { type: 'string', format: 'date' };
-const text = (values: string[]): SchemaObject => ({ type: 'string', enum: values });
 const numbers = (names: readonly string[]): Record<string, SchemaObject> =>
   Object.fromEntries(names.map((name) => [name, MAYBE_NUMBER]));
 const PERIOD_STATS = ['best', 'worst', 'win_rate', 'expected'];
@@ -17,18 +26,18 @@ export const ANALYSIS_SCHEMAS: Schemas = {
   Convention: objectOf({
     name: { ...STRING, description: 'preset name, or `custom`' },
     periods_per_year: NUMBER,
-    return_type: text(['simple', 'log']),
+    return_type: textEnum(['simple', 'log']),
     risk_free: NUMBER,
-    rf_mode: text(['per-period', 'annual-geometric', 'annual-arithmetic', 'annual-sqrt']),
-    std: text(['sample', 'population']),
-    var_method: text(['parametric', 'historical', 'mean-2sigma']),
-    cvar_method: text(['below-var', 'lowest-tail']),
+    rf_mode: textEnum(['per-period', 'annual-geometric', 'annual-arithmetic', 'annual-sqrt']),
+    std: textEnum(['sample', 'population']),
+    var_method: textEnum(['parametric', 'historical', 'mean-2sigma']),
+    cvar_method: textEnum(['below-var', 'lowest-tail']),
     confidence: NUMBER,
-    moments: text(['unbiased', 'biased']),
-    alpha: text(['arithmetic', 'geometric']),
-    annual_return: text(['cagr', 'simple']),
-    psr: text(['bailey-lopez-de-prado', 'quantstats']),
-    nav_first_point: text(['zero', 'drop']),
+    moments: textEnum(['unbiased', 'biased']),
+    alpha: textEnum(['arithmetic', 'geometric']),
+    annual_return: textEnum(['cagr', 'simple']),
+    psr: textEnum(['bailey-lopez-de-prado', 'quantstats']),
+    nav_first_point: textEnum(['zero', 'drop']),
   }),
   Metrics: mapOf(MAYBE_NUMBER, 'quantstats function names → values (null where undefined)'),
   Drawdown: objectOf({

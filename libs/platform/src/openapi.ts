@@ -58,6 +58,15 @@ export const INTEGER: SchemaObject = { type: 'integer' };
 export const BOOLEAN: SchemaObject = { type: 'boolean' };
 /** A JSON object of numbers (named metrics, counters by name). */
 export const NUMBER_MAP: SchemaObject = mapOf(NUMBER);
+/** A number that may be null (a statistic a series is too short for). */
+export const MAYBE_NUMBER: SchemaObject = { type: 'number', nullable: true };
+export const DATE: SchemaObject = { type: 'string', format: 'date' };
+export const MAYBE_DATE: SchemaObject = { type: 'string', format: 'date', nullable: true };
+/** One of these strings. */
+export const textEnum = (values: readonly string[]): SchemaObject => ({
+  type: 'string',
+  enum: [...values],
+});
 export const STRING_MAP: SchemaObject = mapOf(STRING);
 
 const QIFI_PARTS: readonly [string, Schema][] = [

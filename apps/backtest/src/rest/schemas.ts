@@ -10,9 +10,9 @@ import {
   ref,
   Schemas,
   STRING,
+  textEnum,
 } from '@qautlra/platform';
 
-const text = (values: string[]): SchemaObject => ({ type: 'string', enum: values });
 const PARAM_VALUE: SchemaObject = { oneOf: [NUMBER, STRING, BOOLEAN] };
 const PARAMS = mapOf(PARAM_VALUE, 'parameter name → value');
 const withAccount = (name: string): SchemaObject => ({
@@ -37,7 +37,7 @@ export const BACKTEST_SCHEMAS: Schemas = {
   ),
   RunRequest: objectOf(
     {
-      source: text(['sim', 'tsdb', 'csv', 'parquet']),
+      source: textEnum(['sim', 'tsdb', 'csv', 'parquet']),
       instruments: arrayOf(STRING),
       from: STRING,
       to: STRING,
@@ -45,7 +45,7 @@ export const BACKTEST_SCHEMAS: Schemas = {
       seed: INTEGER,
       params: PARAMS,
       accounts: arrayOf(objectOf({ name: STRING, init_cash: NUMBER })),
-      fill: text(['next-open', 'close']),
+      fill: textEnum(['next-open', 'close']),
       volume_cap: NUMBER,
       slippage_ticks: NUMBER,
       convention: STRING,
@@ -74,9 +74,9 @@ export const BACKTEST_SCHEMAS: Schemas = {
       instruments: arrayOf(STRING),
       from: STRING,
       to: STRING,
-      mode: text(['bar', 'tick']),
+      mode: textEnum(['bar', 'tick']),
       frequency: STRING,
-      fill: text(['next-open', 'close']),
+      fill: textEnum(['next-open', 'close']),
       events: INTEGER,
       skipped_events: { ...INTEGER, description: 'malformed events skipped' },
       trading_days: INTEGER,
@@ -89,7 +89,7 @@ export const BACKTEST_SCHEMAS: Schemas = {
     sweep_id: { type: 'string', format: 'uuid', nullable: true },
     strategy: STRING,
     request: ref('RunRequest'),
-    status: text(['queued', 'running', 'done', 'failed']),
+    status: textEnum(['queued', 'running', 'done', 'failed']),
     progress: { type: 'object', allOf: [ref('Progress')], nullable: true },
     summary: { type: 'object', allOf: [ref('RunSummary')], nullable: true },
     statistics: {
@@ -104,9 +104,9 @@ export const BACKTEST_SCHEMAS: Schemas = {
   }),
   RunEvent: {
     oneOf: [
-      objectOf({ type: text(['progress']), progress: ref('Progress') }),
-      objectOf({ type: text(['done']), run: ref('Run') }),
-      objectOf({ type: text(['failed']), error: STRING }),
+      objectOf({ type: textEnum(['progress']), progress: ref('Progress') }),
+      objectOf({ type: textEnum(['done']), run: ref('Run') }),
+      objectOf({ type: textEnum(['failed']), error: STRING }),
     ],
   },
   DailyRecord: objectOf({
@@ -144,7 +144,7 @@ export const BACKTEST_SCHEMAS: Schemas = {
     request: mapOf(ref('JsonValue'), 'the run fields every combination shares'),
     grid: mapOf(arrayOf(PARAM_VALUE), 'parameter name → values'),
     rank_by: STRING,
-    order: text(['asc', 'desc']),
+    order: textEnum(['asc', 'desc']),
     created_at: { type: 'string', format: 'date-time' },
   }),
   SweepQueued: {
@@ -158,7 +158,7 @@ export const BACKTEST_SCHEMAS: Schemas = {
           objectOf({
             rank: INTEGER,
             run_id: { type: 'string', format: 'uuid' },
-            status: text(['queued', 'running', 'done', 'failed']),
+            status: textEnum(['queued', 'running', 'done', 'failed']),
             params: PARAMS,
             value: { type: 'number', nullable: true },
             total_return: { type: 'number', nullable: true },

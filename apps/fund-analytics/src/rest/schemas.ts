@@ -1,4 +1,3 @@
-import type { SchemaObject } from '@nestjs/swagger';
 import {
   ANALYSIS_SCHEMAS,
   arrayOf,
@@ -9,12 +8,12 @@ import {
   ref,
   Schemas,
   STRING,
+  MAYBE_NUMBER,
+  MAYBE_DATE,
+  DATE,
+  textEnum,
 } from '@qautlra/platform';
 import type { NavRecord } from '../import/nav-import';
-
-const MAYBE_NUMBER: SchemaObject = { type: 'number', nullable: true };
-const MAYBE_DATE: SchemaObject = { type: 'string', format: 'date', nullable: true };
-const DATE: SchemaObject = { type: 'string', format: 'date' };
 
 /** A NAV point as clients see it: snake_case names. */
 export function wireNav(record: NavRecord): {
@@ -31,31 +30,31 @@ export function wireNav(record: NavRecord): {
   };
 }
 
-const text = (values: string[]): SchemaObject => ({ type: 'string', enum: values });
-const NAV_FIELD = text(['adj_nav', 'acc_nav', 'unit_nav']);
+const NAV_FIELD = textEnum(['adj_nav', 'acc_nav', 'unit_nav']);
 
 export const FUND_SCHEMAS: Schemas = {
   ...ANALYSIS_SCHEMAS,
   BenchmarkRef: objectOf({ code: STRING, name: STRING, nav_field: NAV_FIELD }),
-  Analysis: objectOf(
-    {
-      code: STRING,
-      name: STRING,
-      nav_field: NAV_FIELD,
-      start: MAYBE_DATE,
-      end: MAYBE_DATE,
-      convention: ref('Convention'),
-      observations: INTEGER,
-      metrics: ref('Metrics'),
-      drawdown: ref('Drawdown'),
-      trailing: ref('Trailing'),
-      calendar: ref('Calendar'),
-      rolling: ref('Rolling'),
-      benchmark: ref('BenchmarkRef'),
-      alignment: { ...STRING, description: 'how product and benchmark were put on common dates' },
-    },
-    { optional: ['rolling', 'benchmark', 'alignment'] },
-  ),
+  Analysis: {
+    allOf: [
+      ref('SeriesAnalysis'),
+      objectOf(
+        {
+          code: STRING,
+          name: STRING,
+          nav_field: NAV_FIELD,
+          start: MAYBE_DATE,
+          end: MAYBE_DATE,
+          benchmark: ref('BenchmarkRef'),
+          alignment: {
+            ...STRING,
+            description: 'how product and benchmark were put on common dates',
+          },
+        },
+        { optional: ['benchmark', 'alignment'] },
+      ),
+    ],
+  },
   Comparison: objectOf(
     {
       convention: ref('Convention'),
@@ -63,7 +62,7 @@ export const FUND_SCHEMAS: Schemas = {
       start: MAYBE_DATE,
       end: MAYBE_DATE,
       observations: INTEGER,
-      computed: text(['workers', 'inline']),
+      computed: textEnum(['workers', 'inline']),
       products: arrayOf(
         objectOf({
           code: STRING,
@@ -75,7 +74,7 @@ export const FUND_SCHEMAS: Schemas = {
         }),
       ),
       benchmark: ref('BenchmarkRef'),
-      ranking: objectOf({ by: STRING, order: text(['asc', 'desc']), codes: arrayOf(STRING) }),
+      ranking: objectOf({ by: STRING, order: textEnum(['asc', 'desc']), codes: arrayOf(STRING) }),
       correlation: arrayOf(arrayOf(MAYBE_NUMBER)),
     },
     { optional: ['benchmark', 'ranking'] },
