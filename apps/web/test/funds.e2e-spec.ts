@@ -54,13 +54,11 @@ describe('web funds view in headless Chromium against fund analytics', () => {
     if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
     return response.json();
   };
-  const rowCodes = async () => {
-    const rows = page.locator('[data-testid=fund-table] tbody tr');
-    const codes: string[] = [];
-    for (let i = 0; i < (await rows.count()); i += 1)
-      codes.push((await rows.nth(i).getAttribute('data-code')) ?? '');
-    return codes;
-  };
+  // Read in one go: the rows re-sort while statistics arrive.
+  const rowCodes = () =>
+    page
+      .locator('[data-testid=fund-table] tbody tr')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-code') ?? ''));
   const cell = (code: string, metric: string) =>
     page.locator(`[data-testid=fund-table] tr[data-code="${code}"] td[data-metric="${metric}"]`);
   const pct = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(2)}%`);

@@ -127,6 +127,7 @@ export function App(props: { config: ClientConfig }) {
     localStorage.setItem('qautlra.lang', lang);
   }, [lang]);
   useEffect(() => {
+    feed.open();
     feed.loadInstruments().catch(() => undefined);
     return () => feed.close();
   }, [feed]);

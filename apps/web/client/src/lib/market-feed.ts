@@ -46,8 +46,11 @@ export class MarketFeed extends Observable {
     super();
     const saved = localStorage.getItem(WATCHLIST_KEY);
     this.watchlist = saved ? (JSON.parse(saved) as string[]) : [];
+    // Connected by `open()`: a view that mounts, unmounts and mounts again (React's strict mode
+    // does, and a slow machine lets the first socket be closed before it connects) opens again.
     this.socket = io(namespace, {
       path: socketPath,
+      autoConnect: false,
       transports: ['websocket'],
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
@@ -116,6 +119,11 @@ export class MarketFeed extends Observable {
   onTick(listener: (tick: Tick) => void): () => void {
     this.tickListeners.add(listener);
     return () => this.tickListeners.delete(listener);
+  }
+
+  /** Connects (again after `close()`); the socket then reconnects by itself until closed. */
+  open(): void {
+    if (!this.socket.active) this.socket.connect();
   }
 
   close(): void {
