@@ -55,10 +55,12 @@ describe('web funds view in headless Chromium against fund analytics', () => {
     return response.json();
   };
   // Read in one go: the rows re-sort while statistics arrive.
-  const rowCodes = () =>
+  const rowCodes = (): Promise<string[]> =>
     page
       .locator('[data-testid=fund-table] tbody tr')
-      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-code') ?? ''));
+      .evaluateAll((rows: { getAttribute(name: string): string | null }[]) =>
+        rows.map((row) => row.getAttribute('data-code') ?? ''),
+      );
   const cell = (code: string, metric: string) =>
     page.locator(`[data-testid=fund-table] tr[data-code="${code}"] td[data-metric="${metric}"]`);
   const pct = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(2)}%`);
