@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '@nestjs/common';
-import type { RawData, WebSocket } from 'ws';
+import { type RawData, WebSocket } from 'ws';
 
 /** The UTF-8 text of a `ws` message, whatever buffer form it arrived in. */
 export function wsText(data: RawData): string {
@@ -47,4 +47,23 @@ export function trackConnection(
   logger.debug({ conn, path, peer }, 'socket connected');
   ws.once('close', (code: number) => logger.debug({ conn, code }, 'socket closed'));
   return conn;
+}
+
+/**
+ * A sender for one client that drops the client (1008 `client too slow`) once more than
+ * `maxBufferedBytes` wait unsent, instead of buffering without bound; frames to a closed socket
+ * are dropped.
+ */
+export function boundedSend(
+  ws: Pick<WebSocket, 'readyState' | 'bufferedAmount' | 'close' | 'send'>,
+  maxBufferedBytes: number,
+): (text: string) => void {
+  return (text) => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > maxBufferedBytes) {
+      ws.close(1008, 'client too slow');
+      return;
+    }
+    ws.send(text);
+  };
 }

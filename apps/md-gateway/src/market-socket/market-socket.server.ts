@@ -8,7 +8,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { keepAlive, trackConnection, wsText } from '@qautlra/platform';
+import { keepAlive, boundedSend, trackConnection, wsText } from '@qautlra/platform';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { MdGatewayConfig } from '../config';
 import { DistributorService } from '../distributor/distributor.service';
@@ -102,14 +102,7 @@ export class MarketSocketServer implements OnApplicationBootstrap, BeforeApplica
   ): void {
     trackConnection(this.logger, ws, request);
     const session = createSession({
-      send: (text) => {
-        if (ws.readyState !== WebSocket.OPEN) return;
-        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-          ws.close(1008, 'client too slow');
-          return;
-        }
-        ws.send(text);
-      },
+      send: boundedSend(ws, MAX_BUFFERED_BYTES),
       congested: () => ws.bufferedAmount > CONGESTED_BYTES,
     });
     this.sessions.add(session);

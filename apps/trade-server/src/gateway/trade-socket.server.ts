@@ -8,7 +8,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { keepAlive, trackConnection, wsText } from '@qautlra/platform';
+import { keepAlive, boundedSend, trackConnection, wsText } from '@qautlra/platform';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { TradeServerConfig } from '../config';
 import { TRADE_SERVER_CONFIG } from '../tokens';
@@ -71,14 +71,7 @@ export class TradeSocketServer implements OnApplicationBootstrap, BeforeApplicat
     const remoteAddress = request.socket.remoteAddress ?? 'unknown';
     const session = new TradeSession(
       {
-        send: (text) => {
-          if (ws.readyState !== WebSocket.OPEN) return;
-          if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-            ws.close(1008, 'client too slow');
-            return;
-          }
-          ws.send(text);
-        },
+        send: boundedSend(ws, MAX_BUFFERED_BYTES),
       },
       this.sessionDeps(remoteAddress),
     );
