@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DatabaseHandle } from '@qautlra/platform';
 import { TraderAccounts } from './account/trader-accounts.service';
-import type { TraderEventSink } from './events/trader-events';
 import { IntakeService } from './intake/intake.service';
 import type { TraderDatabase } from './store/trader-store';
 import { TRADER_DATABASE, TRADER_EVENT_SINK } from './tokens';
-import { AmqpEventSink } from './events/trader-events';
+import { AmqpEventSink, type TraderEventSink } from './events/trader-events';
 
 /** `GET /api/status`: the intakes, the event transport, the database and every account's session. */
 @Injectable()

@@ -1,18 +1,15 @@
-import { Controller, Get, NotFoundException, Param, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, NotFoundException, Param, Query, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { JsonObject } from '@qautlra/diff';
 import { ref } from '@qautlra/platform';
-import { AuthedRequest, TradeAuthGuard } from '../rest/auth.guard';
+import { AuthedRequest, TradeApi } from '../rest/auth.guard';
 import { SettlementQueryDto } from '../rest/dto';
 import { ownAccount, userOf } from '../rest/owner';
 import { SETTLEMENTS } from '../rest/schemas';
 import { AccountsService } from './accounts.service';
 
 /** The caller's accounts as QIFI parts, and their settlement statements. */
-@ApiTags('trade')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@UseGuards(TradeAuthGuard)
+@TradeApi('trade')
 @Controller('api/accounts')
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}

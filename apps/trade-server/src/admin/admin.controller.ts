@@ -9,19 +9,10 @@ import {
   Put,
   SetMetadata,
   UnprocessableEntityException,
-  UseGuards,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ref } from '@qautlra/platform';
-import { ADMIN_ROUTE, TradeAuthGuard } from '../rest/auth.guard';
+import { ADMIN_ROUTE, TradeApi } from '../rest/auth.guard';
 import {
   AccountStateDto,
   CreateAccountDto,
@@ -58,10 +49,7 @@ async function answer<T>(work: Promise<T>): Promise<T> {
 }
 
 /** Users, accounts and the kill switch, for admin users. */
-@ApiTags('admin')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@UseGuards(TradeAuthGuard)
+@TradeApi('admin')
 @SetMetadata(ADMIN_ROUTE, true)
 @Controller('api/admin')
 export class AdminController {

@@ -8,27 +8,16 @@ import {
   Req,
   SetMetadata,
   UnauthorizedException,
-  UseGuards,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ref } from '@qautlra/platform';
-import { AuthedRequest, PUBLIC_ROUTE, TradeAuthGuard } from '../rest/auth.guard';
+import { AuthedRequest, PUBLIC_ROUTE, TradeApi } from '../rest/auth.guard';
 import { ApiKeyRequestDto, LoginDto } from '../rest/dto';
 import { userOf } from '../rest/owner';
 import { AuthService } from './auth.service';
 
 /** Logins and API keys for people and programs. */
-@ApiTags('trade')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@UseGuards(TradeAuthGuard)
+@TradeApi('trade')
 @Controller('api/auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}

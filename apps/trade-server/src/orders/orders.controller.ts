@@ -6,29 +6,17 @@ import {
   Post,
   Req,
   UnprocessableEntityException,
-  UseGuards,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ref } from '@qautlra/platform';
 import { AccountsService } from '../accounts/accounts.service';
-import { AuthedRequest, TradeAuthGuard } from '../rest/auth.guard';
+import { AuthedRequest, TradeApi } from '../rest/auth.guard';
 import { InsertOrderDto, InsertOrderFields, InsertOrderPipe } from '../rest/dto';
 import { ownAccount } from '../rest/owner';
 import { OrdersService } from './orders.service';
 
 /** Orders over REST: the same commands the DIFF socket sends, answered once the broker has. */
-@ApiTags('trade')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@UseGuards(TradeAuthGuard)
+@TradeApi('trade')
 @Controller('api/accounts/:account/orders')
 export class OrdersController {
   constructor(

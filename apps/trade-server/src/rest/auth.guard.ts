@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   CanActivate,
   ExecutionContext,
   ForbiddenException,
@@ -6,7 +7,9 @@ import {
   HttpStatus,
   Injectable,
   UnauthorizedException,
+  UseGuards,
 } from '@nestjs/common';
+import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuthService, RestUser } from '../auth/auth.service';
@@ -69,5 +72,18 @@ function tooMany(retryAfterMs: number): HttpException {
       retry_after_ms: retryAfterMs,
     },
     HttpStatus.TOO_MANY_REQUESTS,
+  );
+}
+
+/**
+ * A REST controller of the trade server: behind the guard, documented under `tag` with both ways
+ * to authenticate (bearer JWT, `X-API-Key`).
+ */
+export function TradeApi(tag: string): ClassDecorator {
+  return applyDecorators(
+    ApiTags(tag),
+    ApiBearerAuth(),
+    ApiSecurity('api-key'),
+    UseGuards(TradeAuthGuard),
   );
 }
