@@ -39,6 +39,9 @@ export function FundsView(props: { rest: string }) {
   const { metrics, reset } = useFundMetrics(props.rest, products, preset);
 
   useEffect(() => {
+    localStorage.setItem('qautlra.fund.preset', preset);
+  }, [preset]);
+  useEffect(() => {
     localStorage.setItem('qautlra.fund.benchmark', chosenBenchmark);
   }, [chosenBenchmark]);
 

@@ -104,7 +104,6 @@ export function useFundMetrics(rest: string, products: Product[] | undefined, pr
   const requested = useRef(new Set<string>());
   const round = useRef(0);
   useEffect(() => {
-    localStorage.setItem('qautlra.fund.preset', preset);
     if (!products) return;
     const started = round.current;
     const missing = products.filter((p) => !requested.current.has(metricKey(preset, p.code)));
