@@ -120,7 +120,23 @@ function traderToken() {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** Resolves when nothing listens on `port` (any address), else rejects naming the app that wanted it. */
+function portFree(app, port) {
+  return new Promise((resolve, reject) => {
+    const probe = require('node:net').createServer();
+    probe.once('error', (error) =>
+      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} (${app}) is in use by another program: stop it, or move ${app} to another port (README, Configuration)` : `port ${port} (${app}): ${error.message}`)),
+    );
+    probe.listen({ port: Number(port), host: '0.0.0.0', exclusive: true }, () => probe.close(resolve));
+  });
+}
+
 (async () => {
+  // An app whose port is taken would only restart forever: say so and stop instead.
+  const wanted = apps.map((app) => [app.name, ports[app.name]]);
+  if ((process.env.QADB_WEBSOCKET_ENABLED ?? 'true') !== 'false') wanted.push(['tsdb push socket', process.env.QADB_WEBSOCKET_PORT ?? '18003']);
+  wanted.push(['platform page', process.env.QAUTLRA_PORT ?? '8000']);
+  for (const [app, port] of wanted) await portFree(app, port);
   const { AppSupervisor } = require(join(root, 'dist/libs/platform/src/index.js'));
   const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
   const supervisor = new AppSupervisor(
