@@ -30,7 +30,7 @@ import { SourceError, tradingDaysOf } from './runs/market-source';
 import type { Progress, RunRequest } from './runs/run-backtest';
 import type { ChartBar } from './runs/run.worker';
 import { RunPool } from './runs/run-pool';
-import { StrategyCatalog, StrategyEntry } from './strategies/strategy-catalog';
+import { StrategyCatalog, StrategyEntry } from '@qautlra/strategies';
 import {
   BACKTEST_MIGRATIONS,
   BacktestDatabase,

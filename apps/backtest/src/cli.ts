@@ -4,7 +4,7 @@ import { BacktestResult, FillModel, StrategyError } from '@qautlra/backtest';
 import type { BarFrequency } from '@qautlra/execution';
 import { SourceError, SourceKind } from './runs/market-source';
 import { Progress, runBacktest, RunRequest } from './runs/run-backtest';
-import { loadStrategy, StrategyLoadError } from './strategies/strategy-loader';
+import { loadStrategy, StrategyLoadError } from '@qautlra/strategies';
 import { resultToWire } from './wire';
 
 const HELP = `npm run backtest -- --strategy FILE --instruments ID[,ID…] --from DATE --to DATE [options]

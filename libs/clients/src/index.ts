@@ -1,2 +1,3 @@
 export * from './market-data-client';
 export * from './diff-trade-client';
+export * from './qifi-mirror';

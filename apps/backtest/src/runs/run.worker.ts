@@ -2,7 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { BarBuilder, type BacktestResult, isBar } from '@qautlra/backtest';
 import type { BarFrequency, MarketBar } from '@qautlra/execution';
 import { loadMarketEvents } from './market-source';
-import { loadStrategy } from '../strategies/strategy-loader';
+import { loadStrategy } from '@qautlra/strategies';
 import { runBacktest, RunRequest } from './run-backtest';
 
 export interface RunTask {

@@ -11,7 +11,7 @@ import { DiffTradeClient, SessionStatus } from '@qautlra/clients';
 import { TradePublisher } from './trade-publisher';
 import type { TraderStore } from '../store/trader-store';
 import { instrumentFacts } from './instrument-facts';
-import { localStamp, QifiMirror } from './qifi-mirror';
+import { localStamp, QifiMirror } from '@qautlra/clients';
 
 /** How a submitted command ended (REST answers with it; an MQ delivery is acked on it). */
 export type SubmitResult =

@@ -12,8 +12,8 @@ import { join, resolve } from 'node:path';
  * and `@qautlra/<lib>` resolves to the built library next to this app.
  */
 
-/** `dist/` when running built code (this file is `dist/apps/backtest/src/strategies/…`). */
-const DIST_ROOT = resolve(__dirname, '../../../..');
+/** `dist/` when running built code (this file is `dist/libs/strategies/src/…`). */
+const DIST_ROOT = resolve(__dirname, '../../..');
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;

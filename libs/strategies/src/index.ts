@@ -1,0 +1,2 @@
+export * from './strategy-loader';
+export * from './strategy-catalog';
