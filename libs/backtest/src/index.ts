@@ -1,3 +1,4 @@
 export * from './bar-builder';
 export * from './sim-data';
 export * from './backtest-engine';
+export * from './market-rows';

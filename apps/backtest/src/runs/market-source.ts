@@ -1,5 +1,12 @@
 import { CHINA_TRADE_CALENDAR, toCompactDate, toIsoDate } from '@qautlra/calendar';
-import { MarketEvent, simBars, simTicks } from '@qautlra/backtest';
+import {
+  barOfRow,
+  beijingInstant,
+  MarketEvent,
+  simBars,
+  simTicks,
+  tickOfRow,
+} from '@qautlra/backtest';
 import { BAR_FREQUENCIES, BarFrequency, MarketBar } from '@qautlra/execution';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parse } from 'csv-parse/sync';
@@ -112,12 +119,7 @@ export async function loadMarketEvents(request: SourceRequest): Promise<Iterable
   return marketEvents(request);
 }
 
-/** Epoch ms of an ISO date or date-time; without a zone it is Beijing time. */
-export function beijingInstant(text: string): number {
-  if (/^\d{4}-?\d{2}-?\d{2}$/.test(text)) return Date.parse(`${toIsoDate(text)}T00:00:00+08:00`);
-  const zoned = /(?:[zZ]|[+-]\d\d:?\d\d)$/.test(text);
-  return Date.parse(zoned ? text : `${text.replace(' ', 'T')}+08:00`);
-}
+export { beijingInstant };
 
 /**
  * Bars from CSV text with a header: `datetime` (ISO 8601, the bar's start; a zone-less time is
@@ -253,9 +255,6 @@ async function tsdbFetch(source: TsdbSource, path: string, body?: unknown): Prom
   return JSON.parse(text) as unknown;
 }
 
-const numberOr = (value: unknown, fallback: number) =>
-  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-
 /**
  * Bars computed by the tsdb from its tick stream (`GET /api/v1/bars`, one request per instrument),
  * or its ticks (`POST /api/v1/query`, one trading day at a time), merged in time order. A daily
@@ -287,26 +286,8 @@ async function tsdbEvents(request: SourceRequest): Promise<MarketEvent[]> {
         unknown
       >[];
       for (const row of rows) {
-        const tradingDay = toCompactDate(String(row.trading_day));
-        if (tradingDay < first || tradingDay > last) continue;
-        const startMs = Date.parse(String(row.datetime));
-        events.push({
-          instrument,
-          frequency,
-          startMs,
-          endMs:
-            frequency === '1d'
-              ? beijingInstant(`${toIsoDate(tradingDay)} 15:15:00`)
-              : startMs + BAR_PERIOD_MS[frequency],
-          tradingDay,
-          open: Number(row.open),
-          high: Number(row.high),
-          low: Number(row.low),
-          close: Number(row.close),
-          volume: numberOr(row.volume, 0),
-          ...(typeof row.amount === 'number' ? { amount: row.amount } : {}),
-          ...(typeof row.open_interest === 'number' ? { openInterest: row.open_interest } : {}),
-        });
+        const bar = barOfRow(row, instrument, frequency);
+        if (bar.tradingDay >= first && bar.tradingDay <= last) events.push(bar);
       }
     }
     return events.sort((a, b) => (a as MarketBar).endMs - (b as MarketBar).endMs);
@@ -320,20 +301,10 @@ async function tsdbEvents(request: SourceRequest): Promise<MarketEvent[]> {
         `WHERE p_date = '${day}' AND instrument_id IN (${quoted}) ORDER BY t, instrument_id`,
     })) as Record<string, unknown>[];
     const tradingDay = toCompactDate(day);
-    for (const row of rows)
-      events.push({
-        instrument: String(row.instrument_id),
-        datetimeMs: Number(row.t),
-        tradingDay,
-        lastPrice: Number(row.last_price),
-        bidPrice: numberOr(row.bid_price1, 0),
-        bidVolume: numberOr(row.bid_volume1, 0),
-        askPrice: numberOr(row.ask_price1, 0),
-        askVolume: numberOr(row.ask_volume1, 0),
-        volume: numberOr(row.volume, 0),
-        ...(numberOr(row.upper_limit, 0) > 0 ? { upperLimit: Number(row.upper_limit) } : {}),
-        ...(numberOr(row.lower_limit, 0) > 0 ? { lowerLimit: Number(row.lower_limit) } : {}),
-      });
+    for (const row of rows) {
+      const tick = tickOfRow(row, tradingDay);
+      if (tick) events.push(tick);
+    }
   }
   return events;
 }
