@@ -1,0 +1,1 @@
+export const STRATEGY_CONFIG = Symbol('STRATEGY_CONFIG');

@@ -1,0 +1,310 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppProcess, freePort, TestDatabase, waitFor } from '@qautlra/testing';
+
+const TOKEN = 'strategy-test-token';
+const USER = 'stratdemo';
+
+interface Instance {
+  id: string;
+  status: string;
+  holds: { reason: string; detail: string }[];
+  generation: number;
+  sending: boolean;
+  connections: { trade_server: boolean; gateway: boolean };
+  positions: Record<string, { long: number; short: number; net: number }>;
+  params: Record<string, unknown>;
+  orders: number;
+  trades: number;
+}
+
+/**
+ * The live runtime against the real apps: the gateway (sim, always open), the trade server (sim
+ * broker on those quotes, PostgreSQL) and the runtime, each a built app in its own process, so
+ * that any of them can be killed.
+ */
+describe('live strategy runtime (apps/strategy) against the gateway and the trade server', () => {
+  jest.setTimeout(90_000);
+  let database: TestDatabase;
+  let gateway: AppProcess;
+  let trade: AppProcess;
+  let runtime: AppProcess;
+  let base: string;
+  let instrument: string;
+  let runtimeEnv: Record<string, string>;
+  let runtimePort: number;
+  let mdPort: number;
+
+  const api = async <T>(method: string, path: string, body?: unknown, token = TOKEN) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  const instance = async (id: string) => (await api<Instance>('GET', `/api/instances/${id}`)).body;
+  const untilInstance = (
+    id: string,
+    test: (i: Instance) => boolean,
+    what: string,
+    timeoutMs = 30_000,
+  ) =>
+    waitFor(
+      async () => {
+        const now = await instance(id);
+        return test(now) ? now : undefined;
+      },
+      { what, timeoutMs },
+    );
+
+  beforeAll(async () => {
+    [mdPort, runtimePort] = [await freePort(), await freePort()];
+    const tradePort = await freePort();
+    database = await TestDatabase.create('strategy');
+    gateway = new AppProcess(
+      'md-gateway',
+      [],
+      {
+        QAMDGATEWAY_CONFIG: JSON.stringify({
+          websocket: { host: '127.0.0.1', port: mdPort, path: '/ws/market' },
+          rest_api: { host: '127.0.0.1', port: mdPort },
+          sources: [{ type: 'sim', ticks_per_second: 8, seed: 11, always_open: true }],
+        }),
+      },
+      `http://127.0.0.1:${mdPort}/health`,
+    );
+    await gateway.start();
+    const universe = (await (await fetch(`http://127.0.0.1:${mdPort}/api/instruments`)).json()) as {
+      id: string;
+      product: string;
+    }[];
+    instrument = universe.find((i) => i.product === 'RB')!.id;
+    trade = new AppProcess(
+      'trade-server',
+      [],
+      {
+        TRADE_SERVER_ADDR: `127.0.0.1:${tradePort}`,
+        DATABASE_URL: database.url,
+        TRADE_MARKET_URL: `ws://127.0.0.1:${mdPort}/ws/market`,
+        TRADE_DEMO: 'true',
+        TRADE_DEMO_USER: USER,
+        TRADE_DEMO_PASSWORD: 'pw',
+        TRADE_SIM_ALWAYS_OPEN: 'true',
+      },
+      `http://127.0.0.1:${tradePort}/health`,
+    );
+    await trade.start();
+    const data = mkdtempSync(join(tmpdir(), 'qautlra-strategy-'));
+    runtimeEnv = {
+      STRATEGY_ADDR: `127.0.0.1:${runtimePort}`,
+      STRATEGY_DATA_DIR: data,
+      STRATEGY_DIRS: join(__dirname, 'fixtures'),
+      STRATEGY_MARKET_URL: `ws://127.0.0.1:${mdPort}/ws/market`,
+      STRATEGY_TRADE_URL: `ws://127.0.0.1:${tradePort}/ws/trade`,
+      // No tsdb here: warm-up says so and goes on.
+      STRATEGY_TSDB_URL: `http://127.0.0.1:${await freePort()}`,
+      STRATEGY_API_TOKEN: TOKEN,
+    };
+    runtime = new AppProcess('strategy', [], runtimeEnv, `http://127.0.0.1:${runtimePort}/health`);
+    await runtime.start();
+    base = `http://127.0.0.1:${runtimePort}`;
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([runtime?.kill('SIGTERM'), trade?.kill('SIGTERM'), gateway?.kill('SIGTERM')]);
+    await database?.drop();
+  });
+
+  it('refuses a request without the token, and a bad body naming the field', async () => {
+    expect((await api('GET', '/api/instances', undefined, '')).status).toBe(401);
+    expect((await api('GET', '/api/instances', undefined, 'wrong')).status).toBe(401);
+    const bad = await api<{ code: string; details: { field: string }[] }>(
+      'POST',
+      '/api/instances',
+      {
+        strategy: 'tick-flipper',
+        account: USER,
+        password: 'pw',
+        instruments: ['not an id'],
+      },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((detail) => detail.field)).toContain('instruments');
+    const unknown = await api<{ code: string }>('POST', '/api/instances', {
+      strategy: 'no-such',
+      account: USER,
+      password: 'pw',
+      instruments: [instrument],
+    });
+    expect(unknown.status).toBe(404);
+    const badParam = await api<{ code: string }>('POST', '/api/instances', {
+      strategy: 'tick-flipper',
+      params: { every: -1 },
+      account: USER,
+      password: 'pw',
+      instruments: [instrument],
+    });
+    expect(badParam.status).toBe(400);
+    expect(badParam.body.code).toBe('INVALID_PARAMETER');
+  });
+
+  it('runs an instance through its whole lifecycle: trades, pause, reload, kill, restart, stop with flatten', async () => {
+    const created = await api<Instance>('POST', '/api/instances', {
+      strategy: 'tick-flipper',
+      params: { every: 3 },
+      account: USER,
+      password: 'pw',
+      instruments: [instrument],
+      frequency: 'tick',
+      limits: { max_position: 5, max_orders_per_minute: 1000 },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect(JSON.stringify(created.body)).not.toContain('"pw"');
+    // Orders go to the trade server and fill there (the account shows them).
+    await untilInstance(id, (i) => i.status === 'running' && i.trades >= 3, 'three fills');
+
+    // Pause: nothing is sent; the strategy's orders are refused and logged.
+    const paused = await api<Instance>('POST', `/api/instances/${id}/pause`);
+    expect(paused.body.status).toBe('paused');
+    expect(paused.body.sending).toBe(false);
+    const ordersAtPause = (await api<unknown[]>('GET', `/api/instances/${id}/orders`)).body.length;
+    await waitFor(
+      async () =>
+        (await api<{ message: string }[]>('GET', `/api/instances/${id}/logs`)).body.some((entry) =>
+          entry.message.includes('order not sent (paused by hand)'),
+        ),
+      { what: 'an order refused while paused', timeoutMs: 30_000 },
+    );
+    expect((await api<unknown[]>('GET', `/api/instances/${id}/orders`)).body.length).toBe(
+      ordersAtPause,
+    );
+    const resumed = await api<Instance>('POST', `/api/instances/${id}/resume`);
+    expect(resumed.body.status).toBe('running');
+    await waitFor(
+      async () =>
+        (await api<unknown[]>('GET', `/api/instances/${id}/orders`)).body.length > ordersAtPause,
+      { what: 'orders again after resume', timeoutMs: 30_000 },
+    );
+
+    // Hot reload: new parameters, same positions and subscriptions, a new order-id generation.
+    const before = await instance(id);
+    const reloaded = await api<Instance>('PUT', `/api/instances/${id}/params`, {
+      params: { every: 5 },
+    });
+    expect(reloaded.status).toBe(200);
+    expect(reloaded.body.params.every).toBe(5);
+    expect(reloaded.body.generation).toBe(before.generation + 1);
+    expect(reloaded.body.status).toBe('running');
+    const refusedParam = await api('PUT', `/api/instances/${id}/params`, { params: { nope: 1 } });
+    expect(refusedParam.status).toBe(400);
+
+    // Kill switch: held until resumed by hand.
+    const killed = await api<Instance>('POST', `/api/instances/${id}/kill`);
+    expect(killed.body.holds.map((hold) => hold.reason)).toContain('kill');
+    await api('POST', `/api/instances/${id}/resume`);
+
+    // kill -9 of the runtime: it comes back running, reconciled, with a new generation of order ids.
+    const ordersBefore = (await api<{ order_id: string }[]>('GET', `/api/instances/${id}/orders`))
+      .body;
+    const generation = (await instance(id)).generation;
+    await runtime.kill('SIGKILL');
+    runtime = new AppProcess('strategy', [], runtimeEnv, `http://127.0.0.1:${runtimePort}/health`);
+    await runtime.start();
+    const back = await untilInstance(
+      id,
+      (i) => i.status === 'running' && i.sending,
+      'the instance resumed',
+    );
+    expect(back.generation).toBe(generation + 1);
+    await waitFor(
+      async () => {
+        const orders = (await api<{ order_id: string }[]>('GET', `/api/instances/${id}/orders`))
+          .body;
+        return orders.some((order) => order.order_id.split('.')[2] === String(back.generation));
+      },
+      { what: 'an order of the new generation', timeoutMs: 30_000 },
+    );
+    const after = (await api<{ order_id: string }[]>('GET', `/api/instances/${id}/orders`)).body;
+    // Nothing of before the kill was sent again: old orders are the same set, ids unique.
+    const ids = after.map((order) => order.order_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const order of ordersBefore) expect(ids).toContain(order.order_id);
+    const logs = (await api<{ message: string }[]>('GET', `/api/instances/${id}/logs?limit=2000`))
+      .body;
+    expect(logs.some((entry) => entry.message.includes('resuming after a restart'))).toBe(true);
+    expect(logs.some((entry) => entry.message.includes('reconciled with the trade server'))).toBe(
+      true,
+    );
+
+    // Stop with flatten: no position left in its instrument.
+    const stopped = await api<Instance>('POST', `/api/instances/${id}/stop`, { flatten: true });
+    expect(stopped.body.status).toBe('stopped');
+    expect(stopped.body.positions[instrument]).toMatchObject({ long: 0, short: 0 });
+    expect((await api('DELETE', `/api/instances/${id}`)).status).toBe(204);
+    expect((await api('GET', `/api/instances/${id}`)).status).toBe(404);
+  });
+
+  it('a strategy that throws is paused with the error; the account stays as the trade server has it', async () => {
+    const created = await api<Instance>('POST', '/api/instances', {
+      strategy: 'tick-flipper',
+      params: { every: 2, throwAt: 7 },
+      account: USER,
+      password: 'pw',
+      instruments: [instrument],
+      frequency: 'tick',
+    });
+    const id = created.body.id;
+    const held = await untilInstance(
+      id,
+      (i) => i.holds.some((hold) => hold.reason === 'error'),
+      'paused on the error',
+    );
+    expect(held.status).toBe('paused');
+    expect(held.holds.find((hold) => hold.reason === 'error')!.detail).toContain('boom at tick 7');
+    const logs = (
+      await api<{ level: string; message: string }[]>('GET', `/api/instances/${id}/logs`)
+    ).body;
+    expect(
+      logs.some((entry) => entry.level === 'error' && entry.message.includes('tick-flipper.ts')),
+    ).toBe(true);
+    await api('POST', `/api/instances/${id}/stop`, { flatten: true });
+  });
+
+  it('holds orders while the gateway is away and resumes by itself when it is back', async () => {
+    const created = await api<Instance>('POST', '/api/instances', {
+      strategy: 'tick-flipper',
+      params: { every: 3 },
+      account: USER,
+      password: 'pw',
+      instruments: [instrument],
+      frequency: 'tick',
+      limits: { max_orders_per_minute: 1000 },
+    });
+    const id = created.body.id;
+    await untilInstance(id, (i) => i.status === 'running' && i.connections.gateway, 'running');
+    await gateway.kill('SIGKILL');
+    const held = await untilInstance(
+      id,
+      (i) => i.holds.some((hold) => hold.reason === 'disconnected'),
+      'held while the gateway is away',
+    );
+    expect(held.status).toBe('paused');
+    expect(held.holds.find((hold) => hold.reason === 'disconnected')!.detail).toContain('gateway');
+    await gateway.start();
+    const back = await untilInstance(
+      id,
+      (i) => i.status === 'running' && i.sending,
+      'running again',
+      60_000,
+    );
+    expect(back.holds).toEqual([]);
+    await api('POST', `/api/instances/${id}/stop`, { flatten: true });
+  });
+});
