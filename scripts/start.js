@@ -27,7 +27,7 @@ function newest(dir) {
 
 run('bash scripts/ensure-deps.sh');
 const entry = join(root, 'dist/apps/qautlra/src/main.js');
-const appEntries = ['md-gateway', 'tsdb', 'trade-server', 'trader', 'fund-analytics', 'backtest', 'web'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
+const appEntries = ['md-gateway', 'tsdb', 'trade-server', 'trader', 'fund-analytics', 'backtest', 'strategy', 'web'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
 const sources = Math.max(newest(join(root, 'apps')), newest(join(root, 'libs')), statSync(join(root, 'package-lock.json')).mtimeMs);
 const clientIndex = join(root, 'dist/apps/web/client/index.html');
 if (!existsSync(entry) || !existsSync(clientIndex) || !appEntries.every((path) => existsSync(path)) || statSync(entry).mtimeMs < sources) {
@@ -65,7 +65,13 @@ const ports = {
   backtest: portOf(process.env.BACKTEST_ADDR ?? '127.0.0.1:8021'),
   web: portOf(process.env.WEB_ADDR ?? '0.0.0.0:8080'),
   trader: portOf(process.env.TRADER_ADDR ?? '127.0.0.1:8018'),
+  strategy: portOf(process.env.STRATEGY_ADDR ?? '127.0.0.1:8022'),
 };
+// The live strategy runtime's API token: STRATEGY_API_TOKEN, else one kept under ./data.
+process.env.STRATEGY_API_TOKEN = keptToken('STRATEGY_API_TOKEN', 'strategy-api-token');
+process.env.STRATEGY_MARKET_URL ??= process.env.TRADE_MARKET_URL;
+process.env.STRATEGY_TRADE_URL ??= `ws://127.0.0.1:${ports['trade-server']}/ws/trade`;
+process.env.STRATEGY_TSDB_URL ??= `http://127.0.0.1:${ports.tsdb}`;
 const apps = [
   // On a first start, a few days of session-aware sim history go into the tsdb before the gateway
   // starts (it then resumes from the history's last state): candles at 1m–1d have shape at once.
@@ -74,6 +80,8 @@ const apps = [
   { name: 'trade-server', ws: '/ws/trade', label: 'DIFF trading' },
   { name: 'fund-analytics' },
   { name: 'backtest' },
+  // Strategies of the backtest catalogue live on the gateway's quotes, trading over DIFF.
+  { name: 'strategy' },
   { name: 'web', label: 'browser app' },
 ];
 if (demo)
@@ -109,15 +117,20 @@ async function seedHistory() {
     console.log(`  recorded ${outcome.rows.toLocaleString('en')} ticks of sim history (${outcome.days} days) into the tsdb in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** The trader's REST token: TRADER_API_TOKEN, else one made on the first start and kept under ./data. */
-function traderToken() {
-  if (process.env.TRADER_API_TOKEN) return process.env.TRADER_API_TOKEN;
-  const file = join(dataRoot, 'trader-api-token');
+/** A token from the environment, else one made on the first start and kept under ./data. */
+function keptToken(variable, name) {
+  if (process.env[variable]) return process.env[variable];
+  const file = join(dataRoot, name);
   if (!existsSync(file)) {
     mkdirSync(dataRoot, { recursive: true });
     writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+/** The trader's REST token (TRADER_API_TOKEN or ./data/trader-api-token). */
+function traderToken() {
+  return keptToken('TRADER_API_TOKEN', 'trader-api-token');
 }
 
 /** Resolves when nothing listens on `port` (any address), else rejects naming the app that wanted it. */
@@ -250,6 +263,14 @@ function portFree(app, port) {
       '  backtests: strategies in examples/strategies/ (the same execution core as the sim broker)',
       '    CLI:   npm run backtest -- --strategy examples/strategies/ma-cross.ts --instruments SHFE.rb888 --from 2026-01-05 --to 2026-03-31',
       `    REST:  POST ${backtest.url}/api/runs {"strategy":"ma-cross","instruments":["SHFE.rb888"],"from":"2026-01-05","to":"2026-03-31"}, then GET /api/runs/{id}`,
+    );
+  const strategy = running.find((app) => app.app === 'strategy');
+  if (strategy && demo)
+    lines.push(
+      '',
+      '  live strategies: the same strategy files, live on paper through the trade server (docs/strategies.md)',
+      `    curl -XPOST ${strategy.url}/api/instances -H 'authorization: Bearer ${process.env.STRATEGY_API_TOKEN}' -H 'content-type: application/json' -d '{"strategy":"ma-cross","account":"${process.env.TRADE_DEMO_USER ?? 'demo'}","password":"${process.env.TRADE_DEMO_PASSWORD ?? 'demo'}","instruments":["SHFE.rb888"]}'`,
+      '           (token in ./data/strategy-api-token; then GET /api/instances, POST /api/instances/{id}/pause|resume|stop)',
     );
   console.log(lines.join('\n') + '\n');
 })().catch((error) => {

@@ -67,13 +67,16 @@ const shellBlocks = allBlocks
   .filter((block) => block.text.trim().length > 0);
 
 /** Runs a shell block; `curl` fails on an HTTP error, the whole block on any failing command. */
-function runShell(text: string): Promise<{ code: number; output: string }> {
+function runShell(
+  text: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
   const script = `set -e -o pipefail\ncurl() { command curl -sS --fail-with-body --max-time 30 "$@"; echo; }\n${text}`;
   return new Promise((resolve) => {
     execFile(
       'bash',
       ['-c', script],
-      { cwd: ROOT, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) =>
         resolve({
           code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
@@ -140,6 +143,7 @@ describe('README and docs examples against a started platform', () => {
     return {
       token: login.token,
       trader: readFileSync(join(cwd, 'data/trader-api-token'), 'utf8').trim(),
+      strategy: readFileSync(join(cwd, 'data/strategy-api-token'), 'utf8').trim(),
     };
   };
 
@@ -153,6 +157,7 @@ describe('README and docs examples against a started platform', () => {
       'backtest',
       'web',
       'trader',
+      'strategy',
     ])
       expect([app, output.includes(`  ${app.padEnd(14)} http://localhost:`)]).toEqual([app, true]);
     expect(output).toMatch(/recorded [\d,]+ ticks of sim history/);
@@ -160,14 +165,22 @@ describe('README and docs examples against a started platform', () => {
 
   it('finds examples to run', () => {
     expect(shellBlocks.map((block) => block.file).sort()).toEqual(
-      expect.arrayContaining(['docs/md-gateway.md', 'docs/tsdb.md', 'docs/backtest.md']),
+      expect.arrayContaining([
+        'docs/md-gateway.md',
+        'docs/tsdb.md',
+        'docs/backtest.md',
+        'docs/strategies.md',
+      ]),
     );
   });
 
   it.each(shellBlocks.map((block) => [`${block.file}:${block.line}`, block] as const))(
     'shell example %s runs',
     async (_where, block) => {
-      const result = await runShell(block.text);
+      // The platform's tokens are under its own ./data; the examples read them from the environment first.
+      const result = await runShell(block.text, {
+        STRATEGY_API_TOKEN: readFileSync(join(cwd, 'data/strategy-api-token'), 'utf8').trim(),
+      });
       expect({ code: result.code, output: result.output.slice(-1500) }).toMatchObject({ code: 0 });
     },
   );
@@ -248,7 +261,7 @@ describe('README and docs examples against a started platform', () => {
       for (const match of text.matchAll(bare)) named.add(match[1]!);
     };
     for (const file of DOCS) collect(readFileSync(join(ROOT, file), 'utf8'));
-    for (const port of [8014, 7988, 8018, 8020, 8021, 8000, 8080]) {
+    for (const port of [8014, 7988, 8018, 8020, 8021, 8022, 8000, 8080]) {
       const document = await fetch(`http://localhost:${port}/api/docs-json`);
       expect([port, document.status]).toEqual([port, 200]);
       collect(await document.text());
@@ -264,7 +277,7 @@ describe('README and docs examples against a started platform', () => {
 
   it('every app’s OpenAPI document passes Redocly’s recommended rules, types every success response and makes a client with no unknown or any (issue 18)', async () => {
     const found: Record<string, { lint: string[]; untyped: string[]; loose: string[] }> = {};
-    for (const port of [8000, 8014, 18000, 7988, 8018, 8020, 8021, 8080]) {
+    for (const port of [8000, 8014, 18000, 7988, 8018, 8020, 8021, 8022, 8080]) {
       const document = (await (
         await fetch(`http://localhost:${port}/api/docs-json`)
       ).json()) as OpenApiDocument;
@@ -292,12 +305,27 @@ describe('README and docs examples against a started platform', () => {
         );
       return documents.get(port)!;
     };
-    const { token, trader } = await credentials();
+    const { token, trader, strategy } = await credentials();
     const auth: Record<number, Record<string, string>> = {
       18000: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` },
       7988: { authorization: `Bearer ${token}` },
       8018: { authorization: `Bearer ${trader}` },
+      8022: { authorization: `Bearer ${strategy}` },
     };
+    // A live instance (not started: it is looked at, not traded).
+    const instance = (await (
+      await fetch('http://localhost:8022/api/instances', {
+        method: 'POST',
+        headers: { ...auth[8022], 'content-type': 'application/json' },
+        body: JSON.stringify({
+          strategy: 'ma-cross',
+          account: 'demo',
+          password: 'demo',
+          instruments: ['SHFE.rb888'],
+          start: false,
+        }),
+      })
+    ).json()) as { id: string };
     const runs = (await (await fetch('http://localhost:8021/api/runs?limit=5')).json()) as {
       id: string;
       status: string;
@@ -344,6 +372,14 @@ describe('README and docs examples against a started platform', () => {
             [8021, '/api/runs/{id}/{part}', `/api/runs/${done.id}/equity`],
           ] as [number, string, string][])
         : []),
+      [8022, '/api/strategies', '/api/strategies'],
+      [8022, '/api/instances', '/api/instances'],
+      [8022, '/api/instances/{id}', `/api/instances/${instance.id}`],
+      [8022, '/api/instances/{id}/orders', `/api/instances/${instance.id}/orders`],
+      [8022, '/api/instances/{id}/trades', `/api/instances/${instance.id}/trades`],
+      [8022, '/api/instances/{id}/pnl', `/api/instances/${instance.id}/pnl`],
+      [8022, '/api/instances/{id}/logs', `/api/instances/${instance.id}/logs`],
+      [8022, '/api/instances/{id}/qifi', `/api/instances/${instance.id}/qifi`],
       [8080, '/api/web/config', '/api/web/config'],
     ];
     expect(done).toBeDefined();
@@ -380,11 +416,12 @@ describe('README and docs examples against a started platform', () => {
   }, 120_000);
 
   it('every route that takes a body or query refuses a bad one with a 400 naming the field (issue 18)', async () => {
-    const { token, trader } = await credentials();
+    const { token, trader, strategy } = await credentials();
     const auth: Record<number, string> = {
       18000: `Basic ${Buffer.from('admin:admin').toString('base64')}`,
       7988: `Bearer ${token}`,
       8018: `Bearer ${trader}`,
+      8022: `Bearer ${strategy}`,
     };
     const run = '00000000-0000-4000-8000-000000000000';
     // [port, method, path, body, the field the answer must name]
@@ -490,6 +527,29 @@ describe('README and docs examples against a started platform', () => {
       [8021, 'GET', '/api/runs?limit=0', undefined, 'limit'],
       [8021, 'GET', `/api/runs/${run}/report?lang=fr`, undefined, 'lang'],
       [8021, 'GET', `/api/runs/${run}/bars`, undefined, 'instrument'],
+      [
+        8022,
+        'POST',
+        '/api/instances',
+        { strategy: 'ma-cross', account: 'demo', password: 'demo', instruments: ['rb888'] },
+        'instruments',
+      ],
+      [
+        8022,
+        'POST',
+        '/api/instances',
+        {
+          strategy: 'ma-cross',
+          account: 'demo',
+          password: 'demo',
+          instruments: ['SHFE.rb888'],
+          limits: { max_position: -1 },
+        },
+        'limits.max_position',
+      ],
+      [8022, 'POST', `/api/instances/${run}/stop`, { flatten: 'yes' }, 'flatten'],
+      [8022, 'PUT', `/api/instances/${run}/params`, { params: 5 }, 'params'],
+      [8022, 'GET', `/api/instances/${run}/logs?limit=0`, undefined, 'limit'],
     ];
     const wrong: string[] = [];
     for (const [port, method, path, body, field] of cases) {

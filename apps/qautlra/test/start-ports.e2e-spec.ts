@@ -40,6 +40,7 @@ describe('npm start with a port already taken', () => {
       BACKTEST_ADDR: `127.0.0.1:${await port()}`,
       WEB_ADDR: `127.0.0.1:${await port()}`,
       TRADER_ADDR: `127.0.0.1:${await port()}`,
+      STRATEGY_ADDR: `127.0.0.1:${await port()}`,
       QAUTLRA_PORT: await port(),
     };
     squatter = createServer();
