@@ -287,6 +287,7 @@ function sourceAt(
         start: optional('start'),
         end: optional('end'),
         speed: numberAt(value.speed, `${key}.speed`, 1, 0),
+        autostart: booleanAt(value.autostart, `${key}.autostart`, true),
         ...(value.page_size === undefined
           ? {}
           : { pageSize: numberAt(value.page_size, `${key}.page_size`, 10_000, 1) }),

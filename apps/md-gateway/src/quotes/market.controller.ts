@@ -14,6 +14,7 @@ import { toWireInstrument, toWireSnapshot, WireInstrumentInfo } from '@qautlra/q
 import { DistributorService } from '../distributor/distributor.service';
 import { MarketGateway } from '../market-socket/market.gateway';
 import { MarketSocketServer } from '../market-socket/market-socket.server';
+import { ReplaySource } from '../sources/replay-source';
 import { InstrumentsBody, QuotesQuery } from './dto';
 
 const REST_CLIENT = 'server:rest';
@@ -88,6 +89,23 @@ export class MarketController {
       frames_out_per_second: this.service.rates.framesOutPerSecond,
       last_tick_age_ms: this.service.lastTickAgeMs(),
     };
+  }
+
+  @Post('replay/start')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Starts a replay source configured with autostart false (playback begins once something is subscribed)',
+  })
+  @ApiOkResponse({ schema: ref('ReplayState') })
+  startReplay(): { playing: boolean; played: number } {
+    const replay = this.service.sources.find(
+      (source): source is ReplaySource => source instanceof ReplaySource,
+    );
+    if (!replay)
+      throw new NotFoundException({ code: 'NO_REPLAY', message: 'no replay source is configured' });
+    replay.begin();
+    return { playing: replay.playing, played: replay.played };
   }
 
   @Get('instruments')

@@ -1,5 +1,15 @@
 import { SchemaObject } from '@nestjs/swagger';
-import { arrayOf, INTEGER, NUMBER, objectOf, ref, Schemas, STRING, mapOf } from '@qautlra/platform';
+import {
+  arrayOf,
+  BOOLEAN,
+  INTEGER,
+  NUMBER,
+  objectOf,
+  ref,
+  Schemas,
+  STRING,
+  mapOf,
+} from '@qautlra/platform';
 import { isDepthField, WIRE_SNAPSHOT_FIELDS } from '@qautlra/qamd';
 
 const nullable = (type: 'number' | 'integer'): SchemaObject => ({ type, nullable: true });
@@ -66,6 +76,10 @@ export const MD_GATEWAY_SCHEMAS: Schemas = {
       lowerLimit: { ...NUMBER, deprecated: true, description: 'use lower_limit' },
     },
     { description: 'An instrument a source serves (camelCase names deprecated)' },
+  ),
+  ReplayState: objectOf(
+    { playing: BOOLEAN, played: INTEGER },
+    { description: 'whether playback has begun, and the ticks played so far' },
   ),
   InstrumentList: objectOf(
     { instruments: arrayOf(STRING) },

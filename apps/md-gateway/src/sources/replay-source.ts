@@ -20,6 +20,11 @@ export interface ReplaySourceOptions {
   speed: number;
   /** Rows fetched per query. */
   pageSize?: number;
+  /**
+   * Start playback with the first subscription (default); false: wait for {@link ReplaySource.begin}
+   * (`POST /api/replay/start`), so that every client can subscribe first.
+   */
+  autostart?: boolean;
 }
 
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
@@ -41,8 +46,23 @@ export class ReplaySource implements MarketSource {
   private loading: Promise<void> = Promise.resolve();
   /** Ticks emitted so far. */
   played = 0;
+  /** Whether playback may start (at once with `autostart`, else after `begin()`). */
+  private released: boolean;
 
-  constructor(private readonly options: ReplaySourceOptions) {}
+  constructor(private readonly options: ReplaySourceOptions) {
+    this.released = options.autostart ?? true;
+  }
+
+  /** Whether playback has begun. */
+  get playing(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Releases playback (it starts now, or with the first subscription). */
+  begin(): void {
+    this.released = true;
+    this.maybePlay();
+  }
 
   serves(instrumentId: string): boolean {
     return this.universe.has(instrumentId);
@@ -63,7 +83,11 @@ export class ReplaySource implements MarketSource {
   /** Playback starts with the first subscription, so its subscriber sees the whole day. */
   subscribe(instrumentIds: readonly string[]): void {
     for (const id of instrumentIds) this.subscribed.add(id);
-    if (!this.running && this.subscribed.size > 0)
+    this.maybePlay();
+  }
+
+  private maybePlay(): void {
+    if (!this.running && this.released && this.subscribed.size > 0)
       this.running = this.loading
         .then(() => this.play())
         .catch((error: unknown) =>
@@ -113,7 +137,7 @@ export class ReplaySource implements MarketSource {
     }
     this.report(
       'connected',
-      `ready: ${this.universe.size} instruments; playback at ${this.options.speed || 'max'}× starts with the first subscription`,
+      `ready: ${this.universe.size} instruments; playback at ${this.options.speed || 'max'}× starts ${this.released ? 'with the first subscription' : 'on POST /api/replay/start'}`,
     );
   }
 
