@@ -38,6 +38,8 @@ export interface StrategyConfig {
   apiTokenGenerated: boolean;
   /** Most instances at once. */
   maxInstances: number;
+  /** Python strategies: longest a callback may take before the instance is held (ms). */
+  pythonTimeoutMs: number;
   logLevel: LogLevel;
 }
 
@@ -71,6 +73,7 @@ export function loadStrategyConfig(env: Env = process.env): StrategyConfig {
     apiToken: token ?? randomBytes(24).toString('base64url'),
     apiTokenGenerated: token === undefined,
     maxInstances: max,
+    pythonTimeoutMs: Number(readString(env, 'STRATEGY_PYTHON_TIMEOUT_MS', '5000')),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
   };
 }

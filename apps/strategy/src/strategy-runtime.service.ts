@@ -309,9 +309,9 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
     return this.view(instance);
   }
 
-  resume(id: string): InstanceView {
+  async resume(id: string): Promise<InstanceView> {
     const instance = this.active(id);
-    instance.resume();
+    await instance.resume();
     return this.view(instance);
   }
 
@@ -333,10 +333,10 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
     return this.list();
   }
 
-  reload(id: string, params: Record<string, unknown>): InstanceView {
+  async reload(id: string, params: Record<string, unknown>): Promise<InstanceView> {
     const instance = this.get(id);
     try {
-      instance.spec.params = instance.reload(params);
+      instance.spec.params = await instance.reload(params);
     } catch (error) {
       throw new BadRequestException({
         code: 'INVALID_PARAMETER',
@@ -460,6 +460,7 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
       marketUrl: this.config.marketUrl,
       tradeUrl: this.config.tradeUrl,
       broker: this.config.broker,
+      pythonTimeoutMs: this.config.pythonTimeoutMs,
       history: (instrument, frequency, count) => this.history(instrument, frequency, count),
       events: {
         state: (instance) => {

@@ -120,7 +120,7 @@ const accountFacts = (qifi: {
 describe('the same strategy in a backtest and live on the replayed ticks', () => {
   jest.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), 'qautlra-parity-'));
-  let database: TestDatabase;
+  const databases: TestDatabase[] = [];
   const apps: AppProcess[] = [];
   let tsdbUrl: string;
 
@@ -147,16 +147,15 @@ describe('the same strategy in a backtest and live on the replayed ticks', () =>
       body: JSON.stringify(recordedTicks()),
     });
     expect(ingest.status).toBe(200);
-    database = await TestDatabase.create('parity');
   }, 60_000);
 
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.kill('SIGTERM')));
-    await database?.drop();
+    await Promise.all(databases.map((database) => database.drop()));
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('gives the same orders, trades and final QIFI account', async () => {
+  const parity = async (strategy: string) => {
     // (a) The backtest service over the recorded ticks.
     const backtestPort = await freePort();
     const backtest = new AppProcess(
@@ -180,7 +179,7 @@ describe('the same strategy in a backtest and live on the replayed ticks', () =>
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         source: 'tsdb',
-        strategy: 'tick-flipper',
+        strategy,
         instruments: [INSTRUMENT],
         from: '2026-12-04',
         to: '2026-12-04',
@@ -201,7 +200,7 @@ describe('the same strategy in a backtest and live on the replayed ticks', () =>
       },
       { what: 'the backtest', timeoutMs: 60_000 },
     );
-    expect(run).toMatchObject({ status: 'done' });
+    expect(run).toMatchObject({ status: 'done', error: null });
     const part = async <T>(name: string) =>
       (await (await fetch(`${bt}/api/runs/${runId}/${name}`)).json()) as T;
     const btOrders = await part<Order[]>('orders');
@@ -211,6 +210,8 @@ describe('the same strategy in a backtest and live on the replayed ticks', () =>
 
     // (b) Live: the gateway replays the same stream, the sim broker fills on it, the runtime trades.
     const [mdPort, tradePort, runtimePort] = [await freePort(), await freePort(), await freePort()];
+    const database = await TestDatabase.create('parity');
+    databases.push(database);
     const gateway = new AppProcess(
       'md-gateway',
       [],
@@ -249,7 +250,7 @@ describe('the same strategy in a backtest and live on the replayed ticks', () =>
       [],
       {
         STRATEGY_ADDR: `127.0.0.1:${runtimePort}`,
-        STRATEGY_DATA_DIR: join(dir, 'strategy'),
+        STRATEGY_DATA_DIR: join(dir, `strategy-${strategy}`),
         STRATEGY_DIRS: join(__dirname, 'fixtures'),
         STRATEGY_MARKET_URL: `ws://127.0.0.1:${mdPort}/ws/market`,
         STRATEGY_TRADE_URL: `ws://127.0.0.1:${tradePort}/ws/trade`,
@@ -267,7 +268,7 @@ describe('the same strategy in a backtest and live on the replayed ticks', () =>
         method: 'POST',
         headers,
         body: JSON.stringify({
-          strategy: 'tick-flipper',
+          strategy,
           params: PARAMS,
           account: USER,
           password: 'pw',
@@ -319,5 +320,11 @@ describe('the same strategy in a backtest and live on the replayed ticks', () =>
     expect(orderFacts(liveOrders)).toEqual(orderFacts(btOrders));
     expect(tradeFacts(liveTrades)).toEqual(tradeFacts(btTrades));
     expect(accountFacts(liveQifi)).toEqual(accountFacts(btDaily[btDaily.length - 1]!.qifi));
-  });
+    await Promise.all([gateway, trade, runtime, backtest].map((app) => app.kill('SIGTERM')));
+  };
+
+  it('TypeScript: the same orders, trades and final QIFI account', () => parity('tick-flipper'));
+
+  it('Python (its twin, through the bridge): the same orders, trades and final QIFI account', () =>
+    parity('py-tick-flipper'));
 });

@@ -110,6 +110,7 @@ describe('live strategy runtime (apps/strategy) against the gateway and the trad
       // No tsdb here: warm-up says so and goes on.
       STRATEGY_TSDB_URL: `http://127.0.0.1:${await freePort()}`,
       STRATEGY_API_TOKEN: TOKEN,
+      STRATEGY_PYTHON_TIMEOUT_MS: '1500',
     };
     runtime = new AppProcess('strategy', [], runtimeEnv, `http://127.0.0.1:${runtimePort}/health`);
     await runtime.start();
@@ -274,6 +275,110 @@ describe('live strategy runtime (apps/strategy) against the gateway and the trad
     expect(
       logs.some((entry) => entry.level === 'error' && entry.message.includes('tick-flipper.ts')),
     ).toBe(true);
+    await api('POST', `/api/instances/${id}/stop`, { flatten: true });
+  });
+
+  /** Ticks the gateway has taken in so far (its own counter). */
+  const ticksIn = async () =>
+    ((await (await fetch(`http://127.0.0.1:${mdPort}/api/status`)).json()) as { ticks_in: number })
+      .ticks_in;
+
+  /** A Python instance that misbehaves at its 5th tick. */
+  const misbehaving = async (mode: string) => {
+    const created = await api<Instance>('POST', '/api/instances', {
+      strategy: 'py-tick-flipper',
+      params: { every: 2, mode, at: 5 },
+      account: USER,
+      password: 'pw',
+      instruments: [instrument],
+      frequency: 'tick',
+      limits: { max_orders_per_minute: 1000 },
+    });
+    expect(created.status).toBe(201);
+    return created.body.id;
+  };
+
+  /** After the hold: nothing more is sent while the market goes on, and every order is settled. */
+  const sendsNothing = async (id: string) => {
+    const before = (
+      await api<{ order_id: string; status: string }[]>('GET', `/api/instances/${id}/orders`)
+    ).body;
+    const seen = await ticksIn();
+    await waitFor(async () => (await ticksIn()) >= seen + 10, {
+      what: '10 more ticks',
+      timeoutMs: 30_000,
+    });
+    const after = await waitFor(
+      async () => {
+        const orders = (
+          await api<{ order_id: string; status: string }[]>('GET', `/api/instances/${id}/orders`)
+        ).body;
+        return orders.every((order) => order.status === 'FINISHED') ? orders : undefined;
+      },
+      { what: 'its orders settled', timeoutMs: 30_000 },
+    );
+    expect(after.map((order) => order.order_id).sort()).toEqual(
+      before.map((order) => order.order_id).sort(),
+    );
+  };
+
+  it.each([
+    ['raise', 'RuntimeError: boom at tick 5'],
+    ['hang', 'did not return within 1500 ms'],
+    ['garbage', 'not the bridge protocol'],
+  ])(
+    'a Python strategy that does “%s” is held with a clear error and sends nothing more',
+    async (mode, message) => {
+      const id = await misbehaving(mode);
+      const held = await untilInstance(
+        id,
+        (i) => i.holds.some((hold) => hold.reason === 'error'),
+        `held (${mode})`,
+      );
+      expect(held.status).toBe('paused');
+      expect(held.holds.find((hold) => hold.reason === 'error')!.detail).toContain(message);
+      expect(held.trades).toBeGreaterThan(0);
+      await sendsNothing(id);
+      if (mode === 'raise') {
+        const logs = (
+          await api<{ level: string; message: string }[]>('GET', `/api/instances/${id}/logs`)
+        ).body;
+        expect(
+          logs.some(
+            (entry) =>
+              entry.level === 'error' &&
+              entry.message.includes('Traceback') &&
+              entry.message.includes('tick_flipper.py'),
+          ),
+        ).toBe(true);
+        // Resume: a new Python process (a new generation) takes over, and trades again.
+        const generation = held.generation;
+        const resumed = await api<Instance>('POST', `/api/instances/${id}/resume`);
+        expect(resumed.body.generation).toBe(generation + 1);
+        expect(resumed.body).toMatchObject({ status: 'running', holds: [] });
+        await waitFor(
+          async () =>
+            (await api<{ order_id: string }[]>('GET', `/api/instances/${id}/orders`)).body.some(
+              (order) => order.order_id.split('.')[2] === String(generation + 1),
+            ),
+          { what: 'orders of the new Python process', timeoutMs: 30_000 },
+        );
+      }
+      await api('POST', `/api/instances/${id}/stop`, { flatten: true });
+    },
+  );
+
+  it('what a Python strategy prints lands in its log and does not disturb it', async () => {
+    const id = await misbehaving('print');
+    await waitFor(
+      async () =>
+        (await api<{ message: string }[]>('GET', `/api/instances/${id}/logs`)).body.some((entry) =>
+          entry.message.includes('python: garbage on stdout <<<>>>'),
+        ),
+      { what: 'the print in the log', timeoutMs: 30_000 },
+    );
+    const now = await untilInstance(id, (i) => i.trades >= 4, 'trading on');
+    expect(now.holds).toEqual([]);
     await api('POST', `/api/instances/${id}/stop`, { flatten: true });
   });
 

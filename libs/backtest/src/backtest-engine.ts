@@ -163,7 +163,8 @@ const validPrice = (value: unknown) =>
   typeof value === 'number' && Number.isFinite(value) && value > 0;
 
 /** Whether an event can be replayed; a bad one is skipped and counted. */
-function wellFormed(event: MarketEvent): boolean {
+/** Whether the engine takes an event (others are skipped and counted). */
+export function wellFormed(event: MarketEvent): boolean {
   if (typeof event.instrument !== 'string' || typeof event.tradingDay !== 'string') return false;
   if (isBar(event))
     return (

@@ -1,2 +1,4 @@
 export * from './strategy-loader';
 export * from './strategy-catalog';
+export * from './python-bridge';
+export * from './python-strategy';

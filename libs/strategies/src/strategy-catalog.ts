@@ -30,7 +30,14 @@ export class StrategyCatalog {
     for (const dir of this.dirs) {
       if (!existsSync(dir)) continue;
       for (const name of readdirSync(dir).sort()) {
-        if (!/\.(ts|js)$/.test(name) || name.endsWith('.d.ts') || name.includes('.spec.')) continue;
+        if (
+          !/\.(ts|js|py)$/.test(name) ||
+          name.endsWith('.d.ts') ||
+          name.includes('.spec.') ||
+          name.startsWith('_') ||
+          name.startsWith('test_')
+        )
+          continue;
         const file = join(dir, name);
         try {
           const definition = loadStrategy(file);

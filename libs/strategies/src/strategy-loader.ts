@@ -3,6 +3,8 @@ import type { StrategyDefinition } from '@qautlra/execution';
 import { existsSync, readFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join, resolve } from 'node:path';
+import type { PythonStrategyError } from './python-bridge';
+import { pythonDefinition } from './python-strategy';
 
 /**
  * Strategy files are TypeScript (or JavaScript) modules whose default export is a
@@ -64,6 +66,17 @@ export class StrategyLoadError extends Error {
 export function loadStrategy(file: string): StrategyDefinition {
   const path = resolve(file);
   if (!existsSync(path)) throw new StrategyLoadError(file, 'no such file');
+  if (path.endsWith('.py')) {
+    try {
+      return pythonDefinition(path);
+    } catch (error) {
+      const traceback = (error as PythonStrategyError).traceback;
+      throw new StrategyLoadError(
+        file,
+        `could not be loaded: ${(error as Error).message}${traceback ? `\n${traceback}` : ''}`,
+      );
+    }
+  }
   register();
   let loaded: unknown;
   try {

@@ -1,5 +1,18 @@
-import { BacktestAccountSpec, BacktestEngine, BacktestResult, FillModel } from '@qautlra/backtest';
-import type { StrategyDefinition } from '@qautlra/execution';
+import {
+  BacktestAccountSpec,
+  BacktestEngine,
+  BacktestResult,
+  FillModel,
+  StrategyError,
+  wellFormed,
+} from '@qautlra/backtest';
+import { resolveParameters, StrategyDefinition } from '@qautlra/execution';
+import {
+  isPythonDefinition,
+  plannedEvent,
+  PythonStrategyError,
+  PythonStrategyHost,
+} from '@qautlra/strategies';
 import { loadMarketEvents, SourceRequest, tradingDaysOf } from './market-source';
 
 export interface RunRequest extends SourceRequest {
@@ -11,6 +24,8 @@ export interface RunRequest extends SourceRequest {
   slippageTicks?: number;
   /** Statistics convention preset (quantstats by default). */
   convention?: string;
+  /** Python strategies: longest one request to the Python process may take (ms). */
+  pythonTimeoutMs?: number;
 }
 
 export interface Progress {
@@ -31,26 +46,67 @@ export async function runBacktest(
   onProgress?: (progress: Progress) => void,
 ): Promise<BacktestResult> {
   const total = tradingDaysOf(request).length;
-  const engine = new BacktestEngine(definition, request.params ?? {}, {
-    accounts: request.accounts,
-    fill: request.fill,
-    volumeCap: request.volumeCap,
-    slippageTicks: request.slippageTicks,
-    convention: request.convention,
-  });
+  const python = isPythonDefinition(definition)
+    ? new PythonStrategyHost(definition, resolveParameters(definition, request.params ?? {}), {
+        instruments: request.instruments,
+        timeoutMs: request.pythonTimeoutMs ?? 30_000,
+      })
+    : undefined;
+  const engine = new BacktestEngine(
+    python ? { ...definition, create: () => python } : definition,
+    request.params ?? {},
+    {
+      accounts: request.accounts,
+      fill: request.fill,
+      volumeCap: request.volumeCap,
+      slippageTicks: request.slippageTicks,
+      convention: request.convention,
+    },
+  );
   let day = '';
   let days = 0;
   let events = 0;
-  for (const event of await loadMarketEvents(request)) {
-    if (event.tradingDay !== day) {
-      if (day) onProgress?.({ days, total, events });
-      day = event.tradingDay;
-      days += 1;
+  try {
+    await python?.start(
+      (request.accounts ?? [{ name: 'backtest' }]).map((account) => account.name),
+    );
+    const all = [...(await loadMarketEvents(request))];
+    for (let index = 0; index < all.length; index += 1) {
+      const event = all[index]!;
+      if (event.tradingDay !== day) {
+        if (day) onProgress?.({ days, total, events });
+        day = event.tradingDay;
+        days += 1;
+      }
+      events += 1;
+      // Read-ahead: the next events of this trading day go to Python before the engine steps them.
+      if (python && python.batch > 1 && python.canPlan && event.tradingDay === python.tradingDay) {
+        const ahead = [];
+        for (
+          let next = index;
+          next < all.length &&
+          ahead.length < python.batch &&
+          all[next]!.tradingDay === event.tradingDay;
+          next += 1
+        )
+          if (wellFormed(all[next]!)) ahead.push(plannedEvent(all[next]!));
+        await python.plan(ahead);
+      }
+      engine.step(event);
+      if (python?.hasPending) await python.flush();
     }
-    events += 1;
-    engine.step(event);
+    const result = engine.finish();
+    await python?.drain();
+    onProgress?.({ days: total, total, events });
+    return result;
+  } catch (error) {
+    if (error instanceof PythonStrategyError)
+      throw new StrategyError(
+        `the Python strategy failed: ${error.message}${error.traceback ? `\n${error.traceback}` : ''}`,
+        error,
+      );
+    throw error;
+  } finally {
+    python?.close();
   }
-  const result = engine.finish();
-  onProgress?.({ days: total, total, events });
-  return result;
 }

@@ -12,6 +12,7 @@ import {
   VenueAccount,
 } from '@qautlra/execution';
 import type { QifiOrder, QifiTrade } from '@qautlra/qifi';
+import { isPythonDefinition, PythonStrategyError, PythonStrategyHost } from '@qautlra/strategies';
 
 /** Per-instance safety limits (0: no limit). */
 export interface InstanceLimits {
@@ -87,6 +88,8 @@ export interface LiveInstanceOptions {
   history(instrument: string, frequency: BarFrequency, count: number): Promise<MarketBar[]>;
   events: InstanceEvents;
   now?: () => number;
+  /** Python strategies: longest a callback (one request to the Python process) may take, ms. */
+  pythonTimeoutMs?: number;
   /** The back-off of both connections (ms). */
   retryBaseMs?: number;
   retryCapMs?: number;
@@ -148,6 +151,10 @@ export class LiveInstance {
   private graceTimer?: NodeJS.Timeout;
   private lastPnlAt = 0;
   private refusedLogged = false;
+  /** A Python strategy's host (its process), and the chain its requests go through one by one. */
+  private python?: PythonStrategyHost;
+  private pythonChain: Promise<void> = Promise.resolve();
+  private pythonBroken = false;
 
   constructor(private readonly options: LiveInstanceOptions) {
     this.spec = options.spec;
@@ -246,8 +253,14 @@ export class LiveInstance {
     this.log('info', `reconciled with the trade server: ${describePositions(this.mirror)}`);
     this.replaying = true;
     try {
+      // onStart goes first into the Python host's queue; the process starts meanwhile.
       this.call('onStart', () => runner.start());
+      await this.python?.start([this.spec.account]);
       await this.warmUp(runner);
+      await this.python?.flush();
+    } catch (error) {
+      if (!(error instanceof PythonStrategyError)) throw error;
+      this.pythonFailed(error);
     } finally {
       this.replaying = false;
     }
@@ -302,8 +315,13 @@ export class LiveInstance {
     this.emitState();
   }
 
-  resume(): void {
+  async resume(): Promise<void> {
     if (this.status !== 'paused' && this.status !== 'running') return;
+    if (this.pythonBroken) {
+      // A new Python process, replayed over the bars seen so far, takes over.
+      await this.reload({});
+      if (this.pythonBroken) return;
+    }
     for (const reason of ['user', 'kill', 'limit', 'error'] as const) this.holds.delete(reason);
     this.refusedLogged = false;
     this.status = this.holds.size > 0 ? 'paused' : 'running';
@@ -323,20 +341,30 @@ export class LiveInstance {
    * New parameters without losing positions or subscriptions: a new strategy object with them is
    * replayed over the bars seen so far (orders off), then takes over.
    */
-  reload(params: Record<string, unknown>): ParameterValues {
+  async reload(params: Record<string, unknown>): Promise<ParameterValues> {
     const resolved = resolveParameters(this.definition, { ...this.params, ...params });
     const old = this.runner;
     this.params = resolved;
     if (!old || !this.warmed) return resolved;
     this.generation += 1;
+    const oldPython = this.python;
+    await this.pythonChain;
     const runner = this.makeRunner(resolved);
     const seen = this.spec.instruments.flatMap((instrument) => old.context.bars(instrument));
     seen.sort((a, b) => a.endMs - b.endMs || a.instrument.localeCompare(b.instrument));
     this.replaying = true;
     try {
       this.runner = runner;
+      oldPython?.close();
+      this.pythonBroken = false;
+      // Live events meanwhile queue behind onStart and the replayed bars (orders off until done).
       this.call('onStart', () => runner.start());
+      await this.python?.start([this.spec.account]);
       for (const bar of seen) this.call('onBar', () => runner.bar(bar));
+      await this.python?.flush();
+    } catch (error) {
+      if (!(error instanceof PythonStrategyError)) throw error;
+      this.pythonFailed(error);
     } finally {
       this.replaying = false;
     }
@@ -377,6 +405,10 @@ export class LiveInstance {
       this.log(flat() ? 'info' : 'warn', flat() ? 'flattened' : 'could not flatten in time');
     }
     if (this.runner && this.warmed) this.call('onEnd', () => this.runner!.end());
+    if (this.python && !this.pythonBroken)
+      await (this.pythonChain = this.pythonChain
+        .then(() => this.python?.drain())
+        .catch(() => undefined));
     this.status = 'stopped';
     await this.close();
     this.log('info', 'stopped');
@@ -386,6 +418,7 @@ export class LiveInstance {
   /** Closes the connections without calling the strategy (runtime shutdown: it resumes later). */
   async close(): Promise<void> {
     clearTimeout(this.graceTimer);
+    this.python?.close();
     this.market?.stop();
     this.market = undefined;
     await this.session?.stop();
@@ -395,7 +428,15 @@ export class LiveInstance {
   // ---- the strategy's venue ----
 
   private makeRunner(params: ParameterValues): StrategyRunner {
-    const strategy = this.definition.create(params);
+    const definition = this.definition;
+    this.python = isPythonDefinition(definition)
+      ? new PythonStrategyHost(definition, params, {
+          instruments: this.spec.instruments,
+          timeoutMs: this.options.pythonTimeoutMs ?? 5_000,
+          log: (message) => this.log('info', message),
+        })
+      : undefined;
+    const strategy = this.python ?? definition.create(params);
     const venue: Venue = {
       now: () => this.lastMarketMs || this.now(),
       tradingDay: () => this.mirror.document.trading_day,
@@ -602,6 +643,15 @@ export class LiveInstance {
   private call(what: string, callback: () => void): void {
     try {
       callback();
+      const python = this.python;
+      // Live events: Python answers one request at a time, in the order the events came.
+      if (python?.hasPending && !this.replaying && !this.pythonBroken)
+        this.pythonChain = this.pythonChain
+          .then(() => (this.python === python && !this.pythonBroken ? python.flush() : undefined))
+          .catch((error: unknown) => {
+            if (error instanceof PythonStrategyError) this.pythonFailed(error);
+            else this.log('error', `python: ${(error as Error).message}`);
+          });
     } catch (error) {
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
       this.pause(
@@ -610,6 +660,17 @@ export class LiveInstance {
       );
       this.log('error', `${what} threw: ${text}`);
     }
+  }
+
+  /** The Python side failed: the instance holds (its account untouched), with the traceback logged. */
+  private pythonFailed(error: PythonStrategyError): void {
+    this.pythonBroken = true;
+    this.python?.close();
+    this.pause('error', `python strategy: ${error.message}`);
+    this.log(
+      'error',
+      `python strategy: ${error.message}${error.traceback ? `\n${error.traceback}` : ''}`,
+    );
   }
 
   private fail(message: string): void {

@@ -1,0 +1,364 @@
+import type {
+  MarketBar,
+  MarketTick,
+  OrderOptions,
+  ParameterValues,
+  Strategy,
+  StrategyContext,
+  StrategyDefinition,
+} from '@qautlra/execution';
+import type { QifiOrder, QifiTrade } from '@qautlra/qifi';
+import {
+  describePythonStrategy,
+  PythonAction,
+  PythonBridge,
+  PythonBridgeOptions,
+  PythonEvent,
+  PythonStrategyError,
+} from './python-bridge';
+
+/** A strategy definition read from a `.py` file: run through {@link PythonStrategyHost}. */
+export interface PythonStrategyDefinition extends StrategyDefinition {
+  python: { file: string; batch: number };
+}
+
+export function isPythonDefinition(
+  definition: StrategyDefinition,
+): definition is PythonStrategyDefinition {
+  return 'python' in definition;
+}
+
+/** Reads a Python strategy file's declaration as a strategy definition. */
+export function pythonDefinition(file: string): PythonStrategyDefinition {
+  const described = describePythonStrategy(file);
+  return {
+    name: described.name,
+    ...(described.description ? { description: described.description } : {}),
+    parameters: described.parameters,
+    python: { file, batch: described.batch },
+    create: () => {
+      throw new Error(
+        `${described.name} is a Python strategy: it runs through a PythonStrategyHost`,
+      );
+    },
+  };
+}
+
+/** Most events in one request (warm-ups and long read-aheads are cut into requests this size). */
+const MAX_EVENTS_PER_REQUEST = 2_000;
+
+const wireBar = (bar: MarketBar) => ({
+  instrument: bar.instrument,
+  frequency: bar.frequency,
+  start_ms: bar.startMs,
+  end_ms: bar.endMs,
+  trading_day: bar.tradingDay,
+  open: bar.open,
+  high: bar.high,
+  low: bar.low,
+  close: bar.close,
+  volume: bar.volume,
+  ...(bar.amount === undefined ? {} : { amount: bar.amount }),
+  ...(bar.openInterest === undefined ? {} : { open_interest: bar.openInterest }),
+});
+
+const wireTick = (tick: MarketTick) => ({
+  instrument: tick.instrument,
+  datetime_ms: tick.datetimeMs,
+  trading_day: tick.tradingDay,
+  last_price: tick.lastPrice,
+  bid_price: tick.bidPrice,
+  bid_volume: tick.bidVolume,
+  ask_price: tick.askPrice,
+  ask_volume: tick.askVolume,
+  volume: tick.volume,
+  ...(tick.upperLimit === undefined ? {} : { upper_limit: tick.upperLimit }),
+  ...(tick.lowerLimit === undefined ? {} : { lower_limit: tick.lowerLimit }),
+});
+
+/** A bar or tick as a read-ahead hands it over (`now` as the engine's clock will be at its callback). */
+export function plannedEvent(event: MarketBar | MarketTick): PythonEvent {
+  return 'frequency' in event
+    ? { kind: 'bar', now: event.endMs, trading_day: event.tradingDay, bar: wireBar(event) }
+    : { kind: 'tick', now: event.datetimeMs, trading_day: event.tradingDay, tick: wireTick(event) };
+}
+
+const keyOf = (event: PythonEvent): string =>
+  event.kind === 'bar'
+    ? `bar|${(event.bar as { instrument: string; end_ms: number }).instrument}|${(event.bar as { end_ms: number }).end_ms}`
+    : event.kind === 'tick'
+      ? `tick|${(event.tick as { instrument: string }).instrument}|${(event.tick as { datetime_ms: number }).datetime_ms}`
+      : event.kind;
+
+type OrderOp =
+  | 'buy'
+  | 'sell'
+  | 'buyOpen'
+  | 'sellOpen'
+  | 'buyClose'
+  | 'sellClose'
+  | 'buyCloseToday'
+  | 'sellCloseToday';
+
+const ORDER_OPS = new Set<string>([
+  'buy',
+  'sell',
+  'buyOpen',
+  'sellOpen',
+  'buyClose',
+  'sellClose',
+  'buyCloseToday',
+  'sellCloseToday',
+]);
+
+export interface PythonHostOptions extends PythonBridgeOptions {
+  /** Instruments whose positions every request carries (those of the account come too). */
+  instruments: readonly string[];
+  /** The strategy's `log` lines and its prints (default: the context's log). */
+  log?(message: string): void;
+}
+
+/**
+ * A Python strategy as the runner sees it: each callback becomes an event for the Python process,
+ * and the orders it answers with are carried out through the same strategy context a TypeScript
+ * strategy uses — the TypeScript side owns the account and the rules, Python only decides.
+ *
+ * Two ways to drive it. `flush()` after each engine step or live event hands over what the strategy
+ * was given and carries out the answer (orders reach the engine before the next event, as a
+ * TypeScript strategy's would). `plan()` (backtests) hands over the next bars or ticks before the
+ * engine steps them, while the strategy holds no order: Python handles them until one makes orders,
+ * and the callbacks then find their answers ready — one request for many bars, same results.
+ */
+export class PythonStrategyHost implements Strategy {
+  readonly bridge: PythonBridge;
+  readonly batch: number;
+  private context?: StrategyContext;
+  private pending: PythonEvent[] = [];
+  private planned: { key: string; actions?: PythonAction[] }[] = [];
+  /** Orders it made that have not finished yet (no read-ahead while any is out). */
+  private readonly outstanding = new Set<string>();
+  private ready?: Promise<void>;
+
+  constructor(
+    readonly definition: PythonStrategyDefinition,
+    private readonly params: ParameterValues,
+    private readonly options: PythonHostOptions,
+  ) {
+    this.batch = Math.max(1, definition.python.batch);
+    this.bridge = new PythonBridge(definition.python.file, {
+      ...options,
+      onOutput: (line) => this.log(`python: ${line}`),
+    });
+  }
+
+  /** Starts the Python strategy object (once). */
+  start(accounts: readonly string[]): Promise<void> {
+    this.ready ??= this.bridge.init(this.params, accounts).then(() => undefined);
+    return this.ready;
+  }
+
+  close(): void {
+    this.bridge.close();
+  }
+
+  private log(message: string): void {
+    if (this.options.log) this.options.log(message);
+    else this.context?.log(message);
+  }
+
+  /** Hands over what is left (the end of a run) without carrying out any order. */
+  async drain(): Promise<void> {
+    const events = this.pending;
+    this.pending = [];
+    for (let offset = 0; offset < events.length;) {
+      const reply = await this.bridge.events(this.state(), events.slice(offset));
+      for (const line of reply.logs) this.log(line);
+      offset += Math.max(1, reply.processed);
+    }
+  }
+
+  /** The trading day the strategy is in (empty before its first event). */
+  get tradingDay(): string {
+    return this.context?.tradingDay() ?? '';
+  }
+
+  /** Whether a read-ahead may be used now (nothing waiting, no order of its own out). */
+  get canPlan(): boolean {
+    return (
+      this.context !== undefined &&
+      this.pending.length === 0 &&
+      this.planned.length === 0 &&
+      this.outstanding.size === 0
+    );
+  }
+
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  // ---- the runner's callbacks ----
+
+  onStart(context: StrategyContext): void {
+    this.take(context, { kind: 'start' });
+  }
+
+  onBar(bar: MarketBar, context: StrategyContext): void {
+    this.take(context, { kind: 'bar', bar: wireBar(bar) });
+  }
+
+  onTick(tick: MarketTick, context: StrategyContext): void {
+    this.take(context, { kind: 'tick', tick: wireTick(tick) });
+  }
+
+  onOrder(order: QifiOrder, context: StrategyContext): void {
+    if (order.status === 'FINISHED') this.outstanding.delete(order.order_id);
+    this.take(context, { kind: 'order', order });
+  }
+
+  onTrade(trade: QifiTrade, context: StrategyContext): void {
+    this.take(context, { kind: 'trade', trade });
+  }
+
+  onDay(tradingDay: string, context: StrategyContext): void {
+    this.take(context, { kind: 'day', day: tradingDay });
+  }
+
+  onEnd(context: StrategyContext): void {
+    this.take(context, { kind: 'end' });
+  }
+
+  private take(context: StrategyContext, event: PythonEvent): void {
+    this.context = context;
+    event.now = context.now();
+    event.trading_day = context.tradingDay();
+    const next = this.planned[0];
+    if (next && next.key === keyOf(event)) {
+      this.planned.shift();
+      if (next.actions) this.apply(next.actions);
+      return;
+    }
+    if (next)
+      // The engine gave something the read-ahead did not foresee: Python has seen events the
+      // strategy never got; the run cannot go on as one.
+      throw new PythonStrategyError(
+        `read-ahead out of step: expected ${next.key}, got ${keyOf(event)}`,
+      );
+    this.pending.push(event);
+  }
+
+  // ---- driving ----
+
+  /** Hands over what the strategy was given since the last call and carries out its orders. */
+  async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const events = this.pending;
+      this.pending = [];
+      let offset = 0;
+      while (offset < events.length) {
+        const slice = events.slice(offset, offset + MAX_EVENTS_PER_REQUEST);
+        const reply = await this.bridge.events(this.state(), slice);
+        for (const line of reply.logs) this.log(line);
+        if (reply.processed < 1 || reply.processed > slice.length)
+          throw new PythonStrategyError(
+            `the bridge handled ${reply.processed} of ${slice.length} events`,
+          );
+        offset += reply.processed;
+        this.apply(reply.actions);
+      }
+    }
+  }
+
+  /** Read-ahead: hands over the next market events (before the engine steps them). */
+  async plan(events: readonly PythonEvent[]): Promise<number> {
+    if (!this.canPlan || events.length === 0) return 0;
+    const slice = events.slice(0, Math.min(this.batch, MAX_EVENTS_PER_REQUEST));
+    const reply = await this.bridge.events(this.state(), slice);
+    for (const line of reply.logs) this.log(line);
+    if (reply.processed < 1 || reply.processed > slice.length)
+      throw new PythonStrategyError(
+        `the bridge handled ${reply.processed} of ${slice.length} events`,
+      );
+    this.planned = slice.slice(0, reply.processed).map((event, index) => ({
+      key: keyOf(event),
+      ...(index === reply.processed - 1 && reply.actions.length > 0
+        ? { actions: reply.actions }
+        : {}),
+    }));
+    return reply.processed;
+  }
+
+  /** What Python reads during its callbacks: the clock, the account, positions, live orders. */
+  private state(): Record<string, unknown> {
+    const context = this.context;
+    if (!context) return {};
+    const instruments = new Set([
+      ...this.options.instruments,
+      ...Object.keys(context.qifi().positions),
+    ]);
+    const positions: Record<string, unknown> = {};
+    for (const instrument of instruments) {
+      const view = context.position(instrument);
+      positions[instrument] = {
+        instrument,
+        long: view.long,
+        short: view.short,
+        long_today: view.longToday,
+        long_yesterday: view.longYesterday,
+        short_today: view.shortToday,
+        short_yesterday: view.shortYesterday,
+        net: view.net,
+        last_price: view.lastPrice,
+      };
+    }
+    return {
+      now: context.now(),
+      trading_day: context.tradingDay(),
+      account: context.account(),
+      positions,
+      orders: context.orders(),
+    };
+  }
+
+  /** Carries out what Python asked for, each checked first. */
+  private apply(actions: readonly PythonAction[]): void {
+    const context = this.context;
+    if (!context || actions.length === 0) return;
+    for (const action of actions) {
+      const options: OrderOptions = {};
+      if (action.price !== undefined) {
+        if (typeof action.price !== 'number' || !Number.isFinite(action.price) || action.price <= 0)
+          throw new PythonStrategyError(
+            `a price must be a finite number above 0: ${JSON.stringify(action)}`,
+          );
+        options.price = action.price;
+      }
+      let ids: string[] = [];
+      if (ORDER_OPS.has(action.op)) {
+        if (
+          typeof action.instrument !== 'string' ||
+          !Number.isSafeInteger(action.volume) ||
+          action.volume! <= 0
+        )
+          throw new PythonStrategyError(
+            `an order needs an instrument and whole lots above 0: ${JSON.stringify(action)}`,
+          );
+        const op = action.op as OrderOp;
+        ids = context[op](action.instrument, action.volume!, options);
+      } else if (action.op === 'targetPosition') {
+        if (typeof action.instrument !== 'string' || !Number.isSafeInteger(action.net))
+          throw new PythonStrategyError(
+            `target_position needs an instrument and whole lots: ${JSON.stringify(action)}`,
+          );
+        ids = context.targetPosition(action.instrument, action.net!, options);
+      } else if (action.op === 'cancel') {
+        if (typeof action.order_id !== 'string')
+          throw new PythonStrategyError(`cancel needs an order id: ${JSON.stringify(action)}`);
+        context.cancel(action.order_id);
+      } else if (action.op === 'cancelAll') {
+        context.cancelAll(action.instrument);
+      } else
+        throw new PythonStrategyError(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+      for (const id of ids) this.outstanding.add(id);
+    }
+  }
+}
