@@ -58,6 +58,8 @@ export interface InstanceView {
   } | null;
   orders: number;
   trades: number;
+  /** Tick arrival → the first order it made sent (the last 10,000 orders). */
+  tick_to_order_ms: { count: number; p50: number; p99: number } | null;
 }
 
 /** Everything the runtime tells its Socket.IO clients. */
@@ -81,6 +83,14 @@ export interface CreateInstance {
   limits?: Partial<{ max_position: number; max_orders_per_minute: number; max_daily_loss: number }>;
   /** Start at once (default true). */
   start?: boolean;
+}
+
+function latencySummary(values: readonly number[]): InstanceView['tick_to_order_ms'] {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  const round = (value: number) => Math.round(value * 1000) / 1000;
+  return { count: sorted.length, p50: round(at(0.5)), p99: round(at(0.99)) };
 }
 
 const PERIOD_MS: Record<BarFrequency, number> = {
@@ -424,6 +434,7 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
           : null,
       orders: instance.orders().length,
       trades: instance.trades().length,
+      tick_to_order_ms: latencySummary(instance.tickToOrderMs),
     };
   }
 

@@ -37,6 +37,7 @@ def test_describe_init_and_events_until_the_first_order() -> None:
     assert described["op"] == "described" and described["name"] == "py-ma-cross" and described["batch"] == 1000
     assert ready["op"] == "ready"
     # start + 20 bars fill the slow window; the 20th bar (index 19) already has fast > slow: it orders.
+    assert done.pop("busy_us") >= 0
     assert done == {"op": "done", "processed": 21, "actions": [{"op": "targetPosition", "instrument": "SHFE.rb2605", "net": 2}], "logs": []}
 
 

@@ -175,7 +175,7 @@ export class PythonBridge {
   /** Hands events over; Python handles them in order until one makes orders. */
   async events(
     state: Record<string, unknown>,
-    events: readonly PythonEvent[],
+    events: readonly (PythonEvent | unknown[])[],
   ): Promise<PythonReply> {
     const reply = await this.request({ op: 'events', state, events });
     if (reply.op !== 'done' || typeof reply.processed !== 'number' || !Array.isArray(reply.actions))

@@ -83,6 +83,51 @@ export function plannedEvent(event: MarketBar | MarketTick): PythonEvent {
     : { kind: 'tick', now: event.datetimeMs, trading_day: event.tradingDay, tick: wireTick(event) };
 }
 
+type WireBar = ReturnType<typeof wireBar>;
+type WireTick = ReturnType<typeof wireTick>;
+
+/** Bars and ticks go over in a compact array form when their clock is their own time (bulk). */
+function compact(event: PythonEvent): PythonEvent | unknown[] {
+  if (event.kind === 'bar') {
+    const bar = event.bar as WireBar;
+    if (event.now !== bar.end_ms || event.trading_day !== bar.trading_day) return event;
+    return [
+      'b',
+      bar.instrument,
+      bar.frequency,
+      bar.start_ms,
+      bar.end_ms,
+      bar.trading_day,
+      bar.open,
+      bar.high,
+      bar.low,
+      bar.close,
+      bar.volume,
+      bar.amount ?? null,
+      bar.open_interest ?? null,
+    ];
+  }
+  if (event.kind === 'tick') {
+    const tick = event.tick as WireTick;
+    if (event.now !== tick.datetime_ms || event.trading_day !== tick.trading_day) return event;
+    return [
+      't',
+      tick.instrument,
+      tick.datetime_ms,
+      tick.trading_day,
+      tick.last_price,
+      tick.bid_price,
+      tick.bid_volume,
+      tick.ask_price,
+      tick.ask_volume,
+      tick.volume,
+      tick.upper_limit ?? null,
+      tick.lower_limit ?? null,
+    ];
+  }
+  return event;
+}
+
 const keyOf = (event: PythonEvent): string =>
   event.kind === 'bar'
     ? `bar|${(event.bar as { instrument: string; end_ms: number }).instrument}|${(event.bar as { end_ms: number }).end_ms}`
@@ -135,9 +180,13 @@ export class PythonStrategyHost implements Strategy {
   private context?: StrategyContext;
   private pending: PythonEvent[] = [];
   private planned: { key: string; actions?: PythonAction[] }[] = [];
-  /** Orders it made that have not finished yet (no read-ahead while any is out). */
-  private readonly outstanding = new Set<string>();
+  /** Orders it made that have not finished yet, and their instruments (a read-ahead stops short of these). */
+  private readonly outstanding = new Map<string, string>();
   private ready?: Promise<void>;
+  /** Events the next read-ahead sends (adapts; see `plan`). */
+  private planSize = 64;
+  /** How many events the strategy usually goes before it orders (a moving average). */
+  private runLength = 32;
 
   constructor(
     readonly definition: PythonStrategyDefinition,
@@ -171,7 +220,7 @@ export class PythonStrategyHost implements Strategy {
     const events = this.pending;
     this.pending = [];
     for (let offset = 0; offset < events.length;) {
-      const reply = await this.bridge.events(this.state(), events.slice(offset));
+      const reply = await this.bridge.events(this.state(), events.slice(offset).map(compact));
       for (const line of reply.logs) this.log(line);
       offset += Math.max(1, reply.processed);
     }
@@ -182,14 +231,23 @@ export class PythonStrategyHost implements Strategy {
     return this.context?.tradingDay() ?? '';
   }
 
-  /** Whether a read-ahead may be used now (nothing waiting, no order of its own out). */
+  /** How many events the next read-ahead takes. */
+  get planLimit(): number {
+    return Math.min(this.planSize, this.batch, MAX_EVENTS_PER_REQUEST);
+  }
+
+  /** Whether a read-ahead may be used now (nothing waiting to be handed over or carried out). */
   get canPlan(): boolean {
-    return (
-      this.context !== undefined &&
-      this.pending.length === 0 &&
-      this.planned.length === 0 &&
-      this.outstanding.size === 0
-    );
+    return this.context !== undefined && this.pending.length === 0 && this.planned.length === 0;
+  }
+
+  /**
+   * Whether an event of this instrument must wait for its step: an order of the strategy's own on
+   * it may fill there, and the strategy must see that first.
+   */
+  blocks(instrument: string): boolean {
+    for (const held of this.outstanding.values()) if (held === instrument) return true;
+    return false;
   }
 
   get hasPending(): boolean {
@@ -248,42 +306,81 @@ export class PythonStrategyHost implements Strategy {
 
   // ---- driving ----
 
-  /** Hands over what the strategy was given since the last call and carries out its orders. */
-  async flush(): Promise<void> {
+  /**
+   * Hands over what the strategy was given since the last call and carries out its orders. `ahead`
+   * (backtests) gives the next market events: when nothing of the strategy's own is out, the last
+   * request runs on into them (a read-ahead in the same round trip).
+   */
+  async flush(ahead?: (limit: number) => PythonEvent[]): Promise<void> {
     while (this.pending.length > 0) {
       const events = this.pending;
       this.pending = [];
       let offset = 0;
       while (offset < events.length) {
         const slice = events.slice(offset, offset + MAX_EVENTS_PER_REQUEST);
-        const reply = await this.bridge.events(this.state(), slice);
+        const last = offset + slice.length >= events.length;
+        const extra =
+          last &&
+          ahead &&
+          this.batch > 1 &&
+          this.outstanding.size === 0 &&
+          this.pending.length === 0
+            ? ahead(this.planLimit)
+            : [];
+        const request = extra.length > 0 ? [...slice, ...extra] : slice;
+        const reply = await this.bridge.events(this.state(), request.map(compact));
         for (const line of reply.logs) this.log(line);
-        if (reply.processed < 1 || reply.processed > slice.length)
+        if (reply.processed < 1 || reply.processed > request.length)
           throw new PythonStrategyError(
-            `the bridge handled ${reply.processed} of ${slice.length} events`,
+            `the bridge handled ${reply.processed} of ${request.length} events`,
           );
-        offset += reply.processed;
-        this.apply(reply.actions);
+        if (reply.processed <= slice.length) {
+          offset += reply.processed;
+          this.apply(reply.actions);
+          continue;
+        }
+        // It ran on into the read-ahead: those events' answers wait for their callbacks.
+        offset = events.length;
+        this.keepPlan(extra, reply.processed - slice.length, reply.actions);
       }
     }
   }
 
-  /** Read-ahead: hands over the next market events (before the engine steps them). */
+  private keepPlan(
+    events: readonly PythonEvent[],
+    processed: number,
+    actions: PythonAction[],
+  ): void {
+    const size = this.planLimit;
+    // Ran through all: ask for more next time; stopped at an order: about that far again.
+    if (processed === events.length) {
+      if (events.length >= size) this.planSize = size * 2;
+    } else {
+      this.runLength = this.runLength * 0.7 + processed * 0.3;
+      this.planSize = Math.max(8, Math.ceil(this.runLength * 1.5));
+    }
+    this.planned = events.slice(0, processed).map((event, index) => ({
+      key: keyOf(event),
+      ...(index === processed - 1 && actions.length > 0 ? { actions } : {}),
+    }));
+  }
+
+  /**
+   * Read-ahead: hands over the next market events (before the engine steps them). The size adapts
+   * to how far the strategy got last time (twice that, up to its `batch`), so events it would not
+   * reach are seldom sent.
+   */
   async plan(events: readonly PythonEvent[]): Promise<number> {
     if (!this.canPlan || events.length === 0) return 0;
-    const slice = events.slice(0, Math.min(this.batch, MAX_EVENTS_PER_REQUEST));
-    const reply = await this.bridge.events(this.state(), slice);
+    const size = Math.min(this.planSize, this.batch, MAX_EVENTS_PER_REQUEST);
+    const slice = events.length > size ? events.slice(0, size) : events;
+    const reply = await this.bridge.events(this.state(), slice.map(compact));
     for (const line of reply.logs) this.log(line);
     if (reply.processed < 1 || reply.processed > slice.length)
       throw new PythonStrategyError(
         `the bridge handled ${reply.processed} of ${slice.length} events`,
       );
-    this.planned = slice.slice(0, reply.processed).map((event, index) => ({
-      key: keyOf(event),
-      ...(index === reply.processed - 1 && reply.actions.length > 0
-        ? { actions: reply.actions }
-        : {}),
-    }));
+    this.keepPlan(slice, reply.processed, reply.actions);
     return reply.processed;
   }
 
@@ -291,10 +388,7 @@ export class PythonStrategyHost implements Strategy {
   private state(): Record<string, unknown> {
     const context = this.context;
     if (!context) return {};
-    const instruments = new Set([
-      ...this.options.instruments,
-      ...Object.keys(context.qifi().positions),
-    ]);
+    const instruments = this.options.instruments;
     const positions: Record<string, unknown> = {};
     for (const instrument of instruments) {
       const view = context.position(instrument);
@@ -358,7 +452,7 @@ export class PythonStrategyHost implements Strategy {
         context.cancelAll(action.instrument);
       } else
         throw new PythonStrategyError(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
-      for (const id of ids) this.outstanding.add(id);
+      for (const id of ids) this.outstanding.set(id, action.instrument ?? '');
     }
   }
 }

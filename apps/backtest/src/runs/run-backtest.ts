@@ -3,6 +3,7 @@ import {
   BacktestEngine,
   BacktestResult,
   FillModel,
+  MarketEvent,
   StrategyError,
   wellFormed,
 } from '@qautlra/backtest';
@@ -45,7 +46,24 @@ export async function runBacktest(
   request: RunRequest,
   onProgress?: (progress: Progress) => void,
 ): Promise<BacktestResult> {
-  const total = tradingDaysOf(request).length;
+  return replayEvents(definition, request, await loadMarketEvents(request), onProgress);
+}
+
+/**
+ * The engine over given market events (in time order). A Python strategy runs through its bridge:
+ * after each step its callbacks' events go to the Python process and its orders come back before
+ * the next step; with `batch` > 1, while it holds no order, the next events of the trading day go
+ * over before the engine steps them (read-ahead), one request for many.
+ */
+export async function replayEvents(
+  definition: StrategyDefinition,
+  request: Omit<RunRequest, 'source' | 'from' | 'to' | 'frequency'> &
+    Partial<Pick<RunRequest, 'from' | 'to'>>,
+  marketEvents: Iterable<MarketEvent>,
+  onProgress?: (progress: Progress) => void,
+): Promise<BacktestResult> {
+  const total =
+    request.from && request.to ? tradingDaysOf({ from: request.from, to: request.to }).length : 0;
   const python = isPythonDefinition(definition)
     ? new PythonStrategyHost(definition, resolveParameters(definition, request.params ?? {}), {
         instruments: request.instruments,
@@ -70,7 +88,7 @@ export async function runBacktest(
     await python?.start(
       (request.accounts ?? [{ name: 'backtest' }]).map((account) => account.name),
     );
-    const all = [...(await loadMarketEvents(request))];
+    const all = Array.isArray(marketEvents) ? (marketEvents as MarketEvent[]) : [...marketEvents];
     for (let index = 0; index < all.length; index += 1) {
       const event = all[index]!;
       if (event.tradingDay !== day) {
@@ -80,24 +98,32 @@ export async function runBacktest(
       }
       events += 1;
       // Read-ahead: the next events of this trading day go to Python before the engine steps them.
-      if (python && python.batch > 1 && python.canPlan && event.tradingDay === python.tradingDay) {
-        const ahead = [];
+      const ahead = (from: number, limit: number) => {
+        const out = [];
         for (
-          let next = index;
+          let next = from;
           next < all.length &&
-          ahead.length < python.batch &&
-          all[next]!.tradingDay === event.tradingDay;
+          out.length < limit &&
+          all[next]!.tradingDay === event.tradingDay &&
+          !python!.blocks(all[next]!.instrument);
           next += 1
         )
-          if (wellFormed(all[next]!)) ahead.push(plannedEvent(all[next]!));
-        await python.plan(ahead);
-      }
+          if (wellFormed(all[next]!)) out.push(plannedEvent(all[next]!));
+        return out;
+      };
+      if (python && python.batch > 1 && python.canPlan && event.tradingDay === python.tradingDay)
+        await python.plan(ahead(index, python.planLimit));
       engine.step(event);
-      if (python?.hasPending) await python.flush();
+      if (python?.hasPending)
+        await python.flush(
+          python.batch > 1 && event.tradingDay === python.tradingDay
+            ? (limit) => ahead(index + 1, limit)
+            : undefined,
+        );
     }
     const result = engine.finish();
     await python?.drain();
-    onProgress?.({ days: total, total, events });
+    onProgress?.({ days: total || days, total: total || days, events });
     return result;
   } catch (error) {
     if (error instanceof PythonStrategyError)

@@ -71,6 +71,11 @@ export const STRATEGY_SCHEMAS: Schemas = {
       },
       orders: INTEGER,
       trades: INTEGER,
+      tick_to_order_ms: {
+        ...objectOf({ count: INTEGER, p50: NUMBER, p99: NUMBER }),
+        nullable: true,
+        description: 'tick arrival → the first order it made sent on the DIFF socket, ms',
+      },
     },
     { description: 'A live strategy instance (its password is never shown)' },
   ),

@@ -151,6 +151,10 @@ export class LiveInstance {
   private graceTimer?: NodeJS.Timeout;
   private lastPnlAt = 0;
   private refusedLogged = false;
+  /** When the tick the strategy is handling arrived (performance.now(); 0: none or already used). */
+  private tickArrival = 0;
+  /** Tick arrival → the first order it made sent on the DIFF socket, ms (the last 10,000). */
+  readonly tickToOrderMs: number[] = [];
   /** A Python strategy's host (its process), and the chain its requests go through one by one. */
   private python?: PythonStrategyHost;
   private pythonChain: Promise<void> = Promise.resolve();
@@ -507,6 +511,11 @@ export class LiveInstance {
         return refuse(`max position ${limits.maxPosition} lots`);
     }
     if (!this.sendRaw(order)) return refuse('trade server not connected');
+    if (this.tickArrival > 0) {
+      this.tickToOrderMs.push(performance.now() - this.tickArrival);
+      if (this.tickToOrderMs.length > 10_000) this.tickToOrderMs.shift();
+      this.tickArrival = 0;
+    }
     this.sent.push(now);
     if (order.order_id) this.inFlight.set(order.order_id, order);
   }
@@ -605,11 +614,13 @@ export class LiveInstance {
     patch: Record<string, unknown>,
   ): void {
     if (!this.runner || !this.warmed) return;
+    const arrived = performance.now();
     // A tick is a new trade time; a patch without `datetime` only changes the book.
     if (!('datetime' in patch) && !('last_price' in patch)) return;
     const tick = tickOfRow({ ...quote, instrument_id: id });
     if (!tick || tick.datetimeMs <= 0) return;
     this.lastMarketMs = tick.datetimeMs;
+    this.tickArrival = arrived;
     const runner = this.runner;
     if (this.bars) {
       for (const bar of this.bars.push(tick)) this.call('onBar', () => runner.bar(bar));
