@@ -72,6 +72,9 @@ process.env.STRATEGY_API_TOKEN = keptToken('STRATEGY_API_TOKEN', 'strategy-api-t
 process.env.STRATEGY_MARKET_URL ??= process.env.TRADE_MARKET_URL;
 process.env.STRATEGY_TRADE_URL ??= `ws://127.0.0.1:${ports['trade-server']}/ws/trade`;
 process.env.STRATEGY_TSDB_URL ??= `http://127.0.0.1:${ports.tsdb}`;
+// The browser reaches the runtime through the web server, which adds the token after the login.
+process.env.WEB_STRATEGY_URL ??= `http://127.0.0.1:${ports.strategy}`;
+process.env.WEB_STRATEGY_TOKEN ??= process.env.STRATEGY_API_TOKEN;
 const apps = [
   // On a first start, a few days of session-aware sim history go into the tsdb before the gateway
   // starts (it then resumes from the history's last state): candles at 1m–1d have shape at once.

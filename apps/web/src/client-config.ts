@@ -11,5 +11,7 @@ export interface ClientConfig {
   tsdb: { rest: string; stream: string };
   fund: { rest: string };
   backtest: { rest: string };
+  /** Live strategies (behind the trade server's login); `enabled` when the web server has the runtime's token. */
+  strategy: { rest: string; enabled: boolean };
   docs: Record<string, string>;
 }

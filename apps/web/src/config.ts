@@ -26,6 +26,9 @@ export interface WebConfig {
   fundUrl: string;
   /** The backtest service, proxied at `/backtest`. */
   backtestUrl: string;
+  /** The live strategy runtime, at `/strategy` behind the trade server's login, and its token. */
+  strategyUrl: string;
+  strategyToken?: string;
   /** Shown on the login page when set (the `npm start` demo user). */
   demoUser?: string;
   demoPassword?: string;
@@ -58,6 +61,8 @@ export function loadWebConfig(env: Env = process.env): WebConfig {
     tsdbStream: readString(env, 'WEB_TSDB_STREAM', 'market_data'),
     fundUrl: url(env, 'WEB_FUND_URL', 'http://127.0.0.1:8020'),
     backtestUrl: url(env, 'WEB_BACKTEST_URL', 'http://127.0.0.1:8021'),
+    strategyUrl: url(env, 'WEB_STRATEGY_URL', 'http://127.0.0.1:8022'),
+    strategyToken: readOptionalString(env, 'WEB_STRATEGY_TOKEN'),
     demoUser: readOptionalString(env, 'WEB_DEMO_USER'),
     demoPassword: readOptionalString(env, 'WEB_DEMO_PASSWORD'),
     clientDir: readString(env, 'WEB_CLIENT_DIR', join(__dirname, '../client')),

@@ -9,9 +9,10 @@ import { WEB_SCHEMAS } from './schemas';
 import { AppModule } from './app.module';
 import { loadWebConfig, WebConfig } from './config';
 import { mountProxies } from './proxies';
+import { mountStrategyGate } from './strategy-gate';
 
 /** Paths the single-page app must not shadow. */
-const SERVER_PATHS = /^\/(md|trade|tsdb|fund|backtest|api|health|metrics)(\/|$)/;
+const SERVER_PATHS = /^\/(md|trade|tsdb|fund|backtest|strategy|api|health|metrics)(\/|$)/;
 
 /** Boots the web front end's server; exported for the all-in-one launcher and the tests. */
 export async function bootstrap(config: WebConfig = loadWebConfig()): Promise<INestApplication> {
@@ -22,9 +23,10 @@ export async function bootstrap(config: WebConfig = loadWebConfig()): Promise<IN
     schemas: WEB_SCHEMAS,
     home: false,
     description:
-      'Serves the browser front end and proxies the platform APIs under one origin: /md (market data), /trade (trade server), /tsdb (read-only), /fund (fund analytics), /backtest (backtests).',
+      'Serves the browser front end and proxies the platform APIs under one origin: /md (market data), /trade (trade server), /tsdb (read-only), /fund (fund analytics), /backtest (backtests), /strategy (live strategies, behind the trade server’s login).',
   })) as NestExpressApplication;
   mountProxies(app, config);
+  mountStrategyGate(app, config);
   // After the proxies: the app's own files and JSON are compressed; proxied streams pass as they are.
   app.use(compression());
   const index = join(config.clientDir, 'index.html');

@@ -1,4 +1,4 @@
-import { objectOf, Schemas, STRING, mapOf } from '@qautlra/platform';
+import { BOOLEAN, mapOf, objectOf, Schemas, STRING } from '@qautlra/platform';
 
 const rest = (extra: Record<string, typeof STRING> = {}) => objectOf({ rest: STRING, ...extra });
 
@@ -15,6 +15,7 @@ export const WEB_SCHEMAS: Schemas = {
     tsdb: rest({ stream: STRING }),
     fund: rest(),
     backtest: rest(),
+    strategy: objectOf({ rest: STRING, enabled: BOOLEAN }),
     docs: mapOf(STRING, 'API docs of each proxied app'),
   }),
 };

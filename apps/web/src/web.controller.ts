@@ -22,6 +22,7 @@ export class WebController {
       tsdb: { rest: '/tsdb/api/v1', stream: this.config.tsdbStream },
       fund: { rest: '/fund/api' },
       backtest: { rest: '/backtest/api' },
+      strategy: { rest: '/strategy/api', enabled: this.config.strategyToken !== undefined },
       docs: {
         web: '/api/docs',
         market: '/md/api/docs',

@@ -147,6 +147,8 @@ export class LiveInstance {
   private readonly now: () => number;
   private lastMarketMs = 0;
   private currentSession = 0;
+  /** The gateway has been reached at least once (before: waiting for it, not disconnected). */
+  private marketSeen = false;
   private synced = false;
   private graceTimer?: NodeJS.Timeout;
   private lastPnlAt = 0;
@@ -637,7 +639,9 @@ export class LiveInstance {
     }
     const away: string[] = [];
     if (!this.tradeConnected) away.push('trade server disconnected');
-    if (this.market && !this.marketConnected) away.push('gateway disconnected');
+    if (this.marketConnected) this.marketSeen = true;
+    if (this.market && !this.marketConnected)
+      away.push(this.marketSeen ? 'gateway disconnected' : 'waiting for the gateway');
     const was = this.holds.has('disconnected');
     if (away.length > 0) {
       this.holds.set('disconnected', away.join(', '));

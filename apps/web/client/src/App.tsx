@@ -28,10 +28,15 @@ const BacktestsView = lazy(() =>
   import('./components/BacktestsView').then((module) => ({ default: module.BacktestsView })),
 );
 
-/** The page's views, by the URL's hash (`#funds`, `#backtests`), so a view can be linked and reloaded. */
-type View = 'trade' | 'funds' | 'backtests';
-const viewOfHash = (): View =>
-  location.hash === '#funds' ? 'funds' : location.hash === '#backtests' ? 'backtests' : 'trade';
+/** Live strategies load when opened. */
+const StrategiesView = lazy(() =>
+  import('./components/StrategiesView').then((module) => ({ default: module.StrategiesView })),
+);
+
+/** The page's views, by the URL's hash (`#funds`, `#backtests`, `#strategies`), so a view can be linked and reloaded. */
+type View = 'trade' | 'funds' | 'backtests' | 'strategies';
+const VIEWS: readonly View[] = ['trade', 'funds', 'backtests', 'strategies'];
+const viewOfHash = (): View => VIEWS.find((view) => `#${view}` === location.hash) ?? 'trade';
 
 const stored = <T extends string>(key: string, fallback: T, allowed: readonly T[]): T => {
   const value = localStorage.getItem(key) as T | null;
@@ -142,7 +147,7 @@ export function App(props: { config: ClientConfig }) {
             <span className="logo">◆</span> QAUTLRA
           </div>
           <nav className="views tabs" data-testid="views">
-            {(['trade', 'funds', 'backtests'] as const).map((v) => (
+            {VIEWS.map((v) => (
               <a
                 key={v}
                 href={v === 'trade' ? '#' : `#${v}`}
@@ -198,6 +203,15 @@ export function App(props: { config: ClientConfig }) {
         ) : view === 'backtests' ? (
           <Suspense fallback={<main className="backtests" />}>
             <BacktestsView rest={config.backtest.rest} />
+          </Suspense>
+        ) : view === 'strategies' && signedIn && session.state !== 'connecting' ? (
+          <Suspense fallback={<main className="strategies" />}>
+            <StrategiesView
+              rest={config.strategy.rest}
+              tradeRest={config.trade.rest}
+              backtestRest={config.backtest.rest}
+              session={session}
+            />
           </Suspense>
         ) : signedIn && session.state !== 'connecting' ? (
           <Workspace config={config} feed={feed} session={session} />

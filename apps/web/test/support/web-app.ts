@@ -10,7 +10,18 @@ const DOWN = 'http://127.0.0.1:9';
 
 /** apps/web in this process on a free port, serving the built page, fronting the given apps. */
 export async function startWebApp(
-  apps: Partial<Pick<WebConfig, 'marketUrl' | 'tradeUrl' | 'tsdbUrl' | 'fundUrl' | 'backtestUrl'>> &
+  apps: Partial<
+    Pick<
+      WebConfig,
+      | 'marketUrl'
+      | 'tradeUrl'
+      | 'tsdbUrl'
+      | 'fundUrl'
+      | 'backtestUrl'
+      | 'strategyUrl'
+      | 'strategyToken'
+    >
+  > &
     Partial<Pick<WebConfig, 'demoUser' | 'demoPassword'>>,
 ): Promise<{ web: INestApplication; base: string }> {
   const port = await freePort();
@@ -23,6 +34,8 @@ export async function startWebApp(
     tsdbUrl: DOWN,
     fundUrl: DOWN,
     backtestUrl: DOWN,
+    strategyUrl: DOWN,
+    strategyToken: undefined,
     demoUser: undefined,
     demoPassword: undefined,
     ...apps,

@@ -68,7 +68,32 @@ export class DiffSession extends Observable {
     });
   }
 
+  /**
+   * The trade server's REST token (JWT) of the signed-in user, for the apps that check it (live
+   * strategies): asked for with the same credentials, kept 50 minutes (it lasts an hour).
+   */
+  async restToken(rest: string): Promise<string> {
+    if (this.jwt && this.jwt.user === this.user && this.jwt.until > Date.now()) return this.jwt.token;
+    const response = await fetch(`${rest}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_name: this.user, password: this.password }),
+    });
+    const body = (await response.json()) as { token?: string; message?: string };
+    if (!response.ok || !body.token) throw new Error(body.message ?? `sign-in: ${response.status}`);
+    this.jwt = { user: this.user, token: body.token, until: Date.now() + 50 * 60_000 };
+    return body.token;
+  }
+
+  /** What a live strategy instance logs in with: the signed-in user's own credentials. */
+  credentials(): { account: string; password: string } {
+    return { account: this.user, password: this.password };
+  }
+
+  private jwt?: { user: string; token: string; until: number };
+
   logout(): void {
+    this.jwt = undefined;
     this.user = '';
     this.password = '';
     this.state = 'signed-out';
