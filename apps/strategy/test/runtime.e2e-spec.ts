@@ -35,6 +35,8 @@ describe('live strategy runtime (apps/strategy) against the gateway and the trad
   let runtimeEnv: Record<string, string>;
   let runtimePort: number;
   let mdPort: number;
+  let tradePort: number;
+  let tradeEnv: Record<string, string>;
 
   const api = async <T>(method: string, path: string, body?: unknown, token = TOKEN) => {
     const response = await fetch(`${base}${path}`, {
@@ -65,7 +67,7 @@ describe('live strategy runtime (apps/strategy) against the gateway and the trad
 
   beforeAll(async () => {
     [mdPort, runtimePort] = [await freePort(), await freePort()];
-    const tradePort = await freePort();
+    tradePort = await freePort();
     database = await TestDatabase.create('strategy');
     gateway = new AppProcess(
       'md-gateway',
@@ -85,20 +87,16 @@ describe('live strategy runtime (apps/strategy) against the gateway and the trad
       product: string;
     }[];
     instrument = universe.find((i) => i.product === 'RB')!.id;
-    trade = new AppProcess(
-      'trade-server',
-      [],
-      {
-        TRADE_SERVER_ADDR: `127.0.0.1:${tradePort}`,
-        DATABASE_URL: database.url,
-        TRADE_MARKET_URL: `ws://127.0.0.1:${mdPort}/ws/market`,
-        TRADE_DEMO: 'true',
-        TRADE_DEMO_USER: USER,
-        TRADE_DEMO_PASSWORD: 'pw',
-        TRADE_SIM_ALWAYS_OPEN: 'true',
-      },
-      `http://127.0.0.1:${tradePort}/health`,
-    );
+    tradeEnv = {
+      TRADE_SERVER_ADDR: `127.0.0.1:${tradePort}`,
+      DATABASE_URL: database.url,
+      TRADE_MARKET_URL: `ws://127.0.0.1:${mdPort}/ws/market`,
+      TRADE_DEMO: 'true',
+      TRADE_DEMO_USER: USER,
+      TRADE_DEMO_PASSWORD: 'pw',
+      TRADE_SIM_ALWAYS_OPEN: 'true',
+    };
+    trade = new AppProcess('trade-server', [], tradeEnv, `http://127.0.0.1:${tradePort}/health`);
     await trade.start();
     const data = mkdtempSync(join(tmpdir(), 'qautlra-strategy-'));
     runtimeEnv = {
@@ -379,6 +377,52 @@ describe('live strategy runtime (apps/strategy) against the gateway and the trad
     );
     const now = await untilInstance(id, (i) => i.trades >= 4, 'trading on');
     expect(now.holds).toEqual([]);
+    await api('POST', `/api/instances/${id}/stop`, { flatten: true });
+  });
+
+  it('holds orders while the trade server is away (nothing queued), and resumes by itself when it is back', async () => {
+    const created = await api<Instance>('POST', '/api/instances', {
+      strategy: 'tick-flipper',
+      params: { every: 2 },
+      account: USER,
+      password: 'pw',
+      instruments: [instrument],
+      frequency: 'tick',
+      limits: { max_orders_per_minute: 1000 },
+    });
+    const id = created.body.id;
+    await untilInstance(id, (i) => i.status === 'running' && i.trades > 0, 'trading');
+    await trade.kill('SIGKILL');
+    const held = await untilInstance(
+      id,
+      (i) => i.holds.some((hold) => hold.reason === 'disconnected'),
+      'held while the trade server is away',
+    );
+    expect(held.holds.find((hold) => hold.reason === 'disconnected')!.detail).toContain(
+      'trade server',
+    );
+    // The strategy goes on deciding; what it decides meanwhile is refused, not kept for later.
+    await waitFor(
+      async () =>
+        (await api<{ message: string }[]>('GET', `/api/instances/${id}/logs?limit=2000`)).body.some(
+          (entry) => entry.message.includes('order not sent (trade server disconnected'),
+        ),
+      { what: 'an order refused while away', timeoutMs: 30_000 },
+    );
+    trade = new AppProcess('trade-server', [], tradeEnv, `http://127.0.0.1:${tradePort}/health`);
+    await trade.start();
+    const back = await untilInstance(
+      id,
+      (i) => i.status === 'running' && i.sending,
+      'running again',
+      60_000,
+    );
+    expect(back.holds).toEqual([]);
+    // Reconciled from the restarted server's account: its position is what the server says.
+    const ordersAfter = (
+      await api<{ order_id: string; status: string }[]>('GET', `/api/instances/${id}/orders`)
+    ).body;
+    expect(new Set(ordersAfter.map((order) => order.order_id)).size).toBe(ordersAfter.length);
     await api('POST', `/api/instances/${id}/stop`, { flatten: true });
   });
 
