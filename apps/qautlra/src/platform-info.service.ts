@@ -38,8 +38,8 @@ export const COMPONENTS: readonly ComponentInfo[] = [
   { app: 'realtime', original: 'QAREALTIMEPRO-RS', state: 'planned' },
   { app: 'fund-analytics', original: 'QAMAINTAINDB-RS', state: 'working' },
   { app: 'backtest', original: 'QARS', state: 'partial' },
-  { app: 'strategy', original: 'QARS (live strategies)', state: 'partial' },
-  { app: 'web', original: 'QAOMS', state: 'partial' },
+  { app: 'strategy', original: 'QARS (live strategies)', state: 'working' },
+  { app: 'web', original: 'QAOMS', state: 'working' },
 ];
 
 @Injectable()
