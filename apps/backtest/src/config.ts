@@ -6,18 +6,9 @@ import {
   readOptionalString,
   readString,
 } from '@qautlra/platform';
-import { existsSync } from 'node:fs';
+import { bundledStrategyDir } from '@qautlra/strategies';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-
-/** The repository's `examples/strategies` (found upwards from this file, built or not). */
-function bundledStrategies(): string {
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    const candidate = join(dir, 'examples', 'strategies');
-    if (existsSync(candidate)) return candidate;
-  }
-  return resolve('examples/strategies');
-}
+import { resolve } from 'node:path';
 
 /** The backtest service's configuration (env; `process.env` is read nowhere else). */
 export interface BacktestConfig {
@@ -61,7 +52,7 @@ export function loadBacktestConfig(env: Env = process.env): BacktestConfig {
     port,
     databaseUrl: readOptionalString(env, 'DATABASE_URL'),
     dataDir: readString(env, 'BACKTEST_DATA_DIR', './data/backtest'),
-    strategyDirs: readString(env, 'BACKTEST_STRATEGY_DIRS', bundledStrategies())
+    strategyDirs: readString(env, 'BACKTEST_STRATEGY_DIRS', bundledStrategyDir())
       .split(',')
       .map((dir) => resolve(dir.trim()))
       .filter(Boolean),

@@ -6,18 +6,9 @@ import {
   readOptionalString,
   readString,
 } from '@qautlra/platform';
+import { bundledStrategyDir } from '@qautlra/strategies';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-
-/** The repository's `examples/strategies` (found upwards from this file, built or not). */
-function bundledStrategies(): string {
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    const candidate = join(dir, 'examples', 'strategies');
-    if (existsSync(candidate)) return candidate;
-  }
-  return resolve('examples/strategies');
-}
+import { resolve } from 'node:path';
 
 /** The live strategy runtime's configuration (env; `process.env` is read nowhere else). */
 export interface StrategyConfig {
@@ -57,7 +48,7 @@ export function loadStrategyConfig(env: Env = process.env): StrategyConfig {
     port,
     databaseUrl: readOptionalString(env, 'DATABASE_URL'),
     dataDir: readString(env, 'STRATEGY_DATA_DIR', './data/strategy'),
-    strategyDirs: readString(env, 'STRATEGY_DIRS', bundledStrategies())
+    strategyDirs: readString(env, 'STRATEGY_DIRS', bundledStrategyDir())
       .split(',')
       .map((dir) => resolve(dir.trim()))
       .filter(Boolean),

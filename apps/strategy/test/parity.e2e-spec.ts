@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, freePort, TestDatabase, waitFor } from '@qautlra/testing';
+import {
+  AppProcess,
+  freePort,
+  gatewayProcess,
+  TestDatabase,
+  tradeServerProcess,
+  waitFor,
+} from '@qautlra/testing';
 
 const TOKEN = 'parity-token';
 const USER = 'parity';
@@ -212,37 +219,23 @@ describe('the same strategy in a backtest and live on the replayed ticks', () =>
     const [mdPort, tradePort, runtimePort] = [await freePort(), await freePort(), await freePort()];
     const database = await TestDatabase.create('parity');
     databases.push(database);
-    const gateway = new AppProcess(
-      'md-gateway',
-      [],
-      {
-        QAMDGATEWAY_CONFIG: JSON.stringify({
-          websocket: { host: '127.0.0.1', port: mdPort, path: '/ws/market' },
-          rest_api: { host: '127.0.0.1', port: mdPort },
-          sources: [
-            { type: 'replay', url: tsdbUrl, stream: STREAM, speed: SPEED, autostart: false },
-          ],
-        }),
-      },
-      `http://127.0.0.1:${mdPort}/health`,
-    );
+    const gateway = gatewayProcess(mdPort, {
+      type: 'replay',
+      url: tsdbUrl,
+      stream: STREAM,
+      speed: SPEED,
+      autostart: false,
+    });
     apps.push(gateway);
     await gateway.start();
-    const trade = new AppProcess(
-      'trade-server',
-      [],
-      {
-        TRADE_SERVER_ADDR: `127.0.0.1:${tradePort}`,
-        DATABASE_URL: database.url,
-        TRADE_MARKET_URL: `ws://127.0.0.1:${mdPort}/ws/market`,
-        TRADE_DEMO: 'true',
-        TRADE_DEMO_USER: USER,
-        TRADE_DEMO_PASSWORD: 'pw',
-        TRADE_DEMO_CASH: '1000000',
-        TRADE_SIM_ALWAYS_OPEN: 'true',
-      },
-      `http://127.0.0.1:${tradePort}/health`,
-    );
+    const trade = tradeServerProcess({
+      port: tradePort,
+      marketPort: mdPort,
+      databaseUrl: database.url,
+      user: USER,
+      password: 'pw',
+      env: { TRADE_DEMO_CASH: '1000000' },
+    });
     apps.push(trade);
     await trade.start();
     const runtime = new AppProcess(

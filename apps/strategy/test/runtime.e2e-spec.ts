@@ -1,7 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, freePort, TestDatabase, waitFor } from '@qautlra/testing';
+import {
+  AppProcess,
+  freePort,
+  gatewayProcess,
+  TestDatabase,
+  tradeServerProcess,
+  waitFor,
+} from '@qautlra/testing';
 
 const TOKEN = 'strategy-test-token';
 const USER = 'stratdemo';
@@ -36,7 +43,7 @@ describe('live strategy runtime (apps/strategy) against the gateway and the trad
   let runtimePort: number;
   let mdPort: number;
   let tradePort: number;
-  let tradeEnv: Record<string, string>;
+  let newTrade: () => AppProcess;
 
   const api = async <T>(method: string, path: string, body?: unknown, token = TOKEN) => {
     const response = await fetch(`${base}${path}`, {
@@ -69,34 +76,27 @@ describe('live strategy runtime (apps/strategy) against the gateway and the trad
     [mdPort, runtimePort] = [await freePort(), await freePort()];
     tradePort = await freePort();
     database = await TestDatabase.create('strategy');
-    gateway = new AppProcess(
-      'md-gateway',
-      [],
-      {
-        QAMDGATEWAY_CONFIG: JSON.stringify({
-          websocket: { host: '127.0.0.1', port: mdPort, path: '/ws/market' },
-          rest_api: { host: '127.0.0.1', port: mdPort },
-          sources: [{ type: 'sim', ticks_per_second: 8, seed: 11, always_open: true }],
-        }),
-      },
-      `http://127.0.0.1:${mdPort}/health`,
-    );
+    gateway = gatewayProcess(mdPort, {
+      type: 'sim',
+      ticks_per_second: 8,
+      seed: 11,
+      always_open: true,
+    });
     await gateway.start();
     const universe = (await (await fetch(`http://127.0.0.1:${mdPort}/api/instruments`)).json()) as {
       id: string;
       product: string;
     }[];
     instrument = universe.find((i) => i.product === 'RB')!.id;
-    tradeEnv = {
-      TRADE_SERVER_ADDR: `127.0.0.1:${tradePort}`,
-      DATABASE_URL: database.url,
-      TRADE_MARKET_URL: `ws://127.0.0.1:${mdPort}/ws/market`,
-      TRADE_DEMO: 'true',
-      TRADE_DEMO_USER: USER,
-      TRADE_DEMO_PASSWORD: 'pw',
-      TRADE_SIM_ALWAYS_OPEN: 'true',
+    const tradeOptions = {
+      port: tradePort,
+      marketPort: mdPort,
+      databaseUrl: database.url,
+      user: USER,
+      password: 'pw',
     };
-    trade = new AppProcess('trade-server', [], tradeEnv, `http://127.0.0.1:${tradePort}/health`);
+    newTrade = () => tradeServerProcess(tradeOptions);
+    trade = newTrade();
     await trade.start();
     const data = mkdtempSync(join(tmpdir(), 'qautlra-strategy-'));
     runtimeEnv = {
@@ -409,7 +409,7 @@ describe('live strategy runtime (apps/strategy) against the gateway and the trad
         ),
       { what: 'an order refused while away', timeoutMs: 30_000 },
     );
-    trade = new AppProcess('trade-server', [], tradeEnv, `http://127.0.0.1:${tradePort}/health`);
+    trade = newTrade();
     await trade.start();
     const back = await untilInstance(
       id,

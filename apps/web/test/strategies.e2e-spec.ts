@@ -3,7 +3,15 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { INestApplication } from '@nestjs/common';
 import type { Browser, Page } from 'playwright-core';
-import { AppProcess, freePort, launchChromium, TestDatabase, waitFor } from '@qautlra/testing';
+import {
+  AppProcess,
+  freePort,
+  gatewayProcess,
+  launchChromium,
+  TestDatabase,
+  tradeServerProcess,
+  waitFor,
+} from '@qautlra/testing';
 import { startWebApp } from './support/web-app';
 
 const ROOT = join(__dirname, '../../..');
@@ -31,18 +39,12 @@ describe('web: live strategies view', () => {
     const [mdPort, runtimePort] = [await freePort(), await freePort()];
     tradePort = await freePort();
     database = await TestDatabase.create('web_strategies');
-    const gateway = new AppProcess(
-      'md-gateway',
-      [],
-      {
-        QAMDGATEWAY_CONFIG: JSON.stringify({
-          websocket: { host: '127.0.0.1', port: mdPort, path: '/ws/market' },
-          rest_api: { host: '127.0.0.1', port: mdPort },
-          sources: [{ type: 'sim', ticks_per_second: 8, seed: 5, always_open: true }],
-        }),
-      },
-      `http://127.0.0.1:${mdPort}/health`,
-    );
+    const gateway = gatewayProcess(mdPort, {
+      type: 'sim',
+      ticks_per_second: 8,
+      seed: 5,
+      always_open: true,
+    });
     apps.push(gateway);
     await gateway.start();
     instrument = (
@@ -51,20 +53,13 @@ describe('web: live strategies view', () => {
         product: string;
       }[]
     ).find((item) => item.product === 'RB')!.id;
-    const trade = new AppProcess(
-      'trade-server',
-      [],
-      {
-        TRADE_SERVER_ADDR: `127.0.0.1:${tradePort}`,
-        DATABASE_URL: database.url,
-        TRADE_MARKET_URL: `ws://127.0.0.1:${mdPort}/ws/market`,
-        TRADE_DEMO: 'true',
-        TRADE_DEMO_USER: USER,
-        TRADE_DEMO_PASSWORD: 'pw',
-        TRADE_SIM_ALWAYS_OPEN: 'true',
-      },
-      `http://127.0.0.1:${tradePort}/health`,
-    );
+    const trade = tradeServerProcess({
+      port: tradePort,
+      marketPort: mdPort,
+      databaseUrl: database.url,
+      user: USER,
+      password: 'pw',
+    });
     apps.push(trade);
     await trade.start();
     const runtime = new AppProcess(

@@ -1,7 +1,16 @@
 import type { ParameterSpec } from '@qautlra/execution';
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadStrategy } from './strategy-loader';
+
+/** The repository's `examples/strategies` (found upwards from this file, built or not). */
+export function bundledStrategyDir(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, 'examples', 'strategies');
+    if (existsSync(candidate)) return candidate;
+  }
+  return resolve('examples/strategies');
+}
 
 export interface StrategyEntry {
   /** The strategy's name (`defineStrategy({ name })`). */

@@ -57,3 +57,48 @@ export class AppProcess {
     this.child?.kill(signal);
   }
 }
+
+/** The market-data gateway on `port` (WebSocket and REST) with one source (`{type: 'sim', …}`). */
+export function gatewayProcess(port: number, source: Record<string, unknown>): AppProcess {
+  return new AppProcess(
+    'md-gateway',
+    [],
+    {
+      QAMDGATEWAY_CONFIG: JSON.stringify({
+        websocket: { host: '127.0.0.1', port, path: '/ws/market' },
+        rest_api: { host: '127.0.0.1', port },
+        sources: [source],
+      }),
+    },
+    `http://127.0.0.1:${port}/health`,
+  );
+}
+
+/**
+ * The trade server on `port`, its sim broker trading on the gateway at `marketPort` at any hour,
+ * with a demo user (an admin) `user` / `password`; `env` adds to or overrides that.
+ */
+export function tradeServerProcess(options: {
+  port: number;
+  marketPort: number;
+  databaseUrl: string;
+  user: string;
+  password: string;
+  env?: Record<string, string>;
+}): AppProcess {
+  return new AppProcess(
+    'trade-server',
+    [],
+    {
+      TRADE_SERVER_ADDR: `127.0.0.1:${options.port}`,
+      DATABASE_URL: options.databaseUrl,
+      TRADE_MARKET_URL: `ws://127.0.0.1:${options.marketPort}/ws/market`,
+      TRADE_DEMO: 'true',
+      TRADE_DEMO_USER: options.user,
+      TRADE_DEMO_PASSWORD: options.password,
+      TRADE_SIM_ALWAYS_OPEN: 'true',
+      ...options.env,
+    },
+    `http://127.0.0.1:${options.port}/health`,
+  );
+}

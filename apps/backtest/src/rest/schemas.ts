@@ -2,7 +2,6 @@ import type { SchemaObject } from '@nestjs/swagger';
 import {
   ANALYSIS_SCHEMAS,
   arrayOf,
-  BOOLEAN,
   INTEGER,
   mapOf,
   NUMBER,
@@ -12,29 +11,16 @@ import {
   STRING,
   textEnum,
 } from '@qautlra/platform';
+import { PARAMETER_VALUE_SCHEMA, STRATEGY_ENTRY_SCHEMA } from '@qautlra/strategies';
 
-const PARAM_VALUE: SchemaObject = { oneOf: [NUMBER, STRING, BOOLEAN] };
-const PARAMS = mapOf(PARAM_VALUE, 'parameter name → value');
+const PARAMS = mapOf(PARAMETER_VALUE_SCHEMA, 'parameter name → value');
 const withAccount = (name: string): SchemaObject => ({
   allOf: [ref(name), objectOf({ account: STRING })],
 });
 
 export const BACKTEST_SCHEMAS: Schemas = {
   ...ANALYSIS_SCHEMAS,
-  Strategy: objectOf(
-    {
-      name: STRING,
-      description: STRING,
-      parameters: mapOf(
-        objectOf(
-          { default: PARAM_VALUE, min: NUMBER, max: NUMBER, step: NUMBER, description: STRING },
-          { optional: ['min', 'max', 'step', 'description'] },
-        ),
-        'parameter name → its default and range',
-      ),
-    },
-    { optional: ['description'] },
-  ),
+  Strategy: STRATEGY_ENTRY_SCHEMA,
   RunRequest: objectOf(
     {
       source: textEnum(['sim', 'tsdb', 'csv', 'parquet']),
@@ -142,7 +128,7 @@ export const BACKTEST_SCHEMAS: Schemas = {
     id: { type: 'string', format: 'uuid' },
     strategy: STRING,
     request: mapOf(ref('JsonValue'), 'the run fields every combination shares'),
-    grid: mapOf(arrayOf(PARAM_VALUE), 'parameter name → values'),
+    grid: mapOf(arrayOf(PARAMETER_VALUE_SCHEMA), 'parameter name → values'),
     rank_by: STRING,
     order: textEnum(['asc', 'desc']),
     created_at: { type: 'string', format: 'date-time' },

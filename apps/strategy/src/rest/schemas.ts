@@ -1,4 +1,3 @@
-import type { SchemaObject } from '@nestjs/swagger';
 import {
   arrayOf,
   BOOLEAN,
@@ -11,30 +10,16 @@ import {
   STRING,
   textEnum,
 } from '@qautlra/platform';
-
-const PARAM_VALUE: SchemaObject = { oneOf: [NUMBER, STRING, BOOLEAN] };
+import { PARAMETER_VALUE_SCHEMA, STRATEGY_ENTRY_SCHEMA } from '@qautlra/strategies';
 
 export const STRATEGY_SCHEMAS: Schemas = {
-  StrategyEntry: objectOf(
-    {
-      name: STRING,
-      description: STRING,
-      parameters: mapOf(
-        objectOf(
-          { default: PARAM_VALUE, min: NUMBER, max: NUMBER, step: NUMBER, description: STRING },
-          { optional: ['min', 'max', 'step', 'description'] },
-        ),
-        'parameter name → its default and range',
-      ),
-    },
-    { optional: ['description'] },
-  ),
+  StrategyEntry: STRATEGY_ENTRY_SCHEMA,
   Instance: objectOf(
     {
       id: STRING,
       name: STRING,
       strategy: STRING,
-      params: mapOf(PARAM_VALUE, 'parameter name → value'),
+      params: mapOf(PARAMETER_VALUE_SCHEMA, 'parameter name → value'),
       account: STRING,
       instruments: arrayOf(STRING),
       frequency: textEnum(['tick', '1m', '5m', '15m', '30m', '1h', '1d']),
