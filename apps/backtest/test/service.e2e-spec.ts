@@ -88,6 +88,7 @@ describe('backtest service (QARS, :8021)', () => {
       );
     expect(strategies.map((s) => s.name).sort()).toEqual([
       'ma-cross',
+      'py-ma-cross',
       'rebalancer',
       'rsi-reversion',
     ]);

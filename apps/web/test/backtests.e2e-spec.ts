@@ -91,7 +91,7 @@ describe('web backtests view in headless Chromium against the backtest service',
     await page.goto(`${base}/#backtests`);
     await page.getByTestId('bt-strategy').waitFor();
     const options = await page.locator('[data-testid=bt-strategy] option').allTextContents();
-    expect(options.sort()).toEqual(['ma-cross', 'rebalancer', 'rsi-reversion']);
+    expect(options.sort()).toEqual(['ma-cross', 'py-ma-cross', 'rebalancer', 'rsi-reversion']);
     await page.getByTestId('bt-strategy').selectOption('ma-cross');
     await expect(page.getByTestId('bt-param-fast').inputValue()).resolves.toBe('5');
   });

@@ -59,6 +59,7 @@ def describe(cls: type[Strategy]) -> dict[str, Any]:
         "description": cls.description,
         "parameters": cls.parameters,
         "batch": max(1, int(cls.batch)),
+        "reads_state": bool(cls.reads_state),
     }
 
 
@@ -121,6 +122,10 @@ class Session:
         if strategy is None or ctx is None:
             raise RuntimeError("init first")
         ctx._state = message.get("state", {})
+        # "through": handle every event, each one's orders listed by its index (strategies that do
+        # not read positions, the account or orders to decide: `reads_state = False`).
+        through = bool(message.get("through"))
+        acted: list[list[Any]] = []
         processed = 0
         for event in message["events"]:
             processed += 1
@@ -153,12 +158,18 @@ class Session:
             else:
                 raise ValueError(f"unknown event kind {kind!r}")
             if ctx._actions:
-                break
+                if not through:
+                    break
+                acted.append([processed - 1, ctx._actions])
+                ctx._actions = []
         actions, logs = ctx._actions, ctx._logs
         ctx._actions, ctx._logs = [], []
         # busy_us: time in this process for the request, parsing included (benchmarks read it).
         busy = round((time.perf_counter() - self.started) * 1e6)
-        self.reply({"op": "done", "processed": processed, "actions": actions, "logs": logs, "busy_us": busy})
+        reply = {"op": "done", "processed": processed, "actions": actions, "logs": logs, "busy_us": busy}
+        if through:
+            reply["acted"] = acted
+        self.reply(reply)
 
 
 def main() -> None:

@@ -35,6 +35,11 @@ class Strategy:
     #: Events the bridge may hand over at once while the strategy holds no live order: its
     #: decisions then see positions exactly, and the account's marks as of the batch's start.
     batch: int = 1
+    #: False: its decisions read only the bars and ticks it is given — never ``position``,
+    #: ``account`` or ``orders`` (keep your own record of what you asked for). The bridge may then
+    #: hand it whole batches in backtests and carry out each bar's orders at that bar; order and
+    #: trade callbacks arrive after the batch.
+    reads_state: bool = True
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.params = params

@@ -67,3 +67,18 @@ def test_a_print_does_not_reach_the_protocol(tmp_path: Path) -> None:
     )
     assert [reply["op"] for reply in replies] == ["ready", "done"]
     assert replies[1]["logs"] == ["a log line"]
+
+
+def test_through_handles_every_event_and_lists_each_ones_orders() -> None:
+    # ma_cross.py reads no state (reads_state = False): all bars go, each crossing's order by its index.
+    closes = [3000 + i for i in range(30)] + [3030 - 2 * i for i in range(30)]
+    described, _, done = converse(
+        {"op": "describe", "file": str(EXAMPLE)},
+        {"op": "init", "file": str(EXAMPLE), "params": {"fast": 5, "slow": 20, "lots": 1}, "accounts": ["a"]},
+        {"op": "events", "state": {}, "through": True, "events": [{"kind": "start"}, *[bar(i, c) for i, c in enumerate(closes)]]},
+    )
+    assert described["reads_state"] is False
+    assert done["processed"] == 61
+    nets = [(index, actions[0]["net"]) for index, actions in done["acted"]]
+    # Long once the slow window is full (index 20 = the 20th bar), short after the turn, once each.
+    assert nets[0] == (20, 1) and [net for _, net in nets] == [1, -1]

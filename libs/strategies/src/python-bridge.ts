@@ -18,6 +18,8 @@ export interface PythonDescription {
     }
   >;
   batch: number;
+  /** False: the strategy's decisions read only its bars and ticks (whole batches may go at once). */
+  reads_state: boolean;
 }
 
 /** One order or cancel a Python callback asked for (carried out through the strategy context). */
@@ -41,6 +43,8 @@ export interface PythonReply {
   processed: number;
   actions: PythonAction[];
   logs: string[];
+  /** With `through`: each event that made orders, by its index in the request, and its orders. */
+  acted?: [number, PythonAction[]][];
 }
 
 /** The Python side failed: an exception (with its traceback), a hang, a crash or garbage. */
@@ -176,8 +180,14 @@ export class PythonBridge {
   async events(
     state: Record<string, unknown>,
     events: readonly (PythonEvent | unknown[])[],
+    through = false,
   ): Promise<PythonReply> {
-    const reply = await this.request({ op: 'events', state, events });
+    const reply = await this.request({
+      op: 'events',
+      state,
+      events,
+      ...(through ? { through: true } : {}),
+    });
     if (reply.op !== 'done' || typeof reply.processed !== 'number' || !Array.isArray(reply.actions))
       throw this.fail(
         new PythonStrategyError(`not the bridge protocol: ${JSON.stringify(reply).slice(0, 500)}`),

@@ -19,7 +19,7 @@ import {
 
 /** A strategy definition read from a `.py` file: run through {@link PythonStrategyHost}. */
 export interface PythonStrategyDefinition extends StrategyDefinition {
-  python: { file: string; batch: number };
+  python: { file: string; batch: number; readsState: boolean };
 }
 
 export function isPythonDefinition(
@@ -35,7 +35,7 @@ export function pythonDefinition(file: string): PythonStrategyDefinition {
     name: described.name,
     ...(described.description ? { description: described.description } : {}),
     parameters: described.parameters,
-    python: { file, batch: described.batch },
+    python: { file, batch: described.batch, readsState: described.reads_state !== false },
     create: () => {
       throw new Error(
         `${described.name} is a Python strategy: it runs through a PythonStrategyHost`,
@@ -177,6 +177,12 @@ export interface PythonHostOptions extends PythonBridgeOptions {
 export class PythonStrategyHost implements Strategy {
   readonly bridge: PythonBridge;
   readonly batch: number;
+  /**
+   * Whole batches: the strategy declared that its decisions read only its bars and ticks
+   * (`reads_state = False`), so Python takes every event of a batch and each one's orders are
+   * carried out at its callback; order and trade callbacks reach it after the batch.
+   */
+  readonly through: boolean;
   private context?: StrategyContext;
   private pending: PythonEvent[] = [];
   private planned: { key: string; actions?: PythonAction[] }[] = [];
@@ -194,6 +200,7 @@ export class PythonStrategyHost implements Strategy {
     private readonly options: PythonHostOptions,
   ) {
     this.batch = Math.max(1, definition.python.batch);
+    this.through = this.batch > 1 && !definition.python.readsState;
     this.bridge = new PythonBridge(definition.python.file, {
       ...options,
       onOutput: (line) => this.log(`python: ${line}`),
@@ -233,7 +240,7 @@ export class PythonStrategyHost implements Strategy {
 
   /** How many events the next read-ahead takes. */
   get planLimit(): number {
-    return Math.min(this.planSize, this.batch, MAX_EVENTS_PER_REQUEST);
+    return Math.min(this.through ? this.batch : this.planSize, this.batch, MAX_EVENTS_PER_REQUEST);
   }
 
   /** Whether a read-ahead may be used now (nothing waiting to be handed over or carried out). */
@@ -246,12 +253,25 @@ export class PythonStrategyHost implements Strategy {
    * it may fill there, and the strategy must see that first.
    */
   blocks(instrument: string): boolean {
+    if (this.through) return false;
     for (const held of this.outstanding.values()) if (held === instrument) return true;
     return false;
   }
 
   get hasPending(): boolean {
     return this.pending.length > 0;
+  }
+
+  /** Whether every event handed over ahead has had its callback. */
+  get planEmpty(): boolean {
+    return this.planned.length === 0;
+  }
+
+  /** Whole batches: hands over what waits and the next events in one request. */
+  async advance(ahead: (limit: number) => PythonEvent[]): Promise<void> {
+    if (this.context === undefined || this.planned.length > 0) return;
+    if (this.pending.length > 0) await this.flush(ahead);
+    else await this.plan(ahead(this.planLimit));
   }
 
   // ---- the runner's callbacks ----
@@ -295,6 +315,11 @@ export class PythonStrategyHost implements Strategy {
       if (next.actions) this.apply(next.actions);
       return;
     }
+    if (next && this.through && event.kind !== 'bar' && event.kind !== 'tick') {
+      // Whole batches: order, trade and day callbacks wait for the batch's end.
+      this.pending.push(event);
+      return;
+    }
     if (next)
       // The engine gave something the read-ahead did not foresee: Python has seen events the
       // strategy never got; the run cannot go on as one.
@@ -320,20 +345,25 @@ export class PythonStrategyHost implements Strategy {
         const slice = events.slice(offset, offset + MAX_EVENTS_PER_REQUEST);
         const last = offset + slice.length >= events.length;
         const extra =
-          last &&
-          ahead &&
-          this.batch > 1 &&
-          this.outstanding.size === 0 &&
-          this.pending.length === 0
-            ? ahead(this.planLimit)
-            : [];
+          last && ahead && this.batch > 1 && this.pending.length === 0 ? ahead(this.planLimit) : [];
         const request = extra.length > 0 ? [...slice, ...extra] : slice;
-        const reply = await this.bridge.events(this.state(), request.map(compact));
+        const reply = await this.bridge.events(this.state(), request.map(compact), this.through);
         for (const line of reply.logs) this.log(line);
         if (reply.processed < 1 || reply.processed > request.length)
           throw new PythonStrategyError(
             `the bridge handled ${reply.processed} of ${request.length} events`,
           );
+        if (this.through) {
+          // Every event handled: what was waiting acts now, the read-ahead at its callbacks.
+          const acted = new Map(reply.acted ?? []);
+          for (let index = 0; index < slice.length; index += 1) {
+            const actions = acted.get(index);
+            if (actions) this.apply(actions);
+          }
+          offset += slice.length;
+          if (extra.length > 0) this.keepThrough(extra, acted, slice.length);
+          continue;
+        }
         if (reply.processed <= slice.length) {
           offset += reply.processed;
           this.apply(reply.actions);
@@ -344,6 +374,17 @@ export class PythonStrategyHost implements Strategy {
         this.keepPlan(extra, reply.processed - slice.length, reply.actions);
       }
     }
+  }
+
+  private keepThrough(
+    events: readonly PythonEvent[],
+    acted: Map<number, PythonAction[]>,
+    shift: number,
+  ): void {
+    this.planned = events.map((event, index) => {
+      const actions = acted.get(index + shift);
+      return { key: keyOf(event), ...(actions ? { actions } : {}) };
+    });
   }
 
   private keepPlan(
@@ -372,15 +413,16 @@ export class PythonStrategyHost implements Strategy {
    */
   async plan(events: readonly PythonEvent[]): Promise<number> {
     if (!this.canPlan || events.length === 0) return 0;
-    const size = Math.min(this.planSize, this.batch, MAX_EVENTS_PER_REQUEST);
+    const size = this.planLimit;
     const slice = events.length > size ? events.slice(0, size) : events;
-    const reply = await this.bridge.events(this.state(), slice.map(compact));
+    const reply = await this.bridge.events(this.state(), slice.map(compact), this.through);
     for (const line of reply.logs) this.log(line);
     if (reply.processed < 1 || reply.processed > slice.length)
       throw new PythonStrategyError(
         `the bridge handled ${reply.processed} of ${slice.length} events`,
       );
-    this.keepPlan(slice, reply.processed, reply.actions);
+    if (this.through) this.keepThrough(slice, new Map(reply.acted ?? []), 0);
+    else this.keepPlan(slice, reply.processed, reply.actions);
     return reply.processed;
   }
 

@@ -111,6 +111,13 @@ export async function replayEvents(
           if (wellFormed(all[next]!)) out.push(plannedEvent(all[next]!));
         return out;
       };
+      if (python?.through) {
+        // Whole batches: Python takes the day's next events at once; what waits goes along.
+        if (python.planEmpty && event.tradingDay === python.tradingDay)
+          await python.advance((limit) => ahead(index, limit));
+        engine.step(event);
+        continue;
+      }
       if (python && python.batch > 1 && python.canPlan && event.tradingDay === python.tradingDay)
         await python.plan(ahead(index, python.planLimit));
       engine.step(event);
@@ -121,6 +128,7 @@ export async function replayEvents(
             : undefined,
         );
     }
+    if (python?.hasPending) await python.flush();
     const result = engine.finish();
     await python?.drain();
     onProgress?.({ days: total || days, total: total || days, events });
