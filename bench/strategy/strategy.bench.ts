@@ -3,7 +3,8 @@
  *  (a) bar-events/s of a Python strategy through the bridge against the same strategy in
  *      TypeScript, in the same run: the double-MA cross (`examples/strategies/ma-cross.ts` and its
  *      twin `ma_cross.py`) over BENCH_DAYS (120) trading days of sim minute bars of two futures,
- *      Python with read-ahead batching (its `batch = 1000`) and without (batch 1). Target: the
+ *      Python with whole batches (its `batch = 2000`, `reads_state = False`), with read-ahead up to
+ *      each order (`reads_state = True`) and one bar a request (batch 1). Target: the
  *      batched bridge ≥ 0.2× TypeScript. Timings are the best of BENCH_REPEAT (3).
  *  (b) live tick → strategy → order sent on the DIFF socket, p50 / p99, for a TypeScript and a
  *      Python strategy in the runtime that order on every tick, against a bare DIFF client in this
@@ -44,12 +45,20 @@ async function bars(): Promise<void> {
     single,
     readFileSync(join(ROOT, 'examples/strategies/ma_cross.py'), 'utf8')
       .replace('name = "py-ma-cross"', 'name = "py-ma-cross-single"')
-      .replace('batch = 1000', 'batch = 1'),
+      .replace('batch = 2000', 'batch = 1'),
+  );
+  const exact = join(dir, 'ma_cross_exact.py');
+  writeFileSync(
+    exact,
+    readFileSync(join(ROOT, 'examples/strategies/ma_cross.py'), 'utf8')
+      .replace('name = "py-ma-cross"', 'name = "py-ma-cross-exact"')
+      .replace('reads_state = False', 'reads_state = True'),
   );
   const strategies = {
     typescript: loadStrategy(join(ROOT, 'examples/strategies/ma-cross.ts')),
     python: loadStrategy(join(ROOT, 'examples/strategies/ma_cross.py')),
     pythonUnbatched: loadStrategy(single),
+    pythonExact: loadStrategy(exact),
   };
   const request = { instruments, params: { fast: 10, slow: 30 } };
   const timed = async (name: keyof typeof strategies, repeat: number) => {
@@ -67,6 +76,7 @@ async function bars(): Promise<void> {
   const typescript = await timed('typescript', REPEAT);
   const python = await timed('python', REPEAT);
   const unbatched = await timed('pythonUnbatched', 1);
+  const readAhead = await timed('pythonExact', 1);
   rmSync(dir, { recursive: true, force: true });
   console.log(
     `\n(a) ${fmt(events.length)} minute bars (${DAYS} trading days × 2 futures), double-MA cross`,
@@ -75,10 +85,13 @@ async function bars(): Promise<void> {
     `  TypeScript                 ${fmt(typescript.perSecond).padStart(12)} bar-events/s  (${fmt(typescript.ms)} ms, ${typescript.trades} trades)`,
   );
   console.log(
-    `  Python, batched (1,000)    ${fmt(python.perSecond).padStart(12)} bar-events/s  (${fmt(python.ms)} ms, ${python.trades} trades)`,
+    `  Python, batched (2,000)    ${fmt(python.perSecond).padStart(12)} bar-events/s  (${fmt(python.ms)} ms, ${python.trades} trades)`,
   );
   console.log(
     `  Python, one bar a request  ${fmt(unbatched.perSecond).padStart(12)} bar-events/s  (${fmt(unbatched.ms)} ms, ${unbatched.trades} trades)`,
+  );
+  console.log(
+    `  Python, read-ahead to the first order (reads_state = True) ${fmt(readAhead.perSecond)} bar-events/s (${fmt(readAhead.ms)} ms, ${readAhead.trades} trades)`,
   );
   console.log(
     `  ratio Python batched / TypeScript: ${(python.perSecond / typescript.perSecond).toFixed(3)}× (target ≥ 0.2×)`,
@@ -86,7 +99,11 @@ async function bars(): Promise<void> {
   console.log(
     `  ratio Python one-by-one / TypeScript: ${(unbatched.perSecond / typescript.perSecond).toFixed(3)}×`,
   );
-  if (python.trades !== typescript.trades || unbatched.trades !== typescript.trades)
+  if (
+    python.trades !== typescript.trades ||
+    unbatched.trades !== typescript.trades ||
+    readAhead.trades !== typescript.trades
+  )
     throw new Error('the Python twin did not make the same trades');
 }
 

@@ -41,7 +41,7 @@ describe('Python strategies in backtests', () => {
       single,
       readFileSync(EXAMPLE, 'utf8')
         .replace('name = "py-ma-cross"', 'name = "py-ma-cross-single"')
-        .replace('batch = 1000', 'batch = 1'),
+        .replace('batch = 2000', 'batch = 1'),
     );
     const batched = await runBacktest(loadStrategy(EXAMPLE), request);
     const unbatched = await runBacktest(loadStrategy(single), request);

@@ -129,6 +129,31 @@ class Session:
         processed = 0
         for event in message["events"]:
             processed += 1
+            if isinstance(event, list) and event[0] == "b" and len(event) == 13:
+                # The bulk form of a bar, straight to on_bar (the common case of a backtest).
+                _, instrument, frequency, start, end, day, o, h, l, c, v, amount, oi = event
+                bar = {"instrument": instrument, "frequency": frequency, "start_ms": start, "end_ms": end,
+                       "trading_day": day, "open": o, "high": h, "low": l, "close": c, "volume": v}
+                if amount is not None:
+                    bar["amount"] = amount
+                if oi is not None:
+                    bar["open_interest"] = oi
+                state = ctx._state
+                state["now"] = end
+                state["trading_day"] = day
+                bars = ctx._bars.get(instrument)
+                if bars is None:
+                    bars = ctx._bars[instrument] = []
+                bars.append(bar)
+                if len(bars) > 2 * BAR_HISTORY:
+                    del bars[:-BAR_HISTORY]
+                strategy.on_bar(bar, ctx)
+                if ctx._actions:
+                    if not through:
+                        break
+                    acted.append([processed - 1, ctx._actions])
+                    ctx._actions = []
+                continue
             if isinstance(event, list):
                 event = decode(event)
             if "now" in event:

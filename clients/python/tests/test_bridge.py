@@ -34,7 +34,7 @@ def test_describe_init_and_events_until_the_first_order() -> None:
         {"op": "init", "file": str(EXAMPLE), "params": {"fast": 5, "slow": 20, "lots": 2}, "accounts": ["a"]},
         {"op": "events", "state": state, "events": [{"kind": "start"}, *rising]},
     )
-    assert described["op"] == "described" and described["name"] == "py-ma-cross" and described["batch"] == 1000
+    assert described["op"] == "described" and described["name"] == "py-ma-cross" and described["batch"] == 2000
     assert ready["op"] == "ready"
     # start + 20 bars fill the slow window; the 20th bar (index 19) already has fast > slow: it orders.
     assert done.pop("busy_us") >= 0

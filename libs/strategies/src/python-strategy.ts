@@ -78,9 +78,49 @@ const wireTick = (tick: MarketTick) => ({
 
 /** A bar or tick as a read-ahead hands it over (`now` as the engine's clock will be at its callback). */
 export function plannedEvent(event: MarketBar | MarketTick): PythonEvent {
-  return 'frequency' in event
-    ? { kind: 'bar', now: event.endMs, trading_day: event.tradingDay, bar: wireBar(event) }
-    : { kind: 'tick', now: event.datetimeMs, trading_day: event.tradingDay, tick: wireTick(event) };
+  // Built straight in the bulk form with its key: a read-ahead makes one per bar or tick.
+  if ('frequency' in event)
+    return {
+      kind: 'bar',
+      now: event.endMs,
+      trading_day: event.tradingDay,
+      key: `bar|${event.instrument}|${event.endMs}`,
+      compact: [
+        'b',
+        event.instrument,
+        event.frequency,
+        event.startMs,
+        event.endMs,
+        event.tradingDay,
+        event.open,
+        event.high,
+        event.low,
+        event.close,
+        event.volume,
+        event.amount ?? null,
+        event.openInterest ?? null,
+      ],
+    };
+  return {
+    kind: 'tick',
+    now: event.datetimeMs,
+    trading_day: event.tradingDay,
+    key: `tick|${event.instrument}|${event.datetimeMs}`,
+    compact: [
+      't',
+      event.instrument,
+      event.datetimeMs,
+      event.tradingDay,
+      event.lastPrice,
+      event.bidPrice,
+      event.bidVolume,
+      event.askPrice,
+      event.askVolume,
+      event.volume,
+      event.upperLimit ?? null,
+      event.lowerLimit ?? null,
+    ],
+  };
 }
 
 type WireBar = ReturnType<typeof wireBar>;
@@ -88,6 +128,7 @@ type WireTick = ReturnType<typeof wireTick>;
 
 /** Bars and ticks go over in a compact array form when their clock is their own time (bulk). */
 function compact(event: PythonEvent): PythonEvent | unknown[] {
+  if (Array.isArray(event.compact)) return event.compact;
   if (event.kind === 'bar') {
     const bar = event.bar as WireBar;
     if (event.now !== bar.end_ms || event.trading_day !== bar.trading_day) return event;
@@ -129,11 +170,13 @@ function compact(event: PythonEvent): PythonEvent | unknown[] {
 }
 
 const keyOf = (event: PythonEvent): string =>
-  event.kind === 'bar'
-    ? `bar|${(event.bar as { instrument: string; end_ms: number }).instrument}|${(event.bar as { end_ms: number }).end_ms}`
-    : event.kind === 'tick'
-      ? `tick|${(event.tick as { instrument: string }).instrument}|${(event.tick as { datetime_ms: number }).datetime_ms}`
-      : event.kind;
+  typeof event.key === 'string'
+    ? event.key
+    : event.kind === 'bar'
+      ? `bar|${(event.bar as { instrument: string; end_ms: number }).instrument}|${(event.bar as { end_ms: number }).end_ms}`
+      : event.kind === 'tick'
+        ? `tick|${(event.tick as { instrument: string }).instrument}|${(event.tick as { datetime_ms: number }).datetime_ms}`
+        : event.kind;
 
 type OrderOp =
   | 'buy'
