@@ -128,7 +128,7 @@ type WireTick = ReturnType<typeof wireTick>;
 
 /** Bars and ticks go over in a compact array form when their clock is their own time (bulk). */
 function compact(event: PythonEvent): PythonEvent | unknown[] {
-  if (Array.isArray(event.compact)) return event.compact;
+  if (Array.isArray(event.compact)) return event.compact as unknown[];
   if (event.kind === 'bar') {
     const bar = event.bar as WireBar;
     if (event.now !== bar.end_ms || event.trading_day !== bar.trading_day) return event;
