@@ -18,12 +18,7 @@ export class AppModule {
         { provide: STRATEGY_CONFIG, useValue: config },
         StrategyRuntimeService,
         StrategyAuthGuard,
-        {
-          provide: StrategyGateway,
-          inject: [StrategyRuntimeService],
-          useFactory: (runtime: StrategyRuntimeService) =>
-            new StrategyGateway(runtime, () => config.apiToken),
-        },
+        StrategyGateway,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { io } from 'socket.io-client';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -151,6 +152,51 @@ describe('live strategy runtime (apps/strategy) against the gateway and the trad
     });
     expect(badParam.status).toBe(400);
     expect(badParam.body.code).toBe('INVALID_PARAMETER');
+  });
+
+  it('pushes instances and their events on Socket.IO /strategy, to a client with the token only', async () => {
+    const refused = io(`${base}/strategy`, {
+      auth: { token: 'wrong' },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    const told = new Promise<{ code: string }>((resolve) => refused.on('error_message', resolve));
+    await expect(told).resolves.toMatchObject({ code: 'UNAUTHORIZED' });
+    await waitFor(() => !refused.connected, { what: 'the refused client dropped' });
+    refused.close();
+    const client = io(`${base}/strategy`, {
+      auth: { token: TOKEN },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    const listed = new Promise<unknown[]>((resolve) => client.on('instances', resolve));
+    expect(Array.isArray(await listed)).toBe(true);
+    const states: { instance: Instance }[] = [];
+    const logs: { id: string }[] = [];
+    client.on('state', (event: { instance: Instance }) => states.push(event));
+    client.on('log', (event: { id: string }) => logs.push(event));
+    const created = await api<Instance>('POST', '/api/instances', {
+      strategy: 'tick-flipper',
+      account: USER,
+      password: 'pw',
+      instruments: [instrument],
+      frequency: 'tick',
+      start: false,
+    });
+    await waitFor(() => logs.some((entry) => entry.id === created.body.id), {
+      what: 'its log pushed',
+    });
+    await api('POST', `/api/instances/${created.body.id}/start`);
+    await waitFor(
+      () =>
+        states.some(
+          (event) => event.instance.id === created.body.id && event.instance.status === 'running',
+        ),
+      { what: 'its running state pushed' },
+    );
+    expect(JSON.stringify(states)).not.toContain('"pw"');
+    client.close();
+    await api('POST', `/api/instances/${created.body.id}/stop`, { flatten: true });
   });
 
   it('runs an instance through its whole lifecycle: trades, pause, reload, kill, restart, stop with flatten', async () => {

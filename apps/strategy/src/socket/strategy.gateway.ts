@@ -1,4 +1,4 @@
-import { OnModuleDestroy } from '@nestjs/common';
+import { Inject, OnModuleDestroy } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayInit,
@@ -8,7 +8,9 @@ import {
 import { sameSecret } from '@qautlra/platform';
 import type { Subscription } from 'rxjs';
 import type { Namespace, Socket } from 'socket.io';
+import type { StrategyConfig } from '../config';
 import { RuntimeEvent, StrategyRuntimeService } from '../strategy-runtime.service';
+import { STRATEGY_CONFIG } from '../tokens';
 
 export const STRATEGY_NAMESPACE = '/strategy';
 
@@ -28,7 +30,7 @@ export class StrategyGateway implements OnGatewayInit, OnGatewayConnection, OnMo
 
   constructor(
     private readonly runtime: StrategyRuntimeService,
-    private readonly token: () => string,
+    @Inject(STRATEGY_CONFIG) private readonly config: StrategyConfig,
   ) {}
 
   afterInit(): void {
@@ -40,7 +42,7 @@ export class StrategyGateway implements OnGatewayInit, OnGatewayConnection, OnMo
 
   handleConnection(socket: Socket): void {
     const given = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (typeof given !== 'string' || !sameSecret(given, this.token())) {
+    if (typeof given !== 'string' || !sameSecret(given, this.config.apiToken)) {
       socket.emit('error_message', { code: 'UNAUTHORIZED', message: 'auth.token is needed' });
       socket.disconnect(true);
       return;
