@@ -8,7 +8,7 @@ from typing import Any, AsyncIterator, Iterable, Optional
 
 import websockets
 
-from ._loop import LoopThread, describe, jittered_backoff
+from ._loop import LoopThread, Reconnecting
 
 DEFAULT_MARKET_URL = "ws://localhost:8014/ws/market"
 
@@ -32,7 +32,7 @@ def quotes_of_frame(text: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-class MarketData:
+class MarketData(Reconnecting):
     """An asyncio client of the gateway: subscribe, and each instrument's quote merged from its patches.
 
     It reconnects with back-off when the connection drops and subscribes again (the gateway then
@@ -52,42 +52,21 @@ class MarketData:
         backoff_cap: float = 10.0,
         max_size: int = 64 * 1024 * 1024,
     ) -> None:
-        self.url = url
-        self.state = "disconnected"
-        self.detail = ""
+        super().__init__(url, backoff_base, backoff_cap)
         self._wanted: list[str] = []
         self._quotes: dict[str, dict[str, Any]] = {}
         self._changed: set[str] = set()
-        self._event: Optional[asyncio.Event] = None
-        self._socket: Any = None
-        self._task: Optional[asyncio.Task[None]] = None
         self._listeners: list[asyncio.Queue[tuple[str, dict[str, Any]]]] = []
-        self._backoff = (backoff_base, backoff_cap)
         self._max_size = max_size
 
     async def __aenter__(self) -> "MarketData":
         await self.connect()
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
     async def connect(self, timeout: float = 10.0) -> None:
         """Starts the connection loop and waits for the first connection."""
-        self._event = asyncio.Event()
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        self._start()
         await self._until(lambda: self.state == "connected", timeout, "the gateway")
-
-    async def close(self) -> None:
-        task, self._task = self._task, None
-        if task:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
-        self.state = "closed"
 
     async def subscribe(self, instruments: Iterable[str]) -> None:
         """Adds instruments (``EXCHANGE.code``); the whole list is sent, as ``subscribe_quote`` replaces it."""
@@ -188,27 +167,15 @@ class MarketData:
             except websockets.ConnectionClosed:
                 pass  # the loop reconnects and sends the whole list again
 
-    async def _run(self) -> None:
-        attempt = 0
-        while True:
-            self.state = "connecting"
-            try:
-                async with websockets.connect(self.url, max_size=self._max_size, open_timeout=10) as socket:
-                    self._socket = socket
-                    self.state, self.detail, attempt = "connected", self.url, 0
-                    await self._send_subscriptions()
-                    async for message in socket:
-                        if isinstance(message, str):
-                            self.receive(message)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # noqa: BLE001 — any failure means: reconnect
-                self.detail = describe(error)
-            finally:
-                self._socket = None
-            self.state = "disconnected"
-            await asyncio.sleep(jittered_backoff(attempt, *self._backoff))
-            attempt += 1
+    async def _session(self) -> bool:
+        async with websockets.connect(self.url, max_size=self._max_size, open_timeout=10) as socket:
+            self._socket = socket
+            self.state, self.detail, self._attempt = "connected", self.url, 0
+            await self._send_subscriptions()
+            async for message in socket:
+                if isinstance(message, str):
+                    self.receive(message)
+        return False
 
 
 class MarketDataSync:

@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import websockets
 
-from ._loop import LoopThread, describe, ensure_finite, jittered_backoff
+from ._loop import LoopThread, Reconnecting, ensure_finite
 from ._merge import merge_patch
 
 DEFAULT_TRADE_URL = "ws://localhost:7988/ws/trade"
@@ -35,7 +35,7 @@ class LoginError(Exception):
     """The trade server refused the login."""
 
 
-class TradeClient:
+class TradeClient(Reconnecting):
     """An asyncio DIFF trade client: login, ``insert_order`` / ``cancel_order``, and the account's
     ``trade.<user>`` section (accounts, positions, orders, trades) kept merged from ``rtn_data``.
 
@@ -53,19 +53,13 @@ class TradeClient:
         backoff_base: float = 0.5,
         backoff_cap: float = 10.0,
     ) -> None:
+        super().__init__(url, backoff_base, backoff_cap)
         self.user = user
-        self.url = url
         self.broker = broker
-        self.state = "disconnected"
-        self.detail = ""
         self.notices: list[str] = []
         self._password = password
         self._data: dict[str, Any] = {}
-        self._socket: Any = None
-        self._task: Optional[asyncio.Task[None]] = None
-        self._event: Optional[asyncio.Event] = None
         self._updated = False
-        self._backoff = (backoff_base, backoff_cap)
         self._ids = itertools.count(1)
         self._prefix = f"py{os.getpid():x}{id(self) & 0xFFFF:x}_"
 
@@ -73,14 +67,9 @@ class TradeClient:
         await self.connect()
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
     async def connect(self, timeout: float = 10.0) -> None:
         """Connects and logs in; raises :class:`LoginError` when refused."""
-        self._event = asyncio.Event()
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        self._start()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while self.state != "ready":
@@ -90,17 +79,6 @@ class TradeClient:
             if loop.time() > deadline:
                 raise TimeoutError(f"no login at {self.url} within {timeout} s ({self.detail})")
             await asyncio.sleep(0.02)
-
-    async def close(self) -> None:
-        task, self._task = self._task, None
-        if task:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
-        if self.state != "login_failed":
-            self.state = "closed"
 
     # The account as the server shows it ------------------------------------------------------
 
@@ -244,37 +222,23 @@ class TradeClient:
         if self._event is not None:
             self._event.set()
 
-    async def _run(self) -> None:
-        attempt = 0
-        while True:
-            self.state = "connecting"
-            try:
-                async with websockets.connect(self.url, subprotocols=["rust-websocket"], open_timeout=10) as socket:
-                    self.state = "logging_in"
-                    self._data = {}  # a new login: the server sends the whole section again
-                    await socket.send(
-                        json.dumps(
-                            {"aid": "req_login", "bid": self.broker, "user_name": self.user, "password": self._password}
-                        )
-                    )
-                    self._socket = socket
-                    async for message in socket:
-                        if isinstance(message, str):
-                            self.receive(message)
-                        if self.state == "login_failed":
-                            return
-                        if self.state == "ready":
-                            attempt = 0
-                        await socket.send('{"aid":"peek_message"}')
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # noqa: BLE001 — any failure means: reconnect
-                self.detail = describe(error)
-            finally:
-                self._socket = None
-            self.state = "disconnected"
-            await asyncio.sleep(jittered_backoff(attempt, *self._backoff))
-            attempt += 1
+    async def _session(self) -> bool:
+        async with websockets.connect(self.url, subprotocols=["rust-websocket"], open_timeout=10) as socket:
+            self.state = "logging_in"
+            self._data = {}  # a new login: the server sends the whole section again
+            await socket.send(
+                json.dumps({"aid": "req_login", "bid": self.broker, "user_name": self.user, "password": self._password})
+            )
+            self._socket = socket
+            async for message in socket:
+                if isinstance(message, str):
+                    self.receive(message)
+                if self.state == "login_failed":
+                    return True
+                if self.state == "ready":
+                    self._attempt = 0
+                await socket.send('{"aid":"peek_message"}')
+        return False
 
 
 class QIFIAccount:
