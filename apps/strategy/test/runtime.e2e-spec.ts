@@ -296,6 +296,69 @@ describe('live strategy runtime (apps/strategy) against the gateway and the trad
     expect((await api('GET', `/api/instances/${id}`)).status).toBe(404);
   });
 
+  it.each([
+    [{ max_orders_per_minute: 3 }, { every: 2 }, 'more than 3 orders in a minute'],
+    [{ max_daily_loss: 0.01 }, { every: 2 }, 'day loss'],
+  ])('a limit %j holds the instance', async (limits, params, detail) => {
+    const created = await api<Instance>('POST', '/api/instances', {
+      strategy: 'tick-flipper',
+      params,
+      account: USER,
+      password: 'pw',
+      instruments: [instrument],
+      frequency: 'tick',
+      limits,
+    });
+    const id = created.body.id;
+    const held = await untilInstance(
+      id,
+      (i) => i.holds.some((hold) => hold.reason === 'limit'),
+      'held by the limit',
+    );
+    expect(held.status).toBe('paused');
+    expect(held.holds.find((hold) => hold.reason === 'limit')!.detail).toContain(detail);
+    await api('POST', `/api/instances/${id}/stop`, { flatten: true });
+  });
+
+  it('refuses an opening order over the position limit, and the global kill switch holds every instance', async () => {
+    const created = await api<Instance>('POST', '/api/instances', {
+      strategy: 'tick-flipper',
+      params: { every: 2, lots: 3 },
+      account: USER,
+      password: 'pw',
+      instruments: [instrument],
+      frequency: 'tick',
+      limits: { max_position: 2, max_orders_per_minute: 1000 },
+    });
+    const id = created.body.id;
+    await waitFor(
+      async () =>
+        (await api<{ message: string }[]>('GET', `/api/instances/${id}/logs`)).body.some((entry) =>
+          entry.message.includes('order not sent (max position 2 lots)'),
+        ),
+      { what: 'an order refused by the position limit', timeoutMs: 30_000 },
+    );
+    const positions = (await instance(id)).positions[instrument]!;
+    expect(Math.max(positions.long, positions.short)).toBeLessThanOrEqual(2);
+    const other = await api<Instance>('POST', '/api/instances', {
+      strategy: 'tick-flipper',
+      account: USER,
+      password: 'pw',
+      instruments: [instrument],
+      frequency: 'tick',
+    });
+    await untilInstance(other.body.id, (i) => i.status === 'running', 'the second one running');
+    const killed = await api<Instance[]>('POST', '/api/kill');
+    expect(killed.status).toBe(200);
+    for (const each of [id, other.body.id]) {
+      const now = await instance(each);
+      expect(now.holds.map((hold) => hold.reason)).toContain('kill');
+      expect(now.sending).toBe(false);
+    }
+    for (const each of [id, other.body.id])
+      await api('POST', `/api/instances/${each}/stop`, { flatten: true });
+  });
+
   it('a strategy that throws is paused with the error; the account stays as the trade server has it', async () => {
     const created = await api<Instance>('POST', '/api/instances', {
       strategy: 'tick-flipper',
