@@ -254,7 +254,16 @@ describe('web front end in headless Chromium against the real apps', () => {
     await page.getByTestId('ticket-submit').click();
     await page.getByTestId('tab-orders').click();
     const alive = page.locator('[data-testid=orders] tr[data-status=ALIVE]');
-    await alive.waitFor();
+    // Says what the orders table and the notices show when the order does not rest (once in a full run).
+    await waitFor(
+      async () => {
+        if ((await alive.count()) > 0) return true;
+        throw new Error(
+          `no resting order at ${resting.toFixed(2)} (ask ${ask}); orders: ${await page.getByTestId('orders').innerText()}; notices: ${(await page.locator('[role=alert], .notice').allInnerTexts()).join(' | ')}`,
+        );
+      },
+      { what: 'the resting order', timeoutMs: 15_000 },
+    );
     await alive.getByRole('button', { name: '撤单' }).click();
     await waitFor(async () => (await alive.count()) === 0, { what: 'the order cancelled' });
     expect(await page.locator('[data-testid=orders] tr[data-status=FINISHED]').count()).toBe(2);
