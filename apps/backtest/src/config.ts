@@ -2,6 +2,7 @@ import {
   Env,
   LogLevel,
   parseAddress,
+  parsePositiveInteger,
   readLogLevel,
   readOptionalString,
   readString,
@@ -33,15 +34,6 @@ export interface BacktestConfig {
   logLevel: LogLevel;
 }
 
-function positiveInteger(env: Env, key: string, fallback: number): number {
-  const raw = readOptionalString(env, key);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new Error(`${key} must be a positive integer, got ${raw}`);
-  return value;
-}
-
 export function loadBacktestConfig(env: Env = process.env): BacktestConfig {
   const { host, port } = parseAddress(
     readString(env, 'BACKTEST_ADDR', '127.0.0.1:8021'),
@@ -56,9 +48,17 @@ export function loadBacktestConfig(env: Env = process.env): BacktestConfig {
       .split(',')
       .map((dir) => resolve(dir.trim()))
       .filter(Boolean),
-    threads: positiveInteger(env, 'BACKTEST_THREADS', Math.max(1, availableParallelism() - 1)),
-    maxSweep: positiveInteger(env, 'BACKTEST_MAX_SWEEP', 200),
-    maxResultBytes: positiveInteger(env, 'BACKTEST_MAX_RESULT_BYTES', 64 * 1024 * 1024),
+    threads: parsePositiveInteger(
+      env.BACKTEST_THREADS,
+      'BACKTEST_THREADS',
+      Math.max(1, availableParallelism() - 1),
+    ),
+    maxSweep: parsePositiveInteger(env.BACKTEST_MAX_SWEEP, 'BACKTEST_MAX_SWEEP', 200),
+    maxResultBytes: parsePositiveInteger(
+      env.BACKTEST_MAX_RESULT_BYTES,
+      'BACKTEST_MAX_RESULT_BYTES',
+      64 * 1024 * 1024,
+    ),
     tsdb: {
       url: readString(env, 'BACKTEST_TSDB_URL', 'http://127.0.0.1:18000'),
       user: readString(env, 'P_USERNAME', 'admin'),

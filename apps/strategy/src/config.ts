@@ -2,6 +2,7 @@ import {
   Env,
   LogLevel,
   parseAddress,
+  parsePositiveInteger,
   readLogLevel,
   readOptionalString,
   readString,
@@ -40,9 +41,6 @@ export function loadStrategyConfig(env: Env = process.env): StrategyConfig {
     'STRATEGY_ADDR',
   );
   const token = readOptionalString(env, 'STRATEGY_API_TOKEN');
-  const max = Number(readString(env, 'STRATEGY_MAX_INSTANCES', '50'));
-  if (!Number.isSafeInteger(max) || max < 1)
-    throw new Error(`STRATEGY_MAX_INSTANCES must be a positive integer, got ${max}`);
   return {
     host,
     port,
@@ -63,8 +61,12 @@ export function loadStrategyConfig(env: Env = process.env): StrategyConfig {
     },
     apiToken: token ?? randomBytes(24).toString('base64url'),
     apiTokenGenerated: token === undefined,
-    maxInstances: max,
-    pythonTimeoutMs: Number(readString(env, 'STRATEGY_PYTHON_TIMEOUT_MS', '5000')),
+    maxInstances: parsePositiveInteger(env.STRATEGY_MAX_INSTANCES, 'STRATEGY_MAX_INSTANCES', 50),
+    pythonTimeoutMs: parsePositiveInteger(
+      env.STRATEGY_PYTHON_TIMEOUT_MS,
+      'STRATEGY_PYTHON_TIMEOUT_MS',
+      5_000,
+    ),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
   };
 }

@@ -42,7 +42,7 @@ export function parsePositiveInteger(
 ): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
+  if (!Number.isSafeInteger(value) || value <= 0)
     throw new ConfigError(key, `must be a positive integer, got ${JSON.stringify(raw)}`);
   return value;
 }
