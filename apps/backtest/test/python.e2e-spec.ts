@@ -74,6 +74,26 @@ describe('Python strategies in backtests', () => {
     );
   });
 
+  it('a Python strategy writing an endless line is stopped, not read into memory', async () => {
+    const flood = join(dir, 'flood.py');
+    writeFileSync(
+      flood,
+      [
+        'import sys',
+        'from qautlra.strategy import Strategy',
+        'class Flood(Strategy):',
+        '    name = "flood"',
+        '    def on_start(self, ctx):',
+        '        while True:',
+        '            sys.stderr.write("x" * 1048576)',
+        '',
+      ].join('\n'),
+    );
+    await expect(runBacktest(loadStrategy(flood), { ...request, params: {} })).rejects.toThrow(
+      /wrote a line of over 16 MiB/,
+    );
+  });
+
   it('a file that is not a strategy is refused when loaded', () => {
     const wrong = join(dir, 'wrong.py');
     writeFileSync(wrong, 'x = 1\n');

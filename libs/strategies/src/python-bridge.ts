@@ -1,7 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 
 /** What a Python strategy file declares. */
 export interface PythonDescription {
@@ -65,6 +65,39 @@ export interface PythonBridgeOptions {
   timeoutMs?: number;
   /** Lines the Python process writes to stderr (its prints). */
   onOutput?(line: string): void;
+}
+
+/** Longest line the Python process may write (a request's answer, a printed line). */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Calls `onLine` for each line of a stream; a line growing past `MAX_LINE_BYTES` before its newline
+ * calls `onTooLong` once and stops reading (a runaway process cannot fill this one's memory).
+ */
+function readLines(stream: Readable, onLine: (line: string) => void, onTooLong: () => void): void {
+  let parts: Buffer[] = [];
+  let size = 0;
+  const take = (chunk: Buffer) => {
+    let start = 0;
+    for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
+      parts.push(chunk.subarray(start, end));
+      const line = Buffer.concat(parts).toString('utf8');
+      parts = [];
+      size = 0;
+      start = end + 1;
+      onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    }
+    if (start < chunk.length) {
+      parts.push(chunk.subarray(start));
+      size += chunk.length - start;
+      if (size > MAX_LINE_BYTES) {
+        stream.off('data', take);
+        parts = [];
+        onTooLong();
+      }
+    }
+  };
+  stream.on('data', take);
 }
 
 /** The SDK folder (`clients/python`), found upwards from this file, built or not. */
@@ -156,12 +189,22 @@ export class PythonBridge {
         );
     });
     this.child.stdin?.on('error', () => undefined); // an exit follows
-    createInterface({ input: this.child.stdout! }).on('line', (line) => this.onLine(line));
-    createInterface({ input: this.child.stderr! }).on('line', (line) => {
-      this.stderr.push(line);
-      if (this.stderr.length > 200) this.stderr.shift();
-      options.onOutput?.(line);
-    });
+    const tooLong = () =>
+      this.fail(
+        new PythonStrategyError(
+          `the Python process wrote a line of over ${MAX_LINE_BYTES / 1024 / 1024} MiB; it was stopped`,
+        ),
+      );
+    readLines(this.child.stdout!, (line) => this.onLine(line), tooLong);
+    readLines(
+      this.child.stderr!,
+      (line) => {
+        this.stderr.push(line.slice(0, 2_000));
+        if (this.stderr.length > 200) this.stderr.shift();
+        options.onOutput?.(line.slice(0, 8_000));
+      },
+      tooLong,
+    );
   }
 
   get failed(): PythonStrategyError | undefined {
