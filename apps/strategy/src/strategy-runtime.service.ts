@@ -11,7 +11,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { barOfRow } from '@qautlra/backtest';
-import { BarFrequency, MarketBar, resolveParameters } from '@qautlra/execution';
+import { BarFrequency, MarketBar, resolveParameters, StrategyDefinition } from '@qautlra/execution';
 import { DatabaseHandle, HealthRegistry, openAppDatabase } from '@qautlra/platform';
 import { QifiOrder, QifiTrade } from '@qautlra/qifi';
 import { loadStrategy, StrategyCatalog, StrategyEntry } from '@qautlra/strategies';
@@ -113,6 +113,7 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
   private handle?: DatabaseHandle<StrategyDatabase>;
   private store!: InstanceStore;
   private catalog!: StrategyCatalog;
+  private catalogReadAt = 0;
   private readonly instances = new Map<string, LiveInstance>();
   private readonly saving = new Map<string, Promise<void>>();
   private pendingLogs: { instance_id: string; at: number; level: string; message: string }[] = [];
@@ -183,6 +184,7 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
     });
     this.store = new InstanceStore(this.handle.db);
     this.catalog = new StrategyCatalog(this.config.strategyDirs);
+    this.catalogReadAt = Date.now();
     for (const failure of this.catalog.failures())
       this.logger.warn(`strategy file not offered: ${failure.problem}`);
     this.logTimer = setInterval(() => void this.flushLogs(), 500);
@@ -223,8 +225,12 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
     await this.handle?.close();
   }
 
+  /** The catalogue, read again at most every 5 s (a Python file is read by starting Python). */
   strategies(): StrategyEntry[] {
-    this.catalog.reload();
+    if (Date.now() - this.catalogReadAt > 5_000) {
+      this.catalog.reload();
+      this.catalogReadAt = Date.now();
+    }
     return this.catalog.list();
   }
 
@@ -247,7 +253,7 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
       );
     const entry =
       this.catalog.get(request.strategy) ??
-      (this.catalog.reload(), this.catalog.get(request.strategy));
+      (this.strategies(), this.catalog.get(request.strategy));
     if (!entry)
       throw new NotFoundException({
         code: 'UNKNOWN_STRATEGY',
@@ -282,7 +288,7 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
       limits,
     };
     await this.store.insert(spec, request.password);
-    const instance = this.build(spec, request.password, 1);
+    const instance = this.build(spec, request.password, 1, definition);
     this.instances.set(id, instance);
     instance.log(
       'info',
@@ -459,10 +465,16 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
     return record.password;
   }
 
-  private build(spec: InstanceSpec, password: string, generation: number): LiveInstance {
-    const entry = this.catalog.get(spec.strategy);
-    if (!entry) throw new Error(`strategy ${spec.strategy} is no longer offered`);
-    const definition = loadStrategy(entry.file);
+  private build(
+    spec: InstanceSpec,
+    password: string,
+    generation: number,
+    loaded?: StrategyDefinition,
+  ): LiveInstance {
+    const entry = loaded ? undefined : this.catalog.get(spec.strategy);
+    if (!loaded && !entry) throw new Error(`strategy ${spec.strategy} is no longer offered`);
+    // A definition just loaded is used as it is (a Python file is read by starting Python).
+    const definition = loaded ?? loadStrategy(entry!.file);
     return new LiveInstance({
       spec,
       password,
