@@ -10,7 +10,7 @@ import {
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
-import { barOfRow } from '@qautlra/backtest';
+import { tsdbBarHistory } from '@qautlra/clients';
 import { BarFrequency, MarketBar, resolveParameters, StrategyDefinition } from '@qautlra/execution';
 import { DatabaseHandle, HealthRegistry, openAppDatabase } from '@qautlra/platform';
 import { QifiOrder, QifiTrade } from '@qautlra/qifi';
@@ -92,15 +92,6 @@ function latencySummary(values: readonly number[]): InstanceView['tick_to_order_
   const round = (value: number) => Math.round(value * 1000) / 1000;
   return { count: sorted.length, p50: round(at(0.5)), p99: round(at(0.99)) };
 }
-
-const PERIOD_MS: Record<BarFrequency, number> = {
-  '1m': 60_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '30m': 1_800_000,
-  '1h': 3_600_000,
-  '1d': 86_400_000,
-};
 
 /**
  * The live strategy runtime: instances of catalogue strategies trading through the trade server,
@@ -252,8 +243,7 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
         HttpStatus.TOO_MANY_REQUESTS,
       );
     const entry =
-      this.catalog.get(request.strategy) ??
-      (this.strategies(), this.catalog.get(request.strategy));
+      this.catalog.get(request.strategy) ?? (this.strategies(), this.catalog.get(request.strategy));
     if (!entry)
       throw new NotFoundException({
         code: 'UNKNOWN_STRATEGY',
@@ -541,32 +531,11 @@ export class StrategyRuntimeService implements OnModuleInit, OnApplicationShutdo
   }
 
   /** The last `count` finished bars of an instrument from the tsdb (built from its ticks). */
-  private async history(
+  private history(
     instrument: string,
     frequency: BarFrequency,
     count: number,
   ): Promise<MarketBar[]> {
-    const { url, user, password, stream } = this.config.tsdb;
-    const now = Date.now();
-    // Enough calendar time for `count` bars across nights and weekends.
-    const span = Math.max(PERIOD_MS[frequency] * count * 4, 5 * 86_400_000);
-    const query = new URLSearchParams({
-      stream,
-      instrument,
-      period: frequency,
-      start: new Date(now - span).toISOString(),
-      end: new Date(now).toISOString(),
-    });
-    const response = await fetch(`${url}/api/v1/bars?${query.toString()}`, {
-      headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
-      signal: AbortSignal.timeout(30_000),
-    });
-    if (!response.ok)
-      throw new Error(`tsdb ${response.status}: ${(await response.text()).slice(0, 200)}`);
-    const rows = (await response.json()) as Record<string, unknown>[];
-    const bars = rows
-      .map((row) => barOfRow(row, instrument, frequency))
-      .filter((bar) => bar.endMs <= now && Number.isFinite(bar.close));
-    return bars.slice(-count);
+    return tsdbBarHistory(this.config.tsdb, instrument, frequency, count);
   }
 }

@@ -10,6 +10,7 @@ import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { BrokerWorker } from './broker/broker-worker.service';
 import type { TradeServerConfig } from './config';
+import { MonitorSocketServer } from './gateway/monitor-socket.server';
 import { TradeSocketServer } from './gateway/trade-socket.server';
 import { TradeInfraModule } from './infra.module';
 import { OrdersController } from './orders/orders.controller';
@@ -60,10 +61,10 @@ export class AdminModule {}
 })
 export class BrokerModule {}
 
-/** The DIFF trade protocol over WebSocket. */
+/** The DIFF trade protocol over WebSocket, and the account monitor socket for services. */
 @Module({
   imports: [AuthModule, AccountsModule, OrdersModule],
-  providers: [TradeSocketServer],
+  providers: [TradeSocketServer, MonitorSocketServer],
 })
 export class GatewayModule {}
 

@@ -36,6 +36,11 @@ export interface TradeServerConfig {
   jwtSecret?: string;
   /** Fill outside trading sessions (the newcomer's `npm start` at any hour). */
   alwaysOpen: boolean;
+  /**
+   * Token of the account monitor socket (`/ws/monitor`, e.g. for the realtime service); admins'
+   * JWTs and API keys are taken there too. Absent → admins only.
+   */
+  monitorToken?: string;
   /** The demo user created at start when missing (`demo` / `demo`, a sim account funded with `cash`). */
   demo?: { user: string; password: string; cash: number };
   logLevel: LogLevel;
@@ -72,6 +77,7 @@ export function loadConfig(env: Env = process.env): TradeServerConfig {
     ),
     leaseMs: parsePositiveInteger(env.TRADE_LEASE_MS, 'TRADE_LEASE_MS', 10_000),
     jwtSecret: readOptionalString(env, 'TRADE_JWT_SECRET'),
+    monitorToken: readOptionalString(env, 'TRADE_MONITOR_TOKEN'),
     namespace: readString(env, 'TRADE_REDIS_NAMESPACE', 'qautlra'),
     websocketDeflate: readBoolean(env, 'TRADE_WS_DEFLATE', false),
     alwaysOpen: readBoolean(env, 'TRADE_SIM_ALWAYS_OPEN', false),

@@ -1,3 +1,5 @@
 export * from './market-data-client';
 export * from './diff-trade-client';
 export * from './qifi-mirror';
+export * from './trade-monitor-client';
+export * from './tsdb-history';

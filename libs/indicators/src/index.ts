@@ -6,3 +6,4 @@ export * from './stochastic';
 export * from './trend';
 export * from './volume';
 export * from './batch';
+export * from './registry';

@@ -17,3 +17,4 @@ export * from './validation';
 export * from './websocket';
 export * from './supervisor';
 export * from './text';
+export * from './lease';

@@ -19,6 +19,7 @@ import {
   freezeCloseLots,
   PositionState,
   positionMarginOf,
+  positionMarks,
   positionProfitOf,
   rollSide,
   toQifiPosition,
@@ -68,6 +69,63 @@ export interface AccountOptions {
 }
 
 const NS_PER_MS = 1_000_000;
+
+/** The account fields that do not follow from the positions (what the engine books). */
+export type AccountBase = Pick<
+  QifiAccountFields,
+  | 'pre_balance'
+  | 'deposit'
+  | 'withdraw'
+  | 'close_profit'
+  | 'commission'
+  | 'frozen_margin'
+  | 'frozen_commission'
+>;
+
+/**
+ * The QIFI account record of booked amounts and positions at their last prices (the formulas
+ * below): the engine's `account()`, and a monitor's re-mark of a stored account on live quotes.
+ * Positions are summed in the order given (the account's own order), so both agree to the fen.
+ */
+export function accountFields(
+  userId: string,
+  base: AccountBase,
+  positions: Iterable<PositionState>,
+): QifiAccountFields {
+  let margin = 0;
+  let positionProfit = 0;
+  let floatProfit = 0;
+  for (const position of positions) {
+    const marks = positionMarks(position);
+    margin += positionMarginOf(position);
+    positionProfit += marks.position_profit;
+    floatProfit += marks.float_profit;
+  }
+  const staticBalance = roundMoney(base.pre_balance + base.deposit - base.withdraw);
+  const balance = roundMoney(staticBalance + base.close_profit - base.commission + positionProfit);
+  const available = roundMoney(balance - margin - base.frozen_margin - base.frozen_commission);
+  return {
+    user_id: userId,
+    currency: 'CNY',
+    pre_balance: base.pre_balance,
+    deposit: base.deposit,
+    withdraw: base.withdraw,
+    WithdrawQuota: Math.max(0, available),
+    close_profit: base.close_profit,
+    commission: base.commission,
+    premium: 0,
+    static_balance: staticBalance,
+    position_profit: roundMoney(positionProfit),
+    float_profit: roundMoney(floatProfit),
+    balance,
+    margin: roundMoney(margin),
+    frozen_margin: base.frozen_margin,
+    frozen_commission: base.frozen_commission,
+    frozen_premium: 0,
+    available,
+    risk_ratio: balance === 0 ? 0 : 1 - available / balance,
+  };
+}
 
 /**
  * The QIFI account engine: one account's cash, positions, orders and trades, with the order check
@@ -461,39 +519,19 @@ export class QifiAccount {
   }
 
   account(): QifiAccountFields {
-    let margin = 0;
-    let positionProfit = 0;
-    let floatProfit = 0;
-    for (const position of this.positions.values()) {
-      const view = toQifiPosition(position, this.accountCookie);
-      margin += view.margin;
-      positionProfit += view.position_profit;
-      floatProfit += view.float_profit;
-    }
-    const staticBalance = roundMoney(this.preBalance + this.deposit - this.withdraw);
-    const balance = roundMoney(staticBalance + this.closeProfit - this.commission + positionProfit);
-    const available = roundMoney(balance - margin - this.frozenMargin - this.frozenCommission);
-    return {
-      user_id: this.accountCookie,
-      currency: 'CNY',
-      pre_balance: this.preBalance,
-      deposit: this.deposit,
-      withdraw: this.withdraw,
-      WithdrawQuota: Math.max(0, available),
-      close_profit: this.closeProfit,
-      commission: this.commission,
-      premium: 0,
-      static_balance: staticBalance,
-      position_profit: roundMoney(positionProfit),
-      float_profit: roundMoney(floatProfit),
-      balance,
-      margin: roundMoney(margin),
-      frozen_margin: this.frozenMargin,
-      frozen_commission: this.frozenCommission,
-      frozen_premium: 0,
-      available,
-      risk_ratio: balance === 0 ? 0 : 1 - available / balance,
-    };
+    return accountFields(
+      this.accountCookie,
+      {
+        pre_balance: this.preBalance,
+        deposit: this.deposit,
+        withdraw: this.withdraw,
+        close_profit: this.closeProfit,
+        commission: this.commission,
+        frozen_margin: this.frozenMargin,
+        frozen_commission: this.frozenCommission,
+      },
+      this.positions.values(),
+    );
   }
 
   /**

@@ -99,6 +99,23 @@ function restoreSide(p: QifiPosition, side: 'long' | 'short', unit: number): Pos
 }
 
 /**
+ * A position's state from its QIFI record: today's and yesterday's lots share the costs and margin
+ * in proportion to their volume (QIFI keeps only the totals), costs from the full-precision prices.
+ */
+export function restorePosition(p: QifiPosition, preset: FuturesPreset): PositionState {
+  return {
+    key: `${p.exchange_id}.${p.instrument_id}`,
+    exchangeId: p.exchange_id,
+    instrumentId: p.instrument_id,
+    preset,
+    isStock: isStockExchange(p.exchange_id),
+    long: restoreSide(p, 'long', preset.unit_table),
+    short: restoreSide(p, 'short', preset.unit_table),
+    lastPrice: p.last_price,
+  };
+}
+
+/**
  * Rebuilds the engine's state from a QIFI document (a stored account after a restart). Today's
  * and yesterday's lots share the position's costs and margin in proportion to their volume (QIFI
  * keeps only the totals); live orders get back what they hold frozen: opening orders their margin
@@ -116,16 +133,7 @@ export function restoreAccountState(document: Qifi, presetFor: PresetLookup): Re
         `positions[${JSON.stringify(key)}]`,
       );
     }
-    positions.set(`${p.exchange_id}.${p.instrument_id}`, {
-      key: `${p.exchange_id}.${p.instrument_id}`,
-      exchangeId: p.exchange_id,
-      instrumentId: p.instrument_id,
-      preset,
-      isStock: isStockExchange(p.exchange_id),
-      long: restoreSide(p, 'long', preset.unit_table),
-      short: restoreSide(p, 'short', preset.unit_table),
-      lastPrice: p.last_price,
-    });
+    positions.set(`${p.exchange_id}.${p.instrument_id}`, restorePosition(p, preset));
   }
 
   const fillsByOrder = new Map<string, number>();

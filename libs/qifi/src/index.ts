@@ -7,3 +7,4 @@ export * from './market-preset';
 export * from './account.error';
 export * from './position-book';
 export * from './account-engine';
+export { restorePosition } from './account-restore';

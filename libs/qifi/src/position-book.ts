@@ -76,21 +76,59 @@ export function takeFromLot(
   return taken;
 }
 
+/** A side's profits at the position's last price: against the open cost and the position cost. */
+function sideMarks(position: PositionState, side: PositionSide, sign: 1 | -1) {
+  const volume = side.today.volume + side.his.volume;
+  if (volume <= 0) return { floatProfit: 0, positionProfit: 0 };
+  const value = marketValue(position.preset, position.lastPrice, volume);
+  return {
+    floatProfit: roundMoney(sign * (value - (side.today.openCost + side.his.openCost))),
+    positionProfit: roundMoney(sign * (value - (side.today.positionCost + side.his.positionCost))),
+  };
+}
+
 function sideFigures(position: PositionState, side: PositionSide, sign: 1 | -1) {
   const unit = position.preset.unit_table;
   const volume = side.today.volume + side.his.volume;
   const openCost = side.today.openCost + side.his.openCost;
   const positionCost = side.today.positionCost + side.his.positionCost;
-  const value = marketValue(position.preset, position.lastPrice, volume);
   return {
     volume,
     openCost: roundMoney(openCost),
     positionCost: roundMoney(positionCost),
     openPrice: volume > 0 ? openCost / (volume * unit) : 0,
     positionPrice: volume > 0 ? positionCost / (volume * unit) : 0,
-    floatProfit: volume > 0 ? roundMoney(sign * (value - openCost)) : 0,
-    positionProfit: volume > 0 ? roundMoney(sign * (value - positionCost)) : 0,
+    ...sideMarks(position, side, sign),
     margin: roundMoney(side.today.margin + side.his.margin),
+  };
+}
+
+/** The fields of a QIFI position record that move with the last price. */
+export interface PositionMarks {
+  last_price: number;
+  float_profit_long: number;
+  float_profit_short: number;
+  float_profit: number;
+  position_profit_long: number;
+  position_profit_short: number;
+  position_profit: number;
+}
+
+/**
+ * `toQifiPosition(position)`'s price-dependent fields, by the same arithmetic, without building
+ * the rest of the record (a monitor re-marks positions on every quote).
+ */
+export function positionMarks(position: PositionState): PositionMarks {
+  const long = sideMarks(position, position.long, 1);
+  const short = sideMarks(position, position.short, -1);
+  return {
+    last_price: position.lastPrice,
+    float_profit_long: long.floatProfit,
+    float_profit_short: short.floatProfit,
+    float_profit: roundMoney(long.floatProfit + short.floatProfit),
+    position_profit_long: long.positionProfit,
+    position_profit_short: short.positionProfit,
+    position_profit: roundMoney(long.positionProfit + short.positionProfit),
   };
 }
 

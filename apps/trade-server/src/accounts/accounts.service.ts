@@ -4,6 +4,7 @@ import type { JsonObject } from '@qautlra/diff';
 import { defaultPresetFor, QifiAccount } from '@qautlra/qifi';
 import { hashPassword } from '../auth/password';
 import { TradeAccount, UserRepository } from '../auth/user.repository';
+import { ACCOUNTS_CHANNEL } from '../bus/event-bus';
 import { SIM_BROKER, TradeTransport } from '../bus/transport';
 import type { TradeServerConfig } from '../config';
 import { simBank, TradeStore } from '../store/trade-store';
@@ -38,6 +39,11 @@ export class AccountsService implements OnModuleInit {
 
   accountsOf(userName: string): Promise<TradeAccount[]> {
     return this.users.accountsOf(userName);
+  }
+
+  /** Every account (the account monitor's `*`). */
+  allAccounts(): Promise<TradeAccount[]> {
+    return this.users.allAccounts();
   }
 
   async exists(account: string): Promise<boolean> {
@@ -87,6 +93,7 @@ export class AccountsService implements OnModuleInit {
   async createAccount(userName: string, accountCookie: string, cash: number): Promise<void> {
     await this.openSimAccount(userName, accountCookie, cash);
     await this.transport.queue.add({ command: { type: 'load_account', account: accountCookie } });
+    this.transport.bus.publish(ACCOUNTS_CHANNEL, accountCookie);
   }
 
   /** The account row, its first QIFI document (today, `cash`) and its simulated bank. */

@@ -184,6 +184,15 @@ export class UserRepository {
       .execute();
   }
 
+  /** Every account, by cookie. */
+  allAccounts(): Promise<TradeAccount[]> {
+    return this.db
+      .selectFrom('trade_account')
+      .select(['account_cookie', 'user_name', 'broker', 'state'])
+      .orderBy('account_cookie')
+      .execute();
+  }
+
   findAccount(accountCookie: string): Promise<TradeAccount | undefined> {
     return this.db
       .selectFrom('trade_account')

@@ -15,6 +15,8 @@ export interface EventBus {
 }
 
 export const accountChannel = (accountCookie: string) => `trade:account:${accountCookie}`;
+/** Where an instance says that an account was opened (the message: its cookie). */
+export const ACCOUNTS_CHANNEL = 'trade:accounts';
 
 /** A bus whose channel names carry a prefix (instances of one deployment share it). */
 export class PrefixedBus implements EventBus {

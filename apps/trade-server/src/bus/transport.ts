@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { createRedis, HealthRegistry } from '@qautlra/platform';
+import { createRedis, HealthRegistry, Lease, LocalLease, RedisLease } from '@qautlra/platform';
 import type Redis from 'ioredis';
 import type { TradeServerConfig } from '../config';
 import type { TradeCommand } from '../engine/trade-events';
-import { BrokerLease, LocalLease, RedisLease } from './broker-lease';
 import { EventBus, InProcessEventBus, PrefixedBus, RedisEventBus } from './event-bus';
 import { BullOrderQueue, InProcessOrderQueue, OrderQueue } from './order-queue';
 
@@ -15,7 +14,7 @@ export interface TradeTransport {
   readonly kind: 'redis' | 'in-process';
   readonly queue: OrderQueue<TradeCommand>;
   readonly bus: EventBus;
-  readonly lease: BrokerLease;
+  readonly lease: Lease;
   close(): Promise<void>;
 }
 

@@ -57,7 +57,7 @@ export class TradeStack {
     readonly adminToken: string,
   ) {}
 
-  static async start(instruments: string[]): Promise<TradeStack> {
+  static async start(instruments: string[], env: Record<string, string> = {}): Promise<TradeStack> {
     const database = await TestDatabase.create('trade');
     const market = new FakeMarket(instruments);
     const server = await startTradeServer({
@@ -68,6 +68,7 @@ export class TradeStack {
       TRADE_DEMO: 'true',
       TRADE_DEMO_USER: 'admin',
       TRADE_DEMO_PASSWORD: 'admin-pw',
+      ...env,
     });
     const login = await rest(server.http, 'POST', '/api/auth/login', {
       body: { user_name: 'admin', password: 'admin-pw' },

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 
 /**
- * Who runs a broker's worker. A broker's accounts live in one engine at a time, so among the
- * trade-server instances on one Redis exactly one holds the broker's lease and processes its queue;
- * the others only hold sockets. A lease not renewed within `ttlMs` (the holder died) is taken over
- * by another instance, which restores the accounts from the database.
+ * Which one of several instances on one Redis does a job that must run once (the trade server's
+ * broker worker: a broker's accounts live in one engine at a time; the realtime monitor's leader,
+ * which re-marks the accounts and computes the rooms). The holder renews it every `ttlMs / 3`; a
+ * lease not renewed within `ttlMs` (the holder died) is taken over by another instance, which
+ * rebuilds its state from the stores.
  */
-export interface BrokerLease {
+export interface Lease {
   /** Calls `onAcquired` whenever this instance becomes the holder, `onLost` when it stops being it. */
   start(onAcquired: () => Promise<void>, onLost: () => Promise<void>): Promise<void>;
   readonly held: boolean;
@@ -15,7 +16,7 @@ export interface BrokerLease {
 }
 
 /** Without Redis there is one instance: it always holds the lease. */
-export class LocalLease implements BrokerLease {
+export class LocalLease implements Lease {
   held = false;
   private onLost: () => Promise<void> = () => Promise.resolve();
 
@@ -25,7 +26,7 @@ export class LocalLease implements BrokerLease {
     await onAcquired();
   }
 
-  /** Stops the worker (its market feed, timers and pending writes) as losing the lease would. */
+  /** Stops the holder's work (its feeds, timers and pending writes) as losing the lease would. */
   async stop(): Promise<void> {
     if (!this.held) return;
     this.held = false;
@@ -38,7 +39,7 @@ const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('
 /** Releases the lease only if this instance holds it. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
-export class RedisLease implements BrokerLease {
+export class RedisLease implements Lease {
   held = false;
   private readonly token = randomUUID();
   private timer?: NodeJS.Timeout;
