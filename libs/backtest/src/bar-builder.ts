@@ -76,6 +76,11 @@ export class BarBuilder {
     return closed;
   }
 
+  /** The bar of `instrument` still forming (undefined before its first tick or after it closed). */
+  current(instrument: string): Readonly<MarketBar> | undefined {
+    return this.forming.get(instrument);
+  }
+
   /** The bars still forming (end of data), oldest first. */
   flush(): MarketBar[] {
     const bars = [...this.forming.values()];

@@ -3,3 +3,4 @@ export * from './diff-trade-client';
 export * from './qifi-mirror';
 export * from './trade-monitor-client';
 export * from './tsdb-history';
+export * from './trade-identity';

@@ -14,10 +14,11 @@ export interface TradeMonitorHandlers {
   /** The watched accounts and their owners (the whole list, each time it changes). */
   onAccounts?(accounts: ReadonlyMap<string, MonitoredAccount>): void;
   /**
-   * An account's `trade.<cookie>` section changed: the merged section, and whether this frame
-   * replaced it whole (a new mirror, a restart of the worker, a reconnect).
+   * An account's `trade.<cookie>` section changed: the merged section, and either `reset` (this
+   * frame replaced it whole: a new mirror, a restart of the worker, a reconnect) or the merge
+   * patches of it that this frame carried, in order.
    */
-  onSection?(account: string, section: JsonObject, reset: boolean): void;
+  onSection?(account: string, section: JsonObject, reset: boolean, patches: JsonObject[]): void;
   onState?(state: TradeMonitorState, detail: string): void;
   /** A warning the server sent about what this client asked. */
   onNotice?(text: string): void;
@@ -133,14 +134,18 @@ export class TradeMonitorClient {
       return;
     }
     if (frame?.aid !== 'rtn_data' || !Array.isArray(frame.data)) return;
-    const touched = new Map<string, boolean>();
+    const touched = new Map<string, { reset: boolean; patches: JsonObject[] }>();
     let ownersChanged = false;
     for (const patch of frame.data as JsonObject[]) {
       if (!patch || typeof patch !== 'object') continue;
       const trade = patch.trade as Record<string, unknown> | undefined;
       if (trade && typeof trade === 'object')
-        for (const [account, part] of Object.entries(trade))
-          touched.set(account, (touched.get(account) ?? false) || part === null);
+        for (const [account, part] of Object.entries(trade)) {
+          let entry = touched.get(account);
+          if (!entry) touched.set(account, (entry = { reset: false, patches: [] }));
+          if (part === null) entry.reset = true;
+          else if (typeof part === 'object') entry.patches.push(part as JsonObject);
+        }
       if (patch.monitor) ownersChanged = true;
       const notify = patch.notify as Record<string, { content?: unknown }> | undefined;
       if (notify && typeof notify === 'object')
@@ -156,9 +161,9 @@ export class TradeMonitorClient {
       this.owners = new Map(Object.entries(listed));
       this.handlers.onAccounts?.(this.owners);
     }
-    for (const [account, reset] of touched) {
+    for (const [account, { reset, patches }] of touched) {
       const section = this.section(account);
-      if (section) this.handlers.onSection?.(account, section, reset);
+      if (section) this.handlers.onSection?.(account, section, reset, reset ? [] : patches);
     }
   }
 

@@ -18,3 +18,4 @@ export * from './websocket';
 export * from './supervisor';
 export * from './text';
 export * from './lease';
+export * from './rate-limit';

@@ -102,3 +102,30 @@ export function tradeServerProcess(options: {
     `http://127.0.0.1:${options.port}/health`,
   );
 }
+
+/**
+ * The realtime monitor on `port`, watching the trade server at `tradePort` (monitor token `token`)
+ * and the gateway at `marketPort`; `env` adds to or overrides that.
+ */
+export function realtimeProcess(options: {
+  port: number;
+  tradePort: number;
+  marketPort: number;
+  token: string;
+  dataDir: string;
+  env?: Record<string, string>;
+}): AppProcess {
+  return new AppProcess(
+    'realtime',
+    [],
+    {
+      REALTIME_ADDR: `127.0.0.1:${options.port}`,
+      REALTIME_TRADE_URL: `http://127.0.0.1:${options.tradePort}`,
+      REALTIME_TRADE_TOKEN: options.token,
+      REALTIME_MARKET_URL: `ws://127.0.0.1:${options.marketPort}/ws/market`,
+      REALTIME_DATA_DIR: options.dataDir,
+      ...options.env,
+    },
+    `http://127.0.0.1:${options.port}/health`,
+  );
+}

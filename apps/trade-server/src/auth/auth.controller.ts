@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Get,
   HttpCode,
   HttpException,
   HttpStatus,
@@ -51,6 +52,14 @@ export class AuthController {
     }
     const token = await this.auth.issueToken(result.userName);
     return { token, token_type: 'Bearer', expires_in: 3600, user_name: result.userName };
+  }
+
+  @Get('me')
+  @ApiOperation({ summary: 'Who the credentials stand for (user name, admin or not)' })
+  @ApiOkResponse({ schema: ref('User') })
+  me(@Req() request: AuthedRequest) {
+    const user = userOf(request);
+    return { user_name: user.userName, is_admin: user.isAdmin };
   }
 
   @Post('api-keys')

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes } from 'node:crypto';
+import { WindowRateLimit } from '@qautlra/platform';
 import { SIM_BROKER } from '../bus/transport';
 import type { TradeServerConfig } from '../config';
 import type { LoginAnswer } from '../gateway/trade-session';
@@ -8,7 +9,7 @@ import { TRADE_SERVER_CONFIG } from '../tokens';
 import { ApiKeyRepository } from './api-key.repository';
 import { login, LoginResult } from './login-policy';
 import { hashPassword, verifyPassword } from './password';
-import { WindowRateLimit } from './rate-limit';
+
 import { UserRepository } from './user.repository';
 
 /** Who a REST request acts for. */
