@@ -27,7 +27,7 @@ function newest(dir) {
 
 run('bash scripts/ensure-deps.sh');
 const entry = join(root, 'dist/apps/qautlra/src/main.js');
-const appEntries = ['md-gateway', 'tsdb', 'trade-server', 'trader', 'fund-analytics', 'backtest', 'strategy', 'web'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
+const appEntries = ['md-gateway', 'tsdb', 'trade-server', 'trader', 'fund-analytics', 'backtest', 'strategy', 'realtime', 'web'].map((app) => join(root, `dist/apps/${app}/src/main.js`));
 const sources = Math.max(newest(join(root, 'apps')), newest(join(root, 'libs')), statSync(join(root, 'package-lock.json')).mtimeMs);
 const clientIndex = join(root, 'dist/apps/web/client/index.html');
 if (!existsSync(entry) || !existsSync(clientIndex) || !appEntries.every((path) => existsSync(path)) || statSync(entry).mtimeMs < sources) {
@@ -66,12 +66,21 @@ const ports = {
   web: portOf(process.env.WEB_ADDR ?? '0.0.0.0:8080'),
   trader: portOf(process.env.TRADER_ADDR ?? '127.0.0.1:8018'),
   strategy: portOf(process.env.STRATEGY_ADDR ?? '127.0.0.1:8022'),
+  realtime: portOf(process.env.REALTIME_ADDR ?? '0.0.0.0:8019'),
 };
 // The live strategy runtime's API token: STRATEGY_API_TOKEN, else one kept under ./data.
 process.env.STRATEGY_API_TOKEN = keptToken('STRATEGY_API_TOKEN', 'strategy-api-token');
 process.env.STRATEGY_MARKET_URL ??= process.env.TRADE_MARKET_URL;
 process.env.STRATEGY_TRADE_URL ??= `ws://127.0.0.1:${ports['trade-server']}/ws/trade`;
 process.env.STRATEGY_TSDB_URL ??= `http://127.0.0.1:${ports.tsdb}`;
+// The realtime monitor watches every account through the trade server's monitor socket, with a
+// token both share (TRADE_MONITOR_TOKEN, else one kept under ./data), on the gateway's quotes.
+process.env.TRADE_MONITOR_TOKEN = keptToken('TRADE_MONITOR_TOKEN', 'trade-monitor-token');
+process.env.REALTIME_TRADE_TOKEN ??= process.env.TRADE_MONITOR_TOKEN;
+process.env.REALTIME_TRADE_URL ??= `http://127.0.0.1:${ports['trade-server']}`;
+process.env.REALTIME_MARKET_URL ??= process.env.TRADE_MARKET_URL;
+process.env.REALTIME_TSDB_URL ??= `http://127.0.0.1:${ports.tsdb}`;
+process.env.WEB_REALTIME_URL ??= `http://127.0.0.1:${ports.realtime}`;
 // The browser reaches the runtime through the web server, which adds the token after the login.
 process.env.WEB_STRATEGY_URL ??= `http://127.0.0.1:${ports.strategy}`;
 process.env.WEB_STRATEGY_TOKEN ??= process.env.STRATEGY_API_TOKEN;
@@ -85,6 +94,8 @@ const apps = [
   { name: 'backtest' },
   // Strategies of the backtest catalogue live on the gateway's quotes, trading over DIFF.
   { name: 'strategy' },
+  // Accounts re-marked on live quotes, factor rooms and alerts (the original's /ws/ protocol).
+  { name: 'realtime', ws: '/ws/', label: 'rooms', after: ['trade-server'] },
   { name: 'web', label: 'browser app' },
 ];
 if (demo)
@@ -274,6 +285,15 @@ function portFree(app, port) {
       '  live strategies: the same strategy files, live on paper through the trade server (docs/strategies.md)',
       `    curl -XPOST ${strategy.url}/api/instances -H 'authorization: Bearer ${process.env.STRATEGY_API_TOKEN}' -H 'content-type: application/json' -d '{"strategy":"ma-cross","account":"${process.env.TRADE_DEMO_USER ?? 'demo'}","password":"${process.env.TRADE_DEMO_PASSWORD ?? 'demo'}","instruments":["SHFE.rb888"]}'`,
       '           (token in ./data/strategy-api-token; then GET /api/instances, POST /api/instances/{id}/pause|resume|stop)',
+    );
+  const realtime = running.find((app) => app.app === 'realtime');
+  if (realtime && demo)
+    lines.push(
+      '',
+      '  realtime monitor: accounts re-marked on live quotes, factor rooms, alerts (docs/realtime.md)',
+      ...(web ? [`    in the browser: ${web.url}/#monitor`] : []),
+      `    ws://localhost:${ports.realtime}/ws/  {"topic":"auth","key":"<JWT of POST :7988/api/auth/login>"}, then {"topic":"realtime_sub","room":"ACCOUNT:${process.env.TRADE_DEMO_USER ?? 'demo'}"}`,
+      `    REST:  GET ${realtime.url}/api/accounts/${process.env.TRADE_DEMO_USER ?? 'demo'} with the same JWT as Authorization: Bearer`,
     );
   console.log(lines.join('\n') + '\n');
 })().catch((error) => {

@@ -158,6 +158,7 @@ describe('README and docs examples against a started platform', () => {
       'web',
       'trader',
       'strategy',
+      'realtime',
     ])
       expect([app, output.includes(`  ${app.padEnd(14)} http://localhost:`)]).toEqual([app, true]);
     expect(output).toMatch(/recorded [\d,]+ ticks of sim history/);
@@ -170,6 +171,7 @@ describe('README and docs examples against a started platform', () => {
         'docs/tsdb.md',
         'docs/backtest.md',
         'docs/strategies.md',
+        'docs/realtime.md',
       ]),
     );
   });
@@ -261,7 +263,7 @@ describe('README and docs examples against a started platform', () => {
       for (const match of text.matchAll(bare)) named.add(match[1]!);
     };
     for (const file of DOCS) collect(readFileSync(join(ROOT, file), 'utf8'));
-    for (const port of [8014, 7988, 8018, 8020, 8021, 8022, 8000, 8080]) {
+    for (const port of [8014, 7988, 8018, 8019, 8020, 8021, 8022, 8000, 8080]) {
       const document = await fetch(`http://localhost:${port}/api/docs-json`);
       expect([port, document.status]).toEqual([port, 200]);
       collect(await document.text());
@@ -277,7 +279,7 @@ describe('README and docs examples against a started platform', () => {
 
   it('every app’s OpenAPI document passes Redocly’s recommended rules, types every success response and makes a client with no unknown or any (issue 18)', async () => {
     const found: Record<string, { lint: string[]; untyped: string[]; loose: string[] }> = {};
-    for (const port of [8000, 8014, 18000, 7988, 8018, 8020, 8021, 8022, 8080]) {
+    for (const port of [8000, 8014, 18000, 7988, 8018, 8019, 8020, 8021, 8022, 8080]) {
       const document = (await (
         await fetch(`http://localhost:${port}/api/docs-json`)
       ).json()) as OpenApiDocument;
@@ -310,6 +312,7 @@ describe('README and docs examples against a started platform', () => {
       18000: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` },
       7988: { authorization: `Bearer ${token}` },
       8018: { authorization: `Bearer ${trader}` },
+      8019: { authorization: `Bearer ${token}` },
       8022: { authorization: `Bearer ${strategy}` },
     };
     // A live instance (not started: it is looked at, not traded).
@@ -380,6 +383,16 @@ describe('README and docs examples against a started platform', () => {
       [8022, '/api/instances/{id}/pnl', `/api/instances/${instance.id}/pnl`],
       [8022, '/api/instances/{id}/logs', `/api/instances/${instance.id}/logs`],
       [8022, '/api/instances/{id}/qifi', `/api/instances/${instance.id}/qifi`],
+      [8019, '/api/rooms', '/api/rooms'],
+      [8019, '/api/accounts/{account}', '/api/accounts/demo'],
+      [8019, '/api/portfolios/{user}', '/api/portfolios/demo'],
+      [
+        8019,
+        '/api/factors/{instrument}/{frequency}/{indicator}',
+        '/api/factors/SHFE.rb888/1m/MA(5)',
+      ],
+      [8019, '/api/rooms/state', '/api/rooms/state?room=RANK:1m:ROC(5):SHFE.rb888,SHFE.hc888'],
+      [8019, '/api/alerts/{account}', '/api/alerts/demo'],
       [8080, '/api/web/config', '/api/web/config'],
     ];
     expect(done).toBeDefined();
@@ -421,6 +434,7 @@ describe('README and docs examples against a started platform', () => {
       18000: `Basic ${Buffer.from('admin:admin').toString('base64')}`,
       7988: `Bearer ${token}`,
       8018: `Bearer ${trader}`,
+      8019: `Bearer ${token}`,
       8022: `Bearer ${strategy}`,
     };
     const run = '00000000-0000-4000-8000-000000000000';
@@ -550,6 +564,18 @@ describe('README and docs examples against a started platform', () => {
       [8022, 'POST', `/api/instances/${run}/stop`, { flatten: 'yes' }, 'flatten'],
       [8022, 'PUT', `/api/instances/${run}/params`, { params: 5 }, 'params'],
       [8022, 'GET', `/api/instances/${run}/logs?limit=0`, undefined, 'limit'],
+      [8019, 'POST', '/realtime_sub', { sid: 'x', room: 'ACCOUNT:demo' }, 'sid'],
+      [8019, 'POST', '/realtime_unsub', { sid: run, room: 5 }, 'room'],
+      [8019, 'GET', '/api/rooms/state', undefined, 'room'],
+      [
+        8019,
+        'POST',
+        '/api/alerts/rules',
+        { account: 'demo', kind: 'risk_ratio', threshold: 'high' },
+        'threshold',
+      ],
+      [8019, 'POST', '/api/alerts/rules', { account: 'demo', kind: 'mood', threshold: 1 }, 'kind'],
+      [8019, 'DELETE', `/api/alerts/rules/${run}`, undefined, 'account'],
     ];
     const wrong: string[] = [];
     for (const [port, method, path, body, field] of cases) {

@@ -190,7 +190,7 @@ export class RealtimeService implements OnApplicationBootstrap, OnApplicationShu
     if (!state) {
       // Nobody wanted it yet: ask the leader, which computes and stores it; wait a little.
       this.bus.request(room.name, true);
-      for (let tries = 0; !state && tries < 30; tries += 1) {
+      for (let tries = 0; !state && tries < 100; tries += 1) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         state = await this.stateOf(room.name);
       }
