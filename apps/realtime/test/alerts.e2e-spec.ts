@@ -110,7 +110,7 @@ describe('realtime alerts: rules per account, pushed, recorded and sent to a web
     expect(listed.status).toBe(200);
     expect(listed.body.rules).toHaveLength(2);
     // Still true after the further fall: no second alert of either rule.
-    expect(listed.body.events.map((event: any) => event.kind).sort()).toEqual([
+    expect((listed.body.events as { kind: string }[]).map((event) => event.kind).sort()).toEqual([
       'loss',
       'risk_ratio',
     ]);

@@ -106,7 +106,16 @@ describe('realtime factor rooms: live bars and libs/indicators values, tick by t
       const ids = Object.keys(state.data)
         .map(Number)
         .sort((a, b) => a - b);
-      const bars = ids.map((id) => state.data[String(id)]);
+      const bars = ids.map(
+        (id) =>
+          state.data[String(id)] as {
+            high: number;
+            low: number;
+            close: number;
+            volume: number;
+            value?: Record<string, number>;
+          },
+      );
       const batch = spec.batch({
         high: Float64Array.from(bars, (b) => b.high),
         low: Float64Array.from(bars, (b) => b.low),
@@ -117,10 +126,10 @@ describe('realtime factor rooms: live bars and libs/indicators values, tick by t
         for (const key of ['dif', 'dea', 'histogram']) {
           const expected = batch[key]![i]!;
           if (Number.isNaN(expected)) expect(bar.value?.[key]).toBeUndefined();
-          else expect(bar.value[key]).toBeCloseTo(expected, 9);
+          else expect(bar.value?.[key]).toBeCloseTo(expected, 9);
         }
       });
-      expect(state.value).toEqual(bars.at(-1).value);
+      expect(state.value).toEqual(bars.at(-1)?.value);
     }
     // 12 bars of history and the live ones (15th, 16th, 17th, 18th minute).
     const finalState = client.rooms.get(room);

@@ -113,7 +113,8 @@ describe('realtime monitor: two instances on one Redis, and faults', () => {
       },
     });
     expect(order.status).toBe(201);
-    const lastPrice = (client: TopicClient) => client.rooms.get(room)?.positions?.[RB]?.last_price;
+    const lastPrice = (client: TopicClient) =>
+      client.rooms.get(room)?.positions?.[RB]?.last_price as number | undefined;
     await waitFor(
       () => clients.every((client) => client.rooms.get(room)?.positions?.[RB]?.volume_long === 2),
       {
