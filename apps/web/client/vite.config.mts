@@ -22,7 +22,10 @@ export default defineConfig({
   },
   server: {
     proxy: Object.fromEntries(
-      ['/md', '/trade', '/tsdb', '/fund', '/api'].map((path) => [path, { target, ws: true }]),
+      ['/md', '/trade', '/tsdb', '/fund', '/backtest', '/strategy', '/rt', '/api'].map((path) => [
+        path,
+        { target, ws: true },
+      ]),
     ),
   },
 });

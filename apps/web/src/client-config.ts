@@ -13,5 +13,7 @@ export interface ClientConfig {
   backtest: { rest: string };
   /** Live strategies (behind the trade server's login); `enabled` when the web server has the runtime's token. */
   strategy: { rest: string; enabled: boolean };
+  /** The realtime monitor: REST and its Socket.IO namespace (auth: the trade server's JWT). */
+  realtime: { rest: string; socket_path: string; namespace: string };
   docs: Record<string, string>;
 }

@@ -29,6 +29,8 @@ export interface WebConfig {
   /** The live strategy runtime, at `/strategy` behind the trade server's login, and its token. */
   strategyUrl: string;
   strategyToken?: string;
+  /** The realtime monitor, proxied at `/rt` (it checks the trade server's credentials itself). */
+  realtimeUrl: string;
   /** Shown on the login page when set (the `npm start` demo user). */
   demoUser?: string;
   demoPassword?: string;
@@ -63,6 +65,7 @@ export function loadWebConfig(env: Env = process.env): WebConfig {
     backtestUrl: url(env, 'WEB_BACKTEST_URL', 'http://127.0.0.1:8021'),
     strategyUrl: url(env, 'WEB_STRATEGY_URL', 'http://127.0.0.1:8022'),
     strategyToken: readOptionalString(env, 'WEB_STRATEGY_TOKEN'),
+    realtimeUrl: url(env, 'WEB_REALTIME_URL', 'http://127.0.0.1:8019'),
     demoUser: readOptionalString(env, 'WEB_DEMO_USER'),
     demoPassword: readOptionalString(env, 'WEB_DEMO_PASSWORD'),
     clientDir: readString(env, 'WEB_CLIENT_DIR', join(__dirname, '../client')),

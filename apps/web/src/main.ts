@@ -12,7 +12,7 @@ import { mountProxies } from './proxies';
 import { mountStrategyGate } from './strategy-gate';
 
 /** Paths the single-page app must not shadow. */
-const SERVER_PATHS = /^\/(md|trade|tsdb|fund|backtest|strategy|api|health|metrics)(\/|$)/;
+const SERVER_PATHS = /^\/(md|trade|tsdb|fund|backtest|strategy|rt|api|health|metrics)(\/|$)/;
 
 /** Boots the web front end's server; exported for the all-in-one launcher and the tests. */
 export async function bootstrap(config: WebConfig = loadWebConfig()): Promise<INestApplication> {
@@ -23,7 +23,7 @@ export async function bootstrap(config: WebConfig = loadWebConfig()): Promise<IN
     schemas: WEB_SCHEMAS,
     home: false,
     description:
-      'Serves the browser front end and proxies the platform APIs under one origin: /md (market data), /trade (trade server), /tsdb (read-only), /fund (fund analytics), /backtest (backtests), /strategy (live strategies, behind the trade server’s login).',
+      'Serves the browser front end and proxies the platform APIs under one origin: /md (market data), /trade (trade server), /tsdb (read-only), /fund (fund analytics), /backtest (backtests), /strategy (live strategies, behind the trade server’s login), /rt (the realtime monitor: rooms over Socket.IO, REST).',
   })) as NestExpressApplication;
   mountProxies(app, config);
   mountStrategyGate(app, config);

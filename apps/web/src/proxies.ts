@@ -44,6 +44,8 @@ export function routesOf(config: WebConfig): Route[] {
     },
     { prefix: '/fund', target: config.fundUrl },
     { prefix: '/backtest', target: config.backtestUrl },
+    // Rooms, REST and Socket.IO of the realtime monitor, which checks the trade server's JWT itself.
+    { prefix: '/rt', target: config.realtimeUrl, ws: true },
   ];
 }
 

@@ -16,6 +16,7 @@ export const WEB_SCHEMAS: Schemas = {
     fund: rest(),
     backtest: rest(),
     strategy: objectOf({ rest: STRING, enabled: BOOLEAN }),
+    realtime: objectOf({ rest: STRING, socket_path: STRING, namespace: STRING }),
     docs: mapOf(STRING, 'API docs of each proxied app'),
   }),
 };

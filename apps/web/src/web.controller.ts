@@ -23,6 +23,7 @@ export class WebController {
       fund: { rest: '/fund/api' },
       backtest: { rest: '/backtest/api' },
       strategy: { rest: '/strategy/api', enabled: this.config.strategyToken !== undefined },
+      realtime: { rest: '/rt/api', socket_path: '/rt/socket.io', namespace: '/realtime' },
       docs: {
         web: '/api/docs',
         market: '/md/api/docs',
@@ -30,6 +31,7 @@ export class WebController {
         tsdb: '/tsdb/api/docs',
         fund: '/fund/api/docs',
         backtest: '/backtest/api/docs',
+        realtime: '/rt/api/docs',
       },
     };
   }

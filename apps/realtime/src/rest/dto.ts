@@ -26,7 +26,7 @@ export class LegacySubscriptionDto {
 }
 
 export class RoomQueryDto {
-  @ApiProperty({ example: 'FACTOR:SHFE.rb2705:1m:MA(20)' })
+  @ApiProperty({ example: 'FACTOR:SHFE.rb888:1m:MA(20)' })
   @IsString()
   @Length(1, MAX_ROOM_NAME_LENGTH)
   room!: string;
@@ -60,7 +60,7 @@ export class AlertRuleDto {
   threshold!: number;
 
   @ApiPropertyOptional({
-    example: 'FACTOR:SHFE.rb2705:1m:RSI(14)',
+    example: 'FACTOR:SHFE.rb888:1m:RSI(14)',
     description: 'position: an instrument; factor rules: a factor room',
   })
   @IsOptional()

@@ -118,7 +118,7 @@ export class RoomsController {
 
   @Get('rooms/state')
   @ApiOperation({
-    summary: "Any room's whole state by name (`?room=FACTOR:SHFE.rb2705:1m:MA(20)`)",
+    summary: "Any room's whole state by name (`?room=FACTOR:SHFE.rb888:1m:MA(20)`)",
   })
   @ApiOkResponse({ schema: ref('RoomState') })
   state(@Req() request: IdentifiedRequest, @Query() query: RoomQueryDto) {
@@ -142,7 +142,7 @@ export class RoomsController {
   @Get('factors/:instrument/:frequency/:indicator')
   @ApiOperation({
     summary:
-      'Live bars of an instrument with an indicator (`/api/factors/SHFE.rb2705/1m/MA(20)`; `*` for bars alone)',
+      'Live bars of an instrument with an indicator (`/api/factors/SHFE.rb888/1m/MA(20)`; `*` for bars alone)',
   })
   @ApiOkResponse({ schema: ref('FactorRoom') })
   async factor(

@@ -33,9 +33,14 @@ const StrategiesView = lazy(() =>
   import('./components/StrategiesView').then((module) => ({ default: module.StrategiesView })),
 );
 
-/** The page's views, by the URL's hash (`#funds`, `#backtests`, `#strategies`), so a view can be linked and reloaded. */
-type View = 'trade' | 'funds' | 'backtests' | 'strategies';
-const VIEWS: readonly View[] = ['trade', 'funds', 'backtests', 'strategies'];
+/** The risk monitor loads when opened. */
+const MonitorView = lazy(() =>
+  import('./components/MonitorView').then((module) => ({ default: module.MonitorView })),
+);
+
+/** The page's views, by the URL's hash (`#funds`, `#backtests`, `#strategies`, `#monitor`), so a view can be linked and reloaded. */
+type View = 'trade' | 'funds' | 'backtests' | 'strategies' | 'monitor';
+const VIEWS: readonly View[] = ['trade', 'funds', 'backtests', 'strategies', 'monitor'];
 const viewOfHash = (): View => VIEWS.find((view) => `#${view}` === location.hash) ?? 'trade';
 
 const stored = <T extends string>(key: string, fallback: T, allowed: readonly T[]): T => {
@@ -210,6 +215,14 @@ export function App(props: { config: ClientConfig }) {
               rest={config.strategy.rest}
               tradeRest={config.trade.rest}
               backtestRest={config.backtest.rest}
+              session={session}
+            />
+          </Suspense>
+        ) : view === 'monitor' && signedIn && session.state !== 'connecting' ? (
+          <Suspense fallback={<main className="monitor" />}>
+            <MonitorView
+              realtime={config.realtime}
+              tradeRest={config.trade.rest}
               session={session}
             />
           </Suspense>

@@ -150,6 +150,20 @@ const EN = {
   st_paused: 'paused',
   st_stopped: 'stopped',
   st_failed: 'failed',
+  monitor: 'Monitor',
+  mnDown: 'The realtime monitor is not reachable',
+  mnAccounts: 'Accounts',
+  mnBalance: 'Balance',
+  mnRisk: 'Risk ratio',
+  mnDayPnl: 'Day PnL',
+  mnDrawdown: 'Drawdown',
+  mnAlerts: 'Alerts',
+  mnNoAlerts: 'No alert yet.',
+  mnPositions: 'Positions',
+  mnFactor: 'Factor chart',
+  mnIndicator: 'Indicator',
+  mnShow: 'Show',
+  mnTotal: 'All accounts',
 } as const;
 
 export type Key = keyof typeof EN;
@@ -302,6 +316,20 @@ const ZH: Record<Key, string> = {
   st_paused: '已暂停',
   st_stopped: '已停止',
   st_failed: '失败',
+  monitor: '风控监控',
+  mnDown: '实时监控服务不可用',
+  mnAccounts: '账户',
+  mnBalance: '权益',
+  mnRisk: '风险度',
+  mnDayPnl: '当日盈亏',
+  mnDrawdown: '回撤',
+  mnAlerts: '预警',
+  mnNoAlerts: '暂无预警。',
+  mnPositions: '持仓',
+  mnFactor: '因子图',
+  mnIndicator: '指标',
+  mnShow: '显示',
+  mnTotal: '全部账户',
 };
 
 export const DICTIONARIES: Record<Lang, Record<Key, string>> = { en: EN, zh: ZH };

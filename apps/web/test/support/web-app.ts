@@ -20,6 +20,7 @@ export async function startWebApp(
       | 'backtestUrl'
       | 'strategyUrl'
       | 'strategyToken'
+      | 'realtimeUrl'
     >
   > &
     Partial<Pick<WebConfig, 'demoUser' | 'demoPassword'>>,
@@ -36,6 +37,7 @@ export async function startWebApp(
     backtestUrl: DOWN,
     strategyUrl: DOWN,
     strategyToken: undefined,
+    realtimeUrl: DOWN,
     demoUser: undefined,
     demoPassword: undefined,
     ...apps,
