@@ -1,11 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
+import { TradeIdentityClient } from '@qautlra/clients';
 import type { NextFunction, Request, Response } from 'express';
 import type { WebConfig } from './config';
 
 /** Largest request body passed on (a new instance's spec). */
 const MAX_BODY = 64 * 1024;
-const CACHE_MS = 30_000;
-const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 /**
  * `/strategy/api/…` for the browser: the live strategy runtime, behind the trade server's login.
@@ -14,26 +13,10 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
  * server-side, and the user sees and drives only the instances of their own accounts.
  */
 export function mountStrategyGate(app: INestApplication, config: WebConfig): void {
-  const known = new Map<string, { accounts: Set<string>; until: number }>();
-
-  const accountsOf = async (jwt: string): Promise<Set<string> | undefined> => {
-    const cached = known.get(jwt);
-    if (cached && cached.until > Date.now()) return cached.accounts;
-    const response = await fetch(`${config.tradeUrl}/api/accounts`, {
-      headers: { authorization: `Bearer ${jwt}` },
-      signal: AbortSignal.timeout(5_000),
-    });
-    if (!response.ok) return undefined;
-    const list = (await response.json()) as { account_cookie?: unknown }[];
-    const accounts = new Set(
-      list.flatMap((entry) =>
-        typeof entry.account_cookie === 'string' ? [entry.account_cookie] : [],
-      ),
-    );
-    if (known.size > 1_000) known.clear();
-    known.set(jwt, { accounts, until: Date.now() + CACHE_MS });
-    return accounts;
-  };
+  // The trade server says who a JWT stands for and which accounts that user owns (cached 30 s).
+  const identities = new TradeIdentityClient({ url: config.tradeUrl });
+  const accountsOf = async (jwt: string): Promise<ReadonlySet<string> | undefined> =>
+    (await identities.verify(jwt))?.accounts;
 
   const runtime = async (method: string, path: string, body?: string) => {
     const response = await fetch(`${config.strategyUrl}${path}`, {
@@ -79,8 +62,7 @@ export function mountStrategyGate(app: INestApplication, config: WebConfig): voi
           'WEB_STRATEGY_TOKEN is not set: live strategies are not reachable from the browser',
         );
       const jwt = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
-      const accounts =
-        jwt && JWT_SHAPE.test(jwt) && jwt.length < 4_096 ? await accountsOf(jwt) : undefined;
+      const accounts = jwt ? await accountsOf(jwt) : undefined;
       if (!accounts) return refuse(res, 401, 'UNAUTHORIZED', 'sign in to the trade server first');
       const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
       if (req.method === 'GET' && path === '/api/strategies') {

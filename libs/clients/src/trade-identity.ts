@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Who a trade-server credential stands for, and the accounts that user owns. */
 export interface TradeIdentity {
   userName: string;
@@ -17,7 +19,8 @@ export interface TradeIdentityOptions {
 }
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
-const API_KEY_SHAPE = /^[0-9a-f]{12}\.[\w-]{16,64}$/;
+/** `<key_id>.<secret>`: 6 random bytes in hex, 24 in base64url (`POST /api/auth/api-keys`). */
+const API_KEY_SHAPE = /^[0-9a-f]{12}\.[\w-]{32}$/;
 const MAX_CREDENTIAL_LENGTH = 4_096;
 
 /**
@@ -27,26 +30,34 @@ const MAX_CREDENTIAL_LENGTH = 4_096;
  * `cacheMs`, refused ones for `refusedMs`, so a client cannot make this ask the trade server at will.
  */
 export class TradeIdentityClient {
+  /** By the credential's SHA-256 (the credentials themselves are not kept). */
   private readonly cache = new Map<string, { identity?: TradeIdentity; until: number }>();
 
-  constructor(private readonly options: TradeIdentityOptions) {}
+  private readonly base: string;
 
-  /** Whether a text looks like a credential at all (no request for what cannot be one). */
-  static plausible(credential: string): boolean {
-    return (
-      credential.length > 0 &&
-      credential.length <= MAX_CREDENTIAL_LENGTH &&
-      (JWT_SHAPE.test(credential) || API_KEY_SHAPE.test(credential))
-    );
+  constructor(private readonly options: TradeIdentityOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+  }
+
+  /**
+   * Whether a text has the shape of a trade-server credential — of one `kind`, or of either — so
+   * that nothing else is ever asked about.
+   */
+  static plausible(credential: string, kind?: 'jwt' | 'api_key'): boolean {
+    if (credential.length === 0 || credential.length > MAX_CREDENTIAL_LENGTH) return false;
+    if (kind === 'jwt') return JWT_SHAPE.test(credential);
+    if (kind === 'api_key') return API_KEY_SHAPE.test(credential);
+    return JWT_SHAPE.test(credential) || API_KEY_SHAPE.test(credential);
   }
 
   /** The identity, or undefined when the trade server refuses the credential. */
   async verify(credential: string, now = Date.now()): Promise<TradeIdentity | undefined> {
     if (!TradeIdentityClient.plausible(credential)) return undefined;
-    const cached = this.cache.get(credential);
+    const key = createHash('sha256').update(credential).digest('hex');
+    const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.identity;
     const identity = await this.ask(credential);
-    this.remember(credential, {
+    this.remember(key, {
       identity,
       until:
         now + (identity ? (this.options.cacheMs ?? 30_000) : (this.options.refusedMs ?? 5_000)),
@@ -71,7 +82,7 @@ export class TradeIdentityClient {
       ? { authorization: `Bearer ${credential}` }
       : { 'x-api-key': credential };
     const get = async (path: string) => {
-      const response = await fetch(`${this.options.url}${path}`, {
+      const response = await fetch(`${this.base}${path}`, {
         headers,
         signal: AbortSignal.timeout(5_000),
       });

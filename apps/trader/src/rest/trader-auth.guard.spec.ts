@@ -10,11 +10,18 @@ describe('TraderAuthGuard', () => {
   let guard: TraderAuthGuard;
 
   beforeAll(async () => {
-    // A stand-in for the trade server's `GET /api/accounts`: owner of `acc` for any credential.
+    // A stand-in for the trade server's `GET /api/auth/me` and `GET /api/accounts`: any credential
+    // is the user `u`, owner of `acc`.
     server = createServer((request, response) => {
       asked.push(String(request.headers.authorization ?? request.headers['x-api-key']));
       response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify([{ account_cookie: 'acc' }]));
+      response.end(
+        JSON.stringify(
+          request.url === '/api/auth/me'
+            ? { user_name: 'u', is_admin: false }
+            : [{ account_cookie: 'acc' }],
+        ),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -54,7 +61,7 @@ describe('TraderAuthGuard', () => {
     await expect(guard.canActivate(context({ authorization: 'Bearer the-token' }))).resolves.toBe(
       true,
     );
-    expect(asked).toEqual([`Bearer ${jwt}`, apiKey]);
+    expect([...new Set(asked)]).toEqual([`Bearer ${jwt}`, apiKey]);
     expect(looksLikeTradeServerCredential('jwt', jwt)).toBe(true);
   });
 });

@@ -5,26 +5,16 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
+import { TradeIdentityClient } from '@qautlra/clients';
 import { httpUrlOf, sameSecret } from '@qautlra/platform';
 import type { Request } from 'express';
-import { createHash } from 'node:crypto';
 import type { TraderConfig } from '../config';
 import { TRADER_CONFIG } from '../tokens';
 
-/** The shapes of the trade server's credentials: a JWT (three base64url parts) and `<key_id>.<secret>`. */
-const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
-const API_KEY_SHAPE = /^[0-9a-f]{12}\.[\w-]{32}$/;
-const MAX_CREDENTIAL_LENGTH = 4_096;
-
 /** Whether a bearer token or API key has the trade server's shape (anything else is not asked about). */
 export function looksLikeTradeServerCredential(kind: 'jwt' | 'api_key', value: string): boolean {
-  if (value.length > MAX_CREDENTIAL_LENGTH) return false;
-  return (kind === 'jwt' ? JWT_SHAPE : API_KEY_SHAPE).test(value);
+  return TradeIdentityClient.plausible(value, kind);
 }
-
-/** How long a trade-server credential's accounts are remembered (ms). */
-const CACHE_MS = 30_000;
-const CACHE_SIZE = 1_000;
 
 /**
  * The trader's REST routes that trade or read an account: `Authorization: Bearer <api_token>`, or a
@@ -34,9 +24,13 @@ const CACHE_SIZE = 1_000;
  */
 @Injectable()
 export class TraderAuthGuard implements CanActivate {
-  private readonly known = new Map<string, { accounts: Set<string>; until: number }>();
+  /** The trade server (of the first account) says who a credential is and what it owns. */
+  private readonly identities?: TradeIdentityClient;
 
-  constructor(@Inject(TRADER_CONFIG) private readonly config: TraderConfig) {}
+  constructor(@Inject(TRADER_CONFIG) private readonly config: TraderConfig) {
+    const wsuri = config.accounts[0]?.wsuri;
+    if (wsuri) this.identities = new TradeIdentityClient({ url: httpUrlOf(wsuri, '') });
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
@@ -44,12 +38,12 @@ export class TraderAuthGuard implements CanActivate {
     const apiKey = request.headers['x-api-key'];
     if (bearer !== undefined && sameSecret(bearer, this.config.apiToken)) return true;
     // Only what has the shape of a trade-server JWT or API key is asked about (and cached).
-    const credential: Record<string, string> | undefined = bearer
+    const credential: string | undefined = bearer
       ? looksLikeTradeServerCredential('jwt', bearer)
-        ? { authorization: `Bearer ${bearer}` }
+        ? bearer
         : undefined
       : typeof apiKey === 'string' && looksLikeTradeServerCredential('api_key', apiKey)
-        ? { 'x-api-key': apiKey }
+        ? apiKey
         : undefined;
     if (credential) {
       const body = request.body as { account_cookie?: unknown } | undefined;
@@ -66,30 +60,12 @@ export class TraderAuthGuard implements CanActivate {
   }
 
   /** The accounts the trade server says this credential's user owns (empty when it refuses). */
-  private async accountsOf(credential: Record<string, string>): Promise<Set<string>> {
-    const key = createHash('sha256')
-      .update(Object.values(credential)[0] ?? '')
-      .digest('hex');
-    const now = Date.now();
-    const cached = this.known.get(key);
-    if (cached && cached.until > now) return cached.accounts;
-    const accounts = new Set<string>();
-    const wsuri = this.config.accounts[0]?.wsuri;
-    if (wsuri) {
-      try {
-        const response = await fetch(httpUrlOf(wsuri, '/api/accounts'), {
-          headers: credential,
-          signal: AbortSignal.timeout(5_000),
-        });
-        if (response.ok)
-          for (const row of (await response.json()) as { account_cookie?: unknown }[])
-            if (typeof row.account_cookie === 'string') accounts.add(row.account_cookie);
-      } catch {
-        // The trade server is not reachable: the credential cannot be checked, so it is refused.
-      }
+  private async accountsOf(credential: string): Promise<ReadonlySet<string>> {
+    try {
+      return (await this.identities?.verify(credential))?.accounts ?? new Set();
+    } catch {
+      // The trade server is not reachable: the credential cannot be checked, so it is refused.
+      return new Set();
     }
-    if (this.known.size >= CACHE_SIZE) this.known.clear();
-    this.known.set(key, { accounts, until: now + CACHE_MS });
-    return accounts;
   }
 }
