@@ -33,6 +33,8 @@ export class Leader implements RoomSource {
     private readonly onFigures: FiguresListener,
     /** What an account room carries besides the account (its latest alerts). */
     private readonly accountExtras: (account: string) => JsonObject = () => ({}),
+    /** Accounts whose figures are wanted without a watcher (alert rules). */
+    private readonly watched: (account: string) => boolean = () => false,
   ) {
     // One handler for the life of the app: requests go to whichever publisher leads now.
     bus.onRequest((room, reset) => this.publisher?.requested(room, reset));
@@ -66,6 +68,7 @@ export class Leader implements RoomSource {
             apiKey: this.config.tradeApiKey,
             marketUrl: this.config.marketUrl,
             pushIntervalMs: this.config.pushIntervalMs,
+            watched: this.watched,
           },
           publisher,
           this.onFigures,

@@ -51,6 +51,7 @@ export class RealtimeService implements OnApplicationBootstrap, OnApplicationShu
       (publisher) => new FactorEngine(config, publisher),
       (account, user, figures, book) => alerts.check(account, user, figures, book),
       (account) => ({ alerts: alerts.recentOf(account) }),
+      (account) => alerts.hasRules(account),
     );
     alerts.push = (account, patch) => {
       const publisher = this.leader.roomPublisher;

@@ -82,6 +82,13 @@ export type AccountBase = Pick<
   | 'frozen_commission'
 >;
 
+/** The sums over an account's positions that its record needs (each summed in position order). */
+export interface PositionTotals {
+  margin: number;
+  positionProfit: number;
+  floatProfit: number;
+}
+
 /**
  * The QIFI account record of booked amounts and positions at their last prices (the formulas
  * below): the engine's `account()`, and a monitor's re-mark of a stored account on live quotes.
@@ -101,8 +108,21 @@ export function accountFields(
     positionProfit += marks.position_profit;
     floatProfit += marks.float_profit;
   }
+  return accountFromTotals(userId, base, { margin, positionProfit, floatProfit });
+}
+
+/**
+ * `accountFields` from the positions' sums (of `positionMarginOf` and `positionMarks`, added in
+ * the account's order) — for a monitor that keeps each position's figures and sums them itself.
+ */
+export function accountFromTotals(
+  userId: string,
+  base: AccountBase,
+  totals: PositionTotals,
+): QifiAccountFields {
+  const { margin, positionProfit, floatProfit } = totals;
   const staticBalance = roundMoney(base.pre_balance + base.deposit - base.withdraw);
-  const balance = roundMoney(staticBalance + base.close_profit - base.commission + positionProfit);
+  const balance = balanceFromTotals(base, positionProfit);
   const available = roundMoney(balance - margin - base.frozen_margin - base.frozen_commission);
   return {
     user_id: userId,
@@ -125,6 +145,12 @@ export function accountFields(
     available,
     risk_ratio: balance === 0 ? 0 : 1 - available / balance,
   };
+}
+
+/** `accountFromTotals(…).balance` alone (a monitor follows every account's peak with it). */
+export function balanceFromTotals(base: AccountBase, positionProfit: number): number {
+  const staticBalance = roundMoney(base.pre_balance + base.deposit - base.withdraw);
+  return roundMoney(staticBalance + base.close_profit - base.commission + positionProfit);
 }
 
 /**

@@ -76,14 +76,68 @@ export function takeFromLot(
   return taken;
 }
 
+/**
+ * One side's profit at `price` against a cost (open or position cost, CNY): the engine's one
+ * formula, `round(sign × (price × volume × multiplier − cost))` to the fen; 0 without lots.
+ */
+export function sideProfitAt(
+  price: number,
+  volume: number,
+  unit: number,
+  cost: number,
+  sign: 1 | -1,
+): number {
+  if (volume <= 0) return 0;
+  return roundMoney(sign * (price * volume * unit - cost));
+}
+
 /** A side's profits at the position's last price: against the open cost and the position cost. */
 function sideMarks(position: PositionState, side: PositionSide, sign: 1 | -1) {
   const volume = side.today.volume + side.his.volume;
-  if (volume <= 0) return { floatProfit: 0, positionProfit: 0 };
-  const value = marketValue(position.preset, position.lastPrice, volume);
+  const unit = position.preset.unit_table;
   return {
-    floatProfit: roundMoney(sign * (value - (side.today.openCost + side.his.openCost))),
-    positionProfit: roundMoney(sign * (value - (side.today.positionCost + side.his.positionCost))),
+    floatProfit: sideProfitAt(
+      position.lastPrice,
+      volume,
+      unit,
+      side.today.openCost + side.his.openCost,
+      sign,
+    ),
+    positionProfit: sideProfitAt(
+      position.lastPrice,
+      volume,
+      unit,
+      side.today.positionCost + side.his.positionCost,
+      sign,
+    ),
+  };
+}
+
+/**
+ * What a position's profits at any price depend on: its multiplier and, per side, its lots and
+ * costs (summed as the engine sums them) — a monitor keeps these and prices positions with
+ * `sideProfitAt` without touching the engine's objects.
+ */
+export interface ProfitInputs {
+  unit: number;
+  longVolume: number;
+  longOpenCost: number;
+  longPositionCost: number;
+  shortVolume: number;
+  shortOpenCost: number;
+  shortPositionCost: number;
+}
+
+export function profitInputsOf(position: PositionState): ProfitInputs {
+  const { long, short } = position;
+  return {
+    unit: position.preset.unit_table,
+    longVolume: long.today.volume + long.his.volume,
+    longOpenCost: long.today.openCost + long.his.openCost,
+    longPositionCost: long.today.positionCost + long.his.positionCost,
+    shortVolume: short.today.volume + short.his.volume,
+    shortOpenCost: short.today.openCost + short.his.openCost,
+    shortPositionCost: short.today.positionCost + short.his.positionCost,
   };
 }
 
@@ -132,17 +186,25 @@ export function positionMarks(position: PositionState): PositionMarks {
   };
 }
 
-function sideProfit(position: PositionState, side: PositionSide, sign: 1 | -1): number {
-  const volume = side.today.volume + side.his.volume;
-  if (volume <= 0) return 0;
-  const value = marketValue(position.preset, position.lastPrice, volume);
-  return roundMoney(sign * (value - (side.today.positionCost + side.his.positionCost)));
-}
-
 /** `toQifiPosition(position).position_profit`, without building the record. */
 export function positionProfitOf(position: PositionState): number {
+  const { long, short } = position;
+  const unit = position.preset.unit_table;
   return roundMoney(
-    sideProfit(position, position.long, 1) + sideProfit(position, position.short, -1),
+    sideProfitAt(
+      position.lastPrice,
+      long.today.volume + long.his.volume,
+      unit,
+      long.today.positionCost + long.his.positionCost,
+      1,
+    ) +
+      sideProfitAt(
+        position.lastPrice,
+        short.today.volume + short.his.volume,
+        unit,
+        short.today.positionCost + short.his.positionCost,
+        -1,
+      ),
   );
 }
 

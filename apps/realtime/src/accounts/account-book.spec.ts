@@ -80,7 +80,7 @@ describe('AccountBook: re-marks with the account engine’s arithmetic', () => {
           const restored = QifiAccount.fromQifi(document);
           for (const [i, ticks] of moves) {
             const price = Math.round((INSTRUMENTS[i]!.price + ticks * 0.2) * 100) / 100;
-            book.mark(keyOf(i), price);
+            book.markKey(keyOf(i), price);
             restored.updatePrice(keyOf(i), price);
             engine.updatePrice(keyOf(i), price);
           }
@@ -121,8 +121,8 @@ describe('AccountBook: re-marks with the account engine’s arithmetic', () => {
     book.load(section);
     book.takePatch();
     expect(book.takePatch()).toBeUndefined();
-    expect(book.mark('SHFE.rb2601', 3320)).toBe(true);
-    expect(book.mark('DCE.m2605', 3000)).toBe(false);
+    expect(book.markKey('SHFE.rb2601', 3320)).toBe(true);
+    expect(book.markKey('DCE.m2605', 3000)).toBe(false);
     const patch = book.takePatch()!;
     expect(Object.keys(patch.positions as JsonObject)).toEqual(['SHFE.rb2601']);
     expect((patch.positions as JsonObject)['SHFE.rb2601']).toMatchObject({ last_price: 3320 });
@@ -150,16 +150,16 @@ describe('AccountBook: re-marks with the account engine’s arithmetic', () => {
     const engine = engineWith([{ i: 1, buy: true, volume: 10, tick: 0 }]);
     const book = new AccountBook('acc');
     book.load(sectionOf(engine.toQifi()));
-    book.mark('SHFE.rb2601', 3400);
+    book.markKey('SHFE.rb2601', 3400);
     const high = book.figures();
-    book.mark('SHFE.rb2601', 3350);
+    book.markKey('SHFE.rb2601', 3350);
     const lower = book.figures();
     expect(lower.peak_balance).toBe(high.balance);
     expect(lower.drawdown).toBeCloseTo(high.balance - lower.balance, 2);
     expect(lower.drawdown_ratio).toBeCloseTo(lower.drawdown / high.balance, 12);
     expect(lower.day_pnl).toBeCloseTo(lower.balance - lower.static_balance, 2);
     book.load({ ...sectionOf(engine.toQifi()), session: { trading_day: '20260107' } });
-    book.mark('SHFE.rb2601', 3350);
+    book.markKey('SHFE.rb2601', 3350);
     expect(book.figures().peak_balance).toBe(book.figures().balance);
   });
 
@@ -167,7 +167,7 @@ describe('AccountBook: re-marks with the account engine’s arithmetic', () => {
     const engine = engineWith([{ i: 3, buy: true, volume: 5, tick: 0 }]);
     const book = new AccountBook('acc');
     book.load(sectionOf(engine.toQifi()));
-    book.mark('SSE.600000', 11);
+    book.markKey('SSE.600000', 11);
     const figures = book.figures();
     expect(figures.market_value).toBe(11 * 500);
     expect(figures.value_balance).toBe(figures.balance);

@@ -1,13 +1,12 @@
 import type { JsonObject } from '@qautlra/diff';
 import {
   AccountBase,
-  accountFields,
+  accountFromTotals,
+  balanceFromTotals,
   defaultPresetFor,
   FuturesPreset,
   isStockExchange,
-  marketValue,
   PositionMarks,
-  positionMarks,
   PositionState,
   QifiAccountFields,
   QifiPosition,
@@ -15,6 +14,7 @@ import {
   roundMoney,
   toQifiPosition,
 } from '@qautlra/qifi';
+import { MarkTable } from './mark-table';
 
 export type PresetLookup = (exchange: string, instrument: string) => FuturesPreset | undefined;
 
@@ -56,25 +56,34 @@ export interface MonitoredPosition extends QifiPosition {
   market_value: number;
 }
 
-/** A room patch of price-driven fields. */
-type PositionMarkPatch = PositionMarks & { market_value: number };
-
-const positionValue = (position: PositionState): number => {
-  const net =
-    position.long.today.volume +
-    position.long.his.volume -
-    position.short.today.volume -
-    position.short.his.volume;
-  return net === 0 ? 0 : roundMoney(marketValue(position.preset, position.lastPrice, net));
-};
+/**
+ * One position as the book keeps it: its row in the mark table (live price, profit inputs) and its
+ * engine state (for whole records). The object lives as long as the position is listed, so the
+ * monitor's instrument index can point at it; a rebuilt position reloads its row in place.
+ */
+export interface HeldPosition {
+  readonly key: string;
+  readonly book: AccountBook;
+  readonly row: number;
+  position: PositionState;
+  /** 0 futures, 1 stock, 2 option. */
+  security: 0 | 1 | 2;
+  /** Its whole record changed since the last patch (its marks are told by the table). */
+  rebuilt: boolean;
+}
 
 /**
  * One account as the monitor keeps it: the trade server's booked amounts and positions (restored
  * with the account engine's own code), re-marked on live quotes with the engine's arithmetic
- * (`accountFields`, `positionMarks`), so its figures are the engine's on the same prices.
+ * (`sideProfitAt`, `accountFromTotals`), so its figures are the engine's on the same prices.
+ *
+ * A quote writes a price into the mark table (the monitor does it, per tick); `settle` (every push
+ * interval) takes the moved rows' profit, the balance and the day's peak — for every account — and
+ * the full figures and patches are built only for the accounts someone watches.
  */
 export class AccountBook {
-  readonly positions = new Map<string, PositionState>();
+  /** In the account's own order (the trade server's section order): totals are summed in it. */
+  readonly held = new Map<string, HeldPosition>();
   /** Positions the trade server lists that have no contract preset: passed through, not re-marked. */
   private readonly unmarkable = new Map<string, QifiPosition>();
   private base: AccountBase = {
@@ -92,17 +101,32 @@ export class AccountBook {
   userName = '';
   private peak = -Infinity;
   private peakDay = '';
-  /** Live prices by position key (a quote beats the section's stale mark). */
-  private readonly live = new Map<string, number>();
-  /** Keys whose whole record changed (null: removed) / whose marks changed, since `takePatch`. */
-  private readonly changedRecords = new Set<string>();
-  private readonly changedMarks = new Set<string>();
-  private accountChanged = true;
+  /** The rows, in order (rebuilt when positions come or go). */
+  private rows = new Int32Array(0);
+  private rowsStale = true;
+  /** Keys removed since the last patch. */
+  private readonly removed = new Set<string>();
+  /** Whether anything changed since the last patch (a quote or the trade server). */
+  changed = true;
+  /** In the monitor's list of books to settle at its next flush. */
+  queued = false;
+
+  /** This book's id in the table. */
+  readonly id: number;
 
   constructor(
     readonly account: string,
+    /** Shared by the monitor's books; a book alone (tests) has its own. */
+    readonly table: MarkTable = new MarkTable(),
     private readonly presetFor: PresetLookup = defaultPresetFor,
-  ) {}
+  ) {
+    this.id = table.register(this);
+  }
+
+  /** The positions, in order (the engine's state of each, at its live price). */
+  *positions(): Iterable<PositionState> {
+    for (const held of this.held.values()) yield this.priced(held);
+  }
 
   /**
    * Takes the trade server's `trade.<account>` section: whole (`patch` undefined) or after a merge
@@ -128,13 +152,11 @@ export class AccountBook {
     const session = section.session as JsonObject | undefined;
     const day = session?.trading_day ?? section.trading_day;
     if (typeof day === 'string') this.tradingDay = day;
-    this.accountChanged = true;
+    this.changed = true;
     const records = (section.positions ?? {}) as Record<string, QifiPosition>;
     if (!patch) {
-      for (const key of [...this.positions.keys(), ...this.unmarkable.keys()])
-        if (!(key in records)) this.changedRecords.add(key);
-      this.positions.clear();
-      this.unmarkable.clear();
+      for (const key of [...this.held.keys(), ...this.unmarkable.keys()])
+        if (!(key in records)) this.remove(key);
       for (const [key, record] of Object.entries(records)) this.restore(key, record);
       return;
     }
@@ -143,54 +165,79 @@ export class AccountBook {
     for (const [key, change] of Object.entries(touched)) {
       const record = records[key];
       if (change === null || !record) {
-        this.positions.delete(key);
-        this.unmarkable.delete(key);
-        this.changedRecords.add(key);
+        this.remove(key);
         continue;
       }
       const marksOnly =
-        this.positions.has(key) && Object.keys(change).every((field) => MARK_FIELDS.has(field));
+        this.held.has(key) && Object.keys(change).every((field) => MARK_FIELDS.has(field));
       if (!marksOnly) this.restore(key, record);
     }
   }
 
-  /** A live last price of `key` (`EXCHANGE.code`); true when it holds that position. */
-  mark(key: string, price: number): boolean {
-    const position = this.positions.get(key);
-    if (!position || !(price > 0) || !Number.isFinite(price)) return false;
-    this.live.set(key, price);
-    if (position.lastPrice === price) return true;
-    position.lastPrice = price;
-    this.changedMarks.add(key);
-    this.accountChanged = true;
+  /** Marks the position `key` at `price` (tests and one-off marks; the monitor writes the table). */
+  markKey(key: string, price: number): boolean {
+    const held = this.held.get(key);
+    if (!held || !(price > 0) || !Number.isFinite(price)) return false;
+    const table = this.table;
+    table.live[held.row] = 1;
+    if (table.price[held.row] === price) return false;
+    table.price[held.row] = price;
+    table.profit[held.row] = table.positionProfit(held.row);
+    this.changed = true;
     return true;
   }
 
   /** The instruments (`EXCHANGE.code`) this account holds or held today. */
   instruments(): string[] {
-    return [...this.positions.keys()];
+    return [...this.held.keys()];
   }
 
-  /** The account record at the current marks, with the monitor's figures. */
-  figures(): MonitoredAccountFields {
-    const fields =
-      this.unmarkable.size > 0 && this.serverAccount
-        ? { ...this.serverAccount }
-        : accountFields(this.account, this.base, this.positions.values());
+  /**
+   * The balance from the rows' position profit (the monitor brought moved rows up to date) and the
+   * day's peak; returns the balance (every changed account, every push interval: cheap).
+   */
+  settle(): number {
+    const table = this.table;
+    let balance: number;
+    if (this.unmarkable.size > 0 && this.serverAccount) balance = this.serverAccount.balance;
+    else {
+      let positionProfit = 0;
+      for (const row of this.orderedRows()) positionProfit += table.profit[row]!;
+      balance = balanceFromTotals(this.base, positionProfit);
+    }
     if (this.peakDay !== this.tradingDay) {
       this.peakDay = this.tradingDay;
       this.peak = -Infinity;
     }
-    this.peak = Math.max(this.peak, fields.balance);
-    const drawdown = roundMoney(this.peak - fields.balance);
+    this.peak = Math.max(this.peak, balance);
+    return balance;
+  }
+
+  /** The account record at the current marks, with the monitor's figures. */
+  figures(): MonitoredAccountFields {
+    this.settle();
+    const table = this.table;
+    let margin = 0;
+    let positionProfit = 0;
+    let floatProfit = 0;
     let securities = 0;
     let options = 0;
-    for (const position of this.positions.values()) {
-      if (!position.isStock && !isOption(position.exchangeId, position.instrumentId)) continue;
-      const value = positionValue(position);
+    for (const held of this.held.values()) {
+      const row = held.row;
+      margin += table.margin[row]!;
+      // A row a quote moved since the monitor's last flush is priced now.
+      positionProfit += table.dirty[row] ? table.positionProfit(row) : table.profit[row]!;
+      floatProfit += table.floatProfit(row);
+      if (held.security === 0) continue;
+      const value = table.marketValue(held.row);
       securities += value;
-      if (isOption(position.exchangeId, position.instrumentId)) options += value;
+      if (held.security === 2) options += value;
     }
+    const fields =
+      this.unmarkable.size > 0 && this.serverAccount
+        ? { ...this.serverAccount }
+        : accountFromTotals(this.account, this.base, { margin, positionProfit, floatProfit });
+    const drawdown = roundMoney(this.peak - fields.balance);
     return {
       ...fields,
       day_pnl: roundMoney(fields.balance - fields.static_balance),
@@ -205,7 +252,7 @@ export class AccountBook {
   /** Every position record at the current marks. */
   positionRecords(): Record<string, MonitoredPosition> {
     const out: Record<string, MonitoredPosition> = {};
-    for (const [key, position] of this.positions) out[key] = this.record(position);
+    for (const [key, held] of this.held) out[key] = this.record(held);
     for (const [key, record] of this.unmarkable) out[key] = { ...record, market_value: 0 };
     return out;
   }
@@ -223,54 +270,106 @@ export class AccountBook {
 
   /** What changed since the last patch or state (a merge patch of the room), or undefined. */
   takePatch(): JsonObject | undefined {
-    if (!this.accountChanged && this.changedRecords.size === 0 && this.changedMarks.size === 0)
-      return undefined;
-    const positions: Record<string, MonitoredPosition | PositionMarkPatch | null> = {};
-    for (const key of this.changedRecords) {
-      const position = this.positions.get(key);
-      const passed = this.unmarkable.get(key);
-      positions[key] = position
-        ? this.record(position)
-        : passed
-          ? { ...passed, market_value: 0 }
-          : null;
+    if (!this.changed) return undefined;
+    const accounts = this.figures();
+    const positions: Record<
+      string,
+      MonitoredPosition | (PositionMarks & { market_value: number }) | null
+    > = {};
+    for (const key of this.removed) positions[key] = null;
+    this.removed.clear();
+    const table = this.table;
+    for (const [key, held] of this.held) {
+      const price = table.price[held.row]!;
+      if (held.rebuilt) positions[key] = this.record(held);
+      else if (table.reported[held.row] !== price) positions[key] = table.marks(held.row);
+      else continue;
+      held.rebuilt = false;
+      table.reported[held.row] = price;
     }
-    for (const key of this.changedMarks) {
-      if (key in positions) continue;
-      const position = this.positions.get(key);
-      if (position)
-        positions[key] = { ...positionMarks(position), market_value: positionValue(position) };
-    }
-    this.changedRecords.clear();
-    this.changedMarks.clear();
-    this.accountChanged = false;
+    for (const [key, record] of this.unmarkable) positions[key] ??= { ...record, market_value: 0 };
+    this.changed = false;
     const patch: JsonObject = {
       trading_day: this.tradingDay,
-      accounts: this.figures(),
+      accounts: accounts,
     };
     if (Object.keys(positions).length > 0) patch.positions = positions;
     return patch;
   }
 
-  private record(position: PositionState): MonitoredPosition {
+  /** Rows to free when the book is dropped. */
+  close(): void {
+    for (const held of this.held.values()) this.table.release(held.row);
+    this.held.clear();
+    this.table.unregister(this.id);
+  }
+
+  private orderedRows(): Int32Array {
+    if (this.rowsStale) {
+      this.rows = Int32Array.from(this.held.values(), (held) => held.row);
+      this.rowsStale = false;
+    }
+    return this.rows;
+  }
+
+  /** The engine state of a position at its live price (records are built from it). */
+  private priced(held: HeldPosition): PositionState {
+    held.position.lastPrice = this.table.price[held.row]!;
+    return held.position;
+  }
+
+  private record(held: HeldPosition): MonitoredPosition {
     return {
-      ...toQifiPosition(position, this.account),
-      market_value: positionValue(position),
+      ...toQifiPosition(this.priced(held), this.account),
+      market_value: this.table.marketValue(held.row),
     };
   }
 
+  private remove(key: string): void {
+    const held = this.held.get(key);
+    if (held) {
+      this.held.delete(key);
+      this.table.release(held.row);
+      this.rowsStale = true;
+    }
+    this.unmarkable.delete(key);
+    this.removed.add(key);
+  }
+
   private restore(key: string, record: QifiPosition): void {
-    this.changedRecords.add(key);
     const preset = this.presetFor(record.exchange_id, record.instrument_id);
+    this.removed.delete(key);
     if (!preset) {
-      this.positions.delete(key);
+      this.remove(key);
+      this.removed.delete(key);
       this.unmarkable.set(key, record);
       return;
     }
     const position = restorePosition(record, preset);
-    const live = this.live.get(key);
-    if (live !== undefined) position.lastPrice = live;
-    // A rebuilt position keeps its place (the account's order: totals are summed in it).
-    this.positions.set(key, position);
+    const known = this.held.get(key);
+    // A live price beats the trade server's mark of it.
+    if (known && this.table.live[known.row]) position.lastPrice = this.table.price[known.row]!;
+    const option = isOption(position.exchangeId, position.instrumentId);
+    const security = option ? 2 : position.isStock ? 1 : 0;
+    if (known) {
+      known.position = position;
+      known.security = security;
+      known.rebuilt = true;
+      const live = this.table.live[known.row]!;
+      this.table.load(known.row, position);
+      this.table.live[known.row] = live;
+      return;
+    }
+    const row = this.table.allocate(this.id);
+    this.table.load(row, position);
+    this.held.set(key, {
+      key,
+      book: this,
+      row,
+      position,
+      security,
+      rebuilt: true,
+    });
+    this.rowsStale = true;
   }
 }

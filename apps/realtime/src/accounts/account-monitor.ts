@@ -9,7 +9,8 @@ import {
 import type { JsonObject } from '@qautlra/diff';
 import { roundMoney } from '@qautlra/qifi';
 import type { RoomPublisher } from '../rooms/room-publisher';
-import { AccountBook, MonitoredAccountFields } from './account-book';
+import { AccountBook, HeldPosition, MonitoredAccountFields } from './account-book';
+import { MarkTable } from './mark-table';
 
 export interface AccountMonitorOptions {
   /** The trade server's `/ws/monitor`. */
@@ -19,6 +20,8 @@ export interface AccountMonitorOptions {
   /** The gateway's `/ws/market`. */
   marketUrl: string;
   pushIntervalMs: number;
+  /** Whether an account's figures are wanted even when nobody watches its rooms (alert rules). */
+  watched?: (account: string) => boolean;
 }
 
 /** Told about every account's figures after each push interval in which they changed. */
@@ -57,10 +60,16 @@ const summaryOf = (figures: MonitoredAccountFields) =>
 export class AccountMonitor {
   private readonly logger = new Logger('realtime-accounts');
   private readonly books = new Map<string, AccountBook>();
-  /** Instrument → the books holding a position on it. */
-  private readonly holders = new Map<string, Set<AccountBook>>();
-  private readonly held = new Map<AccountBook, Set<string>>();
-  private readonly dirty = new Set<AccountBook>();
+  /** Every position's live price and profit inputs, one row each (shared by the books). */
+  private readonly table = new MarkTable();
+  /** Instrument → the rows of the positions on it, in every book (a quote walks this array). */
+  private readonly holders = new Map<string, number[]>();
+  private readonly heldByRow: (HeldPosition | undefined)[] = [];
+  private readonly held = new Map<AccountBook, Set<HeldPosition>>();
+  /** How many rows quotes moved since the last flush (their `dirty` flags are set). */
+  private moved = 0;
+  /** Books marked or changed since the last flush (each once: `queued`). */
+  private readonly dirty: AccountBook[] = [];
   private readonly latest = new Map<string, MonitoredAccountFields>();
   private owners: ReadonlyMap<string, MonitoredAccount> = new Map();
   private readonly monitor: TradeMonitorClient;
@@ -135,17 +144,48 @@ export class AccountMonitor {
     const accounts: JsonObject = {};
     for (const book of this.books.values()) {
       if (book.userName !== key) continue;
-      const figures = this.latest.get(book.account) ?? book.figures();
+      const figures = book.figures();
       this.latest.set(book.account, figures);
       accounts[book.account] = summaryOf(figures);
     }
     return { user_name: key, accounts, total: this.totalOf(key) };
   }
 
-  /** Pushes what changed since the last interval, and tells the listener. */
+  /**
+   * Every push interval: each changed account's balance and the day's peak (all of them); for
+   * those someone watches — their room, their owner's portfolio, an alert rule — the figures, the
+   * listener's check and the room's patch.
+   */
   flush(): void {
+    const { table } = this;
+    // Rows in order (not in the order quotes moved them): the columns are read front to back.
+    const dirtyRows = table.dirty;
+    for (let row = 0; this.moved > 0 && row < table.size; row += 1) {
+      if (dirtyRows[row] === 0) continue;
+      dirtyRows[row] = 0;
+      this.moved -= 1;
+      const book = table.books[table.owner[row]!];
+      if (!book) continue;
+      table.profit[row] = table.positionProfit(row);
+      book.changed = true;
+      if (!book.queued) {
+        book.queued = true;
+        this.dirty.push(book as AccountBook);
+      }
+    }
+    this.moved = 0;
     const users = new Set<string>();
     for (const book of this.dirty) {
+      book.queued = false;
+      book.settle();
+      const room = `ACCOUNT:${book.account}`;
+      const wanted = this.publisher.isWanted(room);
+      if (
+        !wanted &&
+        !this.publisher.isWanted(`PORTFOLIO:${book.userName}`) &&
+        !(this.options.watched?.(book.account) ?? false)
+      )
+        continue;
       const patch = book.takePatch();
       if (!patch) continue;
       const figures = patch.accounts as MonitoredAccountFields;
@@ -156,13 +196,12 @@ export class AccountMonitor {
       } catch (error) {
         this.logger.error(`alert check of ${book.account} failed: ${(error as Error).message}`);
       }
-      const room = `ACCOUNT:${book.account}`;
-      if (this.publisher.isWanted(room)) {
+      if (wanted) {
         this.publisher.patch(room, patch);
         this.counts.pushes += 1;
       }
     }
-    this.dirty.clear();
+    this.dirty.length = 0;
     for (const user of users) {
       const room = `PORTFOLIO:${user}`;
       if (!this.publisher.isWanted(room)) continue;
@@ -172,6 +211,12 @@ export class AccountMonitor {
           accounts[book.account] = summaryOf(this.latest.get(book.account)!);
       this.publisher.patch(room, { accounts, total: this.totalOf(user) });
     }
+  }
+
+  private queue(book: AccountBook): void {
+    if (book.queued) return;
+    book.queued = true;
+    this.dirty.push(book);
   }
 
   private totalOf(user: string): JsonObject {
@@ -206,7 +251,8 @@ export class AccountMonitor {
     };
   }
 
-  private takeOwners(owners: ReadonlyMap<string, MonitoredAccount>): void {
+  /** The monitor's inputs — its clients call them; the bench hands them in directly. */
+  takeOwners(owners: ReadonlyMap<string, MonitoredAccount>): void {
     this.owners = owners;
     for (const [account, book] of this.books) {
       const owner = owners.get(account);
@@ -215,93 +261,105 @@ export class AccountMonitor {
     }
   }
 
-  private takeSection(
-    account: string,
-    section: JsonObject,
-    reset: boolean,
-    patches: JsonObject[],
-  ): void {
+  takeSection(account: string, section: JsonObject, reset: boolean, patches: JsonObject[]): void {
     let book = this.books.get(account);
     const created = !book;
-    if (!book) this.books.set(account, (book = new AccountBook(account)));
+    if (!book) this.books.set(account, (book = new AccountBook(account, this.table)));
     book.userName = this.owners.get(account)?.user_name ?? book.userName;
     if (reset || created) book.load(section);
     else for (const patch of patches) book.load(section, patch);
     this.index(book);
-    this.dirty.add(book);
+    this.queue(book);
     const room = `ACCOUNT:${account}`;
     // A first or new whole section: the room starts over from it.
     if (reset && this.publisher.isWanted(room)) this.publisher.reset(room, book.state());
   }
 
-  private takeQuote(
+  takeQuote(
     id: string,
     quote: Readonly<Record<string, unknown>>,
     patch: Record<string, unknown>,
   ): void {
     if (patch.last_price === undefined && patch.volume === undefined) return;
     this.counts.quotes += 1;
-    const books = this.holders.get(id);
-    if (!books) return;
+    const rows = this.holders.get(id);
+    if (!rows) return;
     const price = quote.last_price;
     const volume = quote.volume;
     if (typeof price !== 'number' || typeof volume !== 'number' || !(volume > 0)) return;
-    for (const book of books)
-      if (book.mark(id, price)) {
-        this.counts.remarks += 1;
-        this.dirty.add(book);
+    if (!(price > 0) || !Number.isFinite(price)) return;
+    const { table } = this;
+    const prices = table.price;
+    const dirty = table.dirty;
+    const live = table.live;
+    let remarks = 0;
+    for (let i = 0; i < rows.length; i += 1) {
+      const row = rows[i]!;
+      if (prices[row] === price) continue;
+      prices[row] = price;
+      live[row] = 1;
+      remarks += 1;
+      if (dirty[row] === 0) {
+        dirty[row] = 1;
+        this.moved += 1;
       }
+    }
+    this.counts.remarks += remarks;
   }
 
-  /** Keeps the instrument → books index and the gateway subscriptions in step with a book. */
+  /** Keeps the instrument → positions index and the gateway subscriptions in step with a book. */
   private index(book: AccountBook): void {
-    const now = new Set(book.instruments());
-    const before = this.held.get(book) ?? new Set<string>();
+    const now = new Set(book.held.values());
+    const before = this.held.get(book) ?? new Set<HeldPosition>();
+    // Removals first: a row freed by one position may be taken by the next.
+    const removed: string[] = [];
+    for (const held of before) if (!now.has(held)) this.unindex(held, removed);
     const added: string[] = [];
-    for (const id of now) {
-      if (before.has(id)) continue;
-      let set = this.holders.get(id);
-      if (!set) {
-        this.holders.set(id, (set = new Set()));
-        added.push(id);
+    for (const held of now) {
+      if (before.has(held)) continue;
+      this.heldByRow[held.row] = held;
+      let list = this.holders.get(held.key);
+      if (!list) {
+        this.holders.set(held.key, (list = []));
+        added.push(held.key);
       }
-      set.add(book);
-      const quote = this.market.quote(id);
+      list.push(held.row);
+      const quote = this.market.quote(held.key);
       if (
         quote &&
         typeof quote.last_price === 'number' &&
         typeof quote.volume === 'number' &&
         quote.volume > 0
       )
-        book.mark(id, quote.last_price);
-    }
-    const removed: string[] = [];
-    for (const id of before) {
-      if (now.has(id)) continue;
-      const set = this.holders.get(id);
-      set?.delete(book);
-      if (set?.size === 0) {
-        this.holders.delete(id);
-        removed.push(id);
-      }
+        book.markKey(held.key, quote.last_price);
     }
     this.held.set(book, now);
     if (added.length > 0) this.market.subscribe(added);
     if (removed.length > 0) this.market.unsubscribe(removed);
   }
 
+  private unindex(held: HeldPosition, removed: string[]): void {
+    if (this.heldByRow[held.row] === held) this.heldByRow[held.row] = undefined;
+    const list = this.holders.get(held.key);
+    if (!list) return;
+    const at = list.indexOf(held.row);
+    if (at >= 0) list.splice(at, 1);
+    if (list.length === 0) {
+      this.holders.delete(held.key);
+      removed.push(held.key);
+    }
+  }
+
   private drop(account: string, book: AccountBook): void {
     this.books.delete(account);
     this.latest.delete(account);
-    this.dirty.delete(book);
-    for (const id of this.held.get(book) ?? []) {
-      const set = this.holders.get(id);
-      set?.delete(book);
-      if (set?.size === 0) {
-        this.holders.delete(id);
-        this.market.unsubscribe([id]);
-      }
-    }
+    book.queued = false;
+    const at = this.dirty.indexOf(book);
+    if (at >= 0) this.dirty.splice(at, 1);
+    const removed: string[] = [];
+    for (const held of this.held.get(book) ?? []) this.unindex(held, removed);
     this.held.delete(book);
+    book.close();
+    if (removed.length > 0) this.market.unsubscribe(removed);
   }
 }

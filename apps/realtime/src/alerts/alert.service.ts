@@ -117,6 +117,13 @@ export class AlertService implements OnModuleInit, OnApplicationShutdown {
     return this.db.events(account, limit);
   }
 
+  /** Whether the account has rules on its figures (then they are computed every push interval). */
+  hasRules(account: string): boolean {
+    return (this.rulesByAccount.get(account) ?? []).some(
+      (rule) => rule.kind !== 'factor_above' && rule.kind !== 'factor_below',
+    );
+  }
+
   /** The account's latest alerts for its room's state. */
   recentOf(account: string): JsonObject {
     return Object.fromEntries(
@@ -143,7 +150,7 @@ export class AlertService implements OnModuleInit, OnApplicationShutdown {
           break;
         case 'position':
           value = 0;
-          for (const [key, position] of book.positions)
+          for (const [key, { position }] of book.held)
             if (!rule.target || rule.target === key)
               value +=
                 position.long.today.volume +
