@@ -357,13 +357,10 @@ async function endToEnd(fixture: Fixture) {
   const elapsed = (Date.now() - started) / 1_000;
   const cpu = ((cpuSeconds(child.pid!) - cpuBefore) / elapsed) * 100;
   const rss = rssMiB(child.pid!);
-  const stats = (await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())
-    .split('\n')
-    .filter((line) => /^realtime_(remarks|quotes) /.test(line));
   await clients.close();
   await stopChild(child);
   await fakes.close();
-  return { measured, elapsed, cpu, rss, stats };
+  return { measured, elapsed, cpu, rss };
 }
 
 async function bareBroadcast(bytes: number) {
@@ -450,7 +447,6 @@ async function main(): Promise<void> {
   console.log(
     `  realtime monitor     ${fmt(pushes).padStart(10)} ${fmt(frameBytes).padStart(10)} B ${`${latency.p50} / ${latency.p99}`.padStart(20)} ${fmt(ours.cpu).padStart(7)} ${fmt(ours.rss).padStart(9)}`,
   );
-  for (const line of ours.stats) console.log(`  ${line}`);
   const ratio = pushes / barePushes;
   console.log(
     `  pushes delivered ${fmt(ratio, 2)}× the bare broadcast's (target ≥ 0.7): ${ratio >= 0.7 ? 'met' : 'NOT met'}; latency counts the ${PUSH_MS} ms coalescing (${fmt(latency.count)} samples)`,
