@@ -69,7 +69,7 @@ export class RealtimeService implements OnApplicationBootstrap, OnApplicationShu
     this.keepFactors = setInterval(() => {
       const publisher = this.leader.roomPublisher;
       if (publisher) for (const room of alerts.factorRooms()) publisher.requested(room, false);
-    }, 5_000);
+    }, 1_000);
     this.keepFactors.unref();
     health.register('trade-server monitor', () => {
       const monitor = this.leader.monitor;

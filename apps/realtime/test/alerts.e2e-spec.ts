@@ -121,4 +121,36 @@ describe('realtime alerts: rules per account, pushed, recorded and sent to a web
     expect(removed.status).toBe(204);
     client.close();
   });
+
+  it('fires a factor rule when the factor crosses its level', async () => {
+    const rule = await http(url, 'POST', '/api/alerts/rules', {
+      token,
+      body: {
+        account: 'rtalert',
+        kind: 'factor_above',
+        threshold: 3_500,
+        target: 'factor:shfe.rb2601:1min:MA(1)',
+      },
+    });
+    expect(rule.status).toBe(201);
+    expect(rule.body.target).toBe('FACTOR:SHFE.rb2601:1m:MA(1)');
+    const beijing = (ms: number) =>
+      new Date(ms + 8 * 3_600_000).toISOString().replace('T', ' ').replace('Z', '');
+    let volume = 5_000;
+    // Ticks below the level, then above it: the rule fires once it is crossed.
+    await waitFor(
+      async () => {
+        volume += 1;
+        const high = volume % 2 === 0;
+        stack.market.quote(RB, {
+          datetime: beijing(Date.now()),
+          last_price: high ? 3_600 : 3_400,
+          volume,
+        });
+        const listed = await http(url, 'GET', '/api/alerts/rtalert', { token });
+        return (listed.body.events as { kind: string }[]).some((e) => e.kind === 'factor_above');
+      },
+      { what: 'the factor alert', timeoutMs: 20_000, intervalMs: 300 },
+    );
+  });
 });

@@ -177,6 +177,14 @@ describe('realtime monitor (apps/realtime) on the trade server and live quotes',
         2,
       );
     }
+    // The user's portfolio: the same account, and the total of their accounts; not for others.
+    const portfolio = await http(url, 'GET', '/api/portfolios/rtalice', { token: alice });
+    expect(portfolio.status).toBe(200);
+    expect(portfolio.body.accounts.rtalice.balance).toBe(
+      client.rooms.get('ACCOUNT:rtalice').accounts.balance,
+    );
+    expect(portfolio.body.total.balance).toBe(portfolio.body.accounts.rtalice.balance);
+    expect((await http(url, 'GET', '/api/portfolios/rtalice', { token: bob })).status).toBe(403);
     client.close();
   });
 

@@ -1,7 +1,7 @@
 import type { JsonObject } from '@qautlra/diff';
 import { Qifi, QifiAccount } from '@qautlra/qifi';
 import fc from 'fast-check';
-import { AccountBook, isOption } from './account-book';
+import { AccountBook, isOption, unitsOf } from './account-book';
 
 const INSTRUMENTS = [
   { exchange_id: 'SHFE', instrument_id: 'au2512', price: 600.2 },
@@ -177,5 +177,72 @@ describe('AccountBook: re-marks with the account engine’s arithmetic', () => {
     expect(isOption('SSE', '10004567')).toBe(true);
     expect(isOption('SHFE', 'rb2705')).toBe(false);
     expect(isOption('SSE', '600000')).toBe(false);
+  });
+});
+
+describe('trading units (dotted order ids)', () => {
+  it('names every level of a dotted id, as DIFF accounts them', () => {
+    expect(unitsOf('策略1.0001')).toEqual(['策略1']);
+    expect(unitsOf('st.ab12cd34.2.15')).toEqual(['st', 'st.ab12cd34', 'st.ab12cd34.2']);
+    expect(unitsOf('manual')).toEqual([]);
+  });
+
+  it('keeps each unit’s trades of the day, net lots and PnL at the live price', () => {
+    const engine = new QifiAccount({
+      accountCookie: 'acc',
+      initCash: 10_000_000,
+      tradingDay: '20260105',
+    });
+    const fill = (
+      id: string,
+      direction: 'BUY' | 'SELL',
+      offset: 'OPEN' | 'CLOSETODAY',
+      volume: number,
+      price: number,
+    ) => {
+      const placed = engine.insertOrder(
+        {
+          order_id: id,
+          exchange_id: 'SHFE',
+          instrument_id: 'rb2601',
+          direction,
+          offset,
+          volume,
+          limit_price: price,
+        },
+        Date.UTC(2026, 0, 5, 2),
+      );
+      expect(placed).toMatchObject({ ok: true });
+      engine.receiveDeal(id, { price, volume }, Date.UTC(2026, 0, 5, 2));
+    };
+    fill('st.aaaa.1.1', 'BUY', 'OPEN', 2, 3301);
+    fill('st.aaaa.1.2', 'SELL', 'CLOSETODAY', 1, 3310); // SHFE closes today's lots explicitly
+    fill('st.bbbb.1.1', 'SELL', 'OPEN', 1, 3305);
+    fill('manual', 'BUY', 'OPEN', 1, 3300);
+    const qifi = engine.toQifi();
+    const book = new AccountBook('acc');
+    book.load({
+      ...sectionOf(qifi),
+      trades: JSON.parse(JSON.stringify(qifi.trades)) as JsonObject,
+    });
+    book.markKey('SHFE.rb2601', 3320);
+    const units = book.unitFigures();
+    expect(Object.keys(units).sort()).toEqual([
+      'st',
+      'st.aaaa',
+      'st.aaaa.1',
+      'st.bbbb',
+      'st.bbbb.1',
+    ]);
+    const commission = (id: string) =>
+      Object.values(qifi.trades)
+        .filter((trade) => trade.order_id.startsWith(id))
+        .reduce((sum, trade) => sum + trade.commission, 0);
+    expect(units['st.aaaa']).toMatchObject({ trades: 2, positions: { 'SHFE.rb2601': 1 } });
+    // −3301×2×10 + 3310×10 + 1 lot × 3320 × 10 − commission
+    expect(units['st.aaaa']!.pnl).toBeCloseTo(280 - commission('st.aaaa'), 2);
+    expect(units['st.bbbb']!.pnl).toBeCloseTo(-150 - commission('st.bbbb'), 2);
+    expect(units.st).toMatchObject({ trades: 3, positions: { 'SHFE.rb2601': 0 } });
+    expect(book.state().units).toEqual(units);
   });
 });

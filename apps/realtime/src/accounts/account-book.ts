@@ -57,6 +57,39 @@ export interface MonitoredPosition extends QifiPosition {
 }
 
 /**
+ * A trading unit's day (DIFF: a dotted order id `AA.BB.0001` is accounted under the units `AA` and
+ * `AA.BB`; the strategy runtime's `st.<instance>.<generation>.<n>` under `st`, `st.<instance>` and
+ * `st.<instance>.<generation>`): its trades of the trading day, marked to the live prices.
+ */
+export interface UnitFigures {
+  trades: number;
+  commission: number;
+  /** Net lots by instrument from the unit's trades of the day (long +, short −). */
+  positions: Record<string, number>;
+  /** Sells − buys (notional) − commission + net lots at the last price: the day's PnL of its trades. */
+  pnl: number;
+}
+
+/** Units kept per account at most (the deepest beyond are not followed). */
+export const MAX_UNITS = 200;
+
+interface UnitBook {
+  trades: number;
+  commission: number;
+  cash: number;
+  /** instrument → [net lots, multiplier, last trade price]. */
+  lots: Map<string, [number, number, number]>;
+}
+
+/** The units an order id is accounted under (none for an id without a dot). */
+export function unitsOf(orderId: string): string[] {
+  const parts = orderId.split('.');
+  const units: string[] = [];
+  for (let depth = 1; depth < parts.length; depth += 1) units.push(parts.slice(0, depth).join('.'));
+  return units;
+}
+
+/**
  * One position as the book keeps it: its row in the mark table (live price, profit inputs) and its
  * engine state (for whole records). The object lives as long as the position is listed, so the
  * monitor's instrument index can point at it; a rebuilt position reloads its row in place.
@@ -106,6 +139,10 @@ export class AccountBook {
   private rowsStale = true;
   /** Keys removed since the last patch. */
   private readonly removed = new Set<string>();
+  /** Trading units of the day's trades (by unit name). */
+  private units = new Map<string, UnitBook>();
+  /** Units gone since the last patch (a new trading day). */
+  private unitsDropped: string[] = [];
   /** Whether anything changed since the last patch (a quote or the trade server). */
   changed = true;
   /** In the monitor's list of books to settle at its next flush. */
@@ -153,6 +190,7 @@ export class AccountBook {
     const day = session?.trading_day ?? section.trading_day;
     if (typeof day === 'string') this.tradingDay = day;
     this.changed = true;
+    if (!patch || patch.trades !== undefined) this.countUnits(section);
     const records = (section.positions ?? {}) as Record<string, QifiPosition>;
     if (!patch) {
       for (const key of [...this.held.keys(), ...this.unmarkable.keys()])
@@ -265,7 +303,30 @@ export class AccountBook {
       trading_day: this.tradingDay,
       accounts: this.figures(),
       positions: this.positionRecords(),
+      units: this.unitFigures(),
     };
+  }
+
+  /** The trading units' figures at the live prices. */
+  unitFigures(): Record<string, UnitFigures> {
+    const prices = new Map<string, number>();
+    for (const held of this.held.values()) prices.set(held.key, this.table.price[held.row]!);
+    const out: Record<string, UnitFigures> = {};
+    for (const [name, unit] of this.units) {
+      let value = 0;
+      const positions: Record<string, number> = {};
+      for (const [instrument, [net, multiplier, lastTrade]] of unit.lots) {
+        positions[instrument] = net;
+        if (net !== 0) value += net * (prices.get(instrument) ?? lastTrade) * multiplier;
+      }
+      out[name] = {
+        trades: unit.trades,
+        commission: roundMoney(unit.commission),
+        positions,
+        pnl: roundMoney(unit.cash - unit.commission + value),
+      };
+    }
+    return out;
   }
 
   /** What changed since the last patch or state (a merge patch of the room), or undefined. */
@@ -294,6 +355,12 @@ export class AccountBook {
       accounts: accounts,
     };
     if (Object.keys(positions).length > 0) patch.positions = positions;
+    if (this.units.size > 0 || this.unitsDropped.length > 0) {
+      const units: JsonObject = { ...this.unitFigures() };
+      for (const name of this.unitsDropped) units[name] = null;
+      this.unitsDropped = [];
+      patch.units = units;
+    }
     return patch;
   }
 
@@ -302,6 +369,43 @@ export class AccountBook {
     for (const held of this.held.values()) this.table.release(held.row);
     this.held.clear();
     this.table.unregister(this.id);
+  }
+
+  /** The units of the section's trades (the trading day's), counted again from them. */
+  private countUnits(section: JsonObject): void {
+    const trades = (section.trades ?? {}) as Record<string, Record<string, unknown>>;
+    const units = new Map<string, UnitBook>();
+    for (const trade of Object.values(trades)) {
+      const orderId = trade.order_id;
+      const volume = trade.volume;
+      const price = trade.price;
+      if (typeof orderId !== 'string' || typeof volume !== 'number' || typeof price !== 'number')
+        continue;
+      const names = unitsOf(orderId);
+      if (names.length === 0) continue;
+      const exchange = String(trade.exchange_id);
+      const code = String(trade.instrument_id);
+      const multiplier = this.presetFor(exchange, code)?.unit_table ?? 1;
+      const buy = trade.direction === 'BUY';
+      const commission = typeof trade.commission === 'number' ? trade.commission : 0;
+      const instrument = `${exchange}.${code}`;
+      for (const name of names) {
+        let unit = units.get(name);
+        if (!unit) {
+          if (units.size >= MAX_UNITS) continue;
+          units.set(name, (unit = { trades: 0, commission: 0, cash: 0, lots: new Map() }));
+        }
+        unit.trades += 1;
+        unit.commission += commission;
+        unit.cash += (buy ? -1 : 1) * price * volume * multiplier;
+        const lots = unit.lots.get(instrument) ?? [0, multiplier, price];
+        lots[0] += buy ? volume : -volume;
+        lots[2] = price;
+        unit.lots.set(instrument, lots);
+      }
+    }
+    for (const name of this.units.keys()) if (!units.has(name)) this.unitsDropped.push(name);
+    this.units = units;
   }
 
   private orderedRows(): Int32Array {

@@ -92,7 +92,13 @@ export class RealtimeStack {
       marketPort: this.marketPort,
       token: MONITOR_TOKEN,
       dataDir: mkdtempSync(join(tmpdir(), 'realtime-')),
-      env: { REALTIME_PUSH_INTERVAL_MS: '50', DATABASE_URL: this.database.url, ...env },
+      env: {
+        REALTIME_PUSH_INTERVAL_MS: '50',
+        DATABASE_URL: this.database.url,
+        // No tsdb unless a test brings its double: factor rooms warm from nothing.
+        REALTIME_TSDB_URL: 'http://127.0.0.1:9',
+        ...env,
+      },
     });
     await process.start();
     const entry = { process, url: `http://127.0.0.1:${port}`, port };
