@@ -35,7 +35,7 @@ export const COMPONENTS: readonly ComponentInfo[] = [
   { app: 'tsdb', original: 'QADB-RS', state: 'working' },
   { app: 'trade-server', original: 'QATRADESERVER-RS', state: 'working' },
   { app: 'trader', original: 'QATRADER-RS', state: 'working' },
-  { app: 'realtime', original: 'QAREALTIMEPRO-RS', state: 'partial' },
+  { app: 'realtime', original: 'QAREALTIMEPRO-RS', state: 'working' },
   { app: 'fund-analytics', original: 'QAMAINTAINDB-RS', state: 'working' },
   { app: 'backtest', original: 'QARS', state: 'partial' },
   { app: 'strategy', original: 'QARS (live strategies)', state: 'working' },
