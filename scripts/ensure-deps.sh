@@ -9,3 +9,5 @@ if [ ! -d node_modules ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" 
   npm ci --no-audit --no-fund
   echo "$want" > "$stamp"
 fi
+# The CTP addon and fake fronts: npm ci builds them (postinstall); rebuilt here when their sources changed.
+node native-ctp/scripts/build.js

@@ -1,0 +1,125 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { nativeCtpDir, type CtpCatalog, type SpiEvent } from './catalog';
+import { cString, decodeStruct, type CtpStruct } from './codec';
+
+/** The addon's session object (native-ctp/addon/addon.cc). */
+export interface NativeSession {
+  registerFront(address: string): void;
+  init(): void;
+  subscribe(ids: string[]): number;
+  unsubscribe(ids: string[]): number;
+  subscribeTopic(privateFlow: boolean, resumeType: number): void;
+  request(index: number, image: Buffer, requestId: number): number;
+  tradingDay(): string;
+  dropped(): number;
+  close(): void;
+}
+
+export interface NativeAddon {
+  NativeSession: new (
+    kind: 'md' | 'trader',
+    library: string,
+    flowPath: string,
+    capacity: number,
+    onEvents: (batch: Buffer, count: number, dropped: number) => void,
+  ) => NativeSession;
+  apiVersion(kind: 'md' | 'trader', library: string): string;
+  layout(): {
+    sizes: Record<string, number>;
+    offsets: [string, string, number][];
+    recordHeader: number;
+    maxStruct: number;
+  };
+}
+
+let addon: NativeAddon | undefined;
+
+/** The compiled addon (built by `npm ci` through node-gyp into native-ctp/build/Release). */
+export function nativeAddon(): NativeAddon {
+  if (addon) return addon;
+  const path = join(nativeCtpDir(), 'build', 'Release', 'qautlra_ctp.node');
+  if (!existsSync(path))
+    throw new Error(
+      `${path} is missing: build it with npm ci (or npx node-gyp rebuild -C native-ctp)`,
+    );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  addon = require(path) as NativeAddon;
+  return addon;
+}
+
+/** The fake fronts' libraries built beside the addon (native-ctp/fake). */
+export function fakeLibrary(kind: 'md' | 'trader'): string {
+  return join(
+    nativeCtpDir(),
+    'build',
+    'Release',
+    kind === 'md' ? 'thostmduserapi_se.so' : 'thosttraderapi_se.so',
+  );
+}
+
+/** Flow files go to a folder that must exist before the API is created. */
+export function ensureFlowDir(path: string): string {
+  mkdirSync(path, { recursive: true });
+  return path.endsWith('/') ? path : `${path}/`;
+}
+
+/** One callback as it came from the library. */
+export interface CtpEvent {
+  readonly name: string;
+  readonly data?: CtpStruct;
+  /** CThostFtdcRspInfoField, when the library passed one. */
+  readonly info?: { ErrorID: number; ErrorMsg: string };
+  readonly requestId: number;
+  readonly isLast: boolean;
+  /** nReason / nTimeLapse. */
+  readonly value: number;
+}
+
+const HEADER = 16;
+const INFO_SIZE = 88;
+
+/**
+ * Reads a batch of records from the addon (see native-ctp/addon/channel.h). A record naming an unknown event
+ * or running past the batch ends the batch: nothing is read outside the buffer.
+ */
+export function decodeRecords(
+  catalog: CtpCatalog,
+  events: readonly SpiEvent[],
+  batch: Buffer,
+): CtpEvent[] {
+  const out: CtpEvent[] = [];
+  let at = 0;
+  while (at + HEADER + INFO_SIZE <= batch.length) {
+    const event = events[batch.readUInt16LE(at)];
+    const length = batch.readUInt32LE(at + 12);
+    const payload = at + HEADER + INFO_SIZE;
+    if (!event || payload + length > batch.length) break;
+    const layout = event.struct ? catalog.structs.get(event.struct) : undefined;
+    const record: {
+      name: string;
+      data?: CtpStruct;
+      info?: { ErrorID: number; ErrorMsg: string };
+      requestId: number;
+      isLast: boolean;
+      value: number;
+    } = {
+      name: event.name,
+      requestId: batch.readInt32LE(at + 4),
+      isLast: batch[at + 2] === 1,
+      value: batch.readInt32LE(at + 8),
+    };
+    if (batch[at + 3] === 1) {
+      record.info = {
+        ErrorID: batch.readInt32LE(at + HEADER),
+        ErrorMsg: cString(batch, at + HEADER + 4, 81),
+      };
+    }
+    if (layout && length > 0)
+      record.data = decodeStruct(layout, batch.subarray(payload, payload + length));
+    out.push(record);
+    // The header (104 bytes) is a multiple of 8; the payload is padded to 8.
+    at = payload + ((length + 7) & ~7);
+  }
+  return out;
+}

@@ -1,0 +1,208 @@
+// Fake CTP market-data front: thostmduserapi_se.so with the vendor's ABI, playing a script.
+//
+// Script commands (see fake_common.h for the format):
+//   journal <path>                 append what the front receives to <path>
+//   instruments <id> …             the listed instruments; others are refused (16 找不到合约)
+//   trading_day <YYYYMMDD>         the day in login responses and GetTradingDay
+//   login_error <code> <message>   the next login fails with it (message with \xHH escapes)
+//   connect                        OnFrontConnected (the first connect and every reconnect)
+//   disconnect <reason>            OnFrontDisconnected(reason); login and subscriptions are gone
+//   wait_login [ms]                wait until a login succeeded (at most ms, default 10000)
+//   wait_subscribed <id> [ms]      wait until <id> is subscribed
+//   tick <id> Field=value …        one OnRtnDepthMarketData, if <id> is subscribed (MAX = DBL_MAX)
+//   burst <id> <count> Field=value …  <count> ticks at once; Volume and UpdateMillisec count up
+//   sleep <ms>
+//   mark / loop                    loop jumps back to the line after mark
+#include <set>
+
+#include "fake_common.h"
+
+namespace {
+
+using fake_ctp::Words;
+
+const char kNotFound[] = "\xd5\xd2\xb2\xbb\xb5\xbd\xba\xcf\xd4\xbc";   // 找不到合约
+const char kNotLoggedIn[] = "\xbb\xb9\xc3\xbb\xd3\xd0\xb5\xc7\xc2\xbc";  // 还没有登录
+
+class FakeMdApi final : public CThostFtdcMdApi {
+ public:
+  explicit FakeMdApi(std::string flow) : flow_(std::move(flow)) {}
+
+  void Release() override {
+    worker_.Stop();
+    delete this;
+  }
+
+  void Init() override {
+    if (started_) return;
+    started_ = true;
+    worker_.Start([this] { return Step(); });
+  }
+
+  int Join() override { return 0; }
+
+  const char* GetTradingDay() override { return trading_day_.c_str(); }
+
+  void RegisterFront(char* address) override {
+    if (address && script_.empty()) script_ = fake_ctp::ReadScript(address);
+  }
+  void RegisterNameServer(char*) override {}
+  void RegisterFensUserInfo(CThostFtdcFensUserInfoField*) override {}
+  void RegisterSpi(CThostFtdcMdSpi* spi) override { spi_ = spi; }
+
+  int SubscribeMarketData(char* ids[], int count) override { return Subscription(ids, count, true); }
+  int UnSubscribeMarketData(char* ids[], int count) override { return Subscription(ids, count, false); }
+  int SubscribeForQuoteRsp(char*[], int) override { return 0; }
+  int UnSubscribeForQuoteRsp(char*[], int) override { return 0; }
+
+  int ReqUserLogin(CThostFtdcReqUserLoginField* request, int id) override {
+    if (!request) return -1;
+    CThostFtdcReqUserLoginField copy = *request;
+    journal_.Write(std::string("ReqUserLogin broker=") + copy.BrokerID + " user=" + copy.UserID);
+    worker_.Post([this, copy, id] {
+      CThostFtdcRspUserLoginField rsp;
+      std::memset(&rsp, 0, sizeof rsp);
+      std::memcpy(rsp.TradingDay, trading_day_.c_str(), std::min<size_t>(8, trading_day_.size()));
+      std::memcpy(rsp.BrokerID, copy.BrokerID, sizeof rsp.BrokerID);
+      std::memcpy(rsp.UserID, copy.UserID, sizeof rsp.UserID);
+      CThostFtdcRspInfoField info = fake_ctp::RspInfo(0, "");
+      if (login_error_code_) {
+        info = fake_ctp::RspInfo(login_error_code_, login_error_message_);
+        login_error_code_ = 0;
+      } else {
+        logged_in_ = true;
+      }
+      if (spi_) spi_->OnRspUserLogin(&rsp, &info, id, true);
+    });
+    return 0;
+  }
+
+  int ReqUserLogout(CThostFtdcUserLogoutField*, int) override { return 0; }
+
+ private:
+  int Subscription(char* ids[], int count, bool subscribe) {
+    if (!ids || count <= 0) return -1;
+    std::vector<std::string> list;
+    for (int i = 0; i < count; i++) {
+      if (!ids[i]) return -1;
+      list.emplace_back(ids[i], strnlen(ids[i], 80));
+      journal_.Write(std::string(subscribe ? "Subscribe " : "Unsubscribe ") + list.back());
+    }
+    worker_.Post([this, list, subscribe] {
+      for (size_t i = 0; i < list.size(); i++) {
+        CThostFtdcSpecificInstrumentField field;
+        std::memset(&field, 0, sizeof field);
+        std::memcpy(field.InstrumentID, list[i].data(), std::min(list[i].size(), sizeof field.InstrumentID - 1));
+        CThostFtdcRspInfoField refusal{};
+        CThostFtdcRspInfoField* info = nullptr;  // success comes with a NULL pRspInfo
+        if (!logged_in_) {
+          refusal = fake_ctp::RspInfo(6, kNotLoggedIn);
+          info = &refusal;
+        } else if (!instruments_.empty() && !instruments_.count(list[i])) {
+          refusal = fake_ctp::RspInfo(16, kNotFound);
+          info = &refusal;
+        } else if (subscribe) {
+          subscribed_.insert(list[i]);
+        } else {
+          subscribed_.erase(list[i]);
+        }
+        const bool last = i + 1 == list.size();
+        if (!spi_) continue;
+        if (subscribe) spi_->OnRspSubMarketData(&field, info, 0, last);
+        else spi_->OnRspUnSubMarketData(&field, info, 0, last);
+      }
+      worker_.Notify();
+    });
+    return 0;
+  }
+
+  void Push(const std::string& id, CThostFtdcDepthMarketDataField tick) {
+    if (!subscribed_.count(id)) return;
+    std::memset(tick.InstrumentID, 0, sizeof tick.InstrumentID);
+    std::memcpy(tick.InstrumentID, id.data(), std::min(id.size(), sizeof tick.InstrumentID - 1));
+    if (tick.TradingDay[0] == 0) std::memcpy(tick.TradingDay, trading_day_.c_str(), 8);
+    if (spi_) spi_->OnRtnDepthMarketData(&tick);
+  }
+
+  // One script step; false when the script is over or waiting.
+  bool Step() {
+    if (next_ >= script_.size()) return false;
+    const std::vector<std::string> w = Words(script_[next_]);
+    const std::string& command = w[0];
+    auto arg = [&](size_t i, const char* fallback) { return i < w.size() ? w[i] : std::string(fallback); };
+    if (command == "wait_login" || command == "wait_subscribed") {
+      const bool login = command == "wait_login";
+      const bool done = login ? logged_in_.load() : subscribed_.count(arg(1, "")) > 0;
+      const auto now = std::chrono::steady_clock::now();
+      if (!waiting_) {
+        waiting_ = true;
+        deadline_ = now + std::chrono::milliseconds(std::atoi(arg(login ? 1 : 2, "10000").c_str()));
+      }
+      if (!done && now < deadline_) return false;
+      waiting_ = false;
+      next_++;
+      return true;
+    }
+    next_++;
+    if (command == "journal") {
+      journal_.Open(arg(1, ""));
+    } else if (command == "instruments") {
+      instruments_.insert(w.begin() + 1, w.end());
+    } else if (command == "trading_day") {
+      trading_day_ = arg(1, "20260105");
+    } else if (command == "login_error") {
+      login_error_code_ = std::atoi(arg(1, "3").c_str());
+      login_error_message_ = fake_ctp::Unescape(arg(2, ""));
+    } else if (command == "connect") {
+      journal_.Write("Connected");
+      if (spi_) spi_->OnFrontConnected();
+    } else if (command == "disconnect") {
+      logged_in_ = false;
+      subscribed_.clear();
+      journal_.Write("Disconnected");
+      if (spi_) spi_->OnFrontDisconnected(std::atoi(arg(1, "4097").c_str()));
+    } else if (command == "tick") {
+      Push(arg(1, ""), fake_ctp::Image<CThostFtdcDepthMarketDataField>("CThostFtdcDepthMarketDataField", w, 2));
+    } else if (command == "burst") {
+      auto tick = fake_ctp::Image<CThostFtdcDepthMarketDataField>("CThostFtdcDepthMarketDataField", w, 3);
+      const long count = std::atol(arg(2, "1").c_str());
+      for (long i = 0; i < count && !worker_.Stopped(); i++) {
+        tick.Volume += 1;
+        tick.UpdateMillisec = static_cast<int>(i % 1000);
+        Push(arg(1, ""), tick);
+      }
+    } else if (command == "sleep") {
+      worker_.Sleep(std::atoi(arg(1, "0").c_str()));
+    } else if (command == "mark") {
+      mark_ = next_;
+    } else if (command == "loop") {
+      next_ = mark_;
+    }
+    return true;
+  }
+
+  const std::string flow_;
+  std::vector<std::string> script_;
+  size_t next_ = 0;
+  size_t mark_ = 0;
+  bool waiting_ = false;
+  std::chrono::steady_clock::time_point deadline_;
+  bool started_ = false;
+  CThostFtdcMdSpi* spi_ = nullptr;
+  fake_ctp::Journal journal_;
+  std::set<std::string> instruments_;
+  std::set<std::string> subscribed_;
+  std::string trading_day_ = "20260105";
+  int login_error_code_ = 0;
+  std::string login_error_message_;
+  std::atomic<bool> logged_in_{false};
+  fake_ctp::Worker worker_;
+};
+
+}  // namespace
+
+CThostFtdcMdApi* CThostFtdcMdApi::CreateFtdcMdApi(const char* flow, const bool, const bool) {
+  return new FakeMdApi(flow ? flow : "");
+}
+
+const char* CThostFtdcMdApi::GetApiVersion() { return "qautlra-fake-md v6.3.15"; }
