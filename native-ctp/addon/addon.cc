@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <napi.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -83,11 +84,13 @@ class Session : public Napi::ObjectWrap<Session> {
                            InstanceMethod<&Session::Request>("request"),
                            InstanceMethod<&Session::TradingDay>("tradingDay"),
                            InstanceMethod<&Session::Dropped>("dropped"),
+                           InstanceMethod<&Session::Pull>("drain"),
                            InstanceMethod<&Session::Close>("close"),
                        });
   }
 
-  // new NativeSession(kind: 'md' | 'trader', library, flowPath, capacity, onEvents(buffer, count, dropped))
+  // new NativeSession(kind: 'md' | 'trader', library, flowPath, capacity, onReady()): onReady is called (on the
+  // JS thread) when records wait; drain() takes them.
   explicit Session(const Napi::CallbackInfo& info)
       : Napi::ObjectWrap<Session>(info), channel_(info[3].IsNumber() ? info[3].As<Napi::Number>().Uint32Value() : 0) {
     Napi::Env env = info.Env();
@@ -273,15 +276,27 @@ class Session : public Napi::ObjectWrap<Session> {
     if (env != nullptr && self != nullptr) self->Deliver(env);
   }
 
+  // The doorbell: tell JS that records wait; it pulls them with drain().
   void Deliver(Napi::Env env) {
     if (closed_) return;
-    std::vector<uint8_t> bytes;
-    const size_t count = channel_.Drain(4096, &bytes);
-    if (count == 0 || closed_) return;
     Napi::HandleScope scope(env);
-    Napi::Buffer<uint8_t> buffer = Napi::Buffer<uint8_t>::Copy(env, bytes.data(), bytes.size());
-    on_events_.Call({buffer, Napi::Number::New(env, static_cast<double>(count)),
-                     Napi::Number::New(env, static_cast<double>(channel_.Dropped()))});
+    on_events_.Call({});
+  }
+
+  // drain(limit) → [buffer, count, remaining], or undefined when nothing waits or the session is closed.
+  Napi::Value Pull(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (closed_) return env.Undefined();
+    const size_t limit = info[0].IsNumber() ? std::max<uint32_t>(1, info[0].As<Napi::Number>().Uint32Value()) : 4096;
+    std::vector<uint8_t> bytes;
+    size_t remaining = 0;
+    const size_t count = channel_.Drain(limit, &bytes, &remaining);
+    if (count == 0) return env.Undefined();
+    Napi::Array result = Napi::Array::New(env, 3);
+    result.Set(0u, Napi::Buffer<uint8_t>::Copy(env, bytes.data(), bytes.size()));
+    result.Set(1u, Napi::Number::New(env, static_cast<double>(count)));
+    result.Set(2u, Napi::Number::New(env, static_cast<double>(remaining)));
+    return result;
   }
 
   bool md_kind_ = true;

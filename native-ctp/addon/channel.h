@@ -61,9 +61,10 @@ class Channel {
     Ring();
   }
 
-  // On the JS thread: up to `limit` records as one buffer (nullptr-sized when none), and how many.
-  size_t Drain(size_t limit, std::vector<uint8_t>* out) {
-    pending_.store(false, std::memory_order_release);
+  // On the JS thread: up to `limit` records as one buffer; `remaining` = how many still wait. The doorbell
+  // stays rung while records remain (the JS side pulls again on its next turn, letting timers and I/O run
+  // in between); it is cleared only when the queue is found empty, under the lock Emit appends under.
+  size_t Drain(size_t limit, std::vector<uint8_t>* out, size_t* remaining) {
     std::deque<std::vector<uint8_t>> batch;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -75,6 +76,8 @@ class Channel {
           queue_.pop_front();
         }
       }
+      *remaining = queue_.size();
+      if (queue_.empty()) pending_.store(false, std::memory_order_release);
     }
     size_t bytes = 0;
     for (const auto& r : batch) bytes += r.size();
@@ -84,16 +87,9 @@ class Channel {
       std::memcpy(out->data() + at, r.data(), r.size());
       at += r.size();
     }
-    const size_t count = batch.size();
-    // More than one batch waiting: ring again, so the event loop serves others in between.
-    bool more;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      for (auto& r : batch) Recycle(std::move(r));
-      more = !queue_.empty();
-    }
-    if (more) Ring();
-    return count;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& r : batch) Recycle(std::move(r));
+    return batch.size();
   }
 
   uint64_t Dropped() const { return dropped_.load(std::memory_order_relaxed); }

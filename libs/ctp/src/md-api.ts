@@ -1,13 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { loadCatalog, type CtpCatalog } from './catalog';
 import { encodeStruct, type CtpStruct } from './codec';
-import {
-  decodeRecords,
-  ensureFlowDir,
-  nativeAddon,
-  type CtpEvent,
-  type NativeSession,
-} from './native';
+import { EventPump, ensureFlowDir, nativeAddon, type CtpEvent, type NativeSession } from './native';
 
 export interface MdApiOptions {
   /** Path of thostmduserapi_se.so: SFIT's, openctp's, or the fake front's (fakeLibrary('md')). */
@@ -51,6 +45,9 @@ export class MdApi extends EventEmitter<MdApiEvents> {
 
   private readonly catalog: CtpCatalog = loadCatalog();
   private session?: NativeSession;
+  private readonly pump = new EventPump(this.catalog, this.catalog.mdEvents, (event) =>
+    this.onEvent(event),
+  );
   private readonly wanted = new Set<string>();
   /** Sent on this connection (acknowledged or not). */
   private readonly sent = new Set<string>();
@@ -84,8 +81,9 @@ export class MdApi extends EventEmitter<MdApiEvents> {
       this.options.library,
       ensureFlowDir(this.options.flowPath),
       this.options.capacity ?? 8192,
-      (batch) => this.onBatch(batch),
+      this.pump.ready,
     );
+    this.pump.attach(this.session);
     this.session.registerFront(this.options.frontAddr);
     this.state = 'connecting';
     this.session.init();
@@ -104,6 +102,7 @@ export class MdApi extends EventEmitter<MdApiEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.pump.detach();
     this.session?.close();
     this.session = undefined;
     this.state = 'idle';
@@ -136,14 +135,6 @@ export class MdApi extends EventEmitter<MdApiEvents> {
     const code = this.session!.request(request.index, image, ++this.requestId);
     if (code !== 0)
       this.fail({ where: 'ReqUserLogin', code, message: `request refused (${code})` });
-  }
-
-  private onBatch(batch: Buffer): void {
-    if (this.closed) return;
-    for (const event of decodeRecords(this.catalog, this.catalog.mdEvents, batch)) {
-      if (this.closed) return;
-      this.onEvent(event);
-    }
   }
 
   private onEvent(event: CtpEvent): void {

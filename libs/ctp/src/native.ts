@@ -13,6 +13,8 @@ export interface NativeSession {
   request(index: number, image: Buffer, requestId: number): number;
   tradingDay(): string;
   dropped(): number;
+  /** Up to `limit` waiting records: [records, count, still waiting]; undefined when none. */
+  drain(limit: number): [Buffer, number, number] | undefined;
   close(): void;
 }
 
@@ -22,7 +24,7 @@ export interface NativeAddon {
     library: string,
     flowPath: string,
     capacity: number,
-    onEvents: (batch: Buffer, count: number, dropped: number) => void,
+    onReady: () => void,
   ) => NativeSession;
   apiVersion(kind: 'md' | 'trader', library: string): string;
   layout(): {
@@ -122,4 +124,50 @@ export function decodeRecords(
     at = payload + ((length + 7) & ~7);
   }
   return out;
+}
+
+/** Records per pull: one pull per event-loop turn, so timers and sockets run between batches. */
+const BATCH = 4096;
+
+/**
+ * Pulls a session's records when its doorbell rings: one batch now, the rest on later turns of the loop
+ * (setImmediate), each decoded and handed to `handle` in order.
+ */
+export class EventPump {
+  private scheduled = false;
+  private session?: NativeSession;
+
+  constructor(
+    private readonly catalog: CtpCatalog,
+    private readonly events: readonly SpiEvent[],
+    private readonly handle: (event: CtpEvent) => void,
+  ) {}
+
+  attach(session: NativeSession): void {
+    this.session = session;
+  }
+
+  detach(): void {
+    this.session = undefined;
+  }
+
+  /** The doorbell. */
+  readonly ready = (): void => {
+    if (!this.scheduled) this.pull();
+  };
+
+  private pull(): void {
+    this.scheduled = false;
+    const taken = this.session?.drain(BATCH);
+    if (!taken) return;
+    const [batch, , remaining] = taken;
+    for (const event of decodeRecords(this.catalog, this.events, batch)) {
+      if (!this.session) return;
+      this.handle(event);
+    }
+    if (remaining > 0 && this.session) {
+      this.scheduled = true;
+      setImmediate(() => this.pull());
+    }
+  }
 }

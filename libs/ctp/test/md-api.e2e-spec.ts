@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,5 +112,105 @@ describe('native-ctp MdApi on the fake front (dlopen, vtable, callbacks through 
     } finally {
       api.close();
     }
+  });
+
+  it('re-logs in and re-subscribes in place after a disconnect, each instrument once per connection', async () => {
+    const { front, journal, flow } = scripted([
+      'connect',
+      'wait_subscribed rb2601',
+      'tick rb2601 LastPrice=1 Volume=1 UpdateTime=09:00:00',
+      'disconnect 4097',
+      'sleep 30',
+      'connect',
+      'wait_subscribed rb2601',
+      'tick rb2601 LastPrice=2 Volume=2 UpdateTime=09:00:01',
+    ]);
+    const api = new MdApi({ library: fakeLibrary('md'), frontAddr: front, flowPath: flow });
+    const prices: unknown[] = [];
+    const reasons: number[] = [];
+    let connects = 0;
+    api.on('tick', (t) => prices.push(t.LastPrice));
+    api.on('disconnected', (r) => reasons.push(r));
+    api.on('connected', () => connects++);
+    api.on('subscribed', () => api.subscribe(['rb2601'])); // asking again changes nothing
+    api.subscribe(['rb2601']);
+    api.subscribe(['rb2601']);
+    api.connect();
+    api.connect(); // one API object per session
+    try {
+      await waitFor(() => prices.length === 2, { what: 'ticks before and after the reconnect' });
+      expect(prices).toEqual([1, 2]);
+      expect(reasons).toEqual([4097]);
+      expect(connects).toBe(2);
+      expect(journalOf(journal)).toEqual([
+        'Connected',
+        'ReqUserLogin broker= user=',
+        'Subscribe rb2601',
+        'Disconnected',
+        'Connected',
+        'ReqUserLogin broker= user=',
+        'Subscribe rb2601',
+      ]);
+    } finally {
+      api.close();
+    }
+  });
+
+  it('drops callbacks that arrive after close(), and survives 1,000 create/close cycles without growing', async () => {
+    const { front, flow } = scripted([
+      'connect',
+      'wait_subscribed rb2601',
+      'mark',
+      'burst rb2601 200 LastPrice=3500 UpdateTime=09:00:00',
+      'loop',
+    ]);
+    const api = new MdApi({ library: fakeLibrary('md'), frontAddr: front, flowPath: flow });
+    let ticks = 0;
+    api.on('tick', () => ticks++);
+    api.subscribe(['rb2601']);
+    api.connect();
+    await waitFor(() => ticks > 1000, { what: 'a stream of ticks' });
+    api.close();
+    const atClose = ticks;
+
+    const cycle = async (): Promise<void> => {
+      const one = scripted(['connect']);
+      const session = new MdApi({
+        library: fakeLibrary('md'),
+        frontAddr: one.front,
+        flowPath: one.flow,
+      });
+      const loggedIn = new Promise<void>((resolve) => session.once('login', () => resolve()));
+      session.connect();
+      await loggedIn;
+      session.close();
+    };
+    for (let i = 0; i < 100; i++) await cycle();
+    // Anything the closed session had queued would have been delivered during these round trips.
+    expect(ticks).toBe(atClose);
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    for (let i = 0; i < 1000; i++) await cycle();
+    global.gc?.();
+    const growth = process.memoryUsage().rss - before;
+    expect(growth).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('lets Node exit once the session is closed', async () => {
+    const { front, flow } = scripted(['connect']);
+    const script = `
+      const { MdApi, fakeLibrary } = require('./native-ctp');
+      const api = new MdApi({ library: fakeLibrary('md'), frontAddr: ${JSON.stringify(front)}, flowPath: ${JSON.stringify(flow)} });
+      api.on('login', () => { api.close(); console.log('closed'); });
+      api.connect();
+    `;
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd: join(__dirname, '..', '..', '..'),
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect({ code, out: out.trim() }).toEqual({ code: 0, out: 'closed' });
   });
 });
