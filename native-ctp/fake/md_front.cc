@@ -9,6 +9,7 @@
 //   disconnect <reason>            OnFrontDisconnected(reason); login and subscriptions are gone
 //   wait_login [ms]                wait until a login succeeded (at most ms, default 10000)
 //   wait_subscribed <id> [ms]      wait until <id> is subscribed
+//   wait_file <path> [ms]          wait until <path> exists (a test's signal)
 //   tick <id> Field=value …        one OnRtnDepthMarketData, if <id> is subscribed (MAX = DBL_MAX)
 //   burst <id> <count> Field=value …  <count> ticks at once; Volume and UpdateMillisec count up
 //   sleep <ms>
@@ -130,9 +131,12 @@ class FakeMdApi final : public CThostFtdcMdApi {
     const std::vector<std::string> w = Words(script_[next_]);
     const std::string& command = w[0];
     auto arg = [&](size_t i, const char* fallback) { return i < w.size() ? w[i] : std::string(fallback); };
-    if (command == "wait_login" || command == "wait_subscribed") {
+    if (command == "wait_login" || command == "wait_subscribed" || command == "wait_file") {
       const bool login = command == "wait_login";
-      const bool done = login ? logged_in_.load() : subscribed_.count(arg(1, "")) > 0;
+      bool done;
+      if (login) done = logged_in_.load();
+      else if (command == "wait_file") done = std::ifstream(arg(1, "")).good();
+      else done = subscribed_.count(arg(1, "")) > 0;
       const auto now = std::chrono::steady_clock::now();
       if (!waiting_) {
         waiting_ = true;

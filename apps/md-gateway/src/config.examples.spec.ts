@@ -24,11 +24,28 @@ describe('example configs in config/', () => {
     expect(config.sources.length).toBeGreaterThan(0);
   });
 
-  it('config_ctp.json (the original CTP schema) is refused with a message naming the key until the CTP addon lands', () => {
+  it('config_ctp.json (the original CTP schema) takes the default broker; the library path is required', () => {
     const raw = JSON.parse(readFileSync(join(dir, 'config_ctp.json'), 'utf8')) as object;
     expect(raw).toHaveProperty('brokers.simnow.front_addr');
     expect(() => loadConfig({ QAMDGATEWAY_CONFIG_PATH: join(dir, 'config_ctp.json') }, [])).toThrow(
-      /sources\[0\]\.type: ctp needs the native CTP market-data addon/,
+      /sources\[0\]\.library: must be the path of the CTP market-data library/,
     );
+    const config = loadConfig(
+      {
+        QAMDGATEWAY_CONFIG_PATH: join(dir, 'config_ctp.json'),
+        MD_CTP_LIBRARY: '/opt/ctp/thostmduserapi_se.so',
+        MD_CTP_PASSWORD: 'from-env',
+      },
+      [],
+    );
+    expect(config.sources).toEqual([
+      expect.objectContaining({
+        type: 'ctp',
+        frontAddr: 'tcp://180.168.146.187:10211',
+        brokerId: '9999',
+        password: 'from-env',
+        library: '/opt/ctp/thostmduserapi_se.so',
+      }),
+    ]);
   });
 });

@@ -40,7 +40,19 @@ describe('md-gateway config', () => {
       type: 'sina',
       sinaUrl: 'https://hq.sinajs.cn',
     });
-    expect(() => withConfig(brokers(null))).toThrow(/sources\[0\]\.type: ctp needs the native/);
+    // source_type null = CTP: the broker's front, and the library path it needs.
+    expect(() => withConfig(brokers(null))).toThrow(/sources\[0\]\.library: must be the path/);
+    expect(
+      withConfig({ ...brokers(null), brokers: { b: { front_addr: 'script:///tmp/x.txt' } } })
+        .sources[0],
+    ).toMatchObject({
+      type: 'ctp',
+      frontAddr: 'script:///tmp/x.txt',
+      library: expect.stringMatching(/thostmduserapi_se\.so$/),
+    });
+    expect(() =>
+      withConfig({ ...brokers(null), brokers: { b: { front_addr: 'http://x' } } }),
+    ).toThrow(/front_addr: must be tcp:\/\/host:port/);
   });
 
   it('a config file with a cors block is honoured (stricter unless allow_all)', () => {

@@ -15,6 +15,7 @@ import {
  * `incremental_updates`, `log_level`), looked up in the original's order (`QAMDGATEWAY_CONFIG`,
  * `QAMDGATEWAY_CONFIG_PATH`, `./config.json`, `./qamdgateway.json`), then env overrides.
  */
+import { fakeLibrary } from '@qautlra/ctp';
 import type { ReplaySourceOptions } from './sources/replay-source';
 
 /** A source of quotes (extension of the original schema: the `sources` array). */
@@ -39,7 +40,24 @@ export type SourceConfig =
       failover: boolean;
     }
   | { type: 'upstream'; url: string }
-  | ({ type: 'replay' } & ReplaySourceOptions);
+  | ({ type: 'replay' } & ReplaySourceOptions)
+  | ({ type: 'ctp' } & CtpSourceConfig);
+
+/** A CTP market-data front through native-ctp (the original's broker entry plus `library`, `flow_path`). */
+export interface CtpSourceConfig {
+  name: string;
+  /** `tcp://host:port` (a fake front: `script:///path`). */
+  frontAddr: string;
+  brokerId: string;
+  userId: string;
+  password: string;
+  /** Path of thostmduserapi_se.so (SFIT's, openctp's, or native-ctp's fake front). */
+  library: string;
+  /** Folder of the library's flow files (created). */
+  flowPath: string;
+  /** Instruments it serves (`EXCHANGE.code`); empty = any futures contract of the presets. */
+  instruments: string[];
+}
 
 export interface CorsConfig {
   allowAll: boolean;
@@ -213,7 +231,7 @@ function loadSources(
   } else {
     entries = [{ value: { type: typeOfBroker(root) ?? 'sim' }, key: 'sources[0]' }];
   }
-  return entries.map(({ value, key }) => sourceAt(value, key, env, argv));
+  return entries.map(({ value, key }) => sourceAt(value, key, env, argv, root));
 }
 
 function sourceAt(
@@ -221,6 +239,7 @@ function sourceAt(
   key: string,
   env: Env,
   argv: readonly string[],
+  root: Record<string, unknown> = {},
 ): SourceConfig {
   const type = value.type;
   if (typeof type !== 'string' || !(SOURCE_TYPES as readonly string[]).includes(type))
@@ -293,12 +312,69 @@ function sourceAt(
           : { pageSize: numberAt(value.page_size, `${key}.page_size`, 10_000, 1) }),
       };
     }
+    case 'ctp':
+      return ctpSourceAt(value, key, env, root);
     default:
-      throw new ConfigError(
-        `${key}.type`,
-        'ctp needs the native CTP market-data addon, which is not part of this build yet; use sim, sina, tencent, upstream or replay',
-      );
+      throw new ConfigError(`${key}.type`, `must be one of ${SOURCE_TYPES.join(', ')}`);
   }
+}
+
+/**
+ * A `ctp` source: its own fields, else the original's default broker entry (`front_addr`, `broker_id`,
+ * `user_id`, `password`), else `MD_CTP_*` variables (which win: secrets stay out of files).
+ */
+function ctpSourceAt(
+  value: Record<string, unknown>,
+  key: string,
+  env: Env,
+  root: Record<string, unknown>,
+): SourceConfig {
+  const brokers = root.brokers === undefined ? {} : objectAt(root.brokers, 'brokers');
+  const brokerName = typeof root.default_broker === 'string' ? root.default_broker : undefined;
+  const broker =
+    brokerName && brokers[brokerName] !== undefined
+      ? objectAt(brokers[brokerName], `brokers.${brokerName}`)
+      : {};
+  const field = (name: string, envKey: string, fallback: string): string => {
+    const fromEnv = readOptionalString(env, envKey);
+    if (fromEnv !== undefined) return fromEnv;
+    for (const [where, source] of [
+      [key, value],
+      [`brokers.${brokerName}`, broker],
+    ] as const) {
+      const raw = source[name];
+      if (raw === undefined || raw === null) continue;
+      if (typeof raw !== 'string') throw new ConfigError(`${where}.${name}`, 'must be a string');
+      return raw;
+    }
+    return fallback;
+  };
+  const frontAddr = field('front_addr', 'MD_CTP_FRONT', '');
+  if (!/^(tcp|ssl|tcp6|script):\/\/\S+$/.test(frontAddr))
+    throw new ConfigError(
+      `${key}.front_addr`,
+      'must be tcp://host:port (or script:///path for the fake front)',
+    );
+  const fake = frontAddr.startsWith('script://');
+  const library = field('library', 'MD_CTP_LIBRARY', fake ? fakeLibrary('md') : '');
+  if (!library)
+    throw new ConfigError(
+      `${key}.library`,
+      "must be the path of the CTP market-data library (thostmduserapi_se.so, SFIT's or openctp's)",
+    );
+  const listed =
+    value.instruments === undefined ? [] : stringsAt(value.instruments, `${key}.instruments`);
+  return {
+    type: 'ctp',
+    name: field('name', 'MD_CTP_NAME', 'ctp'),
+    frontAddr,
+    brokerId: field('broker_id', 'MD_CTP_BROKER_ID', ''),
+    userId: field('user_id', 'MD_CTP_USER_ID', ''),
+    password: field('password', 'MD_CTP_PASSWORD', ''),
+    library,
+    flowPath: field('flow_path', 'MD_CTP_FLOW_PATH', 'data/ctp/md-flow'),
+    instruments: listed,
+  };
 }
 
 function readNumberEnv(env: Env, key: string): number | undefined {

@@ -2,3 +2,4 @@ export * from './catalog';
 export * from './codec';
 export * from './native';
 export * from './md-api';
+export * from './snapshot';

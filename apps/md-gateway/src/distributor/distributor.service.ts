@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HealthRegistry } from '@qautlra/platform';
 import type { MdGatewayConfig, SourceConfig } from '../config';
+import { CtpSource } from '../sources/ctp-source';
 import { HttpQuoteSource } from '../sources/http-quote-source';
 import type { InstrumentInfo, MarketSource, SourceStatus } from '../sources/market-source';
 import { sinaProvider, tencentProvider } from '../sources/quote-providers';
@@ -43,6 +44,8 @@ export function createSource(config: SourceConfig): MarketSource {
       return new UpstreamSource({ url: config.url });
     case 'replay':
       return new ReplaySource(config);
+    case 'ctp':
+      return new CtpSource(config);
   }
 }
 
