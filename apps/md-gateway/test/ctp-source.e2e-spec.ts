@@ -88,7 +88,7 @@ describe('md-gateway ctp source on the fake CTP front', () => {
     await ws.opened;
     const socket: Socket = io(`${base}/market`, { transports: ['websocket'], forceNew: true });
     try {
-      let browser: Record<string, Record<string, unknown>> = {};
+      const browser: Record<string, Record<string, unknown>> = {};
       socket.on('quotes', (quotes: Record<string, Record<string, unknown>>) => {
         for (const [id, patch] of Object.entries(quotes))
           browser[id] = { ...browser[id], ...patch };
