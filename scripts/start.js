@@ -50,6 +50,16 @@ process.env.TRADE_MARKET_URL ??= `ws://127.0.0.1:${process.env.MD_GATEWAY_PORT ?
 process.env.TRADE_SIM_ALWAYS_OPEN ??= process.env.MD_SIM_ALWAYS_OPEN;
 // The sim keeps its state here: a restart resumes its prices and day totals instead of the seed's.
 process.env.MD_SIM_STATE_FILE ??= join(dataRoot, 'md-gateway', 'sim-state.json');
+// --ctp-demo: the gateway also takes quotes from a CTP front — native-ctp's fake front (the vendor's ABI,
+// a scripted market) — for the contracts it lists; everything else stays on the sim (docs/ctp.md).
+const ctpDemo = process.argv.includes('--ctp-demo') || process.env.QAUTLRA_CTP_DEMO === 'true';
+const CTP_DEMO_INSTRUMENTS = 'SHFE.rb2610,SHFE.cu2610,SHFE.au2612,DCE.m2609,CZCE.SR609,CFFEX.IF2612';
+if (ctpDemo) {
+  process.env.MD_GATEWAY_SOURCES ??= 'ctp,sim';
+  process.env.MD_CTP_FRONT ??= `script://${join(root, 'native-ctp', 'fake', 'demo-md.txt')}`;
+  process.env.MD_CTP_INSTRUMENTS ??= CTP_DEMO_INSTRUMENTS;
+  process.env.MD_CTP_FLOW_PATH ??= join(dataRoot, 'ctp', 'md-flow');
+}
 // The web front end shows the demo login on its sign-in page.
 const demo = (process.env.TRADE_DEMO ?? 'true') !== 'false';
 if (demo) {
@@ -270,6 +280,12 @@ function portFree(app, port) {
       `    metrics:     ${fund.url}/api/products/QD0001/metrics?preset=empyrical   (import your own: npm run fund -- import file.xlsx)`,
     );
   }
+  if (ctpDemo)
+    lines.push(
+      '',
+      `  CTP demo: the gateway's ctp source on native-ctp's fake front (${process.env.MD_CTP_FRONT})`,
+      `    contracts: ${process.env.MD_CTP_INSTRUMENTS}; status at http://localhost:${ports['md-gateway']}/api/status (docs/ctp.md)`,
+    );
   const backtest = running.find((app) => app.app === 'backtest');
   if (backtest)
     lines.push(

@@ -3,7 +3,7 @@
 // Script commands (see fake_common.h for the format):
 //   journal <path>                 append what the front receives to <path>
 //   instruments <id> …             the listed instruments; others are refused (16 找不到合约)
-//   trading_day <YYYYMMDD>         the day in login responses and GetTradingDay
+//   trading_day <YYYYMMDD>         the day in login responses and GetTradingDay (default: Beijing's date)
 //   login_error <code> <message>   the next login fails with it (message with \xHH escapes)
 //   connect                        OnFrontConnected (the first connect and every reconnect)
 //   disconnect <reason>            OnFrontDisconnected(reason); login and subscriptions are gone
@@ -14,6 +14,9 @@
 //   burst <id> <count> Field=value …  <count> ticks at once; Volume and UpdateMillisec count up
 //   sleep <ms>
 //   mark / loop                    loop jumps back to the line after mark
+//   walk <ms> <id>=<price>:<tick> …  from here on, every <ms> a random-walk tick of each subscribed <id>,
+//                                  stamped with the current Beijing time (the demo's endless market)
+#include <ctime>
 #include <set>
 
 #include "fake_common.h"
@@ -27,7 +30,15 @@ const char kNotLoggedIn[] = "\xbb\xb9\xc3\xbb\xd3\xd0\xb5\xc7\xc2\xbc";  // 还�
 
 class FakeMdApi final : public CThostFtdcMdApi {
  public:
-  explicit FakeMdApi(std::string flow) : flow_(std::move(flow)) {}
+  explicit FakeMdApi(std::string flow) : flow_(std::move(flow)) {
+    // Until the script names one, the trading day is today's date in Beijing.
+    const std::time_t now = std::time(nullptr) + 8 * 3600;
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char day[9];
+    std::strftime(day, sizeof day, "%Y%m%d", &tm);
+    trading_day_ = day;
+  }
 
   void Release() override {
     worker_.Stop();
@@ -125,8 +136,67 @@ class FakeMdApi final : public CThostFtdcMdApi {
     if (spi_) spi_->OnRtnDepthMarketData(&tick);
   }
 
+  struct Walker {
+    std::string id;
+    double start, price, tick, turnover = 0, interest = 0;
+    int volume = 0;
+  };
+
+  // One round of the walk: each subscribed instrument moves by -1, 0 or +1 tick.
+  void WalkRound() {
+    using namespace std::chrono;
+    const auto now = system_clock::now() + hours(8);  // Beijing
+    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count();
+    const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char day[9], time[9];
+    std::strftime(day, sizeof day, "%Y%m%d", &tm);
+    std::strftime(time, sizeof time, "%H:%M:%S", &tm);
+    for (auto& w : walkers_) {
+      seed_ = seed_ * 6364136223846793005ULL + 1442695040888963407ULL;
+      const int step = static_cast<int>((seed_ >> 33) % 3) - 1;
+      const int lots = 1 + static_cast<int>((seed_ >> 40) % 20);
+      w.price = std::max(w.tick, w.price + step * w.tick);
+      w.volume += lots;
+      w.turnover += w.price * lots * 10;
+      w.interest = std::max(0.0, w.interest + ((seed_ >> 50) % 2 ? lots : -lots));
+      CThostFtdcDepthMarketDataField t;
+      std::memset(&t, 0, sizeof t);
+      std::memcpy(t.TradingDay, day, 8);
+      std::memcpy(t.ActionDay, day, 8);
+      std::memcpy(t.UpdateTime, time, 8);
+      t.UpdateMillisec = static_cast<int>(ms % 1000);
+      t.LastPrice = w.price;
+      t.PreSettlementPrice = w.start;
+      t.PreClosePrice = w.start;
+      t.OpenPrice = w.start;
+      t.HighestPrice = std::max(w.start, w.price);
+      t.LowestPrice = std::min(w.start, w.price);
+      t.Volume = w.volume;
+      t.Turnover = w.turnover;
+      t.OpenInterest = w.interest;
+      t.PreOpenInterest = 100000;
+      t.ClosePrice = DBL_MAX;
+      t.SettlementPrice = DBL_MAX;
+      t.UpperLimitPrice = w.start * 1.07;
+      t.LowerLimitPrice = w.start * 0.93;
+      t.BidPrice1 = w.price - w.tick;
+      t.AskPrice1 = w.price + w.tick;
+      t.BidVolume1 = 1 + static_cast<int>((seed_ >> 20) % 50);
+      t.AskVolume1 = 1 + static_cast<int>((seed_ >> 26) % 50);
+      t.AveragePrice = w.volume ? w.turnover / w.volume : 0;
+      Push(w.id, t);
+    }
+  }
+
   // One script step; false when the script is over or waiting.
   bool Step() {
+    if (walk_ms_ > 0) {
+      WalkRound();
+      worker_.Sleep(walk_ms_);
+      return true;
+    }
     if (next_ >= script_.size()) return false;
     const std::vector<std::string> w = Words(script_[next_]);
     const std::string& command = w[0];
@@ -177,6 +247,15 @@ class FakeMdApi final : public CThostFtdcMdApi {
       }
     } else if (command == "sleep") {
       worker_.Sleep(std::atoi(arg(1, "0").c_str()));
+    } else if (command == "walk") {
+      walk_ms_ = std::max(1, std::atoi(arg(1, "500").c_str()));
+      for (size_t i = 2; i < w.size(); i++) {
+        const size_t eq = w[i].find('='), colon = w[i].find(':');
+        if (eq == std::string::npos || colon == std::string::npos || colon < eq) continue;
+        const double price = std::atof(w[i].substr(eq + 1, colon - eq - 1).c_str());
+        const double tick = std::atof(w[i].substr(colon + 1).c_str());
+        if (price > 0 && tick > 0) walkers_.push_back({w[i].substr(0, eq), price, price, tick});
+      }
     } else if (command == "mark") {
       mark_ = next_;
     } else if (command == "loop") {
@@ -189,6 +268,9 @@ class FakeMdApi final : public CThostFtdcMdApi {
   std::vector<std::string> script_;
   size_t next_ = 0;
   size_t mark_ = 0;
+  int walk_ms_ = 0;
+  std::vector<Walker> walkers_;
+  unsigned long long seed_ = 20260105;
   bool waiting_ = false;
   std::chrono::steady_clock::time_point deadline_;
   bool started_ = false;
