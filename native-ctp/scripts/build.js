@@ -24,7 +24,7 @@ for (const f of [path.join(dir, 'binding.gyp'), ...['addon', 'fake', 'scripts', 
   hash.update(fs.readFileSync(f));
 }
 const want = hash.digest('hex');
-const built = ['qautlra_ctp.node', 'thostmduserapi_se.so'].every((f) =>
+const built = ['qautlra_ctp.node', 'thostmduserapi_se.so', 'thosttraderapi_se.so'].every((f) =>
   fs.existsSync(path.join(dir, 'build', 'Release', f)),
 );
 if (!process.argv.includes('--force') && built && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want) {

@@ -135,6 +135,18 @@ function tables() {
     });
     lines.push('    default:', '      (void)data; (void)size; (void)request_id;', '      return -100;', '  }', '}', '');
   }
+  // Base classes for the fake fronts: every pure virtual with an empty body (0, "" or nothing).
+  for (const [cls, short] of Object.entries(APIS)) {
+    lines.push(`class ${short}ApiBase : public ${cls} {`, ' public:');
+    for (const m of catalog.classes[cls]) {
+      if (m.kind !== 'virtual') continue;
+      const ps = paramsOf(m.params);
+      const args = ps.map((p) => `${p.type}${p.pointer ? '*' : ''}${p.array ? '*' : ''}`).join(', ');
+      const body = m.returns === 'void' ? '{}' : m.returns === 'int' ? '{ return 0; }' : '{ return ""; }';
+      lines.push(`  ${m.returns} ${m.name}(${args}) override ${body}`);
+    }
+    lines.push('};', '');
+  }
   // Layout tables, checked against the TypeScript layout by the tests.
   // kind: 'a' char array, 'c' char, 'i' int, 's' short, 'd' double.
   lines.push('struct FieldOffset { const char* structure; const char* field; size_t offset; char kind; size_t size; };');

@@ -3,3 +3,4 @@ export * from './codec';
 export * from './native';
 export * from './md-api';
 export * from './snapshot';
+export * from './trader-api';
