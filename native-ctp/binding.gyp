@@ -108,6 +108,35 @@
       "ldflags": [
         "-pthread"
       ]
+    },
+    {
+      "target_name": "ctp_floor",
+      "type": "executable",
+      "dependencies": [
+        "generate"
+      ],
+      "sources": [
+        "bench/floor.cc"
+      ],
+      "include_dirs": [
+        "build/generated"
+      ],
+      "cflags_cc!": [
+        "-fno-exceptions",
+        "-fno-rtti"
+      ],
+      "cflags_cc": [
+        "-std=c++17",
+        "-Wall",
+        "-Wextra",
+        "-pthread"
+      ],
+      "ldflags": [
+        "-pthread"
+      ],
+      "libraries": [
+        "-ldl"
+      ]
     }
   ]
 }

@@ -19,12 +19,12 @@ function files(folder) {
 }
 
 const hash = crypto.createHash('sha256');
-for (const f of [path.join(dir, 'binding.gyp'), ...['addon', 'fake', 'scripts', 'spec'].flatMap((d) => files(path.join(dir, d)))]) {
+for (const f of [path.join(dir, 'binding.gyp'), ...['addon', 'bench', 'fake', 'scripts', 'spec'].flatMap((d) => files(path.join(dir, d)))]) {
   hash.update(path.relative(dir, f));
   hash.update(fs.readFileSync(f));
 }
 const want = hash.digest('hex');
-const built = ['qautlra_ctp.node', 'thostmduserapi_se.so', 'thosttraderapi_se.so'].every((f) =>
+const built = ['qautlra_ctp.node', 'thostmduserapi_se.so', 'thosttraderapi_se.so', 'ctp_floor'].every((f) =>
   fs.existsSync(path.join(dir, 'build', 'Release', f)),
 );
 if (!process.argv.includes('--force') && built && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want) {
