@@ -10,15 +10,53 @@ export const NO_VALUE = 1e300;
 
 /** The C string at [start, start+size): up to its first NUL, GB18030-decoded (ASCII fast path). */
 export function cString(buf: Buffer, start: number, size: number): string {
-  let end = start;
   const limit = Math.min(start + size, buf.length);
-  let ascii = true;
-  while (end < limit && buf[end] !== 0) {
-    if (buf[end]! >= 0x80) ascii = false;
-    end++;
-  }
-  if (end === start) return '';
-  return ascii ? buf.toString('latin1', start, end) : gb18030.decode(buf.subarray(start, end));
+  if (start >= limit || buf[start] === 0) return '';
+  let end = buf.indexOf(0, start);
+  if (end < 0 || end > limit) end = limit;
+  for (let i = start; i < end; i++)
+    if (buf[i]! >= 0x80) return gb18030.decode(buf.subarray(start, end));
+  return buf.toString('latin1', start, end);
+}
+
+/** A double as decoded: CTP's DBL_MAX sentinel (and NaN, ±Infinity) → absent. */
+export function ctpDouble(value: number): number | undefined {
+  return Number.isFinite(value) && Math.abs(value) < NO_VALUE ? value : undefined;
+}
+
+type Decoder = (buf: Buffer, offset: number) => CtpStruct;
+const compiled = new WeakMap<StructLayout, Decoder>();
+
+/**
+ * A decoder for one layout, generated once from the catalog's fields (not from any input): one object
+ * literal with every field, so each decoded struct has the same shape. Used when the whole struct is in
+ * the buffer; `decodeStruct` falls back to the field-by-field reader otherwise.
+ */
+function decoderOf(layout: StructLayout): Decoder {
+  const known = compiled.get(layout);
+  if (known) return known;
+  const entries = layout.fields.map((f) => {
+    const at = `o + ${f.offset}`;
+    const value =
+      f.kind === 'string'
+        ? `s(b, ${at}, ${f.size})`
+        : f.kind === 'char'
+          ? `(b[${at}] === 0 ? '' : String.fromCharCode(b[${at}]))`
+          : f.kind === 'int'
+            ? `b.readInt32LE(${at})`
+            : f.kind === 'short'
+              ? `b.readInt16LE(${at})`
+              : `d(b.readDoubleLE(${at}))`;
+    return `${JSON.stringify(f.name)}: ${value}`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const make = new Function('s', 'd', `return (b, o) => ({ ${entries.join(', ')} });`) as (
+    s: typeof cString,
+    d: typeof ctpDouble,
+  ) => Decoder;
+  const decoder = make(cString, ctpDouble);
+  compiled.set(layout, decoder);
+  return decoder;
 }
 
 /**
@@ -26,8 +64,9 @@ export function cString(buf: Buffer, start: number, size: number): string {
  * the decoder read outside the buffer; every string is at most its field's size.
  */
 export function decodeStruct(layout: StructLayout, buf: Buffer, offset = 0): CtpStruct {
-  const out: CtpStruct = {};
   const available = buf.length - offset;
+  if (offset >= 0 && available >= layout.size) return decoderOf(layout)(buf, offset);
+  const out: CtpStruct = {};
   for (const f of layout.fields) {
     const at = offset + f.offset;
     if (f.offset + f.size > available) {
@@ -47,11 +86,9 @@ export function decodeStruct(layout: StructLayout, buf: Buffer, offset = 0): Ctp
       case 'short':
         out[f.name] = buf.readInt16LE(at);
         break;
-      case 'double': {
-        const v = buf.readDoubleLE(at);
-        out[f.name] = Number.isFinite(v) && Math.abs(v) < NO_VALUE ? v : undefined;
+      case 'double':
+        out[f.name] = ctpDouble(buf.readDoubleLE(at));
         break;
-      }
     }
   }
   return out;
