@@ -50,15 +50,54 @@ process.env.TRADE_MARKET_URL ??= `ws://127.0.0.1:${process.env.MD_GATEWAY_PORT ?
 process.env.TRADE_SIM_ALWAYS_OPEN ??= process.env.MD_SIM_ALWAYS_OPEN;
 // The sim keeps its state here: a restart resumes its prices and day totals instead of the seed's.
 process.env.MD_SIM_STATE_FILE ??= join(dataRoot, 'md-gateway', 'sim-state.json');
-// --ctp-demo: the gateway also takes quotes from a CTP front — native-ctp's fake front (the vendor's ABI,
-// a scripted market) — for the contracts it lists; everything else stays on the sim (docs/ctp.md).
+// --ctp-demo: the gateway takes a few of the sim's futures contracts from a CTP front instead — native-ctp's
+// fake front (the vendor's ABI, a scripted random walk), with a script written here for the contracts the
+// sim lists today; everything else stays on the sim (docs/ctp.md).
 const ctpDemo = process.argv.includes('--ctp-demo') || process.env.QAUTLRA_CTP_DEMO === 'true';
-const CTP_DEMO_INSTRUMENTS = 'SHFE.rb2610,SHFE.cu2610,SHFE.au2612,DCE.m2609,CZCE.SR609,CFFEX.IF2612';
+function writeCtpDemoScript() {
+  const { simUniverse } = require(join(root, 'dist/libs/sim/src/index.js'));
+  const futures = simUniverse(new Date()).filter((i) => i.kind === 'future' && !i.code.endsWith('888'));
+  const picked = [];
+  for (const product of ['rb', 'cu', 'au', 'm', 'SR', 'IF']) {
+    const contract = futures.find((i) => i.code.replace(/\d+$/, '') === product);
+    if (contract) picked.push(contract);
+  }
+  const script = join(dataRoot, 'ctp', 'demo-md.txt');
+  mkdirSync(join(dataRoot, 'ctp'), { recursive: true });
+  writeFileSync(
+    script,
+    [
+      '# Written by npm start -- --ctp-demo: the fake CTP front\'s script (native-ctp/fake/md_front.cc, docs/ctp.md).',
+      `instruments ${picked.map((i) => i.code).join(' ')}`,
+      'connect',
+      `walk 500 ${picked.map((i) => `${i.code}=${i.reference}:${i.priceTick}`).join(' ')}`,
+      '',
+    ].join('\n'),
+  );
+  // The fake trader front: one investor, these contracts, orders filled at their limit price.
+  const traderScript = join(dataRoot, 'ctp', 'demo-trader.txt');
+  writeFileSync(
+    traderScript,
+    [
+      '# Written by npm start -- --ctp-demo: the fake CTP trader front\'s script (native-ctp/fake/trader_front.cc).',
+      'cash 1000000',
+      ...picked.map((i) => `instrument ${i.code} ${i.exchange} ${i.volumeMultiple} ${i.priceTick} 0.1 ${i.reference}`),
+      'connect',
+      '',
+    ].join('\n'),
+  );
+  return { script, traderScript, ids: picked.map((i) => i.id).join(',') };
+}
 if (ctpDemo) {
+  const demoScript = writeCtpDemoScript();
   process.env.MD_GATEWAY_SOURCES ??= 'ctp,sim';
-  process.env.MD_CTP_FRONT ??= `script://${join(root, 'native-ctp', 'fake', 'demo-md.txt')}`;
-  process.env.MD_CTP_INSTRUMENTS ??= CTP_DEMO_INSTRUMENTS;
+  process.env.MD_CTP_FRONT ??= `script://${demoScript.script}`;
+  process.env.MD_CTP_INSTRUMENTS ??= demoScript.ids;
   process.env.MD_CTP_FLOW_PATH ??= join(dataRoot, 'ctp', 'md-flow');
+  // …and the trade server's ctp broker: user ctpdemo (password ctpdemo) trades as investor 8001.
+  process.env.TRADE_CTP_FRONT ??= `script://${demoScript.traderScript}`;
+  process.env.TRADE_CTP_ACCOUNTS ??= 'ctpdemo:8001:ctpdemo';
+  process.env.TRADE_CTP_FLOW_PATH ??= join(dataRoot, 'ctp', 'trader-flow');
 }
 // The web front end shows the demo login on its sign-in page.
 const demo = (process.env.TRADE_DEMO ?? 'true') !== 'false';
@@ -285,6 +324,7 @@ function portFree(app, port) {
       '',
       `  CTP demo: the gateway's ctp source on native-ctp's fake front (${process.env.MD_CTP_FRONT})`,
       `    contracts: ${process.env.MD_CTP_INSTRUMENTS}; status at http://localhost:${ports['md-gateway']}/api/status (docs/ctp.md)`,
+      `    trading through the fake CTP trader front: {"aid":"req_login","bid":"ctp","user_name":"ctpdemo","password":"ctpdemo"} on ws://localhost:${ports['trade-server']}/ws/trade (account 8001)`,
     );
   const backtest = running.find((app) => app.app === 'backtest');
   if (backtest)

@@ -1,3 +1,5 @@
+import { fakeLibrary } from '@qautlra/ctp';
+import type { CtpBrokerConfig } from './broker/ctp-broker';
 import {
   ConfigError,
   Env,
@@ -44,6 +46,57 @@ export interface TradeServerConfig {
   /** The demo user created at start when missing (`demo` / `demo`, a sim account funded with `cash`). */
   demo?: { user: string; password: string; cash: number };
   logLevel: LogLevel;
+  /** The `ctp` broker (TRADE_CTP_FRONT set): investors trading through CTP sessions (docs/ctp.md). */
+  ctp?: CtpBrokerConfig & { aliases: string[] };
+}
+
+/**
+ * `TRADE_CTP_ACCOUNTS`: `user:investor:password,…` — the trade-server user, the CTP investor id (also the
+ * account's cookie) and the CTP password (kept in memory, sent only to the CTP front).
+ */
+function loadCtp(env: Env, dataDir: string): TradeServerConfig['ctp'] {
+  const frontAddr = readOptionalString(env, 'TRADE_CTP_FRONT');
+  if (!frontAddr) return undefined;
+  if (!/^(tcp|ssl|tcp6|script):\/\/\S+$/.test(frontAddr))
+    throw new ConfigError(
+      'TRADE_CTP_FRONT',
+      'must be tcp://host:port (or script:///path for the fake front)',
+    );
+  const fake = frontAddr.startsWith('script://');
+  const library =
+    readOptionalString(env, 'TRADE_CTP_LIBRARY') ?? (fake ? fakeLibrary('trader') : undefined);
+  if (!library)
+    throw new ConfigError(
+      'TRADE_CTP_LIBRARY',
+      "must be the path of thosttraderapi_se.so (SFIT's or openctp's)",
+    );
+  const accounts = readString(env, 'TRADE_CTP_ACCOUNTS', '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [userName, investorId, ...rest] = entry.split(':');
+      const password = rest.join(':');
+      if (!userName || !investorId || !/^[A-Za-z0-9_.-]{1,15}$/.test(investorId))
+        throw new ConfigError(
+          'TRADE_CTP_ACCOUNTS',
+          'must be user:investor:password,… (investor ids of up to 15 letters and digits)',
+        );
+      return { userName, investorId, password };
+    });
+  return {
+    library,
+    frontAddr,
+    brokerId: readString(env, 'TRADE_CTP_BROKER_ID', ''),
+    appId: readString(env, 'TRADE_CTP_APP_ID', ''),
+    authCode: readString(env, 'TRADE_CTP_AUTH_CODE', ''),
+    flowPath: readString(env, 'TRADE_CTP_FLOW_PATH', `${dataDir}/ctp-flow`),
+    accounts,
+    aliases: readString(env, 'TRADE_CTP_BROKER_IDS', 'ctp')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  };
 }
 
 export function loadConfig(env: Env = process.env): TradeServerConfig {
@@ -89,5 +142,6 @@ export function loadConfig(env: Env = process.env): TradeServerConfig {
         }
       : undefined,
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
+    ctp: loadCtp(env, readString(env, 'TRADE_DATA_DIR', './data/trade-server')),
   };
 }

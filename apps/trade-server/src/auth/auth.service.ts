@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes } from 'node:crypto';
 import { WindowRateLimit } from '@qautlra/platform';
-import { SIM_BROKER } from '../bus/transport';
+import { SIM_BROKER, CTP_BROKER } from '../bus/transport';
 import type { TradeServerConfig } from '../config';
 import type { LoginAnswer } from '../gateway/trade-session';
 import { TRADE_SERVER_CONFIG } from '../tokens';
@@ -99,7 +99,8 @@ export class AuthService {
 
   /** The broker a `bid` names, or undefined. */
   brokerOf(bid: string): string | undefined {
-    return this.config.brokerAliases.includes(bid) ? SIM_BROKER : undefined;
+    if (this.config.brokerAliases.includes(bid)) return SIM_BROKER;
+    return this.config.ctp?.aliases.includes(bid) ? CTP_BROKER : undefined;
   }
 
   /** A DIFF `req_login`: the user's accounts at the broker `bid` names. */

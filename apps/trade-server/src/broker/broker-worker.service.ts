@@ -12,7 +12,10 @@ import { defaultPresetFor } from '@qautlra/qifi';
 import { tradingDayNow } from '../accounts/accounts.service';
 import { UserRepository } from '../auth/user.repository';
 import { accountChannel } from '../bus/event-bus';
-import { SIM_BROKER, TradeTransport } from '../bus/transport';
+import { CTP_BROKER, SIM_BROKER, TradeTransport } from '../bus/transport';
+import type { TradeCommand } from '../engine/trade-events';
+import { hashPassword } from '../auth/password';
+import { CtpBroker } from './ctp-broker';
 import type { TradeServerConfig } from '../config';
 import { TradeEngine } from '../engine/trade-engine';
 import { MarketFeed } from '../market/market-feed';
@@ -28,6 +31,7 @@ import { TRADE_SERVER_CONFIG, TRADE_TRANSPORT } from '../tokens';
 export class BrokerWorker implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('trade-server');
   private engine?: TradeEngine;
+  private ctp?: CtpBroker;
   private feed?: MarketFeed;
   private rollTimer?: NodeJS.Timeout;
 
@@ -98,7 +102,17 @@ export class BrokerWorker implements OnModuleInit, BeforeApplicationShutdown {
     this.engine = engine;
     this.feed = feed;
     feed.start();
-    await queue.process((commands) => engine.handleAll(commands));
+    const ctp = this.config.ctp ? await this.startCtp() : undefined;
+    // Commands of CTP accounts go to their CTP sessions; the rest to the sim engine.
+    await queue.process((commands) => {
+      if (!ctp) return engine.handleAll(commands);
+      const sim: TradeCommand[] = [];
+      for (const command of commands) {
+        if ('account' in command && ctp.holds(command.account)) ctp.handle(command);
+        else sim.push(command);
+      }
+      return sim.length > 0 ? engine.handleAll(sim) : Promise.resolve();
+    });
     // The trading-day roll: settle every account once the calendar's trading day moves on.
     this.rollTimer = setInterval(() => void this.rollIfDue(), 30_000);
     this.rollTimer.unref();
@@ -106,6 +120,40 @@ export class BrokerWorker implements OnModuleInit, BeforeApplicationShutdown {
     this.logger.log(
       `this instance runs the ${SIM_BROKER} broker (${engine.accountCookies().length} accounts)`,
     );
+  }
+
+  /**
+   * The `ctp` broker: each configured investor gets its trade-server account (broker `ctp`, cookie = the
+   * investor id) and, when its user does not exist yet, the user — with the CTP password as its password,
+   * as Open-Trade-Gateway users log in with their broker credentials.
+   */
+  private async startCtp(): Promise<CtpBroker> {
+    const config = this.config.ctp!;
+    for (const account of config.accounts) {
+      if (!(await this.users.findUser(account.userName)))
+        await this.users.createUser(account.userName, await hashPassword(account.password));
+      if (!(await this.users.findAccount(account.investorId)))
+        await this.users.createAccount({
+          account_cookie: account.investorId,
+          user_name: account.userName,
+          broker: CTP_BROKER,
+        });
+    }
+    const broker = new CtpBroker({
+      config,
+      publish: (event) =>
+        void this.transport.bus.publish(accountChannel(event.account), JSON.stringify(event)),
+      now: () => Date.now(),
+      log: (message) => this.logger.log(message),
+    });
+    broker.start();
+    this.ctp = broker;
+    this.health.register('ctp', () => {
+      const down = broker.states().filter((s) => !s.ready);
+      if (down.length > 0)
+        return { degraded: `CTP not logged in: ${down.map((s) => s.account).join(', ')}` };
+    });
+    return broker;
   }
 
   private async rollIfDue(): Promise<void> {
@@ -122,6 +170,8 @@ export class BrokerWorker implements OnModuleInit, BeforeApplicationShutdown {
     clearInterval(this.rollTimer);
     if (!this.engine) return;
     await this.transport.queue.stopProcessing();
+    this.ctp?.stop();
+    this.ctp = undefined;
     this.feed?.stop();
     await this.engine.stop();
     this.engine = undefined;

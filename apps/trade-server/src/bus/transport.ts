@@ -6,8 +6,10 @@ import type { TradeCommand } from '../engine/trade-events';
 import { EventBus, InProcessEventBus, PrefixedBus, RedisEventBus } from './event-bus';
 import { BullOrderQueue, InProcessOrderQueue, OrderQueue } from './order-queue';
 
-/** The broker this build runs (`bid` values that name it). */
+/** The sim broker (`bid` values that name it: TRADE_SIM_BROKER_IDS). */
 export const SIM_BROKER = 'sim';
+/** The CTP broker, when TRADE_CTP_FRONT is set (`bid` values: TRADE_CTP_BROKER_IDS). */
+export const CTP_BROKER = 'ctp';
 
 /** How commands reach the broker worker and its events come back, and who the worker is. */
 export interface TradeTransport {
