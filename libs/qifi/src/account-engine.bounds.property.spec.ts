@@ -100,6 +100,28 @@ describe('account engine with arbitrary amounts (property)', () => {
     );
   });
 
+  it('restores a position opened at a price whose cost does not divide back exactly (a shrunk counterexample)', () => {
+    const account = new QifiAccount({
+      accountCookie: 'a',
+      initCash: 100_000,
+      tradingDay: '20250327',
+    });
+    const at = Date.parse('2025-03-27T01:30:00Z');
+    const order = {
+      order_id: 'o0',
+      exchange_id: 'SHFE',
+      instrument_id: 'rb2505',
+      direction: 'SELL' as const,
+      offset: 'OPEN' as const,
+      volume: 3,
+      limit_price: 1,
+    };
+    expect(account.insertOrder(order, at).ok).toBe(true);
+    account.receiveDeal('o0', { price: 0.00008165374236657163, volume: 3 }, at + 1000);
+    const stored = qifiToJson(account.toQifi());
+    expect(qifiToJson(QifiAccount.fromQifi(parseQifi(stored)).toQifi())).toBe(stored);
+  });
+
   it('no command sequence yields a non-finite field, and the JSON document restores to the same state', () => {
     let runsWithTrades = 0;
     fc.assert(
