@@ -291,4 +291,8 @@ CThostFtdcMdApi* CThostFtdcMdApi::CreateFtdcMdApi(const char* flow, const bool, 
   return new FakeMdApi(flow ? flow : "");
 }
 
-const char* CThostFtdcMdApi::GetApiVersion() { return "qautlra-fake-md v6.3.15"; }
+// QAUTLRA_FAKE_CTP_VERSION stands in for another vendor version (the tests of the version guard).
+const char* CThostFtdcMdApi::GetApiVersion() {
+  const char* other = std::getenv("QAUTLRA_FAKE_CTP_VERSION");
+  return other && *other ? other : "qautlra-fake-md v6.3.15";
+}

@@ -40,7 +40,7 @@ if (!nodedir) {
   console.error(`native-ctp: Node's headers (include/node/node_api.h) not found beside ${process.execPath}`);
   process.exit(1);
 }
-execFileSync(process.execPath, [gyp, 'rebuild', '--jobs', 'max', `--nodedir=${nodedir}`, '-C', dir], {
+execFileSync(process.execPath, [gyp, 'rebuild', '--jobs', 'max', '--loglevel=warn', `--nodedir=${nodedir}`, '-C', dir], {
   stdio: 'inherit',
 });
 fs.writeFileSync(stamp, want);

@@ -4,3 +4,4 @@ export * from './native';
 export * from './md-api';
 export * from './snapshot';
 export * from './trader-api';
+export * from './version';

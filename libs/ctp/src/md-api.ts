@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { loadCatalog, type CtpCatalog } from './catalog';
 import { encodeStruct, type CtpStruct } from './codec';
+import { abiProblem } from './version';
 import { EventPump, ensureFlowDir, nativeAddon, type CtpEvent, type NativeSession } from './native';
 
 export interface MdApiOptions {
@@ -73,9 +74,12 @@ export class MdApi extends EventEmitter<MdApiEvents> {
     return this.session?.dropped() ?? 0;
   }
 
+  /** Creates the API object and starts it; throws when the library is of another ABI version. */
   connect(): void {
     if (this.session || this.closed) return;
     const addon = nativeAddon();
+    const problem = abiProblem(addon.apiVersion('md', this.options.library));
+    if (problem) throw new Error(problem);
     this.session = new addon.NativeSession(
       'md',
       this.options.library,

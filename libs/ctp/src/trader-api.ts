@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { loadCatalog, type CtpCatalog } from './catalog';
 import { encodeStruct, type CtpStruct } from './codec';
 import type { CtpError } from './md-api';
+import { abiProblem } from './version';
 import { ensureFlowDir, EventPump, nativeAddon, type CtpEvent, type NativeSession } from './native';
 
 export interface TraderApiOptions {
@@ -118,8 +119,11 @@ export class TraderApi extends EventEmitter<TraderApiEvents> {
     return this.current;
   }
 
+  /** Creates the API object and starts it; throws when the library is of another ABI version. */
   connect(): void {
     if (this.session || this.closed) return;
+    const problem = abiProblem(nativeAddon().apiVersion('trader', this.options.library));
+    if (problem) throw new Error(problem);
     this.session = new (nativeAddon().NativeSession)(
       'trader',
       this.options.library,

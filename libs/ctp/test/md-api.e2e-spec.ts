@@ -41,6 +41,29 @@ describe('native-ctp MdApi on the fake front (dlopen, vtable, callbacks through 
     expect(MdApi.version(fakeLibrary('md'))).toBe('qautlra-fake-md v6.3.15');
   });
 
+  it('refuses a library of another ABI version before creating anything', async () => {
+    const { front, flow } = scripted(['connect']);
+    // The fake reports another version when told by its environment (a child process: Jest's
+    // process.env is not the process's own).
+    const script = `
+      const { MdApi, fakeLibrary } = require('./native-ctp');
+      const api = new MdApi({ library: fakeLibrary('md'), frontAddr: ${JSON.stringify(front)}, flowPath: ${JSON.stringify(flow)} });
+      try { api.connect(); console.log('connected'); } catch (error) { console.log(error.message); }
+      api.close();
+    `;
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd: join(__dirname, '..', '..', '..'),
+      env: { ...process.env, QAUTLRA_FAKE_CTP_VERSION: 'v6.6.7_20220613 14:52:04.1708' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(out).toMatch(/reports "v6\.6\.7_20220613.*drives the 6\.3\.15 ABI/);
+    expect(existsSync(flow)).toBe(false);
+  });
+
   it('logs in, subscribes, and hands over every tick field; refusals in GB18030 are decoded', async () => {
     const { front, journal, flow } = scripted([
       'instruments rb2601 au2606',

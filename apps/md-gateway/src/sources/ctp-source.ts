@@ -120,7 +120,12 @@ export class CtpSource implements MarketSource {
       events.snapshot(snapshot);
     });
     events.state(this.name, 'connecting', `connecting to ${this.config.frontAddr}`);
-    this.api.connect();
+    try {
+      this.api.connect();
+    } catch (error) {
+      // A library of another ABI version, or one that cannot load: said, never fatal to the gateway.
+      events.state(this.name, 'disconnected', (error as Error).message);
+    }
   }
 
   subscribe(instrumentIds: readonly string[]): void {

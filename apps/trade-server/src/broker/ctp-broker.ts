@@ -184,7 +184,14 @@ export class CtpBroker {
       this.publish(account, { patch: { trades: { [id]: account.section.trades[id] } } });
       this.scheduleReconcile(account);
     });
-    api.connect();
+    try {
+      api.connect();
+    } catch (error) {
+      // A library of another ABI version, or one that cannot load: the account stays not ready (/health).
+      this.options.log(
+        `ctp: ${account.config.investorId} cannot connect: ${(error as Error).message}`,
+      );
+    }
   }
 
   private insert(account: CtpAccount, order: InsertOrder): void {

@@ -73,7 +73,8 @@ export class DiffSession extends Observable {
    * strategies): asked for with the same credentials, kept 50 minutes (it lasts an hour).
    */
   async restToken(rest: string): Promise<string> {
-    if (this.jwt && this.jwt.user === this.user && this.jwt.until > Date.now()) return this.jwt.token;
+    if (this.jwt && this.jwt.user === this.user && this.jwt.until > Date.now())
+      return this.jwt.token;
     const response = await fetch(`${rest}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
