@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <fstream>
 #include <functional>
@@ -193,18 +194,64 @@ class Worker {
   std::atomic<bool> stop_{false};
 };
 
-inline std::vector<std::string> ReadScript(const std::string& front) {
-  std::vector<std::string> lines;
-  const std::string prefix = "script://";
-  if (front.compare(0, prefix.size(), prefix) != 0) return lines;
-  std::ifstream in(front.substr(prefix.size()));
-  std::string line;
-  while (std::getline(in, line)) {
-    const size_t hash = line.find('#');
-    if (hash != std::string::npos) line.resize(hash);
-    if (!Words(line).empty()) lines.push_back(line);
+// Today's date in Beijing, YYYYMMDD (the fronts' default trading day).
+inline std::string BeijingDay() {
+  const std::time_t now = std::time(nullptr) + 8 * 3600;
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char day[9];
+  std::strftime(day, sizeof day, "%Y%m%d", &tm);
+  return day;
+}
+
+// The script named by a front address (`script:///abs/path.txt`), stepped one command at a time.
+class Script {
+ public:
+  void Load(const std::string& front) {
+    const std::string prefix = "script://";
+    if (!lines_.empty() || front.compare(0, prefix.size(), prefix) != 0) return;
+    std::ifstream in(front.substr(prefix.size()));
+    std::string line;
+    while (std::getline(in, line)) {
+      const size_t hash = line.find('#');
+      if (hash != std::string::npos) line.resize(hash);
+      if (!Words(line).empty()) lines_.push_back(line);
+    }
   }
-  return lines;
+
+  // The current command's words; empty when the script is over.
+  std::vector<std::string> Current() const { return next_ < lines_.size() ? Words(lines_[next_]) : std::vector<std::string>{}; }
+
+  // Passes the current command.
+  void Next() { next_++; }
+
+  // A wait on the current command: true (and passed) once `done`, or once `timeout_ms` from its first try.
+  bool Wait(bool done, int timeout_ms) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!waiting_) {
+      waiting_ = true;
+      deadline_ = now + std::chrono::milliseconds(timeout_ms);
+    }
+    if (!done && now < deadline_) return false;
+    waiting_ = false;
+    next_++;
+    return true;
+  }
+
+  void Mark() { mark_ = next_; }
+  void Loop() { next_ = mark_; }
+
+ private:
+  std::vector<std::string> lines_;
+  size_t next_ = 0;
+  size_t mark_ = 0;
+  bool waiting_ = false;
+  std::chrono::steady_clock::time_point deadline_;
+};
+
+// Argument i of a command's words, or the fallback.
+inline std::string Arg(const std::vector<std::string>& words, size_t i, const char* fallback) {
+  return i < words.size() ? words[i] : std::string(fallback);
 }
 
 }  // namespace fake_ctp

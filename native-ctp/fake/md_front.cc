@@ -30,15 +30,8 @@ const char kNotLoggedIn[] = "\xbb\xb9\xc3\xbb\xd3\xd0\xb5\xc7\xc2\xbc";  // è¿˜æ
 
 class FakeMdApi final : public CThostFtdcMdApi {
  public:
-  explicit FakeMdApi(std::string flow) : flow_(std::move(flow)) {
-    // Until the script names one, the trading day is today's date in Beijing.
-    const std::time_t now = std::time(nullptr) + 8 * 3600;
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char day[9];
-    std::strftime(day, sizeof day, "%Y%m%d", &tm);
-    trading_day_ = day;
-  }
+  // Until the script names one, the trading day is today's date in Beijing.
+  explicit FakeMdApi(std::string flow) : flow_(std::move(flow)), trading_day_(fake_ctp::BeijingDay()) {}
 
   void Release() override {
     worker_.Stop();
@@ -56,7 +49,7 @@ class FakeMdApi final : public CThostFtdcMdApi {
   const char* GetTradingDay() override { return trading_day_.c_str(); }
 
   void RegisterFront(char* address) override {
-    if (address && script_.empty()) script_ = fake_ctp::ReadScript(address);
+    if (address) script_.Load(address);
   }
   void RegisterNameServer(char*) override {}
   void RegisterFensUserInfo(CThostFtdcFensUserInfoField*) override {}
@@ -197,27 +190,16 @@ class FakeMdApi final : public CThostFtdcMdApi {
       worker_.Sleep(walk_ms_);
       return true;
     }
-    if (next_ >= script_.size()) return false;
-    const std::vector<std::string> w = Words(script_[next_]);
+    const std::vector<std::string> w = script_.Current();
+    if (w.empty()) return false;
     const std::string& command = w[0];
-    auto arg = [&](size_t i, const char* fallback) { return i < w.size() ? w[i] : std::string(fallback); };
-    if (command == "wait_login" || command == "wait_subscribed" || command == "wait_file") {
-      const bool login = command == "wait_login";
-      bool done;
-      if (login) done = logged_in_.load();
-      else if (command == "wait_file") done = std::ifstream(arg(1, "")).good();
-      else done = subscribed_.count(arg(1, "")) > 0;
-      const auto now = std::chrono::steady_clock::now();
-      if (!waiting_) {
-        waiting_ = true;
-        deadline_ = now + std::chrono::milliseconds(std::atoi(arg(login ? 1 : 2, "10000").c_str()));
-      }
-      if (!done && now < deadline_) return false;
-      waiting_ = false;
-      next_++;
-      return true;
-    }
-    next_++;
+    auto arg = [&](size_t i, const char* fallback) { return fake_ctp::Arg(w, i, fallback); };
+    if (command == "wait_login") return script_.Wait(logged_in_.load(), std::atoi(arg(1, "10000").c_str()));
+    if (command == "wait_file")
+      return script_.Wait(std::ifstream(arg(1, "")).good(), std::atoi(arg(2, "10000").c_str()));
+    if (command == "wait_subscribed")
+      return script_.Wait(subscribed_.count(arg(1, "")) > 0, std::atoi(arg(2, "10000").c_str()));
+    script_.Next();
     if (command == "journal") {
       journal_.Open(arg(1, ""));
     } else if (command == "instruments") {
@@ -257,28 +239,24 @@ class FakeMdApi final : public CThostFtdcMdApi {
         if (price > 0 && tick > 0) walkers_.push_back({w[i].substr(0, eq), price, price, tick});
       }
     } else if (command == "mark") {
-      mark_ = next_;
+      script_.Mark();
     } else if (command == "loop") {
-      next_ = mark_;
+      script_.Loop();
     }
     return true;
   }
 
   const std::string flow_;
-  std::vector<std::string> script_;
-  size_t next_ = 0;
-  size_t mark_ = 0;
+  std::string trading_day_;
+  fake_ctp::Script script_;
   int walk_ms_ = 0;
   std::vector<Walker> walkers_;
   unsigned long long seed_ = 20260105;
-  bool waiting_ = false;
-  std::chrono::steady_clock::time_point deadline_;
   bool started_ = false;
   CThostFtdcMdSpi* spi_ = nullptr;
   fake_ctp::Journal journal_;
   std::set<std::string> instruments_;
   std::set<std::string> subscribed_;
-  std::string trading_day_ = "20260105";
   int login_error_code_ = 0;
   std::string login_error_message_;
   std::atomic<bool> logged_in_{false};

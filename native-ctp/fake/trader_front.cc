@@ -67,14 +67,7 @@ struct Order {
 
 class FakeTraderApi final : public qautlra_ctp::TraderApiBase {
  public:
-  FakeTraderApi() {
-    const std::time_t now = std::time(nullptr) + 8 * 3600;
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char day[9];
-    std::strftime(day, sizeof day, "%Y%m%d", &tm);
-    trading_day_ = day;
-  }
+  FakeTraderApi() : trading_day_(fake_ctp::BeijingDay()) {}
 
   void Release() override {
     worker_.Stop();
@@ -87,7 +80,7 @@ class FakeTraderApi final : public qautlra_ctp::TraderApiBase {
   }
   const char* GetTradingDay() override { return trading_day_.c_str(); }
   void RegisterFront(char* address) override {
-    if (address && script_.empty()) script_ = fake_ctp::ReadScript(address);
+    if (address) script_.Load(address);
   }
   void RegisterSpi(CThostFtdcTraderSpi* spi) override { spi_ = spi; }
   void SubscribePrivateTopic(THOST_TE_RESUME_TYPE type) override { private_resume_ = type; }
@@ -524,32 +517,17 @@ class FakeTraderApi final : public qautlra_ctp::TraderApiBase {
   }
 
   bool Step() {
-    if (next_ >= script_.size()) return false;
-    const std::vector<std::string> w = Words(script_[next_]);
+    const std::vector<std::string> w = script_.Current();
+    if (w.empty()) return false;
     const std::string& command = w[0];
-    auto arg = [&](size_t i, const char* fallback) { return i < w.size() ? w[i] : std::string(fallback); };
-    if (command == "wait_login" || command == "wait_file" || command == "wait_orders") {
-      bool done;
-      size_t timeout_arg = 2;
-      if (command == "wait_login") {
-        done = logged_in_.load();
-        timeout_arg = 1;
-      } else if (command == "wait_file") {
-        done = std::ifstream(arg(1, "")).good();
-      } else {
-        done = orders_.size() >= static_cast<size_t>(std::atol(arg(1, "1").c_str()));
-      }
-      const auto now = std::chrono::steady_clock::now();
-      if (!waiting_) {
-        waiting_ = true;
-        deadline_ = now + std::chrono::milliseconds(std::atoi(arg(timeout_arg, "10000").c_str()));
-      }
-      if (!done && now < deadline_) return false;
-      waiting_ = false;
-      next_++;
-      return true;
-    }
-    next_++;
+    auto arg = [&](size_t i, const char* fallback) { return fake_ctp::Arg(w, i, fallback); };
+    if (command == "wait_login") return script_.Wait(logged_in_.load(), std::atoi(arg(1, "10000").c_str()));
+    if (command == "wait_file")
+      return script_.Wait(std::ifstream(arg(1, "")).good(), std::atoi(arg(2, "10000").c_str()));
+    if (command == "wait_orders")
+      return script_.Wait(orders_.size() >= static_cast<size_t>(std::atol(arg(1, "1").c_str())),
+                          std::atoi(arg(2, "10000").c_str()));
+    script_.Next();
     if (command == "journal") {
       journal_.Open(arg(1, ""));
     } else if (command == "user") {
@@ -608,10 +586,7 @@ class FakeTraderApi final : public qautlra_ctp::TraderApiBase {
     return true;
   }
 
-  std::vector<std::string> script_;
-  size_t next_ = 0;
-  bool waiting_ = false;
-  std::chrono::steady_clock::time_point deadline_;
+  fake_ctp::Script script_;
   bool started_ = false;
   CThostFtdcTraderSpi* spi_ = nullptr;
   fake_ctp::Journal journal_;
