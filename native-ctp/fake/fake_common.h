@@ -194,15 +194,18 @@ class Worker {
   std::atomic<bool> stop_{false};
 };
 
-// Today's date in Beijing, YYYYMMDD (the fronts' default trading day).
-inline std::string BeijingDay() {
+// The time in Beijing now, formatted (strftime): "%Y%m%d" a day, "%H:%M:%S" a CTP time.
+inline std::string Beijing(const char* format) {
   const std::time_t now = std::time(nullptr) + 8 * 3600;
   std::tm tm{};
   gmtime_r(&now, &tm);
-  char day[9];
-  std::strftime(day, sizeof day, "%Y%m%d", &tm);
-  return day;
+  char text[32];
+  std::strftime(text, sizeof text, format, &tm);
+  return text;
 }
+
+// Today's date in Beijing, YYYYMMDD (the fronts' default trading day).
+inline std::string BeijingDay() { return Beijing("%Y%m%d"); }
 
 // The script named by a front address (`script:///abs/path.txt`), stepped one command at a time.
 class Script {

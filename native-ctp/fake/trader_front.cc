@@ -423,14 +423,7 @@ class FakeTraderApi final : public qautlra_ctp::TraderApiBase {
     return lots;
   }
 
-  static std::string Now() {
-    const std::time_t now = std::time(nullptr) + 8 * 3600;
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char time[9];
-    std::strftime(time, sizeof time, "%H:%M:%S", &tm);
-    return time;
-  }
+  static std::string Now() { return fake_ctp::Beijing("%H:%M:%S"); }
 
   void Fill(size_t index, double price, int lots) {
     if (index >= orders_.size()) return;

@@ -15,7 +15,7 @@ import {
  * `incremental_updates`, `log_level`), looked up in the original's order (`QAMDGATEWAY_CONFIG`,
  * `QAMDGATEWAY_CONFIG_PATH`, `./config.json`, `./qamdgateway.json`), then env overrides.
  */
-import { fakeLibrary } from '@qautlra/ctp';
+import { isFrontAddress, libraryFor } from '@qautlra/ctp';
 import type { ReplaySourceOptions } from './sources/replay-source';
 
 /** A source of quotes (extension of the original schema: the `sources` array). */
@@ -350,13 +350,12 @@ function ctpSourceAt(
     return fallback;
   };
   const frontAddr = field('front_addr', 'MD_CTP_FRONT', '');
-  if (!/^(tcp|ssl|tcp6|script):\/\/\S+$/.test(frontAddr))
+  if (!isFrontAddress(frontAddr))
     throw new ConfigError(
       `${key}.front_addr`,
       'must be tcp://host:port (or script:///path for the fake front)',
     );
-  const fake = frontAddr.startsWith('script://');
-  const library = field('library', 'MD_CTP_LIBRARY', fake ? fakeLibrary('md') : '');
+  const library = libraryFor('md', frontAddr, field('library', 'MD_CTP_LIBRARY', ''));
   if (!library)
     throw new ConfigError(
       `${key}.library`,

@@ -1,4 +1,4 @@
-import { fakeLibrary } from '@qautlra/ctp';
+import { isFrontAddress, libraryFor } from '@qautlra/ctp';
 import type { CtpBrokerConfig } from './broker/ctp-broker';
 import {
   ConfigError,
@@ -57,14 +57,12 @@ export interface TradeServerConfig {
 function loadCtp(env: Env, dataDir: string): TradeServerConfig['ctp'] {
   const frontAddr = readOptionalString(env, 'TRADE_CTP_FRONT');
   if (!frontAddr) return undefined;
-  if (!/^(tcp|ssl|tcp6|script):\/\/\S+$/.test(frontAddr))
+  if (!isFrontAddress(frontAddr))
     throw new ConfigError(
       'TRADE_CTP_FRONT',
       'must be tcp://host:port (or script:///path for the fake front)',
     );
-  const fake = frontAddr.startsWith('script://');
-  const library =
-    readOptionalString(env, 'TRADE_CTP_LIBRARY') ?? (fake ? fakeLibrary('trader') : undefined);
+  const library = libraryFor('trader', frontAddr, readOptionalString(env, 'TRADE_CTP_LIBRARY'));
   if (!library)
     throw new ConfigError(
       'TRADE_CTP_LIBRARY',

@@ -60,6 +60,21 @@ export function fakeLibrary(kind: 'md' | 'trader'): string {
   );
 }
 
+/** A front address CTP (or a fake front) takes: `tcp://`, `ssl://`, `tcp6://`, or `script:///path` for a fake. */
+export function isFrontAddress(address: string): boolean {
+  return /^(tcp|ssl|tcp6|script):\/\/\S+$/.test(address);
+}
+
+/** The library configured, else the fake front's when the address names a fake front's script. */
+export function libraryFor(
+  kind: 'md' | 'trader',
+  frontAddr: string,
+  configured: string | undefined,
+): string | undefined {
+  if (configured) return configured;
+  return frontAddr.startsWith('script://') ? fakeLibrary(kind) : undefined;
+}
+
 /** Flow files go to a folder that must exist before the API is created. */
 export function ensureFlowDir(path: string): string {
   mkdirSync(path, { recursive: true });
