@@ -4,6 +4,9 @@ import { encodeStruct, type CtpStruct } from './codec';
 import { abiProblem } from './version';
 import { EventPump, ensureFlowDir, nativeAddon, type CtpEvent, type NativeSession } from './native';
 
+/** What CThostFtdcSpecificInstrument's char[31] can hold. */
+const INSTRUMENT_ID = /^[\x21-\x7e]{1,30}$/;
+
 export interface MdApiOptions {
   /** Path of thostmduserapi_se.so: SFIT's, openctp's, or the fake front's (fakeLibrary('md')). */
   library: string;
@@ -93,8 +96,21 @@ export class MdApi extends EventEmitter<MdApiEvents> {
     this.session.init();
   }
 
+  /**
+   * Wants these instruments from now on. An id the library could not hold (not 1–30 printable ASCII
+   * characters: InstrumentID is char[31] in 6.3.15) is refused with an error event, never sent.
+   */
   subscribe(instruments: readonly string[]): void {
-    for (const id of instruments) this.wanted.add(id);
+    for (const id of instruments) {
+      if (INSTRUMENT_ID.test(id)) this.wanted.add(id);
+      else
+        this.fail({
+          where: 'SubscribeMarketData',
+          code: -1,
+          message: 'an instrument id is 1–30 printable ASCII characters',
+          instrument: id.slice(0, 64),
+        });
+    }
     this.sendSubscriptions();
   }
 

@@ -89,12 +89,16 @@ describe('native-ctp MdApi on the fake front (dlopen, vtable, callbacks through 
     api.on('tick', (t) => ticks.push(t));
     api.on('error', (e) => errors.push(e));
     api.on('login', (d) => days.push(d));
-    api.subscribe(['rb2601', 'xx9999']);
+    api.subscribe(['rb2601', 'xx9999', 'x'.repeat(31), 'rb 2601', '']);
     api.connect();
     try {
-      await waitFor(() => ticks.length === 2 && errors.length === 1, {
-        what: 'two ticks and a refusal',
+      await waitFor(() => ticks.length === 2 && errors.length === 4, {
+        what: 'two ticks and the refusals',
       });
+      // Ids the library's char[31] could not hold are refused here and never sent.
+      expect(errors.slice(0, 3).map((e) => e.instrument)).toEqual(['x'.repeat(31), 'rb 2601', '']);
+      expect(errors.slice(0, 3).every((e) => e.code === -1)).toBe(true);
+      errors.splice(0, 3);
       expect(days).toEqual(['20260106']);
       expect(ticks[0]).toMatchObject({
         TradingDay: '20260106',

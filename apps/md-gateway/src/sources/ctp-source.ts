@@ -19,6 +19,7 @@ const REASONS: Record<number, string> = {
 
 /** A canonical or bare id as {exchange, code}; bare futures codes take their product's exchange. */
 function splitId(id: string): { exchange: string; code: string } | undefined {
+  if (id.length > 40) return undefined; // a CTP code is at most 30 characters
   try {
     const { exchange, code } = parseInstrumentId(id);
     if (exchange) return { exchange: exchange.toUpperCase(), code };
@@ -47,7 +48,6 @@ export class CtpSource implements MarketSource {
   private readonly listed: Map<string, InstrumentInfo>;
   private events?: SourceEvents;
   private refused = 0;
-  private dropped = 0;
   private lastRefusal?: string;
 
   constructor(private readonly config: CtpSourceConfig) {
@@ -84,7 +84,8 @@ export class CtpSource implements MarketSource {
   quality(): SourceQuality {
     return {
       lines_refused: this.refused,
-      fields_dropped: this.dropped,
+      // Ticks the channel dropped because JS fell behind (oldest first).
+      fields_dropped: this.api.dropped,
       ...(this.lastRefusal ? { last_refusal: this.lastRefusal } : {}),
     };
   }
@@ -116,7 +117,6 @@ export class CtpSource implements MarketSource {
         info.upperLimit = snapshot.upper_limit;
         info.lowerLimit = snapshot.lower_limit;
       }
-      this.dropped = this.api.dropped;
       events.snapshot(snapshot);
     });
     events.state(this.name, 'connecting', `connecting to ${this.config.frontAddr}`);
