@@ -24,11 +24,14 @@ namespace {
 std::mutex g_lifecycle;
 
 constexpr const char* kMdCreate = "_ZN15CThostFtdcMdApi15CreateFtdcMdApiEPKcbb";
+// 6.7.11 adds `bool bIsProductionMode` (spec market-data-sources §A.1); a library exports one or the other.
+constexpr const char* kMdCreateProduction = "_ZN15CThostFtdcMdApi15CreateFtdcMdApiEPKcbbb";
 constexpr const char* kMdVersion = "_ZN15CThostFtdcMdApi13GetApiVersionEv";
 constexpr const char* kTraderCreate = "_ZN19CThostFtdcTraderApi19CreateFtdcTraderApiEPKc";
 constexpr const char* kTraderVersion = "_ZN19CThostFtdcTraderApi13GetApiVersionEv";
 
 using MdCreate = CThostFtdcMdApi* (*)(const char*, bool, bool);
+using MdCreateProduction = CThostFtdcMdApi* (*)(const char*, bool, bool, bool);
 using TraderCreate = CThostFtdcTraderApi* (*)(const char*);
 using Version = const char* (*)();
 
@@ -108,15 +111,24 @@ class Session : public Napi::ObjectWrap<Session> {
       Napi::TypeError::New(env, "kind is 'md' or 'trader'").ThrowAsJavaScriptException();
       return;
     }
+    if (!md_kind_ && !kTraderLayout) {
+      Napi::Error::New(env, std::string("the ") + QAUTLRA_CTP_LAYOUT +
+                                " layout drives market data only; trade through a 6.3.15 library")
+          .ThrowAsJavaScriptException();
+      return;
+    }
     void* handle = Load(env, library);
     if (!handle) return;
-    void* create = Symbol(env, handle, library, md_kind_ ? kMdCreate : kTraderCreate);
+    void* production = md_kind_ ? dlsym(handle, kMdCreateProduction) : nullptr;
+    void* create = production ? production : Symbol(env, handle, library, md_kind_ ? kMdCreate : kTraderCreate);
     if (!create) return;
     on_events_ = Napi::Persistent(info[4].As<Napi::Function>());
     {
       std::lock_guard<std::mutex> lock(g_lifecycle);
       if (md_kind_) {
-        md_ = reinterpret_cast<MdCreate>(create)(flow.c_str(), false, false);
+        // TCP front (not UDP, not multicast); a production-mode library in production mode.
+        md_ = production ? reinterpret_cast<MdCreateProduction>(create)(flow.c_str(), false, false, true)
+                         : reinterpret_cast<MdCreate>(create)(flow.c_str(), false, false);
         if (md_) {
           md_spi_ = std::make_unique<MdSpiImpl<Channel>>(&channel_);
           md_->RegisterSpi(md_spi_.get());
@@ -332,6 +344,7 @@ Napi::Value Layout(const Napi::CallbackInfo& info) {
   result.Set("offsets", offsets);
   result.Set("recordHeader", Napi::Number::New(env, static_cast<double>(kRecordHeader)));
   result.Set("maxStruct", Napi::Number::New(env, static_cast<double>(kMaxStructSize)));
+  result.Set("layout", Napi::String::New(env, QAUTLRA_CTP_LAYOUT));
   return result;
 }
 

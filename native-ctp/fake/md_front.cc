@@ -84,6 +84,28 @@ class FakeMdApi final : public CThostFtdcMdApi {
 
   int ReqUserLogout(CThostFtdcUserLogoutField*, int) override { return 0; }
 
+#if QAUTLRA_CTP_LAYOUT_NUMBER >= 60501
+  // 6.3.19+: the multicast instruments of a topic — here the script's listed instruments, numbered from 1.
+  int ReqQryMulticastInstrument(CThostFtdcQryMulticastInstrumentField* request, int id) override {
+    if (!request) return -1;
+    const int topic = request->TopicID;
+    journal_.Write("ReqQryMulticastInstrument topic=" + std::to_string(topic));
+    worker_.Post([this, topic, id] {
+      int number = 0;
+      for (const std::string& instrument : instruments_) {
+        CThostFtdcMulticastInstrumentField field;
+        std::memset(&field, 0, sizeof field);
+        field.TopicID = topic;
+        std::memcpy(field.InstrumentID, instrument.data(), std::min(instrument.size(), sizeof field.InstrumentID - 1));
+        field.InstrumentNo = ++number;
+        if (spi_) spi_->OnRspQryMulticastInstrument(&field, nullptr, id, number == static_cast<int>(instruments_.size()));
+      }
+      if (instruments_.empty() && spi_) spi_->OnRspQryMulticastInstrument(nullptr, nullptr, id, true);
+    });
+    return 0;
+  }
+#endif
+
  private:
   int Subscription(char* ids[], int count, bool subscribe) {
     if (!ids || count <= 0) return -1;
@@ -269,8 +291,20 @@ CThostFtdcMdApi* CThostFtdcMdApi::CreateFtdcMdApi(const char* flow, const bool, 
   return new FakeMdApi(flow ? flow : "");
 }
 
+// The 6.7.11 creator, `CreateFtdcMdApi(const char*, bool, bool, bool bIsProductionMode)`, exported by the
+// 6.5.1-layout fake beside the older one (a vendor library has one or the other), so the binding's path for
+// 6.7.11 libraries runs in the tests. The class as generated declares the three-argument static only; the
+// asm label gives this function the vendor's mangled name.
+#if QAUTLRA_CTP_LAYOUT_NUMBER >= 60501
+CThostFtdcMdApi* CreateProductionMdApi(const char* flow, bool, bool, bool)
+    __asm__("_ZN15CThostFtdcMdApi15CreateFtdcMdApiEPKcbbb");
+__attribute__((visibility("default"))) CThostFtdcMdApi* CreateProductionMdApi(const char* flow, bool, bool, bool) {
+  return new FakeMdApi(flow ? flow : "");
+}
+#endif
+
 // QAUTLRA_FAKE_CTP_VERSION stands in for another vendor version (the tests of the version guard).
 const char* CThostFtdcMdApi::GetApiVersion() {
   const char* other = std::getenv("QAUTLRA_FAKE_CTP_VERSION");
-  return other && *other ? other : "qautlra-fake-md v6.3.15";
+  return other && *other ? other : "qautlra-fake-md v" QAUTLRA_CTP_LAYOUT;
 }

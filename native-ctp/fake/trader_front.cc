@@ -611,4 +611,8 @@ class FakeTraderApi final : public qautlra_ctp::TraderApiBase {
 
 CThostFtdcTraderApi* CThostFtdcTraderApi::CreateFtdcTraderApi(const char*) { return new FakeTraderApi(); }
 
-const char* CThostFtdcTraderApi::GetApiVersion() { return "qautlra-fake-trader v6.3.15"; }
+// QAUTLRA_FAKE_CTP_VERSION stands in for another vendor version (the tests of the version guard).
+const char* CThostFtdcTraderApi::GetApiVersion() {
+  const char* other = std::getenv("QAUTLRA_FAKE_CTP_VERSION");
+  return other && *other ? other : "qautlra-fake-trader v6.3.15";
+}

@@ -24,7 +24,7 @@ for (const f of [path.join(dir, 'binding.gyp'), ...['addon', 'bench', 'fake', 's
   hash.update(fs.readFileSync(f));
 }
 const want = hash.digest('hex');
-const built = ['qautlra_ctp.node', 'thostmduserapi_se.so', 'thosttraderapi_se.so', 'ctp_floor'].every((f) =>
+const built = ['qautlra_ctp.node', 'qautlra_ctp_6_5_1.node', 'thostmduserapi_se.so', 'thostmduserapi_se_6_5_1.so', 'thosttraderapi_se.so', 'ctp_floor'].every((f) =>
   fs.existsSync(path.join(dir, 'build', 'Release', f)),
 );
 if (!process.argv.includes('--force') && built && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want) {

@@ -57,6 +57,8 @@ export interface CtpSourceConfig {
   flowPath: string;
   /** Instruments it serves (`EXCHANGE.code`); empty = any futures contract of the presets. */
   instruments: string[];
+  /** The ABI layout ('6.3.15' or '6.5.1'); unset = the one the library's version names. */
+  layout?: '6.3.15' | '6.5.1';
 }
 
 export interface CorsConfig {
@@ -373,7 +375,15 @@ function ctpSourceAt(
     library,
     flowPath: field('flow_path', 'MD_CTP_FLOW_PATH', 'data/ctp/md-flow'),
     instruments: listed,
+    ...layoutAt(field('layout', 'MD_CTP_LAYOUT', ''), `${key}.layout`),
   };
+}
+
+/** '' = follow the library's version; otherwise one of the layouts native-ctp is built for. */
+function layoutAt(raw: string, where: string): { layout?: '6.3.15' | '6.5.1' } {
+  if (raw === '') return {};
+  if (raw === '6.3.15' || raw === '6.5.1') return { layout: raw };
+  throw new ConfigError(where, "must be '6.3.15' or '6.5.1' (or unset: the library's own)");
 }
 
 function readNumberEnv(env: Env, key: string): number | undefined {

@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { ctpTickToSnapshot } from '@qautlra/ctp';
+import { ctpTickToSnapshot, fakeLibrary } from '@qautlra/ctp';
 import { waitFor } from '@qautlra/testing';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -136,7 +136,7 @@ describe('md-gateway ctp source on the fake CTP front', () => {
         expect.objectContaining({
           name: 'ctp',
           state: 'connected',
-          detail: 'trading day 20260106',
+          detail: 'trading day 20260106 (6.3.15 layout)',
         }),
       );
 
@@ -162,5 +162,92 @@ describe('md-gateway ctp source on the fake CTP front', () => {
       ws.close();
       socket.disconnect();
     }
+  });
+});
+
+describe('md-gateway ctp source on a 6.5.1-layout library (6.5.1 … 6.7.11)', () => {
+  const start = async (layout?: string): Promise<INestApplication> => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-ctp651-'));
+    const script = join(dir, 'script.txt');
+    writeFileSync(
+      script,
+      [
+        'instruments rb2605',
+        'trading_day 20260106',
+        'connect',
+        'wait_subscribed rb2605 60000',
+        `tick rb2605 ${TICK_1}`,
+      ].join('\n') + '\n',
+    );
+    const config = loadConfig({
+      QAMDGATEWAY_CONFIG: JSON.stringify({
+        rest_api: { host: '127.0.0.1', port: 0 },
+        sources: [
+          {
+            type: 'ctp',
+            front_addr: `script://${script}`,
+            library: fakeLibrary('md', '6.5.1'),
+            flow_path: join(dir, 'flow'),
+            instruments: ['SHFE.rb2605'],
+            ...(layout ? { layout } : {}),
+          },
+        ],
+      }),
+      LOG_LEVEL: 'silent',
+    });
+    return bootstrap(config);
+  };
+
+  it('follows the library to the 6.5.1 layout: the same snapshots; a layout set against the library is refused in /api/status', async () => {
+    const app = await start();
+    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const ws = new MarketClient(`${base.replace('http', 'ws')}/ws/market`);
+    try {
+      await ws.opened;
+      ws.send({ aid: 'subscribe_quote', ins_list: 'SHFE.rb2605' });
+      await waitFor(() => ws.quotes['SHFE.rb2605']?.last_price === 3512, {
+        what: 'the tick of the 6.5.1 library',
+      });
+      expect(ws.quotes['SHFE.rb2605']).toMatchObject({
+        volume: 1200,
+        bid_price1: 3511,
+        ask_volume1: 7,
+        datetime: '2026-01-05T13:00:01.500Z',
+      });
+      const status = await request(app.getHttpServer()).get('/api/status').expect(200);
+      expect(status.body.sources).toContainEqual(
+        expect.objectContaining({
+          name: 'ctp',
+          state: 'connected',
+          detail: 'trading day 20260106 (6.5.1 layout)',
+        }),
+      );
+    } finally {
+      ws.close();
+      await app.close();
+    }
+
+    const wrong = await start('6.3.15');
+    try {
+      const status = await request(wrong.getHttpServer()).get('/api/status').expect(200);
+      expect(status.body.sources).toContainEqual(
+        expect.objectContaining({
+          name: 'ctp',
+          state: 'disconnected',
+          detail: expect.stringMatching(/v6\.5\.1", which has the 6\.5\.1 layout.*set to 6\.3\.15/),
+        }),
+      );
+    } finally {
+      await wrong.close();
+    }
+    expect(() =>
+      loadConfig({
+        QAMDGATEWAY_CONFIG: JSON.stringify({
+          sources: [
+            { type: 'ctp', front_addr: 'tcp://127.0.0.1:1', library: '/x.so', layout: '6.6.7' },
+          ],
+        }),
+      }),
+    ).toThrow(/layout.*must be '6\.3\.15' or '6\.5\.1'/);
   });
 });

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
- * The CTP API catalog (native-ctp/spec/ctp-api-<version>.json): typedefs, struct field order and class
- * method order. The C++ side is generated from the same file (native-ctp/scripts/generate.js), so the
- * layouts computed here are those the compiler lays out — checked field by field against the addon's
- * offsetof table in the tests.
+ * The CTP API catalog of a layout (native-ctp/scripts/layouts.js over native-ctp/spec/ctp-api-6.3.15.json):
+ * typedefs, struct field order and class method order. The C++ side is generated from the same layouts
+ * (native-ctp/scripts/generate.js), so the layouts computed here are those the compiler lays out — checked
+ * field by field against each addon's offsetof table in the tests.
  */
 interface CatalogFile {
   typedefs: Record<string, { c: 'char' | 'int' | 'short' | 'double'; length?: number }>;
@@ -48,8 +48,13 @@ export interface ApiRequest {
   readonly struct: string;
 }
 
+/** The ABI layouts built: 6.3.15 (libraries ≤ 6.3.15) and 6.5.1 (market data of 6.5.1 … 6.7.11). */
+export type CtpLayout = '6.3.15' | '6.5.1';
+
 export interface CtpCatalog {
-  readonly version: string;
+  readonly version: CtpLayout;
+  /** Whether this layout drives the trader API (6.5.1 is market data only). */
+  readonly trader: boolean;
   readonly structs: ReadonlyMap<string, StructLayout>;
   readonly constants: Readonly<Record<string, string>>;
   readonly mdEvents: readonly SpiEvent[];
@@ -77,21 +82,23 @@ interface Param {
   pointer: boolean;
 }
 
-function paramsOf(text: string): Param[] {
-  return text
-    .split(',')
-    .map((p) => p.replace(/=.*$/, '').trim())
-    .filter(Boolean)
-    .map((p) => {
-      const m = /^(.*?)([\s*]+)(\w+)(\[\])?$/.exec(p);
-      if (!m) throw new Error(`cannot read parameter "${p}"`);
-      return {
-        type: m[1]!.replace(/^const\s+/, '').trim(),
-        name: m[3]!,
-        pointer: m[2]!.includes('*'),
-      };
-    });
+/** native-ctp/scripts/layouts.js: the layouts, shared with the C++ generator. */
+interface LayoutsModule {
+  LAYOUTS: string[];
+  catalogFor(layout: string): CatalogFile & { layout: string; trader: boolean };
+  layoutForVersion(version: string): { layout?: CtpLayout; problem?: string };
+  paramsOf(text: string): Param[];
 }
+
+let layouts: LayoutsModule | undefined;
+/** The shared layout rules (plain JS, so the generator runs without a TypeScript build). */
+export function layoutsModule(): LayoutsModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  layouts ??= require(join(nativeCtpDir(), 'scripts', 'layouts.js')) as LayoutsModule;
+  return layouts;
+}
+
+const paramsOf = (text: string): Param[] => layoutsModule().paramsOf(text);
 
 /** Natural alignment on x86-64 SysV: char 1, short 2, int 4, double 8; char arrays 1. */
 export function layoutOf(file: CatalogFile, name: string): StructLayout {
@@ -138,13 +145,13 @@ function requestsOf(file: CatalogFile, cls: string): Map<string, ApiRequest> {
 
 const cache = new Map<string, CtpCatalog>();
 
-export function loadCatalog(version = '6.3.15'): CtpCatalog {
+export function loadCatalog(version: CtpLayout = '6.3.15'): CtpCatalog {
   const cached = cache.get(version);
   if (cached) return cached;
-  const path = join(nativeCtpDir(), 'spec', `ctp-api-${version}.json`);
-  const file = JSON.parse(readFileSync(path, 'utf8')) as CatalogFile;
+  const file = layoutsModule().catalogFor(version);
   const catalog: CtpCatalog = {
     version,
+    trader: file.trader,
     structs: new Map(Object.keys(file.structs).map((name) => [name, layoutOf(file, name)])),
     constants: file.constants,
     mdEvents: eventsOf(file, 'CThostFtdcMdSpi'),

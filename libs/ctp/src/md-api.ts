@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { loadCatalog, type CtpCatalog } from './catalog';
+import { loadCatalog, type CtpCatalog, type CtpLayout } from './catalog';
 import { encodeStruct, type CtpStruct } from './codec';
-import { abiProblem } from './version';
+import { abiProblem, layoutForVersion } from './version';
 import { EventPump, ensureFlowDir, nativeAddon, type CtpEvent, type NativeSession } from './native';
 
-/** What CThostFtdcSpecificInstrument's char[31] can hold. */
-const INSTRUMENT_ID = /^[\x21-\x7e]{1,30}$/;
+/** Printable ASCII, as instrument ids are. */
+const PRINTABLE = /^[\x21-\x7e]+$/;
 
 export interface MdApiOptions {
   /** Path of thostmduserapi_se.so: SFIT's, openctp's, or the fake front's (fakeLibrary('md')). */
@@ -19,6 +19,11 @@ export interface MdApiOptions {
   password?: string;
   /** Records kept for JS before the oldest tick is dropped (default 8192). */
   capacity?: number;
+  /**
+   * The ABI layout: '6.3.15' (libraries ≤ 6.3.15) or '6.5.1' (6.5.1 … 6.7.11). Unset: the one the library's
+   * GetApiVersion() names. Set: a library of the other layout is refused.
+   */
+  layout?: CtpLayout;
 }
 
 export interface CtpError {
@@ -47,11 +52,9 @@ export class MdApi extends EventEmitter<MdApiEvents> {
     return nativeAddon().apiVersion('md', library);
   }
 
-  private readonly catalog: CtpCatalog = loadCatalog();
+  private catalog?: CtpCatalog;
   private session?: NativeSession;
-  private readonly pump = new EventPump(this.catalog, this.catalog.mdEvents, (event) =>
-    this.onEvent(event),
-  );
+  private pump?: EventPump;
   private readonly wanted = new Set<string>();
   /** Sent on this connection (acknowledged or not). */
   private readonly sent = new Set<string>();
@@ -77,20 +80,36 @@ export class MdApi extends EventEmitter<MdApiEvents> {
     return this.session?.dropped() ?? 0;
   }
 
-  /** Creates the API object and starts it; throws when the library is of another ABI version. */
+  /** The layout in use: set, or read from the library at connect(). */
+  get layout(): CtpLayout | undefined {
+    return this.catalog?.version ?? this.options.layout;
+  }
+
+  /**
+   * Creates the API object and starts it; throws when the library's version has no layout here, or not the
+   * one set.
+   */
   connect(): void {
     if (this.session || this.closed) return;
-    const addon = nativeAddon();
-    const problem = abiProblem(addon.apiVersion('md', this.options.library));
+    const version = nativeAddon().apiVersion('md', this.options.library);
+    const layout = this.options.layout ?? layoutForVersion(version).layout ?? '6.3.15';
+    const problem = abiProblem(version, layout);
     if (problem) throw new Error(problem);
+    const addon = nativeAddon(layout);
+    const catalog = loadCatalog(layout);
+    const pump = new EventPump(catalog, catalog.mdEvents, (event) => this.onEvent(event));
+    this.catalog = catalog;
+    this.pump = pump;
     this.session = new addon.NativeSession(
       'md',
       this.options.library,
       ensureFlowDir(this.options.flowPath),
       this.options.capacity ?? 8192,
-      this.pump.ready,
+      pump.ready,
     );
-    this.pump.attach(this.session);
+    pump.attach(this.session);
+    // Ids wanted before the layout was known and too long for it.
+    for (const id of this.wanted) if (!this.fits(id)) this.refuse(id);
     this.session.registerFront(this.options.frontAddr);
     this.state = 'connecting';
     this.session.init();
@@ -98,20 +117,30 @@ export class MdApi extends EventEmitter<MdApiEvents> {
 
   /**
    * Wants these instruments from now on. An id the library could not hold (not 1–30 printable ASCII
-   * characters: InstrumentID is char[31] in 6.3.15) is refused with an error event, never sent.
+   * characters in the 6.3.15 layout, where InstrumentID is char[31]; 1–80 in 6.5.1's char[81]) is refused
+   * with an error event, never sent.
    */
   subscribe(instruments: readonly string[]): void {
     for (const id of instruments) {
-      if (INSTRUMENT_ID.test(id)) this.wanted.add(id);
-      else
-        this.fail({
-          where: 'SubscribeMarketData',
-          code: -1,
-          message: 'an instrument id is 1–30 printable ASCII characters',
-          instrument: id.slice(0, 64),
-        });
+      if (this.fits(id)) this.wanted.add(id);
+      else this.refuse(id);
     }
     this.sendSubscriptions();
+  }
+
+  /** The longest id the layout holds (the widest while the layout is not known yet). */
+  private fits(id: string): boolean {
+    return PRINTABLE.test(id) && id.length <= (this.layout === '6.3.15' ? 30 : 80);
+  }
+
+  private refuse(id: string): void {
+    this.wanted.delete(id);
+    this.fail({
+      where: 'SubscribeMarketData',
+      code: -1,
+      message: `an instrument id is 1–${this.layout === '6.3.15' ? 30 : 80} printable ASCII characters`,
+      instrument: id.slice(0, 100),
+    });
   }
 
   unsubscribe(instruments: readonly string[]): void {
@@ -122,7 +151,7 @@ export class MdApi extends EventEmitter<MdApiEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pump.detach();
+    this.pump?.detach();
     this.session?.close();
     this.session = undefined;
     this.state = 'idle';
@@ -146,8 +175,9 @@ export class MdApi extends EventEmitter<MdApiEvents> {
   }
 
   private login(): void {
-    const request = this.catalog.mdRequests.get('ReqUserLogin')!;
-    const image = encodeStruct(this.catalog.structs.get(request.struct)!, {
+    const catalog = this.catalog!;
+    const request = catalog.mdRequests.get('ReqUserLogin')!;
+    const image = encodeStruct(catalog.structs.get(request.struct)!, {
       BrokerID: this.options.brokerId ?? '',
       UserID: this.options.userId ?? '',
       Password: this.options.password ?? '',

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { nativeCtpDir, type CtpCatalog, type SpiEvent } from './catalog';
+import { nativeCtpDir, type CtpCatalog, type CtpLayout, type SpiEvent } from './catalog';
 import { cString, decodeStruct, type CtpStruct } from './codec';
 
 /** The addon's session object (native-ctp/addon/addon.cc). */
@@ -32,32 +32,42 @@ export interface NativeAddon {
     offsets: [string, string, number][];
     recordHeader: number;
     maxStruct: number;
+    layout: CtpLayout;
   };
 }
 
-let addon: NativeAddon | undefined;
+const addons = new Map<CtpLayout, NativeAddon>();
 
-/** The compiled addon (built by `npm ci` through node-gyp into native-ctp/build/Release). */
-export function nativeAddon(): NativeAddon {
-  if (addon) return addon;
-  const path = join(nativeCtpDir(), 'build', 'Release', 'qautlra_ctp.node');
+/** A layout's suffix in the build's file names: '' for 6.3.15, '_6_5_1' for 6.5.1. */
+function suffix(layout: CtpLayout): string {
+  return layout === '6.3.15' ? '' : `_${layout.replace(/\./g, '_')}`;
+}
+
+/**
+ * The compiled addon of a layout (built by `npm ci` through node-gyp into native-ctp/build/Release:
+ * qautlra_ctp.node for 6.3.15, qautlra_ctp_6_5_1.node for 6.5.1). Any of them reads a library's version.
+ */
+export function nativeAddon(layout: CtpLayout = '6.3.15'): NativeAddon {
+  const loaded = addons.get(layout);
+  if (loaded) return loaded;
+  const path = join(nativeCtpDir(), 'build', 'Release', `qautlra_ctp${suffix(layout)}.node`);
   if (!existsSync(path))
-    throw new Error(
-      `${path} is missing: build it with npm ci (or npx node-gyp rebuild -C native-ctp)`,
-    );
+    throw new Error(`${path} is missing: build it with npm ci (or npm run build:native)`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  addon = require(path) as NativeAddon;
+  const addon = require(path) as NativeAddon;
+  addons.set(layout, addon);
   return addon;
 }
 
-/** The fake fronts' libraries built beside the addon (native-ctp/fake). */
-export function fakeLibrary(kind: 'md' | 'trader'): string {
-  return join(
-    nativeCtpDir(),
-    'build',
-    'Release',
-    kind === 'md' ? 'thostmduserapi_se.so' : 'thosttraderapi_se.so',
-  );
+/**
+ * The fake fronts' libraries built beside the addon (native-ctp/fake): the market-data front in each layout
+ * (thostmduserapi_se.so, thostmduserapi_se_6_5_1.so), the trader front in 6.3.15.
+ */
+export function fakeLibrary(kind: 'md' | 'trader', layout: CtpLayout = '6.3.15'): string {
+  if (kind === 'trader' && layout !== '6.3.15')
+    throw new Error('the fake trader front is built in the 6.3.15 layout only');
+  const name = kind === 'md' ? `thostmduserapi_se${suffix(layout)}.so` : 'thosttraderapi_se.so';
+  return join(nativeCtpDir(), 'build', 'Release', name);
 }
 
 /** A front address CTP (or a fake front) takes: `tcp://`, `ssl://`, `tcp6://`, or `script:///path` for a fake. */

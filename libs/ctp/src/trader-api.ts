@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { loadCatalog, type CtpCatalog } from './catalog';
 import { encodeStruct, type CtpStruct } from './codec';
 import type { CtpError } from './md-api';
-import { abiProblem } from './version';
+import { abiProblem, layoutForVersion } from './version';
 import { ensureFlowDir, EventPump, nativeAddon, type CtpEvent, type NativeSession } from './native';
 
 export interface TraderApiOptions {
@@ -119,11 +119,20 @@ export class TraderApi extends EventEmitter<TraderApiEvents> {
     return this.current;
   }
 
-  /** Creates the API object and starts it; throws when the library is of another ABI version. */
+  /**
+   * Creates the API object and starts it; throws when the library is not of the 6.3.15 layout (the trader
+   * API of 6.5.1+ changed in ways the spec does not record: market data only there).
+   */
   connect(): void {
     if (this.session || this.closed) return;
-    const problem = abiProblem(nativeAddon().apiVersion('trader', this.options.library));
-    if (problem) throw new Error(problem);
+    const version = nativeAddon().apiVersion('trader', this.options.library);
+    const problem = abiProblem(version, '6.3.15');
+    if (problem)
+      throw new Error(
+        layoutForVersion(version).layout === '6.5.1'
+          ? `the library reports "${version}": this build trades through 6.3.x (≤ 6.3.15) trader libraries only — the 6.5.1+ trader API's layout is not known to it (market data works with 6.5.1+), see docs/ctp.md`
+          : problem,
+      );
     this.session = new (nativeAddon().NativeSession)(
       'trader',
       this.options.library,

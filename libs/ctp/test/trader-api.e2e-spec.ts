@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { waitFor } from '@qautlra/testing';
 import {
   fakeLibrary,
@@ -322,5 +325,34 @@ describe('native-ctp TraderApi on the fake trader front', () => {
     } finally {
       api.close();
     }
+  });
+});
+
+describe('native-ctp TraderApi version guard', () => {
+  it('trades through 6.3.x (≤ 6.3.15) libraries only: a 6.5.1+ trader library is refused before anything is created', async () => {
+    const front = scriptedFront([]);
+    // The fake reports another version when told by its environment (a child process: Jest's process.env
+    // is not the process's own).
+    const script = `
+      const { TraderApi, fakeLibrary } = require('./native-ctp');
+      const api = new TraderApi({ library: fakeLibrary('trader'), frontAddr: ${JSON.stringify(front.front)}, flowPath: ${JSON.stringify(front.flow)}, brokerId: '9999', userId: 'u1', password: 'p' });
+      try { api.connect(); console.log('connected'); } catch (error) { console.log(error.message); }
+      api.close();
+    `;
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd: join(__dirname, '..', '..', '..'),
+      env: { ...process.env, QAUTLRA_FAKE_CTP_VERSION: 'v6.7.8_20240918 14:34:34.8082' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect({ code, out: out.trim() }).toEqual({
+      code: 0,
+      out: expect.stringMatching(
+        /reports "v6\.7\.8_20240918.*6\.3\.x \(≤ 6\.3\.15\) trader libraries only/,
+      ),
+    });
+    expect(existsSync(front.flow)).toBe(false);
   });
 });

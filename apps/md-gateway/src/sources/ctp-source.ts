@@ -68,6 +68,7 @@ export class CtpSource implements MarketSource {
       brokerId: config.brokerId,
       userId: config.userId,
       password: config.password,
+      layout: config.layout,
     });
   }
 
@@ -95,7 +96,9 @@ export class CtpSource implements MarketSource {
     this.api.on('connected', () =>
       events.state(this.name, 'connecting', 'front connected, logging in'),
     );
-    this.api.on('login', (day) => events.state(this.name, 'connected', `trading day ${day}`));
+    this.api.on('login', (day) =>
+      events.state(this.name, 'connected', `trading day ${day} (${this.api.layout} layout)`),
+    );
     this.api.on('disconnected', (reason) =>
       events.state(
         this.name,
