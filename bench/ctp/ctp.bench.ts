@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ctpTickToSnapshot, fakeLibrary, MdApi, nativeCtpDir } from '@qautlra/ctp';
+import { ctpTickToSnapshot, fakeLibrary, MdApi, nativeCtpDir, type CtpLayout } from '@qautlra/ctp';
 
 /**
  * npm run bench:ctp — ticks from native-ctp's fake market-data front through the addon (callback copy,
@@ -36,6 +36,7 @@ function floor(): { ticks: number; seconds: number } {
 
 interface AddonRun {
   capacity: number;
+  layout: CtpLayout;
   delivered: number;
   dropped: number;
   seconds: number;
@@ -43,12 +44,12 @@ interface AddonRun {
   rssMiB: number;
 }
 
-function addon(capacity: number): Promise<AddonRun> {
+function addon(capacity: number, layout: CtpLayout = '6.3.15'): Promise<AddonRun> {
   return new Promise((resolve, reject) => {
     const api = new MdApi({
-      library: fakeLibrary('md'),
+      library: fakeLibrary('md', layout),
       frontAddr: `script://${script}`,
-      flowPath: join(dir, `flow-${capacity}`),
+      flowPath: join(dir, `flow-${capacity}-${layout}`),
       capacity,
     });
     let delivered = 0;
@@ -79,6 +80,7 @@ function addon(capacity: number): Promise<AddonRun> {
       const used = process.cpuUsage(cpu);
       const run: AddonRun = {
         capacity,
+        layout,
         delivered,
         dropped,
         seconds,
@@ -101,6 +103,8 @@ async function main(): Promise<void> {
   const base = floor();
   const bounded = await addon(8192);
   const unbounded = await addon(TICKS + 1);
+  // The 6.5.1 layout (6.5.1 … 6.7.11 libraries): 568-byte ticks instead of 408.
+  const wide = await addon(TICKS + 1, '6.5.1');
   const floorRate = base.ticks / base.seconds;
   interface Row {
     name: string;
@@ -117,8 +121,8 @@ async function main(): Promise<void> {
       dropped: 0,
       seconds: base.seconds,
     },
-    ...[bounded, unbounded].map((r) => ({
-      name: `addon → QAMD snapshots, channel ${r.capacity.toLocaleString('en')}`,
+    ...[bounded, unbounded, wide].map((r) => ({
+      name: `addon ${r.layout} → QAMD snapshots, channel ${r.capacity.toLocaleString('en')}`,
       delivered: r.delivered,
       dropped: r.dropped,
       seconds: r.seconds,
