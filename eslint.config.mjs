@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const PURE_LIBS = ['qamd', 'qifi', 'diff', 'calendar', 'risk', 'indicators', 'analytics', 'backtest', 'execution', 'sim'];
+const PURE_LIBS = ['qamd', 'qifi', 'diff', 'calendar', 'risk', 'indicators', 'analytics', 'backtest', 'execution', 'sim', 'factors'];
 
 export default tseslint.config(
   {

@@ -1,0 +1,7 @@
+export * from './panel';
+export * from './ops';
+export * from './expression';
+export * from './builtins';
+export * from './preprocess';
+export * from './statistics';
+export * from './analysis';

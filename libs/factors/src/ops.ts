@@ -1,0 +1,360 @@
+import { assertSameAxes, FactorError, Panel } from './panel';
+
+/**
+ * Column-wise kernels over panels. Time-series operators (`ts_*`, `delay`, `delta`, `corr`) run down each
+ * instrument's column and, as pandas' `rolling(n)` does by default, give NaN unless all `n` values of the
+ * window are present. Cross-section operators (`cs_*`) run across each date's row over the values present.
+ * Arithmetic that gives ±Infinity (a division by zero) gives NaN: an infinite factor value has no rank.
+ * Everything walks the date-major array row by row, so memory is read in order.
+ */
+
+export const MAX_WINDOW = 5_000;
+
+function checkWindow(n: number, what: string): number {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WINDOW)
+    throw new FactorError(
+      'bad_window',
+      `${what}: the window is a whole number of dates, 1–${MAX_WINDOW}, not ${n}`,
+    );
+  return n;
+}
+
+const finite = (v: number): number => (v === Infinity || v === -Infinity ? Number.NaN : v);
+
+export function unary(x: Panel, fn: (v: number) => number): Panel {
+  const out = new Float64Array(x.values.length);
+  const v = x.values;
+  for (let k = 0; k < v.length; k += 1) out[k] = finite(fn(v[k]!));
+  return x.like(out);
+}
+
+export function binary(
+  a: Panel | number,
+  b: Panel | number,
+  fn: (x: number, y: number) => number,
+): Panel | number {
+  if (typeof a === 'number' && typeof b === 'number') return finite(fn(a, b));
+  if (typeof a === 'number') {
+    const p = b as Panel;
+    const out = new Float64Array(p.values.length);
+    for (let k = 0; k < out.length; k += 1) out[k] = finite(fn(a, p.values[k]!));
+    return p.like(out);
+  }
+  if (typeof b === 'number') {
+    const out = new Float64Array(a.values.length);
+    for (let k = 0; k < out.length; k += 1) out[k] = finite(fn(a.values[k]!, b));
+    return a.like(out);
+  }
+  assertSameAxes(a, b, 'the operands');
+  const out = new Float64Array(a.values.length);
+  const x = a.values;
+  const y = b.values;
+  for (let k = 0; k < out.length; k += 1) out[k] = finite(fn(x[k]!, y[k]!));
+  return a.like(out);
+}
+
+/** x shifted down by n dates (NaN for the first n); n may be 0. */
+export function delay(x: Panel, n: number): Panel {
+  if (n !== 0) checkWindow(n, 'delay');
+  const out = new Float64Array(x.values.length).fill(Number.NaN);
+  const shift = n * x.columns;
+  out.set(x.values.subarray(0, Math.max(0, x.values.length - shift)), shift);
+  return x.like(out);
+}
+
+export function delta(x: Panel, n: number): Panel {
+  return binary(x, delay(x, n), (a, b) => a - b) as Panel;
+}
+
+/**
+ * Rolling sums of the window's values (and squares), shifted by each column's first value so that
+ * prices near 3,500 with a small spread keep their precision; NaN unless the whole window is present.
+ * `take` gets the shifted sums and the shift.
+ */
+function rollingMoments(
+  x: Panel,
+  n: number,
+  what: string,
+  take: (sum: number, squares: number, origin: number) => number,
+): Panel {
+  checkWindow(n, what);
+  const { rows, columns } = x;
+  const v = x.values;
+  const out = new Float64Array(v.length).fill(Number.NaN);
+  const sum = new Float64Array(columns);
+  const squares = new Float64Array(columns);
+  const missing = new Int32Array(columns);
+  const origin = firstValues(x);
+  for (let d = 0; d < rows; d += 1) {
+    const base = d * columns;
+    const leaving = (d - n) * columns;
+    for (let i = 0; i < columns; i += 1) {
+      const value = v[base + i]!;
+      if (Number.isNaN(value)) missing[i]! += 1;
+      else {
+        const s = value - origin[i]!;
+        sum[i]! += s;
+        squares[i]! += s * s;
+      }
+      if (d >= n) {
+        const old = v[leaving + i]!;
+        if (Number.isNaN(old)) missing[i]! -= 1;
+        else {
+          const s = old - origin[i]!;
+          sum[i]! -= s;
+          squares[i]! -= s * s;
+        }
+      }
+      if (d >= n - 1 && missing[i] === 0)
+        out[base + i] = finite(take(sum[i]!, squares[i]!, origin[i]!));
+    }
+  }
+  return x.like(out);
+}
+
+export function tsSum(x: Panel, n: number): Panel {
+  return rollingMoments(x, n, 'ts_sum', (s, _q, origin) => s + n * origin);
+}
+
+export function tsMean(x: Panel, n: number): Panel {
+  return rollingMoments(x, n, 'ts_mean', (s, _q, origin) => s / n + origin);
+}
+
+/** Sample standard deviation (n − 1), as pandas' `rolling(n).std()`; NaN for n = 1. */
+export function tsStd(x: Panel, n: number): Panel {
+  return rollingMoments(x, n, 'ts_std', (s, q) => {
+    if (n < 2) return Number.NaN;
+    const variance = (q - (s * s) / n) / (n - 1);
+    return variance > 0 ? Math.sqrt(variance) : 0;
+  });
+}
+
+function firstValues(x: Panel): Float64Array {
+  const origin = new Float64Array(x.columns).fill(Number.NaN);
+  let left = x.columns;
+  for (let d = 0; d < x.rows && left > 0; d += 1)
+    for (let i = 0; i < x.columns; i += 1) {
+      const value = x.values[d * x.columns + i]!;
+      if (Number.isNaN(origin[i]!) && !Number.isNaN(value)) {
+        origin[i] = value;
+        left -= 1;
+      }
+    }
+  return origin;
+}
+
+/** A statistic of each full window, computed from the window's values (min, max, rank). */
+function rollingScan(
+  x: Panel,
+  n: number,
+  what: string,
+  take: (window: Float64Array, last: number) => number,
+): Panel {
+  checkWindow(n, what);
+  const { rows, columns } = x;
+  const v = x.values;
+  const out = new Float64Array(v.length).fill(Number.NaN);
+  const missing = new Int32Array(columns);
+  const window = new Float64Array(n);
+  for (let d = 0; d < rows; d += 1) {
+    const base = d * columns;
+    for (let i = 0; i < columns; i += 1) {
+      if (Number.isNaN(v[base + i]!)) missing[i]! += 1;
+      if (d >= n && Number.isNaN(v[(d - n) * columns + i]!)) missing[i]! -= 1;
+      if (d < n - 1 || missing[i] !== 0) continue;
+      for (let k = 0; k < n; k += 1) window[k] = v[(d - n + 1 + k) * columns + i]!;
+      out[base + i] = take(window, window[n - 1]!);
+    }
+  }
+  return x.like(out);
+}
+
+export function tsMin(x: Panel, n: number): Panel {
+  return rollingScan(x, n, 'ts_min', (w) => {
+    let m = Infinity;
+    for (const value of w) if (value < m) m = value;
+    return m;
+  });
+}
+
+export function tsMax(x: Panel, n: number): Panel {
+  return rollingScan(x, n, 'ts_max', (w) => {
+    let m = -Infinity;
+    for (const value of w) if (value > m) m = value;
+    return m;
+  });
+}
+
+/** The last value's rank within its window, as a fraction in (0, 1] (ties averaged), as pandas' `rolling(n).rank(pct=True)`. */
+export function tsRank(x: Panel, n: number): Panel {
+  return rollingScan(x, n, 'ts_rank', (w, last) => {
+    let below = 0;
+    let equal = 0;
+    for (const value of w) {
+      if (value < last) below += 1;
+      else if (value === last) equal += 1;
+    }
+    return (below + (equal + 1) / 2) / n;
+  });
+}
+
+/** Pearson correlation of x and y over each full window (NaN when either is constant there). */
+export function tsCorr(a: Panel, b: Panel, n: number): Panel {
+  return rollingPair(a, b, n, 'corr', (sx, sy, sxx, syy, sxy) => {
+    const cov = sxy - (sx * sy) / n;
+    const vx = sxx - (sx * sx) / n;
+    const vy = syy - (sy * sy) / n;
+    if (!(vx > 1e-14 * Math.max(1, sxx)) || !(vy > 1e-14 * Math.max(1, syy))) return Number.NaN;
+    return Math.max(-1, Math.min(1, cov / Math.sqrt(vx * vy)));
+  });
+}
+
+/** Sample covariance (n − 1) of x and y over each full window. */
+export function tsCov(a: Panel, b: Panel, n: number): Panel {
+  return rollingPair(a, b, n, 'cov', (sx, sy, _sxx, _syy, sxy) =>
+    n < 2 ? Number.NaN : (sxy - (sx * sy) / n) / (n - 1),
+  );
+}
+
+function rollingPair(
+  a: Panel,
+  b: Panel,
+  n: number,
+  what: string,
+  take: (sx: number, sy: number, sxx: number, syy: number, sxy: number) => number,
+): Panel {
+  checkWindow(n, what);
+  assertSameAxes(a, b, `${what}'s operands`);
+  const { rows, columns } = a;
+  const x = a.values;
+  const y = b.values;
+  const ox = firstValues(a);
+  const oy = firstValues(b);
+  const out = new Float64Array(x.length).fill(Number.NaN);
+  const sx = new Float64Array(columns);
+  const sy = new Float64Array(columns);
+  const sxx = new Float64Array(columns);
+  const syy = new Float64Array(columns);
+  const sxy = new Float64Array(columns);
+  const missing = new Int32Array(columns);
+  const add = (k: number, i: number, sign: number): void => {
+    const vx = x[k]!;
+    const vy = y[k]!;
+    if (Number.isNaN(vx) || Number.isNaN(vy)) {
+      missing[i]! += sign;
+      return;
+    }
+    const dx = vx - ox[i]!;
+    const dy = vy - oy[i]!;
+    sx[i]! += sign * dx;
+    sy[i]! += sign * dy;
+    sxx[i]! += sign * dx * dx;
+    syy[i]! += sign * dy * dy;
+    sxy[i]! += sign * dx * dy;
+  };
+  for (let d = 0; d < rows; d += 1) {
+    const base = d * columns;
+    for (let i = 0; i < columns; i += 1) {
+      add(base + i, i, 1);
+      if (d >= n) add((d - n) * columns + i, i, -1);
+      if (d >= n - 1 && missing[i] === 0)
+        out[base + i] = finite(take(sx[i]!, sy[i]!, sxx[i]!, syy[i]!, sxy[i]!));
+    }
+  }
+  return a.like(out);
+}
+
+/**
+ * Average-tie ranks (1 … count) of a row's present values into `out` (NaN where absent); returns the count.
+ * A native sort of the present values and binary searches: no comparator calls.
+ */
+export function rankRow(row: ArrayLike<number>, out: Float64Array, scratch?: Float64Array): number {
+  const length = row.length;
+  const sorted = scratch && scratch.length >= length ? scratch : new Float64Array(length);
+  let count = 0;
+  for (let i = 0; i < length; i += 1) {
+    const value = row[i]!;
+    if (!Number.isNaN(value)) sorted[count++] = value;
+  }
+  const present = sorted.subarray(0, count);
+  present.sort();
+  for (let i = 0; i < length; i += 1) {
+    const value = row[i]!;
+    if (Number.isNaN(value)) {
+      out[i] = Number.NaN;
+      continue;
+    }
+    // first index ≥ value, first index > value
+    let lo = 0;
+    let hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (present[mid]! < value) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    hi = count;
+    while (end < hi) {
+      const mid = (end + hi) >>> 1;
+      if (present[mid]! <= value) end = mid + 1;
+      else hi = mid;
+    }
+    out[i] = (lo + 1 + end) / 2;
+  }
+  return count;
+}
+
+/** Cross-sectional rank as a fraction in (0, 1] (ties averaged), as pandas' `rank(pct=True)` across a date. */
+export function csRank(x: Panel): Panel {
+  const out = new Float64Array(x.values.length);
+  const scratch = new Float64Array(x.columns);
+  for (let d = 0; d < x.rows; d += 1) {
+    const target = out.subarray(d * x.columns, (d + 1) * x.columns);
+    const count = rankRow(x.row(d), target, scratch);
+    for (let i = 0; i < x.columns; i += 1) target[i] = target[i]! / count;
+  }
+  return x.like(out);
+}
+
+/** Mean and sample standard deviation (n − 1) of a row's present values. */
+export function rowMoments(row: ArrayLike<number>): { mean: number; std: number; count: number } {
+  let count = 0;
+  let sum = 0;
+  for (let i = 0; i < row.length; i += 1) {
+    const v = row[i]!;
+    if (!Number.isNaN(v)) {
+      count += 1;
+      sum += v;
+    }
+  }
+  const mean = count ? sum / count : Number.NaN;
+  let squares = 0;
+  for (let i = 0; i < row.length; i += 1) {
+    const v = row[i]!;
+    if (!Number.isNaN(v)) squares += (v - mean) * (v - mean);
+  }
+  return { mean, std: count > 1 ? Math.sqrt(squares / (count - 1)) : Number.NaN, count };
+}
+
+/** (x − mean) / std across each date (sample std); NaN for a date with fewer than two values or no spread. */
+export function csZscore(x: Panel): Panel {
+  const out = new Float64Array(x.values.length);
+  for (let d = 0; d < x.rows; d += 1) {
+    const row = x.row(d);
+    const { mean, std } = rowMoments(row);
+    for (let i = 0; i < x.columns; i += 1)
+      out[d * x.columns + i] = std > 0 ? (row[i]! - mean) / std : Number.NaN;
+  }
+  return x.like(out);
+}
+
+/** x − the date's mean. */
+export function csDemean(x: Panel): Panel {
+  const out = new Float64Array(x.values.length);
+  for (let d = 0; d < x.rows; d += 1) {
+    const row = x.row(d);
+    const { mean } = rowMoments(row);
+    for (let i = 0; i < x.columns; i += 1) out[d * x.columns + i] = row[i]! - mean;
+  }
+  return x.like(out);
+}
