@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { analyzeFactor, DROP_REASONS, forwardReturns } from './analysis';
-import { csRank, csZscore } from './ops';
+import { csRank, csZscore, rowMoments } from './ops';
 import { Panel, FactorError } from './panel';
 import { fill, neutralize } from './preprocess';
 import { tTest } from './statistics';
@@ -113,7 +113,11 @@ describe('factor analysis properties', () => {
           for (const v of r.row(d)) if (!Number.isNaN(v)) expect(v > 0 && v <= 1).toBe(true);
           if (values.length > 2) {
             const mean = values.reduce((a, b) => a + b, 0) / values.length;
-            expect(Math.abs(mean)).toBeLessThan(1e-9);
+            // Rounding in x − mean, divided by the spread: relative to |mean x| / std x.
+            const { mean: mx, std: sx } = rowMoments(x.row(d));
+            expect(Math.abs(mean)).toBeLessThan(
+              1e-12 + (1e-14 * values.length * Math.abs(mx)) / sx,
+            );
           }
         }
       }),
@@ -137,8 +141,11 @@ describe('factor analysis properties', () => {
             z.push(Math.log(cap.at(d, i)));
             szy += Math.log(cap.at(d, i)) * v;
           }
-          for (const sum of byGroup.values()) expect(Math.abs(sum)).toBeLessThan(1e-8);
-          expect(Math.abs(szy)).toBeLessThan(1e-6 * Math.max(1, z.length));
+          // Zero up to rounding, relative to the sizes summed.
+          const scale = Math.max(1, ...[...x.row(d)].filter((v) => !Number.isNaN(v)).map(Math.abs));
+          for (const sum of byGroup.values())
+            expect(Math.abs(sum)).toBeLessThan(1e-12 * scale * x.columns);
+          expect(Math.abs(szy)).toBeLessThan(1e-12 * scale * x.columns * 10);
         }
       }),
       { numRuns: 200 },

@@ -336,14 +336,23 @@ export function rowMoments(row: ArrayLike<number>): { mean: number; std: number;
   return { mean, std: count > 1 ? Math.sqrt(squares / (count - 1)) : Number.NaN, count };
 }
 
+/**
+ * Whether a row's spread is more than rounding: a standard deviation within 1e-12 of the mean's size is
+ * the noise of summing equal values, and dividing by it would blow that noise up into z-scores.
+ */
+export function hasSpread(mean: number, std: number): boolean {
+  return std > 1e-12 * Math.max(Math.abs(mean), Number.MIN_VALUE);
+}
+
 /** (x − mean) / std across each date (sample std); NaN for a date with fewer than two values or no spread. */
 export function csZscore(x: Panel): Panel {
   const out = new Float64Array(x.values.length);
   for (let d = 0; d < x.rows; d += 1) {
     const row = x.row(d);
     const { mean, std } = rowMoments(row);
+    const spread = hasSpread(mean, std);
     for (let i = 0; i < x.columns; i += 1)
-      out[d * x.columns + i] = std > 0 ? (row[i]! - mean) / std : Number.NaN;
+      out[d * x.columns + i] = spread ? (row[i]! - mean) / std : Number.NaN;
   }
   return x.like(out);
 }

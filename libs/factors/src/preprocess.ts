@@ -1,4 +1,4 @@
-import { rowMoments } from './ops';
+import { csZscore, rowMoments } from './ops';
 import { assertSameAxes, FactorError, Panel } from './panel';
 
 /**
@@ -65,15 +65,9 @@ export function winsorize(x: Panel, rule: WinsorizeRule = { method: 'mad' }): Pa
   return x.like(out);
 }
 
+/** The date's z-scores: cs_zscore (NaN for a date without spread beyond rounding). */
 export function standardize(x: Panel): Panel {
-  const out = new Float64Array(x.values.length);
-  for (let d = 0; d < x.rows; d += 1) {
-    const row = x.row(d);
-    const { mean, std } = rowMoments(row);
-    for (let i = 0; i < x.columns; i += 1)
-      out[d * x.columns + i] = std > 0 ? (row[i]! - mean) / std : Number.NaN;
-  }
-  return x.like(out);
+  return csZscore(x);
 }
 
 export type FillRule = 'zero' | 'mean' | 'median' | 'industry_mean' | 'industry_median' | 'forward';
