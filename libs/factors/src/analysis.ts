@@ -216,6 +216,30 @@ function quantilesOf(values: Float64Array, q: number, out: Uint8Array, sorted: F
   }
 }
 
+/** pd.qcut bins (1 … q) of each date's present values (0 where absent or the date has fewer than q). */
+export function quantileRows(factor: Panel, q: number): Uint8Array {
+  const { rows, columns } = factor;
+  const out = new Uint8Array(rows * columns);
+  const values = new Float64Array(columns);
+  const members = new Int32Array(columns);
+  const bins = new Uint8Array(columns);
+  const scratch = new Float64Array(columns);
+  for (let d = 0; d < rows; d += 1) {
+    let n = 0;
+    for (let i = 0; i < columns; i += 1) {
+      const v = factor.values[d * columns + i]!;
+      if (!Number.isNaN(v)) {
+        members[n] = i;
+        values[n++] = v;
+      }
+    }
+    if (n < q) continue;
+    quantilesOf(values.subarray(0, n), q, bins, scratch);
+    for (let j = 0; j < n; j += 1) out[d * columns + members[j]!] = bins[j]!;
+  }
+  return out;
+}
+
 /** The analysis (see the module's definitions). */
 export function analyzeFactor(input: AnalysisInput): FactorAnalysis {
   const { factor } = input;

@@ -5,3 +5,4 @@ export * from './builtins';
 export * from './preprocess';
 export * from './statistics';
 export * from './analysis';
+export * from './weights';
