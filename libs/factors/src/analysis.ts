@@ -1,4 +1,4 @@
-import { rankRow } from './ops';
+import { RankScratch, rankRow } from './ops';
 import { assertSameAxes, FactorError, Panel } from './panel';
 import { pearson, shape, summarize, tTest } from './statistics';
 
@@ -187,22 +187,21 @@ function icSummaryOf(values: Float64Array): IcSummary {
   };
 }
 
-/** pd.qcut(values, q, labels=False) + 1 for a date's kept values (see the definitions above). */
+/**
+ * pd.qcut(values, q, labels=False) + 1 for a date's kept values (see the definitions above), given the same
+ * values sorted (`sorted[0…n)`, as rankRow leaves them).
+ */
 function quantilesOf(values: Float64Array, q: number, out: Uint8Array, sorted: Float64Array): void {
   const n = values.length;
-  const s = sorted.subarray(0, n);
-  s.set(values);
-  s.sort();
   const edges = new Float64Array(q + 1);
   for (let k = 0; k <= q; k += 1) {
     const position = (k / q) * (n - 1);
     const lo = Math.floor(position);
     const hi = Math.min(lo + 1, n - 1);
-    edges[k] = s[lo]! + (position - lo) * (s[hi]! - s[lo]!);
+    edges[k] = sorted[lo]! + (position - lo) * (sorted[hi]! - sorted[lo]!);
   }
   for (let j = 0; j < n; j += 1) {
     const v = values[j]!;
-    let bin = 1;
     // the smallest k ≥ 1 with v ≤ edges[k]
     let lo = 1;
     let hi = q;
@@ -211,8 +210,7 @@ function quantilesOf(values: Float64Array, q: number, out: Uint8Array, sorted: F
       if (v <= edges[mid]!) hi = mid;
       else lo = mid + 1;
     }
-    bin = lo;
-    out[j] = bin;
+    out[j] = lo;
   }
 }
 
@@ -234,7 +232,10 @@ export function quantileRows(factor: Panel, q: number): Uint8Array {
       }
     }
     if (n < q) continue;
-    quantilesOf(values.subarray(0, n), q, bins, scratch);
+    const present = values.subarray(0, n);
+    scratch.set(present);
+    scratch.subarray(0, n).sort();
+    quantilesOf(present, q, bins, scratch);
     for (let j = 0; j < n; j += 1) out[d * columns + members[j]!] = bins[j]!;
   }
   return out;
@@ -280,28 +281,37 @@ export function analyzeFactor(input: AnalysisInput): FactorAnalysis {
   const seen = new Uint8Array(N);
   let total = 0;
   const keptPerDate = new Int32Array(D);
+  // Rows where every horizon's forward return is present.
+  const allForward = new Uint8Array(D * N).fill(1);
+  for (const fw of forward)
+    for (let k = 0; k < fw.length; k += 1) if (fw[k] !== fw[k]) allForward[k] = 0;
+  const tradable = input.tradable?.values;
+  const limit = input.limit?.values;
+  // Indexes into DROP_REASONS.
+  const reasonCounts = new Float64Array(DROP_REASONS.length);
+  const [SUSPENDED, LIMIT, WARM_UP, NO_FACTOR, HORIZON_END, NO_PRICE] = [0, 1, 2, 3, 4, 5];
   for (let d = 0; d < D; d += 1) {
+    const end = d + longest >= D;
     for (let i = 0; i < N; i += 1) {
       const k = d * N + i;
       const value = f[k]!;
-      const present = !Number.isNaN(value);
-      if (!present && Number.isNaN(base[k]!)) continue; // not in the universe that date
+      const present = value === value;
+      if (!present && base[k] !== base[k]) continue; // not in the universe that date
       total += 1;
-      let reason: DropReason | undefined;
-      if (input.tradable && input.tradable.values[k] === 0) reason = 'suspended';
-      else if (input.limit && input.limit.values[k] !== 0 && !Number.isNaN(input.limit.values[k]!))
-        reason = 'limit';
-      else if (!present) reason = seen[i] ? 'no_factor' : 'warm_up';
-      else if (forward.some((fw) => Number.isNaN(fw[k]!)))
-        reason = d + longest >= D ? 'horizon_end' : 'no_price';
+      let reason = -1;
+      if (tradable && tradable[k] === 0) reason = SUSPENDED;
+      else if (limit && limit[k] !== 0 && limit[k] === limit[k]) reason = LIMIT;
+      else if (!present) reason = seen[i] ? NO_FACTOR : WARM_UP;
+      else if (!allForward[k]) reason = end ? HORIZON_END : NO_PRICE;
       if (present) seen[i] = 1;
-      if (reason) dropped[reason] += 1;
+      if (reason >= 0) reasonCounts[reason]! += 1;
       else {
         keep[k] = 1;
         keptPerDate[d]! += 1;
       }
     }
   }
+  DROP_REASONS.forEach((reason, r) => (dropped[reason] = reasonCounts[r]!));
   for (let d = 0; d < D; d += 1)
     if (keptPerDate[d]! > 0 && keptPerDate[d]! < q) {
       dropped.few_names += keptPerDate[d]!;
@@ -366,7 +376,7 @@ export function analyzeFactor(input: AnalysisInput): FactorAnalysis {
   const fwd = new Float64Array(N);
   const fwdRanks = new Float64Array(N);
   const bins = new Uint8Array(N);
-  const scratch = new Float64Array(N);
+  const scratch = new RankScratch(N);
   const sums = new Float64Array(q);
   const counts = new Float64Array(q);
   for (let d = 0; d < D; d += 1) {
@@ -380,8 +390,8 @@ export function analyzeFactor(input: AnalysisInput): FactorAnalysis {
       }
     const vs = values.subarray(0, n);
     const rs = ranks.subarray(0, n);
-    rankRow(vs, rs, scratch);
-    quantilesOf(vs, q, bins, scratch);
+    rankRow(vs, rs, scratch); // leaves vs sorted in scratch.sorted
+    quantilesOf(vs, q, bins, scratch.sorted);
     let factorMean = 0;
     for (let j = 0; j < n; j += 1) factorMean += vs[j]!;
     factorMean /= n;

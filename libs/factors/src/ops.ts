@@ -264,42 +264,139 @@ function rollingPair(
   return a.like(out);
 }
 
+/** Reusable buffers of `rankRow` for rows of up to `size` values. */
+export class RankScratch {
+  readonly present: Float64Array;
+  readonly sorted: Float64Array;
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+  readonly order: Uint32Array;
+  readonly spare: Uint32Array;
+  readonly counts = new Uint32Array(2048);
+  readonly where: Uint32Array;
+  /** `present` as 32-bit words (little-endian: low word first). */
+  readonly presentWords: Uint32Array;
+
+  constructor(readonly size: number) {
+    this.present = new Float64Array(size);
+    this.presentWords = new Uint32Array(this.present.buffer);
+    this.sorted = new Float64Array(size);
+    this.hi = new Uint32Array(size);
+    this.lo = new Uint32Array(size);
+    this.order = new Uint32Array(size);
+    this.spare = new Uint32Array(size);
+    this.where = new Uint32Array(size);
+  }
+}
+
 /**
- * Average-tie ranks (1 … count) of a row's present values into `out` (NaN where absent); returns the count.
- * A native sort of the present values and binary searches: no comparator calls.
+ * The order that sorts `values[0…n)` ascending: an LSD radix sort (11-bit digits, passes where every key
+ * has the same digit skipped) of the high 32 bits of their IEEE-754 patterns, made to sort as the numbers
+ * do (negatives' bits flipped, positives' sign bit set) — sign, exponent and 20 bits of mantissa — then
+ * the rare runs that share those bits put in order by the low 32 bits (insertion sort). No comparator
+ * calls. Returns `scratch.order` (its first n).
  */
-export function rankRow(row: ArrayLike<number>, out: Float64Array, scratch?: Float64Array): number {
+export function argsortFloat64(
+  values: ArrayLike<number>,
+  n: number,
+  scratch: RankScratch,
+): Uint32Array {
+  const { hi, lo, counts } = scratch;
+  // The values' bit patterns: read in place when they are the scratch's own `present`.
+  let source32 = scratch.presentWords;
+  if (values !== scratch.present) {
+    scratch.present.set(Array.prototype.slice.call(values, 0, n) as number[]);
+    source32 = scratch.presentWords;
+  }
+  for (let j = 0; j < n; j += 1) {
+    const high = source32[2 * j + 1]!;
+    const low = source32[2 * j]!;
+    if (high & 0x80000000) {
+      hi[j] = ~high >>> 0;
+      lo[j] = ~low >>> 0;
+    } else {
+      hi[j] = (high | 0x80000000) >>> 0;
+      lo[j] = low;
+    }
+  }
+  let source = scratch.order;
+  let target = scratch.spare;
+  for (let j = 0; j < n; j += 1) source[j] = j;
+  for (const [shift, mask] of [
+    [0, 2047],
+    [11, 2047],
+    [22, 1023],
+  ] as const) {
+    counts.fill(0, 0, mask + 1);
+    for (let j = 0; j < n; j += 1) counts[(hi[j]! >>> shift) & mask]! += 1;
+    if (n === 0 || counts[(hi[0]! >>> shift) & mask] === n) continue; // one digit for all: nothing to do
+    let total = 0;
+    for (let b = 0; b <= mask; b += 1) {
+      const c = counts[b]!;
+      counts[b] = total;
+      total += c;
+    }
+    for (let j = 0; j < n; j += 1) {
+      const index = source[j]!;
+      target[counts[(hi[index]! >>> shift) & mask]!++] = index;
+    }
+    const swap = source;
+    source = target;
+    target = swap;
+  }
+  // Runs with the same high word: order by the low word.
+  for (let start = 0; start < n;) {
+    const key = hi[source[start]!]!;
+    let end = start + 1;
+    while (end < n && hi[source[end]!] === key) end += 1;
+    for (let j = start + 1; j < end; j += 1) {
+      const index = source[j]!;
+      const low = lo[index]!;
+      let k = j - 1;
+      while (k >= start && lo[source[k]!]! > low) {
+        source[k + 1] = source[k]!;
+        k -= 1;
+      }
+      source[k + 1] = index;
+    }
+    start = end;
+  }
+  if (source !== scratch.order) scratch.order.set(source.subarray(0, n));
+  return scratch.order;
+}
+
+/**
+ * Average-tie ranks (1 … count) of a row's present values into `out` (NaN where absent), each multiplied
+ * by `scale`; returns the count, and leaves the present values sorted in `scratch.sorted[0…count)`.
+ */
+export function rankRow(
+  row: ArrayLike<number>,
+  out: Float64Array,
+  scratch?: RankScratch,
+  scale = 1,
+): number {
   const length = row.length;
-  const sorted = scratch && scratch.length >= length ? scratch : new Float64Array(length);
+  const s = scratch && scratch.size >= length ? scratch : new RankScratch(length);
+  const { present, where, sorted } = s;
   let count = 0;
   for (let i = 0; i < length; i += 1) {
     const value = row[i]!;
-    if (!Number.isNaN(value)) sorted[count++] = value;
+    if (value === value) {
+      present[count] = value;
+      where[count++] = i;
+    } else out[i] = Number.NaN;
   }
-  const present = sorted.subarray(0, count);
-  present.sort();
-  for (let i = 0; i < length; i += 1) {
-    const value = row[i]!;
-    if (Number.isNaN(value)) {
-      out[i] = Number.NaN;
-      continue;
+  const order = argsortFloat64(present, count, s);
+  for (let k = 0; k < count;) {
+    const value = present[order[k]!]!;
+    let end = k + 1;
+    while (end < count && present[order[end]!] === value) end += 1;
+    const rank = ((k + 1 + end) / 2) * scale;
+    for (let m = k; m < end; m += 1) {
+      out[where[order[m]!]!] = rank;
+      sorted[m] = value;
     }
-    // first index ≥ value, first index > value
-    let lo = 0;
-    let hi = count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (present[mid]! < value) lo = mid + 1;
-      else hi = mid;
-    }
-    let end = lo;
-    hi = count;
-    while (end < hi) {
-      const mid = (end + hi) >>> 1;
-      if (present[mid]! <= value) end = mid + 1;
-      else hi = mid;
-    }
-    out[i] = (lo + 1 + end) / 2;
+    k = end;
   }
   return count;
 }
@@ -307,11 +404,12 @@ export function rankRow(row: ArrayLike<number>, out: Float64Array, scratch?: Flo
 /** Cross-sectional rank as a fraction in (0, 1] (ties averaged), as pandas' `rank(pct=True)` across a date. */
 export function csRank(x: Panel): Panel {
   const out = new Float64Array(x.values.length);
-  const scratch = new Float64Array(x.columns);
+  const scratch = new RankScratch(x.columns);
   for (let d = 0; d < x.rows; d += 1) {
-    const target = out.subarray(d * x.columns, (d + 1) * x.columns);
-    const count = rankRow(x.row(d), target, scratch);
-    for (let i = 0; i < x.columns; i += 1) target[i] = target[i]! / count;
+    const row = x.row(d);
+    let count = 0;
+    for (let i = 0; i < row.length; i += 1) if (row[i] === row[i]) count += 1;
+    rankRow(row, out.subarray(d * x.columns, (d + 1) * x.columns), scratch, 1 / count);
   }
   return x.like(out);
 }
