@@ -3,6 +3,8 @@ import { PlatformModule } from '@qautlra/platform';
 import { BacktestService } from './backtest.service';
 import type { BacktestConfig } from './config';
 import { BacktestController } from './rest/backtest.controller';
+import { SweepController } from './sweeps/sweep.controller';
+import { SweepService } from './sweeps/sweep.service';
 import { BACKTEST_CONFIG } from './tokens';
 
 @Module({})
@@ -11,8 +13,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ appName: 'backtest' })],
-      controllers: [BacktestController],
-      providers: [{ provide: BACKTEST_CONFIG, useValue: config }, BacktestService],
+      controllers: [BacktestController, SweepController],
+      providers: [{ provide: BACKTEST_CONFIG, useValue: config }, BacktestService, SweepService],
     };
   }
 }

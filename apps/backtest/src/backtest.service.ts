@@ -25,19 +25,14 @@ import { simInstrumentFor } from '@qautlra/sim';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
 import type { BacktestConfig } from './config';
-import type { RunRequestBody, SweepRequestBody } from './rest/dto';
+import type { RunRequestBody } from './rest/dto';
 import { SourceError, tradingDaysOf } from './runs/market-source';
 import type { Progress, RunRequest } from './runs/run-backtest';
 import type { ChartBar } from './runs/run.worker';
 import { RunPool } from './runs/run-pool';
 import { StrategyCatalog, StrategyEntry } from '@qautlra/strategies';
-import {
-  BACKTEST_MIGRATIONS,
-  BacktestDatabase,
-  RunRecord,
-  RunStore,
-  SweepRecord,
-} from './store/run-store';
+import { BACKTEST_MIGRATIONS, BacktestDatabase, RunRecord, RunStore } from './store/run-store';
+import type { Kysely } from 'kysely';
 import { BACKTEST_CONFIG } from './tokens';
 
 /** What a run's event stream says: progress, then the end. */
@@ -51,26 +46,6 @@ const MAX_DAYS = 2_500;
 const MAX_TICK_DAYS = 20;
 /** Most runs waiting or running at once. */
 const MAX_PENDING = 500;
-
-/** Statistics where a lower value is better (ranked ascending unless told otherwise). */
-const LOWER_IS_BETTER = new Set([
-  'volatility',
-  'ulcer_index',
-  'risk_of_ruin',
-  'consecutive_losses',
-]);
-
-export interface SweepView extends SweepRecord {
-  /** Every run of the grid, best first by `rankBy` (runs without the statistic last). */
-  ranking: {
-    rank: number;
-    run_id: string;
-    status: string;
-    params: Record<string, unknown>;
-    value: number | null;
-    total_return: number | null;
-  }[];
-}
 
 /** Orchestrates runs: checks a request, queues it on the worker pool, stores what it gives. */
 @Injectable()
@@ -115,6 +90,26 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
     return this.catalog.list();
   }
 
+  /** A strategy offered, by name. */
+  strategy(name: string): StrategyEntry | undefined {
+    return this.catalog.get(name);
+  }
+
+  /** The service's database (runs, results, sweeps). */
+  get database(): Kysely<BacktestDatabase> {
+    return this.handle!.db;
+  }
+
+  /** The worker-thread pool. */
+  get workers(): RunPool {
+    return this.pool;
+  }
+
+  /** A stored request as it runs: a tsdb source gets the service's address and credentials. */
+  withSecrets(request: RunRequest): RunRequest {
+    return request.source === 'tsdb' ? { ...request, tsdb: this.config.tsdb } : request;
+  }
+
   /** Checks a request and queues its run. */
   async submit(dto: RunRequestBody, sweepId?: string): Promise<RunRecord> {
     if (this.live.size >= MAX_PENDING)
@@ -128,7 +123,7 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
         code: 'UNKNOWN_STRATEGY',
         message: `no strategy ${dto.strategy}; GET /api/strategies lists them`,
       });
-    const request = this.request(dto, entry);
+    const request = this.checkRequest(dto, entry);
     const id = randomUUID();
     await this.store.createRun({
       id,
@@ -256,97 +251,8 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** Queues every combination of a parameter grid as runs of one sweep. */
-  async sweep(dto: SweepRequestBody): Promise<SweepRecord & { runs: string[] }> {
-    const entry = this.catalog.get(dto.strategy);
-    if (!entry)
-      throw new NotFoundException({
-        code: 'UNKNOWN_STRATEGY',
-        message: `no strategy ${dto.strategy}`,
-      });
-    const names = Object.keys(dto.grid);
-    if (names.length === 0) throw new BadRequestException('grid names no parameter');
-    let combinations = 1;
-    for (const name of names) {
-      const values = dto.grid[name];
-      if (!Array.isArray(values) || values.length === 0 || values.length > 1_000)
-        throw new BadRequestException(`grid.${name} must be a list of 1–1,000 values`);
-      if (!Object.hasOwn(entry.parameters, name))
-        throw new BadRequestException(`${entry.name} has no parameter ${name}`);
-      combinations *= values.length;
-    }
-    if (combinations + this.live.size > MAX_PENDING)
-      throw new HttpException(
-        { code: 'TOO_MANY_RUNS', message: `${this.live.size} runs are waiting already; try later` },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    if (combinations > this.config.maxSweep)
-      throw new BadRequestException(
-        `the grid has ${combinations} combinations; at most ${this.config.maxSweep} (BACKTEST_MAX_SWEEP)`,
-      );
-    let grid: Record<string, number | string | boolean>[] = [{}];
-    for (const name of names)
-      grid = grid.flatMap((partial) =>
-        dto.grid[name]!.map((value) => ({ ...partial, [name]: value })),
-      );
-    // Every combination is checked before any runs.
-    const { grid: _grid, rank_by: rankBy = 'sharpe', order, ...base } = dto;
-    for (const params of grid)
-      this.request({ ...base, params: { ...base.params, ...params } }, entry);
-    const sweep: SweepRecord = {
-      id: randomUUID(),
-      strategy: entry.name,
-      request: base,
-      grid: dto.grid,
-      rankBy,
-      order: order ?? (LOWER_IS_BETTER.has(rankBy) ? 'asc' : 'desc'),
-      createdAt: new Date().toISOString(),
-    };
-    await this.store.createSweep(sweep);
-    const runs: string[] = [];
-    for (const params of grid)
-      runs.push(
-        (await this.submit({ ...base, params: { ...base.params, ...params } }, sweep.id)).id,
-      );
-    return { ...sweep, runs };
-  }
-
-  async sweepView(id: string): Promise<SweepView> {
-    const sweep = await this.store.sweep(id);
-    if (!sweep) throw new NotFoundException({ code: 'UNKNOWN_SWEEP', message: `no sweep ${id}` });
-    const runs = await this.store.runs({ limit: 100_000, sweepId: id });
-    const valueOf = (run: RunRecord): number | null => {
-      const statistics = run.statistics;
-      if (!statistics || !('metrics' in statistics)) return null;
-      return statistics.metrics[sweep.rankBy] ?? null;
-    };
-    const sign = sweep.order === 'asc' ? 1 : -1;
-    const ranked = runs
-      .map((run) => ({ run, value: valueOf(run) }))
-      .sort((a, b) =>
-        a.value === null
-          ? b.value === null
-            ? a.run.id.localeCompare(b.run.id)
-            : 1
-          : b.value === null
-            ? -1
-            : sign * (a.value - b.value) || a.run.id.localeCompare(b.run.id),
-      );
-    return {
-      ...sweep,
-      ranking: ranked.map(({ run, value }, index) => ({
-        rank: index + 1,
-        run_id: run.id,
-        status: run.status,
-        params: run.summary?.params ?? (run.request.params as Record<string, unknown>) ?? {},
-        value,
-        total_return: run.summary?.accounts[0]?.totalReturn ?? null,
-      })),
-    };
-  }
-
   /** The run request of a DTO, every field checked (a 400 names what is wrong). */
-  private request(
+  checkRequest(
     dto: Omit<RunRequestBody, 'strategy'> & { strategy?: string },
     entry: StrategyEntry,
   ): RunRequest {
@@ -402,15 +308,17 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
     let saved = 0;
     try {
       await this.store.markRunning(id);
-      const source = request.source === 'tsdb' ? { ...request, tsdb: this.config.tsdb } : request;
-      const result = await this.pool.run({ file: entry.file, request: source }, (progress) => {
-        live.progress = progress;
-        live.events.next({ type: 'progress', progress });
-        if (Date.now() - saved > 1_000) {
-          saved = Date.now();
-          void this.store.saveProgress(id, progress).catch(() => undefined);
-        }
-      });
+      const result = await this.pool.run(
+        { file: entry.file, request: this.withSecrets(request) },
+        (progress) => {
+          live.progress = progress;
+          live.events.next({ type: 'progress', progress });
+          if (Date.now() - saved > 1_000) {
+            saved = Date.now();
+            void this.store.saveProgress(id, progress).catch(() => undefined);
+          }
+        },
+      );
       await this.store.finish(id, this.bounded(result));
       await this.store.saveProgress(id, live.progress ?? null);
       live.events.next({ type: 'done', run: (await this.store.run(id))! });

@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   Env,
   LogLevel,
   parseAddress,
@@ -29,6 +30,17 @@ export interface BacktestConfig {
   maxSweep: number;
   /** Largest result kept per run (JSON bytes); larger results keep their daily records lean. */
   maxResultBytes: number;
+  /**
+   * Where sweep jobs run: `threads` (this service's worker threads) or `redis` (a BullMQ queue on
+   * `REDIS_URL` that `npm run sweep-worker` processes take from, on any machine; results in PostgreSQL,
+   * so it needs `DATABASE_URL`). `auto` (default): `redis` when both are set.
+   */
+  sweepExecutor: 'threads' | 'redis';
+  redisUrl?: string;
+  /** The BullMQ queue of sweep jobs. */
+  sweepQueue: string;
+  /** A worker's job lock (ms): a job whose worker stops renewing it for this long is done by another. */
+  sweepLockMs: number;
   /** The time-series DB whose tick stream runs with `source: "tsdb"` replay. */
   tsdb: { url: string; user: string; password: string; stream: string };
   logLevel: LogLevel;
@@ -39,10 +51,25 @@ export function loadBacktestConfig(env: Env = process.env): BacktestConfig {
     readString(env, 'BACKTEST_ADDR', '127.0.0.1:8021'),
     'BACKTEST_ADDR',
   );
+  const redisUrl = readOptionalString(env, 'REDIS_URL');
+  const databaseUrl = readOptionalString(env, 'DATABASE_URL');
+  const wanted = readString(env, 'BACKTEST_SWEEPS', 'auto');
+  if (!['auto', 'threads', 'redis'].includes(wanted))
+    throw new ConfigError('BACKTEST_SWEEPS', 'must be auto, threads or redis');
+  if (wanted === 'redis' && (!redisUrl || !databaseUrl))
+    throw new ConfigError(
+      'BACKTEST_SWEEPS',
+      'redis sweeps need REDIS_URL (the queue) and DATABASE_URL (PostgreSQL: the workers write the results)',
+    );
   return {
     host,
     port,
-    databaseUrl: readOptionalString(env, 'DATABASE_URL'),
+    databaseUrl,
+    redisUrl,
+    sweepExecutor:
+      wanted === 'redis' || (wanted === 'auto' && redisUrl && databaseUrl) ? 'redis' : 'threads',
+    sweepQueue: readString(env, 'BACKTEST_SWEEP_QUEUE', 'qautlra-backtest-sweeps'),
+    sweepLockMs: parsePositiveInteger(env.BACKTEST_SWEEP_LOCK_MS, 'BACKTEST_SWEEP_LOCK_MS', 30_000),
     dataDir: readString(env, 'BACKTEST_DATA_DIR', './data/backtest'),
     strategyDirs: readString(env, 'BACKTEST_STRATEGY_DIRS', bundledStrategyDir())
       .split(',')

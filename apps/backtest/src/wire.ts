@@ -1,7 +1,9 @@
 import { conventionToWire, SeriesAnalysis } from '@qautlra/analytics';
 import type { AccountSummary, BacktestResult, DailyRecord } from '@qautlra/backtest';
 import type { RunRequest } from './runs/run-backtest';
-import type { RunRecord, SweepRecord } from './store/run-store';
+import type { RunRecord } from './store/run-store';
+import type { SweepView } from './sweeps/sweep.service';
+import type { SweepRecord } from './sweeps/sweep-store';
 
 /**
  * What clients see of runs, sweeps and results (REST, server-sent events, the CLI's `--json`):
@@ -118,6 +120,81 @@ export function sweepToWire(sweep: SweepRecord) {
     rank_by: sweep.rankBy,
     order: sweep.order,
     created_at: sweep.createdAt,
+    total: sweep.total,
+    executor: sweep.options?.executor ?? 'threads',
+    ...(sweep.options?.split === undefined ? {} : { split: sweep.options.split }),
+    ...(sweep.options?.walkForward === undefined
+      ? {}
+      : { walk_forward: sweep.options.walkForward }),
+  };
+}
+
+/** A sweep with its progress and ranking (the statistic whole, in and out of sample; walk-forward). */
+export function sweepViewToWire(view: SweepView) {
+  const { ranking } = view;
+  const byIndex = new Map(view.results.map((r) => [r.index, r]));
+  const ranked = new Set(ranking?.rows.map((row) => row.index));
+  return {
+    ...sweepToWire(view.sweep),
+    progress: view.progress,
+    ranking: [
+      ...(ranking?.rows ?? []).map((row) => {
+        const result = byIndex.get(row.index)!;
+        return {
+          rank: row.rank,
+          index: row.index,
+          params: row.params,
+          value: row.value,
+          ...(row.inSample === undefined
+            ? {}
+            : { in_sample: row.inSample, out_of_sample: row.outOfSample ?? null }),
+          total_return: result.totalReturn,
+          trades: result.trades,
+          worker: result.worker,
+        };
+      }),
+      // Combinations whose run failed (or gave no trading day): last, with why.
+      ...view.results
+        .filter((r) => !ranked.has(r.index))
+        .map((r) => ({
+          rank: null,
+          index: r.index,
+          params: r.params,
+          value: null,
+          total_return: r.totalReturn,
+          trades: r.trades,
+          worker: r.worker,
+          error: r.error ?? 'no trading day',
+        })),
+    ],
+    ...(view.rankingError ? { ranking_error: view.rankingError } : {}),
+    ...(ranking?.split
+      ? {
+          split_summary: {
+            rank_correlation: ranking.split.rankCorrelation,
+            winner_out_of_sample: ranking.split.winnerOutOfSample,
+            winner_out_of_sample_rank: ranking.split.winnerOutOfSampleRank,
+            median_out_of_sample: ranking.split.medianOutOfSample,
+          },
+        }
+      : {}),
+    ...(ranking?.walkForward
+      ? {
+          walk_forward_result: {
+            value: ranking.walkForward.value,
+            folds: ranking.walkForward.folds.map((fold) => ({
+              train: fold.train,
+              test: fold.test,
+              chosen: fold.chosen,
+              params: fold.params,
+              train_value: fold.trainValue,
+              test_value: fold.testValue,
+            })),
+            dates: ranking.walkForward.dates,
+            navs: ranking.walkForward.navs,
+          },
+        }
+      : {}),
   };
 }
 

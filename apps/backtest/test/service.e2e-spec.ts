@@ -248,30 +248,63 @@ describe('backtest service (QARS, :8021)', () => {
     expect((await fetch(`${base}/api/runs/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
   });
 
-  it('sweeps a parameter grid on the worker pool and ranks the runs by a statistic', async () => {
+  it('sweeps a parameter grid as jobs on the worker threads, ranked in and out of sample, with walk-forward', async () => {
     const response = await post('/api/sweeps', {
       strategy: 'ma-cross',
       instruments: ['DCE.m888'],
       from: '2026-03-02',
-      to: '2026-03-13',
+      to: '2026-03-31',
       frequency: '15m',
-      grid: { fast: [3, 5], slow: [10, 20, 30] },
+      grid: { slow: [10, 20, 30], fast: [3, 5] },
       rank_by: 'sharpe',
+      split: '2026-03-16',
+      walk_forward: 2,
     });
     expect(response.status).toBe(202);
-    const sweep = (await response.json()) as { id: string; runs: string[]; order: string };
-    expect(sweep.runs).toHaveLength(6);
-    expect(sweep.order).toBe('desc');
-    for (const id of sweep.runs) expect((await finished(id)).status).toBe('done');
-    const view = await get<{
-      ranking: { rank: number; value: number | null; params: Record<string, number> }[];
-    }>(`/api/sweeps/${sweep.id}`);
-    expect(view.ranking).toHaveLength(6);
-    const values = view.ranking.map((row) => row.value).filter((v): v is number => v !== null);
-    expect(values).toEqual([...values].sort((a, b) => b - a));
-    expect(new Set(view.ranking.map((row) => `${row.params.fast}/${row.params.slow}`)).size).toBe(
-      6,
+    const sweep = (await response.json()) as {
+      id: string;
+      total: number;
+      order: string;
+      executor: string;
+    };
+    expect(sweep).toMatchObject({ total: 6, order: 'desc', executor: 'threads' });
+    interface View {
+      progress: { done: number; failed: number; total: number };
+      ranking: {
+        rank: number;
+        index: number;
+        value: number | null;
+        in_sample: number | null;
+        out_of_sample: number | null;
+        params: Record<string, number>;
+        worker: string;
+      }[];
+      split_summary: { rank_correlation: number | null; winner_out_of_sample_rank: number | null };
+      walk_forward_result: { folds: { chosen: number; test: string[] }[]; value: number | null };
+    }
+    let view = await get<View>(`/api/sweeps/${sweep.id}`);
+    await waitFor(
+      async () => (view = await get<View>(`/api/sweeps/${sweep.id}`)).progress.done === 6,
+      {
+        what: 'the sweep done',
+        timeoutMs: 170_000,
+      },
     );
+    expect(view.progress).toEqual({ done: 6, failed: 0, total: 6 });
+    expect(view.ranking).toHaveLength(6);
+    // Ranked by the in-sample statistic (a split is set), best first.
+    const inSample = view.ranking
+      .map((row) => row.in_sample)
+      .filter((v): v is number => v !== null);
+    expect(inSample).toEqual([...inSample].sort((a, b) => b - a));
+    expect(view.ranking.every((row) => row.worker === 'thread')).toBe(true);
+    // Indexes follow the sorted parameter names: fast varies slowest.
+    const byIndex = [...view.ranking]
+      .sort((a, b) => a.index - b.index)
+      .map((row) => `${row.params.fast}/${row.params.slow}`);
+    expect(byIndex).toEqual(['3/10', '3/20', '3/30', '5/10', '5/20', '5/30']);
+    expect(view.split_summary.winner_out_of_sample_rank).toBeGreaterThanOrEqual(1);
+    expect(view.walk_forward_result.folds).toHaveLength(2);
     const tooBig = await post('/api/sweeps', {
       strategy: 'ma-cross',
       instruments: ['DCE.m888'],

@@ -23,15 +23,13 @@ import {
 import { ref } from '@qautlra/platform';
 import { map, Observable } from 'rxjs';
 import { BacktestService, RunEvent } from '../backtest.service';
-import { partToWire, runToWire, sweepToWire } from '../wire';
+import { partToWire, runToWire } from '../wire';
 import {
   RunBarsQueryDto,
   RunReportQueryDto,
   RunRequestDto,
   runRequestOf,
   RunsQueryDto,
-  SweepRequestDto,
-  sweepRequestOf,
 } from './dto';
 
 const PARTS = ['trades', 'orders', 'daily', 'equity', 'logs'] as const;
@@ -133,22 +131,5 @@ export class BacktestController {
       });
     const name = part as (typeof PARTS)[number];
     return partToWire(name, await this.service.part(id, name));
-  }
-
-  @Post('sweeps')
-  @HttpCode(202)
-  @ApiOperation({ summary: 'Queue every combination of a parameter grid (worker threads)' })
-  @ApiAcceptedResponse({ schema: ref('SweepQueued') })
-  async sweep(@Body() body: SweepRequestDto) {
-    const { runs, ...sweep } = await this.service.sweep(sweepRequestOf(body));
-    return { ...sweepToWire(sweep), runs };
-  }
-
-  @Get('sweeps/:id')
-  @ApiOperation({ summary: 'A sweep’s runs ranked by its statistic' })
-  @ApiOkResponse({ schema: ref('SweepView') })
-  async sweepView(@Param('id', ParseUUIDPipe) id: string) {
-    const { ranking, ...sweep } = await this.service.sweepView(id);
-    return { ...sweepToWire(sweep), ranking };
   }
 }

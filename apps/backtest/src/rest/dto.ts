@@ -145,6 +145,26 @@ export class SweepRequestDto extends RunRequestDto {
   @IsOptional()
   @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({
+    example: '2026-03-02',
+    description:
+      'first out-of-sample date: combinations are ranked by the statistic before it and shown with the one after it',
+  })
+  @IsOptional()
+  @Matches(DATE)
+  split?: string;
+
+  @ApiPropertyOptional({
+    example: 3,
+    description:
+      'walk-forward folds: the dates cut into folds + 1 segments, the best so far chosen for each next one',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  walk_forward?: number;
 }
 
 /** A run request as the service takes it: the snake_case names only (aliases resolved). */
@@ -166,9 +186,14 @@ export function runRequestOf(dto: RunRequestDto): RunRequestBody {
 export function sweepRequestOf(dto: SweepRequestDto): SweepRequestBody {
   const { rankBy, ...rest } = dto;
   return {
-    ...(runRequestOf(rest) as Omit<SweepRequestBody, 'grid' | 'rank_by' | 'order'>),
+    ...(runRequestOf(rest) as Omit<
+      SweepRequestBody,
+      'grid' | 'rank_by' | 'order' | 'split' | 'walk_forward'
+    >),
     grid: rest.grid,
     ...(rest.order === undefined ? {} : { order: rest.order }),
+    ...(rest.split === undefined ? {} : { split: rest.split }),
+    ...(rest.walk_forward === undefined ? {} : { walk_forward: rest.walk_forward }),
     ...((rest.rank_by ?? rankBy) === undefined ? {} : { rank_by: rest.rank_by ?? rankBy }),
   };
 }

@@ -13,6 +13,7 @@ import {
 } from '@qautlra/platform';
 import { PARAMETER_VALUE_SCHEMA, STRATEGY_ENTRY_SCHEMA } from '@qautlra/strategies';
 
+const NULLABLE_NUMBER: SchemaObject = { type: 'number', nullable: true };
 const PARAMS = mapOf(PARAMETER_VALUE_SCHEMA, 'parameter name → value');
 const withAccount = (name: string): SchemaObject => ({
   allOf: [ref(name), objectOf({ account: STRING })],
@@ -124,33 +125,70 @@ export const BACKTEST_SCHEMAS: Schemas = {
     maxItems: 6,
     description: '[start epoch ms, open, high, low, close, volume]',
   },
-  Sweep: objectOf({
-    id: { type: 'string', format: 'uuid' },
-    strategy: STRING,
-    request: mapOf(ref('JsonValue'), 'the run fields every combination shares'),
-    grid: mapOf(arrayOf(PARAMETER_VALUE_SCHEMA), 'parameter name → values'),
-    rank_by: STRING,
-    order: textEnum(['asc', 'desc']),
-    created_at: { type: 'string', format: 'date-time' },
-  }),
-  SweepQueued: {
-    allOf: [ref('Sweep'), objectOf({ runs: arrayOf({ type: 'string', format: 'uuid' }) })],
-  },
+  Sweep: objectOf(
+    {
+      id: { type: 'string', format: 'uuid' },
+      strategy: STRING,
+      request: mapOf(ref('JsonValue'), 'the run fields every combination shares'),
+      grid: mapOf(arrayOf(PARAMETER_VALUE_SCHEMA), 'parameter name → values'),
+      rank_by: STRING,
+      order: textEnum(['asc', 'desc']),
+      created_at: { type: 'string', format: 'date-time' },
+      total: { type: 'integer', nullable: true, description: 'combinations' },
+      executor: textEnum(['threads', 'redis']),
+      split: { type: 'string', description: 'first out-of-sample date' },
+      walk_forward: { type: 'integer', description: 'walk-forward folds' },
+    },
+    { optional: ['split', 'walk_forward'] },
+  ),
   SweepView: {
     allOf: [
       ref('Sweep'),
-      objectOf({
-        ranking: arrayOf(
-          objectOf({
-            rank: INTEGER,
-            run_id: { type: 'string', format: 'uuid' },
-            status: textEnum(['queued', 'running', 'done', 'failed']),
-            params: PARAMS,
-            value: { type: 'number', nullable: true },
-            total_return: { type: 'number', nullable: true },
+      objectOf(
+        {
+          progress: objectOf({ done: INTEGER, failed: INTEGER, total: INTEGER }),
+          ranking: arrayOf(
+            objectOf(
+              {
+                rank: { type: 'integer', nullable: true },
+                index: INTEGER,
+                params: PARAMS,
+                value: NULLABLE_NUMBER,
+                in_sample: NULLABLE_NUMBER,
+                out_of_sample: NULLABLE_NUMBER,
+                total_return: NULLABLE_NUMBER,
+                trades: { type: 'integer', nullable: true },
+                worker: STRING,
+                error: STRING,
+              },
+              { optional: ['in_sample', 'out_of_sample', 'error'] },
+            ),
+          ),
+          ranking_error: STRING,
+          split_summary: objectOf({
+            rank_correlation: NULLABLE_NUMBER,
+            winner_out_of_sample: NULLABLE_NUMBER,
+            winner_out_of_sample_rank: { type: 'integer', nullable: true },
+            median_out_of_sample: NULLABLE_NUMBER,
           }),
-        ),
-      }),
+          walk_forward_result: objectOf({
+            value: NULLABLE_NUMBER,
+            folds: arrayOf(
+              objectOf({
+                train: arrayOf(STRING),
+                test: arrayOf(STRING),
+                chosen: INTEGER,
+                params: PARAMS,
+                train_value: NULLABLE_NUMBER,
+                test_value: NULLABLE_NUMBER,
+              }),
+            ),
+            dates: arrayOf(STRING),
+            navs: arrayOf(NUMBER),
+          }),
+        },
+        { optional: ['ranking_error', 'split_summary', 'walk_forward_result'] },
+      ),
     ],
   },
 };

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Progress } from './run-backtest';
-import run, { bars, BarsTask, ChartBar, RunTask } from './run.worker';
+import run, { bars, BarsTask, ChartBar, RunTask, sweep, SweepTask } from './run.worker';
+import type { SweepJobOutcome } from '../sweeps/sweep-job';
 
 /**
  * Runs backtests on worker threads (piscina), `threads` at once, so a long run never holds the
@@ -50,6 +51,12 @@ export class RunPool {
   async bars(task: BarsTask): Promise<ChartBar[]> {
     if (!this.piscina) return bars(task);
     return (await this.piscina.run(task, { name: 'bars' })) as ChartBar[];
+  }
+
+  /** One sweep combination, on a worker thread. */
+  async sweep(task: SweepTask): Promise<SweepJobOutcome> {
+    if (!this.piscina) return sweep(task);
+    return (await this.piscina.run(task, { name: 'sweep' })) as SweepJobOutcome;
   }
 
   async close(): Promise<void> {

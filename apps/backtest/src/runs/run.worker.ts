@@ -4,6 +4,7 @@ import type { BarFrequency, MarketBar } from '@qautlra/execution';
 import { loadMarketEvents } from './market-source';
 import { loadStrategy } from '@qautlra/strategies';
 import { runBacktest, RunRequest } from './run-backtest';
+import { runSweepJob, type SweepJob, type SweepJobOutcome } from '../sweeps/sweep-job';
 
 export interface RunTask {
   file: string;
@@ -69,4 +70,16 @@ export async function bars(task: BarsTask): Promise<ChartBar[]> {
   }
   for (const bar of builder.flush()) take(bar);
   return out;
+}
+
+export interface SweepTask {
+  job: SweepJob;
+  file: string;
+  /** The job's request with what the service adds at run time (a tsdb's address and credentials). */
+  request: RunRequest;
+}
+
+/** One sweep combination (piscina task `sweep`). */
+export function sweep(task: SweepTask): Promise<SweepJobOutcome> {
+  return runSweepJob(task.job, task.file, task.request);
 }

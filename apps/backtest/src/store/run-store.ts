@@ -34,12 +34,26 @@ interface SweepTable {
   rank_by: string;
   rank_order: 'asc' | 'desc';
   created_at: Generated<Date>;
+  /** Combinations (0002; null for the run-per-combination sweeps of 0001). */
+  total: number | null;
+  /** `{split, walkForward, executor}` (0002). */
+  options: unknown;
+}
+
+interface SweepResultTable {
+  sweep_id: string;
+  idx: number;
+  outcome: unknown;
+  /** Who computed it: `thread` or a worker process's `host:pid`. */
+  worker: string;
+  finished_at: Generated<Date>;
 }
 
 export interface BacktestDatabase {
   backtest_run: RunTable;
   backtest_result: ResultTable;
   backtest_sweep: SweepTable;
+  backtest_sweep_result: SweepResultTable;
 }
 
 export const BACKTEST_MIGRATIONS: Record<string, Migration> = {
@@ -93,6 +107,26 @@ export const BACKTEST_MIGRATIONS: Record<string, Migration> = {
   },
 };
 
+/** 0002: sweeps as jobs (threads or BullMQ workers), one result row per combination, kept once. */
+BACKTEST_MIGRATIONS['0002_sweep_jobs'] = {
+  up: async (db) => {
+    await sql`alter table backtest_sweep add column if not exists total integer`.execute(db);
+    await sql`alter table backtest_sweep add column if not exists options jsonb`.execute(db);
+    await db.schema
+      .createTable('backtest_sweep_result')
+      .ifNotExists()
+      .addColumn('sweep_id', 'text', (column) =>
+        column.notNull().references('backtest_sweep.id').onDelete('cascade'),
+      )
+      .addColumn('idx', 'integer', (column) => column.notNull())
+      .addColumn('outcome', 'jsonb', (column) => column.notNull())
+      .addColumn('worker', 'text', (column) => column.notNull())
+      .addColumn('finished_at', 'timestamptz', (column) => column.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('backtest_sweep_result_pk', ['sweep_id', 'idx'])
+      .execute();
+  },
+};
+
 /** A run as listed and fetched (without its trades, daily records and curve). */
 export interface RunRecord {
   id: string;
@@ -106,16 +140,6 @@ export interface RunRecord {
   error: string | null;
   createdAt: string;
   finishedAt: string | null;
-}
-
-export interface SweepRecord {
-  id: string;
-  strategy: string;
-  request: Record<string, unknown>;
-  grid: Record<string, unknown[]>;
-  rankBy: string;
-  order: 'asc' | 'desc';
-  createdAt: string;
 }
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -139,39 +163,6 @@ function runOf(row: Omit<RunTable, 'created_at'> & { created_at: Date }): RunRec
 /** Backtest runs, their results and sweeps (PostgreSQL or PGlite). */
 export class RunStore {
   constructor(private readonly db: Kysely<BacktestDatabase>) {}
-
-  async createSweep(sweep: Omit<SweepRecord, 'createdAt'>): Promise<void> {
-    await this.db
-      .insertInto('backtest_sweep')
-      .values({
-        id: sweep.id,
-        strategy: sweep.strategy,
-        request: json(sweep.request),
-        grid: json(sweep.grid),
-        rank_by: sweep.rankBy,
-        rank_order: sweep.order,
-      })
-      .execute();
-  }
-
-  async sweep(id: string): Promise<SweepRecord | undefined> {
-    const row = await this.db
-      .selectFrom('backtest_sweep')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row
-      ? {
-          id: row.id,
-          strategy: row.strategy,
-          request: row.request as Record<string, unknown>,
-          grid: row.grid as Record<string, unknown[]>,
-          rankBy: row.rank_by,
-          order: row.rank_order,
-          createdAt: new Date(row.created_at).toISOString(),
-        }
-      : undefined;
-  }
 
   async createRun(run: {
     id: string;
