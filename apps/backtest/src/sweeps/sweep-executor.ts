@@ -13,7 +13,7 @@ export interface SweepExecutor {
 
 /** The BullMQ job id of a combination: adding it again while it waits or runs changes nothing. */
 export const sweepJobId = (job: Pick<SweepJob, 'sweepId' | 'index'>) =>
-  `${job.sweepId}:${job.index}`;
+  `${job.sweepId}_${job.index}`;
 
 /** In the service: a bounded number of jobs at a time on its worker-thread pool (`run`). */
 export class ThreadSweepExecutor implements SweepExecutor {

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     config.sweepQueue,
     async (job) => {
       const data = job.data;
+      console.log(JSON.stringify({ worker: name, sweep: data.sweepId, start: data.index }));
       const entry = catalog.get(data.strategy);
       const request =
         data.request.source === 'tsdb' ? { ...data.request, tsdb: config.tsdb } : data.request;

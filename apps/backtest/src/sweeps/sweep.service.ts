@@ -148,15 +148,26 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
       },
     };
     await this.store.create(sweep);
-    await this.executor.enqueue(
-      combinations.map((params, index) => ({
-        sweepId: sweep.id,
-        index,
-        strategy: entry.name,
-        params,
-        request: requests[index]!,
-      })),
-    );
+    try {
+      await this.executor.enqueue(
+        combinations.map((params, index) => ({
+          sweepId: sweep.id,
+          index,
+          strategy: entry.name,
+          params,
+          request: requests[index]!,
+        })),
+      );
+    } catch (error) {
+      // Stored, not queued: the next start queues what is missing.
+      throw new HttpException(
+        {
+          code: 'QUEUE_UNAVAILABLE',
+          message: `sweep ${sweep.id} is stored but its jobs could not be queued (${(error as Error).message}); they are queued at the service's next start`,
+        },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
     return sweep;
   }
 
