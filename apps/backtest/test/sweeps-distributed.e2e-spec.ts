@@ -240,7 +240,7 @@ describe('backtest sweeps across worker processes (BullMQ on Redis, results in P
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         ...sweepBody,
-        to: '2026-03-13',
+        to: '2026-03-31',
         grid: { fast: [2, 3, 4, 5], slow: [15, 20, 25] },
       }),
     });
