@@ -3,13 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFactor, evaluateExpression, Panel } from '@qautlra/factors';
+import { sweepScaling } from './sweep-scaling';
 
 /**
  * npm run bench:factors — 5,000 instruments × 2,500 dates (12.5 M rows, `BENCH_INSTRUMENTS`, `BENCH_DATES`):
  * the factor expression rank(ts_mean(close, 20) / close), forward returns at 1/5/20, IC + rank IC, quintile
  * returns, turnover — libs/factors (in a child process, for its own peak RSS) against the same computation in
  * pandas the way alphalens does it (bench/factors/factors_pandas.py, Debian's python3-pandas), same run,
- * same data. Target: ≥ 3× faster than pandas.
+ * same data. Target: ≥ 3× faster than pandas. Then a sweep's scaling over 1, 2 and 4 worker processes
+ * (bench/factors/sweep-scaling.ts; `BENCH_SWEEP_SIZE`, default 200; `BENCH_SWEEP=0` skips it).
  */
 const N = Number(process.env.BENCH_INSTRUMENTS ?? 5_000);
 const D = Number(process.env.BENCH_DATES ?? 2_500);
@@ -98,7 +100,7 @@ function python(): string {
   return out.trim().split('\n').pop()!;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (process.argv[2] === '--ours') {
     console.log(JSON.stringify(ours(process.argv[3]!)));
     return;
@@ -149,6 +151,19 @@ function main(): void {
   console.log(
     `\nspeed: libs/factors is ${ratio.toFixed(2)}× pandas (target ≥ 3×); peak RSS ${(mine.peakRssMiB / theirs.peakRssMiB).toFixed(2)}× pandas'`,
   );
+  if (process.env.BENCH_SWEEP === '0') return;
+  const size = Number(process.env.BENCH_SWEEP_SIZE ?? 200);
+  console.log(
+    `\nsweep scaling — ${size} combinations of ma-cross (SHFE.rb888, March 2026, 15m) over BullMQ worker processes:`,
+  );
+  console.log('workers   seconds   combinations/s   efficiency per process');
+  for (const row of await sweepScaling(size))
+    console.log(
+      `${String(row.workers).padStart(7)} ${row.seconds.toFixed(2).padStart(9)} ${row.perSecond.toFixed(2).padStart(16)} ${row.efficiency.toFixed(2).padStart(24)}`,
+    );
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
