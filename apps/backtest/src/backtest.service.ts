@@ -105,6 +105,11 @@ export class BacktestService implements OnModuleInit, OnApplicationShutdown {
     return this.pool;
   }
 
+  /** The tsdb this service reads (address and credentials: never stored with a request). */
+  get tsdb(): BacktestConfig['tsdb'] {
+    return this.config.tsdb;
+  }
+
   /** A stored request as it runs: a tsdb source gets the service's address and credentials. */
   withSecrets(request: RunRequest): RunRequest {
     return request.source === 'tsdb' ? { ...request, tsdb: this.config.tsdb } : request;

@@ -47,8 +47,8 @@ function blocksOf(file: string): Block[] {
 const allBlocks = DOCS.flatMap(blocksOf);
 /**
  * Shell examples: every line but `npm …` (starting and testing the platform is what this test does),
- * except `npm run backtest -- …`, run as the built CLI (the build is done; `npm run backtest` would
- * only check it again).
+ * except `npm run backtest -- …` and `npm run factor -- …`, run as the built CLIs (the build is done;
+ * `npm run backtest` would only check it again).
  */
 const shellBlocks = allBlocks
   .filter((block) => block.lang === 'bash' || block.lang === 'sh')
@@ -59,7 +59,11 @@ const shellBlocks = allBlocks
       .map((line) =>
         line.trim().startsWith('npm run backtest -- ')
           ? line.trim().replace(/^npm run backtest -- /, 'node dist/apps/backtest/src/cli.js ')
-          : line,
+          : line.trim().startsWith('npm run factor -- ')
+            ? line
+                .trim()
+                .replace(/^npm run factor -- /, 'node dist/apps/backtest/src/factor-cli.js ')
+            : line,
       )
       .filter((line) => !/^npm /.test(line.trim()))
       .join('\n'),
@@ -170,6 +174,7 @@ describe('README and docs examples against a started platform', () => {
         'docs/md-gateway.md',
         'docs/tsdb.md',
         'docs/backtest.md',
+        'docs/factors.md',
         'docs/strategies.md',
         'docs/realtime.md',
       ]),

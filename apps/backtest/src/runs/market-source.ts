@@ -33,6 +33,8 @@ export interface SourceRequest {
   frequency: BarFrequency | 'tick';
   /** Sim: the generator's seed. */
   seed?: number;
+  /** Sim: one tick per instrument this often while its market is open (default 500 ms ticks, 15 s bars). */
+  stepMs?: number;
   /** CSV and Parquet: the file. */
   file?: string;
   /** tsdb: where. */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Progress } from './run-backtest';
-import run, { bars, BarsTask, ChartBar, RunTask, sweep, SweepTask } from './run.worker';
+import run, { bars, BarsTask, ChartBar, factor, RunTask, sweep, SweepTask } from './run.worker';
+import type { FactorRequest } from '../factors/factor-job';
 import type { SweepJobOutcome } from '../sweeps/sweep-job';
 
 /**
@@ -57,6 +58,14 @@ export class RunPool {
   async sweep(task: SweepTask): Promise<SweepJobOutcome> {
     if (!this.piscina) return sweep(task);
     return (await this.piscina.run(task, { name: 'sweep' })) as SweepJobOutcome;
+  }
+
+  /** A factor study, on a worker thread. */
+  async factor(request: FactorRequest): ReturnType<typeof factor> {
+    if (!this.piscina) return factor(request);
+    return (await this.piscina.run(request, { name: 'factor' })) as Awaited<
+      ReturnType<typeof factor>
+    >;
   }
 
   async close(): Promise<void> {

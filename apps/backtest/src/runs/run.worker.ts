@@ -5,6 +5,7 @@ import { loadMarketEvents } from './market-source';
 import { loadStrategy } from '@qautlra/strategies';
 import { runBacktest, RunRequest } from './run-backtest';
 import { runSweepJob, type SweepJob, type SweepJobOutcome } from '../sweeps/sweep-job';
+import { runFactorJob, type FactorReport, type FactorRequest } from '../factors/factor-job';
 
 export interface RunTask {
   file: string;
@@ -82,4 +83,23 @@ export interface SweepTask {
 /** One sweep combination (piscina task `sweep`). */
 export function sweep(task: SweepTask): Promise<SweepJobOutcome> {
   return runSweepJob(task.job, task.file, task.request);
+}
+
+/** A factor study (piscina task `factor`); a FactorError comes back as `{error: {code, message}}`. */
+export async function factor(
+  request: FactorRequest,
+): Promise<FactorReport | { error: { code: string; message: string } }> {
+  try {
+    return await runFactorJob(request);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if ((error as Error).name === 'FactorError' || (error as Error).name === 'SourceError')
+      return {
+        error: {
+          code: typeof code === 'string' ? code : 'bad_source',
+          message: (error as Error).message,
+        },
+      };
+    throw error;
+  }
 }
