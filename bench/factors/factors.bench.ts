@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFactor, evaluateExpression, Panel } from '@qautlra/factors';
 import { sweepScaling } from './sweep-scaling';
+import { seededRandom } from '@qautlra/sim';
 
 /**
  * npm run bench:factors — 5,000 instruments × 2,500 dates (12.5 M rows, `BENCH_INSTRUMENTS`, `BENCH_DATES`):
@@ -17,20 +18,9 @@ const N = Number(process.env.BENCH_INSTRUMENTS ?? 5_000);
 const D = Number(process.env.BENCH_DATES ?? 2_500);
 const EXPRESSION = 'rank(ts_mean(close, 20) / close)';
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Closes: random walks with a common market factor, late listings and 1 % suspended days. */
 function generate(file: string): void {
-  const next = random(22);
+  const next = seededRandom(22);
   const values = new Float64Array(D * N);
   const price = Float64Array.from({ length: N }, () => 5 + 95 * next());
   const listed = Int32Array.from({ length: N }, () =>

@@ -69,7 +69,7 @@ export async function sweepScaling(
             stdio: ['ignore', 'pipe', 'inherit'],
           },
         );
-        child.stdout!.on('data', (chunk: Buffer) => {
+        child.stdout.on('data', (chunk: Buffer) => {
           if (chunk.toString().includes('"ready":true')) ready[k] = true;
         });
         workers.push(child);

@@ -5,6 +5,7 @@
 import { FUTURES_PRESETS } from '@qautlra/qamd';
 import { QifiAccount } from '@qautlra/qifi';
 import type { JsonObject } from '@qautlra/diff';
+import { seededRandom } from '@qautlra/sim';
 
 export interface Fixture {
   instruments: string[];
@@ -14,17 +15,8 @@ export interface Fixture {
   holdings: number[][];
 }
 
-/** A small deterministic generator, mulberry32 (the same accounts and ticks every run). */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A small deterministic generator (the same accounts and ticks every run): libs/sim's mulberry32. */
+export const random = seededRandom;
 
 export function buildFixture(accounts: number, perAccount: number, contracts: number): Fixture {
   const instruments: string[] = [];

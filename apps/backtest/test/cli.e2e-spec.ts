@@ -1,26 +1,14 @@
 import { analyseNav, resolveConvention } from '@qautlra/analytics';
 import { CHINA_TRADE_CALENDAR, toIsoDate } from '@qautlra/calendar';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runNode } from '@qautlra/testing';
 
 const root = join(__dirname, '../../..');
 const cli = join(root, 'dist/apps/backtest/src/cli.js');
 
-async function backtest(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], {
-      cwd: root,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const backtest = (args: string[]) => runNode(cli, args, { cwd: root });
 
 interface Output {
   summary: {

@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runNode } from '@qautlra/testing';
 
 const root = join(__dirname, '../../..');
 const cli = join(root, 'dist/apps/backtest/src/factor-cli.js');
 
-async function factor(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], {
-      cwd: root,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const factor = (args: string[]) => runNode(cli, args, { cwd: root });
 
 const INSTRUMENTS =
   'SSE.600000,SSE.600036,SSE.601318,SSE.600519,SZSE.000001,SZSE.000002,SZSE.000858,SZSE.300750';

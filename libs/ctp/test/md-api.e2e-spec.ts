@@ -13,6 +13,7 @@ import {
   loadCatalog,
   type CtpError,
   type CtpEvent,
+  type CtpLayout,
   type CtpStruct,
   type NativeSession,
 } from '@qautlra/ctp';
@@ -26,22 +27,31 @@ function scripted(lines: string[]): { front: string; journal: string; flow: stri
   return { front: `script://${script}`, journal, flow: join(dir, 'flow') };
 }
 
+/** The addon of a layout lays every struct out as the TypeScript catalog computes it, field by field. */
+function expectCompilerLayout(
+  layout: CtpLayout,
+): ReturnType<ReturnType<typeof nativeAddon>['layout']> {
+  const native = nativeAddon(layout).layout();
+  const catalog = loadCatalog(layout);
+  expect(native.layout).toBe(layout);
+  expect(Object.keys(native.sizes).length).toBe(catalog.structs.size);
+  for (const [name, size] of Object.entries(native.sizes))
+    expect([name, catalog.structs.get(name)!.size]).toEqual([name, size]);
+  for (const [struct, field, offset] of native.offsets)
+    expect([struct, field, catalog.structs.get(struct)!.byName.get(field)!.offset]).toEqual([
+      struct,
+      field,
+      offset,
+    ]);
+  return native;
+}
+
 const journalOf = (path: string): string[] =>
   existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
 
 describe('native-ctp MdApi on the fake front (dlopen, vtable, callbacks through the channel)', () => {
   it('lays every struct out as the compiler does', () => {
-    const native = nativeAddon().layout();
-    const catalog = loadCatalog();
-    expect(Object.keys(native.sizes).length).toBe(catalog.structs.size);
-    for (const [name, size] of Object.entries(native.sizes))
-      expect([name, catalog.structs.get(name)!.size]).toEqual([name, size]);
-    for (const [struct, field, offset] of native.offsets)
-      expect([struct, field, catalog.structs.get(struct)!.byName.get(field)!.offset]).toEqual([
-        struct,
-        field,
-        offset,
-      ]);
+    const native = expectCompilerLayout('6.3.15');
     expect(native.sizes.CThostFtdcDepthMarketDataField).toBe(408);
     expect(MdApi.version(fakeLibrary('md'))).toBe('qautlra-fake-md v6.3.15');
   });
@@ -262,19 +272,8 @@ describe('native-ctp MdApi on the fake front (dlopen, vtable, callbacks through 
 
 describe('native-ctp MdApi in the 6.5.1 layout (6.5.1 … 6.7.11 libraries) on the fake front built in it', () => {
   it('lays every struct out as the compiler does, and reads the layout from the library', () => {
-    const native = nativeAddon('6.5.1').layout();
-    const catalog = loadCatalog('6.5.1');
-    expect(native.layout).toBe('6.5.1');
+    const native = expectCompilerLayout('6.5.1');
     expect(nativeAddon().layout().layout).toBe('6.3.15');
-    expect(Object.keys(native.sizes).length).toBe(catalog.structs.size);
-    for (const [name, size] of Object.entries(native.sizes))
-      expect([name, catalog.structs.get(name)!.size]).toEqual([name, size]);
-    for (const [struct, field, offset] of native.offsets)
-      expect([struct, field, catalog.structs.get(struct)!.byName.get(field)!.offset]).toEqual([
-        struct,
-        field,
-        offset,
-      ]);
     expect(native.sizes.CThostFtdcDepthMarketDataField).toBe(568);
     expect(MdApi.version(fakeLibrary('md', '6.5.1'))).toBe('qautlra-fake-md v6.5.1');
   });

@@ -252,22 +252,19 @@ export function parseExpression(text: string): Node {
     }
     return left;
   };
-  const additive = (depth: number): Node => {
-    let left = multiplicative(depth);
-    while (peek().type === 'op' && (peek().text === '+' || peek().text === '-')) {
-      const op = next().text;
-      left = made({ kind: 'binary', op, left, right: multiplicative(depth + 1) }, depth);
-    }
-    return left;
-  };
-  const multiplicative = (depth: number): Node => {
-    let left = unaryTerm(depth);
-    while (peek().type === 'op' && (peek().text === '*' || peek().text === '/')) {
-      const op = next().text;
-      left = made({ kind: 'binary', op, left, right: unaryTerm(depth + 1) }, depth);
-    }
-    return left;
-  };
+  /** Left-associative operators of one precedence level over the next level's terms. */
+  const level =
+    (operators: readonly string[], term: (depth: number) => Node) =>
+    (depth: number): Node => {
+      let left = term(depth);
+      while (peek().type === 'op' && operators.includes(peek().text)) {
+        const op = next().text;
+        left = made({ kind: 'binary', op, left, right: term(depth + 1) }, depth);
+      }
+      return left;
+    };
+  const multiplicative = level(['*', '/'], (depth) => unaryTerm(depth));
+  const additive = level(['+', '-'], multiplicative);
   const unaryTerm = (depth: number): Node => {
     if (peek().type === 'op' && (peek().text === '-' || peek().text === '+')) {
       const op = next().text;

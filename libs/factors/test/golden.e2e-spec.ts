@@ -11,6 +11,7 @@ import {
   winsorize,
   type FactorAnalysis,
 } from '@qautlra/factors';
+import { seededRandom } from '@qautlra/sim';
 
 /**
  * Golden vectors: the analysis and the expression operators against an independent implementation in
@@ -18,24 +19,13 @@ import {
  * values — late listings, suspensions, missing factor values — and three industries.
  */
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const D = 90;
 const N = 36;
 const PERIODS = [1, 5, 10];
 const Q = 5;
 
 function generate(): { close: Panel; volume: Panel; factor: Panel; groups: string[] } {
-  const next = random(20261207);
+  const next = seededRandom(20261207);
   const gauss = (): number =>
     Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
   const dates = Array.from({ length: D }, (_, d) => {

@@ -9,3 +9,4 @@ export * from './app-process';
 export * from './non-finite';
 export * from './openapi-check';
 export * from './amqp-connections';
+export * from './run-node';
