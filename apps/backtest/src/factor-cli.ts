@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { renderFactorSheet } from '@qautlra/report';
 import { runFactorJob, type FactorReport, type FactorRequest } from './factors/factor-job';
 
 const HELP = `npm run factor -- (--expression TEXT | --builtin NAME | --indicator SPEC) --instruments IDS --from DATE --to DATE [options]
@@ -23,7 +24,8 @@ const HELP = `npm run factor -- (--expression TEXT | --builtin NAME | --indicato
   --groups FILE        JSON {"SSE.600000": "bank", …}: grouped analysis (and neutralisation)
   --max-loss X         fail, naming the counts, when more than this share of rows is dropped
   --backtest           also backtest holding the top quantile (--long Q, --short Q, --every N days)
-  --json FILE          write the whole report as JSON`;
+  --json FILE          write the whole report as JSON
+  --html FILE          write the factor tear sheet (one self-contained HTML page)`;
 
 class UsageError extends Error {}
 
@@ -34,7 +36,10 @@ const numberOf = (name: string, text: string | undefined): number | undefined =>
   return value;
 };
 
-function requestOf(argv: string[], env: NodeJS.ProcessEnv): FactorRequest & { json?: string } {
+function requestOf(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): FactorRequest & { json?: string; html?: string } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -62,6 +67,7 @@ function requestOf(argv: string[], env: NodeJS.ProcessEnv): FactorRequest & { js
       short: { type: 'string' },
       every: { type: 'string' },
       json: { type: 'string' },
+      html: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -122,6 +128,7 @@ function requestOf(argv: string[], env: NodeJS.ProcessEnv): FactorRequest & { js
         }
       : undefined,
     json: values.json,
+    html: values.html,
   };
 }
 
@@ -165,10 +172,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 2;
   }
   try {
-    const { json, ...study } = request;
+    const { json, html, ...study } = request;
     const report = await runFactorJob(study);
     printReport(report);
     if (json) writeFileSync(json, JSON.stringify(report));
+    if (html) writeFileSync(html, renderFactorSheet(report));
     return 0;
   } catch (error) {
     console.error(`factor: ${(error as Error).message}`);

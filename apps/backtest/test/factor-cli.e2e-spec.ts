@@ -16,6 +16,7 @@ describe('npm run factor', () => {
   it('prints the study and writes it as JSON: IC by horizon, rows dropped by reason, a top-quantile backtest', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'factor-cli-'));
     const json = join(dir, 'report.json');
+    const html = join(dir, 'report.html');
     const groups = join(dir, 'groups.json');
     writeFileSync(
       groups,
@@ -46,6 +47,8 @@ describe('npm run factor', () => {
       '--backtest',
       '--json',
       json,
+      '--html',
+      html,
     ]);
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
@@ -61,6 +64,13 @@ describe('npm run factor', () => {
     expect(report.horizons.map((h) => h.period)).toEqual([1, 5]);
     expect(report.groups.map((g) => g.group)).toEqual(['a', 'b']);
     expect(report.rows.dropped).toMatchObject({ warm_up: 24, horizon_end: 40 });
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('<title>reversal(3) — factor tear sheet</title>');
+    expect(page).toContain('IC decay: mean IC and rank IC by horizon');
+    expect(page).toContain('Backtest of the quantile held');
+    expect((page.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(5);
+    expect(page).not.toMatch(/<script/);
   }, 120_000);
 
   it('says what is wrong: usage errors exit 2, bad factors exit 1', async () => {

@@ -112,6 +112,27 @@ describe('backtest service: factor studies (/api/factors)', () => {
     expect(JSON.parse(JSON.stringify(local))).toEqual(report);
   }, 120_000);
 
+  it('renders the study as a factor tear sheet, escaping the expression', async () => {
+    const response = await fetch(`${base}/api/factors/report`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        instruments: INSTRUMENTS,
+        from: '2025-11-03',
+        to: '2026-01-30',
+        expression: 'where(close < ts_mean(close, 5), 1, 0) * rank(volume)',
+        periods: [1, 5],
+        groups: GROUPS,
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await response.text();
+    expect(page).toContain('<code>where(close &lt; ts_mean(close, 5), 1, 0) * rank(volume)</code>');
+    expect(page).toContain('By group: mean rank IC');
+    expect(page).not.toContain('close < ts_mean');
+  }, 120_000);
+
   it('refuses bad studies with the rule broken (400), and a loss over max_loss with the counts', async () => {
     const base = { instruments: INSTRUMENTS, from: '2025-11-03', to: '2025-12-31' };
     const cases: [unknown, RegExp][] = [

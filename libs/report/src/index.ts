@@ -1,2 +1,3 @@
 export * from './tear-sheet';
 export * from './sheet-language';
+export * from './factor-sheet';

@@ -111,7 +111,8 @@ footer code { background: #eaeef2; padding: 1px 4px; border-radius: 4px; }
 @media print { body { background: #fff; } .card, .kpi { break-inside: avoid; } }
 `;
 
-function page(title: string, body: string, words: SheetWords): string {
+/** A whole self-contained HTML page in the tear sheets' style. */
+export function page(title: string, body: string, words: SheetWords): string {
   return `<!doctype html>
 <html lang="${words.lang === 'zh' ? 'zh-CN' : 'en'}">
 <head>
@@ -130,7 +131,8 @@ ${body}
 const signClass = (value: number | null | undefined) =>
   value === null || value === undefined ? '' : value >= 0 ? 'up' : 'down';
 
-function kpi(
+/** A headline figure. */
+export function kpi(
   label: string,
   value: number | null | undefined,
   format: 'pct' | 'ratio',

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { renderFactorSheet } from '@qautlra/report';
 import { FactorRequestDto } from './factor.dto';
 import { FactorService } from './factor.service';
 
@@ -26,5 +27,18 @@ export class FactorController {
   @ApiOkResponse({ schema: { type: 'object' } })
   analyze(@Body() body: FactorRequestDto) {
     return this.factors.analyze(body);
+  }
+
+  @Post('report')
+  @HttpCode(200)
+  @Header('content-type', 'text/html; charset=utf-8')
+  @ApiProduces('text/html')
+  @ApiOperation({
+    summary:
+      'The same study as a factor tear sheet: one self-contained HTML page (server-rendered SVG charts)',
+  })
+  @ApiOkResponse({ schema: { type: 'string' } })
+  async report(@Body() body: FactorRequestDto): Promise<string> {
+    return renderFactorSheet(await this.factors.analyze(body));
   }
 }
