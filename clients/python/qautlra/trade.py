@@ -7,6 +7,7 @@ import copy
 import itertools
 import json
 import os
+import secrets
 from typing import Any, Optional
 
 import websockets
@@ -61,7 +62,9 @@ class TradeClient(Reconnecting):
         self._data: dict[str, Any] = {}
         self._updated = False
         self._ids = itertools.count(1)
-        self._prefix = f"py{os.getpid():x}{id(self) & 0xFFFF:x}_"
+        # Unique per client: an object's id() is reused once it is freed, so a later client of the same
+        # user in the same process could send an order id the account already holds.
+        self._prefix = f"py{os.getpid():x}{secrets.token_hex(4)}_"
 
     async def __aenter__(self) -> "TradeClient":
         await self.connect()

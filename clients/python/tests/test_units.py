@@ -78,3 +78,14 @@ def test_quantaxis_towards_codes() -> None:
     assert TOWARDS[2] == ("BUY", "OPEN") and TOWARDS[-2] == ("SELL", "OPEN")
     assert TOWARDS[3] == ("BUY", "CLOSE") and TOWARDS[-3] == ("SELL", "CLOSE")
     assert TOWARDS[4] == ("BUY", "CLOSETODAY") and TOWARDS[-4] == ("SELL", "CLOSETODAY")
+
+
+def test_order_ids_of_successive_clients_never_repeat() -> None:
+    # A client freed and another made in its place (CPython reuses the address, so id() repeats) must not
+    # start the same order ids again: the account still holds the first client's orders.
+    prefixes = set()
+    for _ in range(200):
+        client = TradeClient("demo", "demo", "ws://127.0.0.1:9/none")
+        prefixes.add(client._prefix)
+        del client
+    assert len(prefixes) == 200

@@ -28,6 +28,11 @@ const BacktestsView = lazy(() =>
   import('./components/BacktestsView').then((module) => ({ default: module.BacktestsView })),
 );
 
+/** Factor research loads when opened. */
+const FactorsView = lazy(() =>
+  import('./components/FactorsView').then((module) => ({ default: module.FactorsView })),
+);
+
 /** Live strategies load when opened. */
 const StrategiesView = lazy(() =>
   import('./components/StrategiesView').then((module) => ({ default: module.StrategiesView })),
@@ -38,9 +43,9 @@ const MonitorView = lazy(() =>
   import('./components/MonitorView').then((module) => ({ default: module.MonitorView })),
 );
 
-/** The page's views, by the URL's hash (`#funds`, `#backtests`, `#strategies`, `#monitor`), so a view can be linked and reloaded. */
-type View = 'trade' | 'funds' | 'backtests' | 'strategies' | 'monitor';
-const VIEWS: readonly View[] = ['trade', 'funds', 'backtests', 'strategies', 'monitor'];
+/** The page's views, by the URL's hash (`#funds`, `#backtests`, `#factors`, `#strategies`, `#monitor`), so a view can be linked and reloaded. */
+type View = 'trade' | 'funds' | 'backtests' | 'factors' | 'strategies' | 'monitor';
+const VIEWS: readonly View[] = ['trade', 'funds', 'backtests', 'factors', 'strategies', 'monitor'];
 const viewOfHash = (): View => VIEWS.find((view) => `#${view}` === location.hash) ?? 'trade';
 
 const stored = <T extends string>(key: string, fallback: T, allowed: readonly T[]): T => {
@@ -208,6 +213,10 @@ export function App(props: { config: ClientConfig }) {
         ) : view === 'backtests' ? (
           <Suspense fallback={<main className="backtests" />}>
             <BacktestsView rest={config.backtest.rest} />
+          </Suspense>
+        ) : view === 'factors' ? (
+          <Suspense fallback={<main className="factors" />}>
+            <FactorsView rest={config.backtest.rest} />
           </Suspense>
         ) : view === 'strategies' && signedIn && session.state !== 'connecting' ? (
           <Suspense fallback={<main className="strategies" />}>
