@@ -1,4 +1,4 @@
-import { ColorType, createChart, type IChartApi, LineSeries, type Time } from 'lightweight-charts';
+import { ColorType, createChart, type IChartApi, LineSeries } from 'lightweight-charts';
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
 import { isRecord, percent } from '../lib/format';
