@@ -1,4 +1,4 @@
-import { AppProcess, freePort } from '@qautlra/testing';
+import { AppProcess, freePort, waitFor } from '@qautlra/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,74 @@ describe('backtest service: factor studies (/api/factors)', () => {
     expect(page).toContain('<code>where(close &lt; ts_mean(close, 5), 1, 0) * rank(volume)</code>');
     expect(page).toContain('By group: mean rank IC');
     expect(page).not.toContain('close < ts_mean');
+  }, 120_000);
+
+  it('sweeps factor variants as jobs, ranked by rank IC IR in and out of sample', async () => {
+    const response = await fetch(`${base}/api/factors/sweeps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        instruments: INSTRUMENTS,
+        from: '2025-09-01',
+        to: '2026-01-30',
+        expression: 'rank(ts_mean(close, {n}) / close)',
+        grid: { n: [3, 5, 10] },
+        periods: [5],
+        split: '2025-12-01',
+      }),
+    });
+    expect(response.status).toBe(202);
+    const sweep = (await response.json()) as { id: string; total: number; rank_by: string };
+    expect(sweep).toMatchObject({ total: 3, rank_by: 'rank_ic_ir' });
+    interface View {
+      progress: { done: number; total: number; failed: number };
+      ranking: {
+        index: number;
+        params: { n: number };
+        value: number | null;
+        in_sample: number | null;
+        out_of_sample: number | null;
+      }[];
+    }
+    const view = await waitFor(
+      async () => {
+        const current = (await (await fetch(`${base}/api/sweeps/${sweep.id}`)).json()) as View;
+        return current.progress.done === 3 ? current : undefined;
+      },
+      { what: 'the factor sweep', timeoutMs: 90_000 },
+    );
+    expect(view.progress).toEqual({ done: 3, failed: 0, total: 3 });
+    expect(view.ranking.map((r) => r.params.n).sort()).toEqual([10, 3, 5]);
+    const inSample = view.ranking.map((r) => r.in_sample!);
+    expect(inSample.every((v) => Number.isFinite(v))).toBe(true);
+    expect(inSample).toEqual([...inSample].sort((a, b) => b - a));
+    // The variant's whole-run rank IC IR (first horizon: 1 day, added for the portfolio) is the study's.
+    const n3 = view.ranking.find((r) => r.params.n === 3)!;
+    const study = (await (
+      await post({
+        instruments: INSTRUMENTS,
+        from: '2025-09-01',
+        to: '2026-01-30',
+        expression: 'rank(ts_mean(close, 3) / close)',
+        periods: [1, 5],
+      })
+    ).json()) as { horizons: { rank_ic_summary: { ir: number } }[] };
+    expect(n3.value).toBeCloseTo(study.horizons[0]!.rank_ic_summary.ir, 10);
+    const unused = await fetch(`${base}/api/factors/sweeps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        instruments: INSTRUMENTS,
+        from: '2025-09-01',
+        to: '2026-01-30',
+        expression: 'rank(close)',
+        grid: { n: [1, 2] },
+      }),
+    });
+    expect([unused.status, await unused.text()]).toEqual([
+      400,
+      expect.stringMatching(/grid.n is not used: write \{n\}/),
+    ]);
   }, 120_000);
 
   it('refuses bad studies with the rule broken (400), and a loss over max_loss with the counts', async () => {

@@ -76,4 +76,24 @@ describe('sweep ranking', () => {
     expect(ranking.rows.map((r) => r.index)).toEqual([0, 1, 2, 3]);
     expect(ranking.rows[3]!.value).toBeNull();
   });
+
+  it('ranks by a dated series (a factor sweep’s rank IC) over the same windows', () => {
+    const outcomes = [0, 1, 2].map((i) => {
+      const o = outcome(i, dates, 0.001, 0.001, 61);
+      // rank IC: 0.01·i before the split, −0.01·i after, with a wiggle
+      const series = {
+        rank_ic: dates
+          .slice(1)
+          .map((d, k) => (d < split ? 0.01 * i : -0.01 * i) + (k % 2 ? 0.02 : -0.02)),
+      };
+      return { ...o, series };
+    });
+    const ranking = rankSweep(outcomes, { rankBy: 'rank_ic_mean', order: 'desc', split });
+    expect(ranking.rows.map((r) => r.index)).toEqual([2, 1, 0]);
+    expect(ranking.rows[0]!.inSample).toBeCloseTo(0.02, 2);
+    expect(ranking.rows[0]!.outOfSample).toBeCloseTo(-0.02, 2);
+    expect(ranking.split!.rankCorrelation).toBeCloseTo(-1, 12);
+    const ir = rankSweep(outcomes, { rankBy: 'rank_ic_ir', order: 'desc' });
+    expect(ir.rows.every((r) => r.value !== null)).toBe(true);
+  });
 });

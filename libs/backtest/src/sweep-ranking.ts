@@ -24,7 +24,24 @@ export interface SweepOutcome {
   /** ISO dates, the first being the base (NAV 1 the day before the run). */
   dates: readonly string[];
   navs: readonly number[];
+  /**
+   * Other dated series on the same dates (without the base), for statistics that are not of the NAV: a
+   * factor sweep's `rank_ic` and `ic` per date, ranked by `rank_ic_mean`, `rank_ic_ir`, `ic_mean`, `ic_ir`.
+   */
+  series?: Readonly<Record<string, readonly (number | null)[]>>;
 }
+
+/** Statistics of a dated series (mean, mean / sample std) rather than of the NAV. */
+const SERIES_STATISTICS: Record<string, { series: string; take: 'mean' | 'ir' }> = {
+  rank_ic_mean: { series: 'rank_ic', take: 'mean' },
+  rank_ic_ir: { series: 'rank_ic', take: 'ir' },
+  ic_mean: { series: 'ic', take: 'mean' },
+  ic_ir: { series: 'ic', take: 'ir' },
+};
+
+/** Whether `rankBy` is a statistic of a dated series (an IC) instead of the NAV. */
+export const isSeriesStatistic = (rankBy: string): boolean =>
+  Object.hasOwn(SERIES_STATISTICS, rankBy);
 
 export interface SweepRankingOptions {
   rankBy: string;
@@ -86,6 +103,22 @@ export function statisticOver(
   to?: string,
 ): number | null {
   const { dates, navs } = outcome;
+  const bySeries = SERIES_STATISTICS[rankBy];
+  if (bySeries && Object.hasOwn(SERIES_STATISTICS, rankBy)) {
+    const values = outcome.series?.[bySeries.series];
+    if (!values) return null;
+    const picked: number[] = [];
+    values.forEach((value, i) => {
+      const date = dates[i + 1]!;
+      if (value === null || !Number.isFinite(value)) return;
+      if ((from === undefined || date >= from) && (to === undefined || date <= to))
+        picked.push(value);
+    });
+    if (picked.length < 2) return null;
+    const mean = picked.reduce((a, b) => a + b, 0) / picked.length;
+    const std = Math.sqrt(picked.reduce((a, b) => a + (b - mean) ** 2, 0) / (picked.length - 1));
+    return bySeries.take === 'mean' ? mean : std > 0 ? mean / std : null;
+  }
   let start = 1;
   while (start < dates.length && from !== undefined && dates[start]! < from) start += 1;
   let end = dates.length - 1;

@@ -1,13 +1,19 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ref } from '@qautlra/platform';
 import { renderFactorSheet } from '@qautlra/report';
-import { FactorRequestDto } from './factor.dto';
+import { SweepService } from '../sweeps/sweep.service';
+import { sweepToWire } from '../wire';
+import { FactorRequestDto, FactorSweepDto } from './factor.dto';
 import { FactorService } from './factor.service';
 
 @ApiTags('factors')
 @Controller('api/factors')
 export class FactorController {
-  constructor(private readonly factors: FactorService) {}
+  constructor(
+    private readonly factors: FactorService,
+    private readonly sweeps: SweepService,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -40,5 +46,16 @@ export class FactorController {
   @ApiOkResponse({ schema: { type: 'string' } })
   async report(@Body() body: FactorRequestDto): Promise<string> {
     return renderFactorSheet(await this.factors.analyze(body));
+  }
+
+  @Post('sweeps')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Sweep factor variants: each combination of the grid in the expression’s {name} placeholders (or a built-in’s window) is one job; follow it at GET /api/sweeps/{id}',
+  })
+  @ApiOkResponse({ schema: ref('Sweep') })
+  async sweep(@Body() body: FactorSweepDto) {
+    return sweepToWire(await this.sweeps.createFactor(body));
   }
 }

@@ -191,3 +191,37 @@ export class FactorRequestDto {
   @Type(() => FactorBacktestDto)
   backtest?: FactorBacktestDto;
 }
+
+/**
+ * Factor variants swept: `{name}` placeholders of the expression (or a built-in's `window`) take each
+ * combination of the grid's values; each variant is one job, ranked by a statistic of its factor-weighted
+ * portfolio (`sharpe`, …) or of its IC (`rank_ic_mean`, `rank_ic_ir`, `ic_mean`, `ic_ir`).
+ */
+export class FactorSweepDto extends FactorRequestDto {
+  @ApiProperty({ example: { n: [5, 10, 20] }, description: 'values per placeholder (numbers)' })
+  @IsObject()
+  grid!: Record<string, number[]>;
+
+  @ApiPropertyOptional({ example: 'rank_ic_ir', description: 'default rank_ic_ir (first horizon)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  rank_by?: string;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'] })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ example: '2025-12-01', description: 'first out-of-sample date' })
+  @IsOptional()
+  @Matches(DATE)
+  split?: string;
+
+  @ApiPropertyOptional({ description: 'walk-forward folds' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  walk_forward?: number;
+}

@@ -45,7 +45,8 @@ export class FactorService {
     return answer;
   }
 
-  private check(dto: FactorRequestDto): FactorRequest {
+  /** A study of a DTO, every field checked (a 400 names what is wrong). */
+  check(dto: FactorRequestDto): FactorRequest {
     let days: number;
     try {
       days = tradingDaysOf({ from: dto.from, to: dto.to }).length;

@@ -76,8 +76,8 @@ export async function bars(task: BarsTask): Promise<ChartBar[]> {
 export interface SweepTask {
   job: SweepJob;
   file: string;
-  /** The job's request with what the service adds at run time (a tsdb's address and credentials). */
-  request: RunRequest;
+  /** The job's request (a factor variant's study) with what the runner adds: a tsdb's address and credentials. */
+  request: RunRequest | FactorRequest;
 }
 
 /** One sweep combination (piscina task `sweep`). */

@@ -1,6 +1,8 @@
+import { computeMetrics, navToReturns, resolveConvention } from '@qautlra/analytics';
 import { dayBefore, type BacktestResult, type SweepOutcome } from '@qautlra/backtest';
 import { toIsoDate } from '@qautlra/calendar';
 import { loadStrategy } from '@qautlra/strategies';
+import { runFactorJob, type FactorReport, type FactorRequest } from '../factors/factor-job';
 import { runBacktest, type RunRequest } from '../runs/run-backtest';
 
 /**
@@ -12,9 +14,13 @@ import { runBacktest, type RunRequest } from '../runs/run-backtest';
 export interface SweepJob {
   sweepId: string;
   index: number;
+  /** A strategy's name, or `factor` for a factor variant. */
   strategy: string;
   params: Record<string, unknown>;
-  request: RunRequest;
+  /** A strategy's checked run request. */
+  request?: RunRequest;
+  /** A factor variant: the study with this combination's values put in (then `request` is unused). */
+  factor?: FactorRequest;
 }
 
 /** What a combination gave: the run's summary figures, its statistics and its daily NAV (for ranking). */
@@ -30,6 +36,8 @@ export interface SweepJobOutcome {
   /** ISO dates (the first is the base, NAV 1) and NAVs of the default account. */
   dates: string[];
   navs: number[];
+  /** A factor variant's rank IC and IC per date (first horizon), on `dates` without the base. */
+  series?: Record<string, (number | null)[]>;
   /** Why the run failed, when it did (then the rest is empty). */
   error?: string;
 }
@@ -76,14 +84,72 @@ export function failedOutcome(
   };
 }
 
-/** Runs a job with a strategy file found by its runner. */
+/**
+ * A factor variant's outcome: the NAV of its factor-weighted portfolio (the 1-day horizon's factor returns,
+ * chained), so every NAV statistic ranks it, with its rank IC and IC per date (the first horizon) for the
+ * IC statistics; `metrics` holds the NAV's statistics and the IC summaries of every horizon.
+ */
+export function factorOutcomeOf(
+  index: number,
+  params: Record<string, unknown>,
+  report: FactorReport,
+): SweepJobOutcome {
+  const growth = report.cumulative_factor_returns ?? [];
+  const kept = report.dates
+    .map((date, i) => ({ date, nav: growth[i] ?? null, i }))
+    .filter((point) => point.nav !== null);
+  const dates = kept.length ? [dayBefore(kept[0]!.date), ...kept.map((p) => p.date)] : [];
+  const navs = kept.length ? [1, ...kept.map((p) => p.nav!)] : [];
+  const first = report.horizons[0];
+  const metrics: Record<string, number | null> = {};
+  if (navs.length >= 3) {
+    const convention = resolveConvention(undefined);
+    const { returns } = navToReturns(
+      dates.map((date, i) => ({ date, nav: navs[i]! })),
+      convention,
+    );
+    Object.assign(metrics, computeMetrics(returns, convention).metrics);
+  }
+  for (const h of report.horizons) {
+    metrics[`rank_ic_mean_${h.period}d`] = h.rank_ic_summary.mean;
+    metrics[`rank_ic_ir_${h.period}d`] = h.rank_ic_summary.ir;
+    metrics[`ic_mean_${h.period}d`] = h.ic_summary.mean;
+    metrics[`spread_${h.period}d`] = h.spread_mean;
+  }
+  return {
+    index,
+    params,
+    finalBalance: null,
+    totalReturn: navs.length ? navs[navs.length - 1]! - 1 : null,
+    trades: null,
+    metrics,
+    dates,
+    navs,
+    ...(first
+      ? {
+          series: {
+            rank_ic: kept.map((p) => first.rank_ic[p.i] ?? null),
+            ic: kept.map((p) => first.ic[p.i] ?? null),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Runs a job: a strategy's backtest (its file found by the runner) or a factor variant's study. */
 export async function runSweepJob(
   job: SweepJob,
   file: string,
-  request: RunRequest = job.request,
+  request: RunRequest | FactorRequest = (job.factor ?? job.request)!,
 ): Promise<SweepJobOutcome> {
   try {
-    return outcomeOf(job.index, job.params, await runBacktest(loadStrategy(file), request));
+    if (job.factor)
+      return factorOutcomeOf(job.index, job.params, await runFactorJob(request as FactorRequest));
+    return outcomeOf(
+      job.index,
+      job.params,
+      await runBacktest(loadStrategy(file), request as RunRequest),
+    );
   } catch (error) {
     return failedOutcome(job.index, job.params, (error as Error)?.message ?? String(error));
   }
@@ -91,5 +157,11 @@ export async function runSweepJob(
 
 /** An outcome as the ranking reads it. */
 export function rankable(outcome: SweepJobOutcome): SweepOutcome {
-  return { index: outcome.index, params: outcome.params, dates: outcome.dates, navs: outcome.navs };
+  return {
+    index: outcome.index,
+    params: outcome.params,
+    dates: outcome.dates,
+    navs: outcome.navs,
+    ...(outcome.series ? { series: outcome.series } : {}),
+  };
 }

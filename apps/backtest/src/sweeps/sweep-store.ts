@@ -9,6 +9,8 @@ export interface SweepOptions {
   walkForward?: number;
   /** Who runs the jobs: the service's worker threads, or BullMQ workers (`REDIS_URL`). */
   executor: 'threads' | 'redis';
+  /** What each job is: a strategy's backtest (default) or a factor variant's study. */
+  kind?: 'strategy' | 'factor';
 }
 
 export interface SweepRecord {

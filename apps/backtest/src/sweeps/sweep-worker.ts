@@ -40,12 +40,13 @@ async function main(): Promise<void> {
     async (job) => {
       const data = job.data;
       console.log(JSON.stringify({ worker: name, sweep: data.sweepId, start: data.index }));
-      const entry = catalog.get(data.strategy);
-      const request =
-        data.request.source === 'tsdb' ? { ...data.request, tsdb: config.tsdb } : data.request;
-      const outcome = entry
-        ? await pool.sweep({ job: data, file: entry.file, request })
-        : failedOutcome(data.index, data.params, `this worker has no strategy ${data.strategy}`);
+      const entry = data.factor ? undefined : catalog.get(data.strategy);
+      const study = (data.factor ?? data.request)!;
+      const request = study.source === 'tsdb' ? { ...study, tsdb: config.tsdb } : study;
+      const outcome =
+        data.factor || entry
+          ? await pool.sweep({ job: data, file: entry?.file ?? '', request })
+          : failedOutcome(data.index, data.params, `this worker has no strategy ${data.strategy}`);
       const kept = await store.saveResult(data.sweepId, outcome, name);
       console.log(JSON.stringify({ worker: name, sweep: data.sweepId, index: data.index, kept }));
     },

@@ -10,10 +10,14 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { rankSweep, type SweepRanking } from '@qautlra/backtest';
+import { parseExpression } from '@qautlra/factors';
 import { randomUUID } from 'node:crypto';
 import { BacktestService } from '../backtest.service';
 import type { BacktestConfig } from '../config';
 import type { SweepRequestBody } from '../rest/dto';
+import type { FactorRequest } from '../factors/factor-job';
+import type { FactorSweepDto } from '../factors/factor.dto';
+import { FactorService } from '../factors/factor.service';
 import { BACKTEST_CONFIG } from '../tokens';
 import { RedisSweepExecutor, ThreadSweepExecutor, type SweepExecutor } from './sweep-executor';
 import { rankable, type SweepJob, type SweepJobOutcome } from './sweep-job';
@@ -68,6 +72,7 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @Inject(BACKTEST_CONFIG) private readonly config: BacktestConfig,
     private readonly backtests: BacktestService,
+    private readonly factors: FactorService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -171,6 +176,125 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
     return sweep;
   }
 
+  /** Factor variants: each combination of the grid put into the study's `{name}` placeholders (or `window`). */
+  async createFactor(dto: FactorSweepDto): Promise<SweepRecord> {
+    const {
+      grid,
+      rank_by: rankBy = 'rank_ic_ir',
+      order,
+      split,
+      walk_forward: walkForward,
+      ...study
+    } = dto;
+    const names = Object.keys(grid ?? {});
+    if (names.length === 0) throw new BadRequestException('grid names no placeholder');
+    let total = 1;
+    for (const name of names) {
+      const values = grid[name];
+      if (!/^[A-Za-z_]\w{0,31}$/.test(name))
+        throw new BadRequestException(
+          `grid.${name}: a placeholder is a name of letters, digits and _`,
+        );
+      if (
+        !Array.isArray(values) ||
+        values.length === 0 ||
+        values.length > 1_000 ||
+        !values.every((v) => typeof v === 'number' && Number.isFinite(v))
+      )
+        throw new BadRequestException(`grid.${name} must be a list of 1–1,000 numbers`);
+      const used =
+        name === 'window'
+          ? study.builtin !== undefined
+          : (study.expression ?? '').includes(`{${name}}`);
+      if (!used)
+        throw new BadRequestException(
+          `grid.${name} is not used: write {${name}} in the expression (or sweep a built-in's window)`,
+        );
+      total *= values.length;
+    }
+    if (total > this.config.maxSweep)
+      throw new BadRequestException(
+        `the grid has ${total} combinations; at most ${this.config.maxSweep} (BACKTEST_MAX_SWEEP)`,
+      );
+    if (split !== undefined && !(split > study.from && split <= study.to))
+      throw new BadRequestException('split must be a date after from and not after to');
+    const base = {
+      ...study,
+      periods: [...new Set([1, ...(study.periods ?? [1, 5, 20])])].sort((a, b) => a - b),
+    };
+    const combinations = combinationsOf(grid);
+    const variants = combinations.map((params) => this.variant(base, params));
+    const sweep: SweepRecord = {
+      id: randomUUID(),
+      strategy: 'factor',
+      request: base,
+      grid,
+      rankBy,
+      order: order ?? (LOWER_IS_BETTER.has(rankBy) ? 'asc' : 'desc'),
+      createdAt: new Date().toISOString(),
+      total,
+      options: {
+        executor: this.executor.kind,
+        kind: 'factor',
+        ...(split === undefined ? {} : { split }),
+        ...(walkForward === undefined ? {} : { walkForward }),
+      },
+    };
+    await this.store.create(sweep);
+    await this.enqueue(
+      sweep,
+      combinations.map((params, index) => ({
+        sweepId: sweep.id,
+        index,
+        strategy: 'factor',
+        params,
+        factor: variants[index]!,
+      })),
+    );
+    return sweep;
+  }
+
+  /** One factor variant: the placeholders filled, checked like any study. */
+  private variant(
+    base: FactorSweepDto | Omit<FactorSweepDto, 'grid'>,
+    params: Combination,
+  ): FactorRequest {
+    let expression = base.expression;
+    for (const [name, value] of Object.entries(params))
+      expression = expression?.replaceAll(`{${name}}`, String(value));
+    const dto = {
+      ...base,
+      ...(expression === undefined ? {} : { expression }),
+      ...(params.window === undefined ? {} : { window: Number(params.window) }),
+    };
+    if (expression !== undefined) {
+      try {
+        parseExpression(expression);
+      } catch (error) {
+        throw new BadRequestException({
+          code: String((error as { code?: string }).code ?? 'bad_factor').toUpperCase(),
+          message: `${expression}: ${(error as Error).message}`,
+        });
+      }
+    }
+    return this.factors.check(dto);
+  }
+
+  /** Queues jobs; a queue that cannot take them leaves the sweep stored for the next start. */
+  private async enqueue(sweep: SweepRecord, jobs: SweepJob[]): Promise<void> {
+    try {
+      await this.executor.enqueue(jobs);
+    } catch (error) {
+      throw new HttpException(
+        {
+          code: 'QUEUE_UNAVAILABLE',
+          message: `sweep ${sweep.id} is stored but its jobs could not be queued (${(error as Error).message}); they are queued at the service's next start`,
+        },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
+  }
+
   async view(id: string): Promise<SweepView> {
     const sweep = await this.store.sweep(id);
     if (!sweep) throw new NotFoundException({ code: 'UNKNOWN_SWEEP', message: `no sweep ${id}` });
@@ -209,9 +333,29 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Queues a sweep's missing combinations again (after a stop); returns how many. */
   private async resume(sweep: SweepRecord): Promise<number> {
+    const done = await this.store.done(sweep.id);
+    if (sweep.options?.kind === 'factor') {
+      const base = sweep.request as unknown as FactorSweepDto;
+      const jobs: SweepJob[] = [];
+      combinationsOf(sweep.grid as Record<string, number[]>).forEach((params, index) => {
+        if (done.has(index)) return;
+        try {
+          jobs.push({
+            sweepId: sweep.id,
+            index,
+            strategy: 'factor',
+            params,
+            factor: this.variant(base, params),
+          });
+        } catch {
+          // No longer a valid study.
+        }
+      });
+      await this.executor.enqueue(jobs);
+      return jobs.length;
+    }
     const entry = this.backtests.strategy(sweep.strategy);
     if (!entry) return 0;
-    const done = await this.store.done(sweep.id);
     const base = sweep.request as unknown as Omit<SweepRequestBody, 'grid'>;
     const jobs: SweepJob[] = [];
     combinationsOf(sweep.grid as Record<string, (number | string | boolean)[]>).forEach(
@@ -234,11 +378,12 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** A job on this service's worker threads. */
   private async runHere(job: SweepJob): Promise<void> {
-    const entry = this.backtests.strategy(job.strategy);
+    const entry = job.factor ? undefined : this.backtests.strategy(job.strategy);
+    const study = (job.factor ?? job.request)!;
     const outcome = await this.backtests.workers.sweep({
       job,
       file: entry?.file ?? '',
-      request: this.backtests.withSecrets(job.request),
+      request: study.source === 'tsdb' ? { ...study, tsdb: this.backtests.tsdb } : study,
     });
     await this.store.saveResult(job.sweepId, outcome, 'thread');
   }
