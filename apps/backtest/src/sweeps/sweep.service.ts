@@ -137,42 +137,24 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
     const requests = combinations.map((params) =>
       this.backtests.checkRequest({ ...base, params: { ...base.params, ...params } }, entry),
     );
-    const sweep: SweepRecord = {
-      id: randomUUID(),
-      strategy: entry.name,
-      request: base,
-      grid,
+    const sweep = this.record(entry.name, base, grid, {
       rankBy,
-      order: order ?? (LOWER_IS_BETTER.has(rankBy) ? 'asc' : 'desc'),
-      createdAt: new Date().toISOString(),
+      order,
+      split,
+      walkForward,
       total,
-      options: {
-        executor: this.executor.kind,
-        ...(split === undefined ? {} : { split }),
-        ...(walkForward === undefined ? {} : { walkForward }),
-      },
-    };
+    });
     await this.store.create(sweep);
-    try {
-      await this.executor.enqueue(
-        combinations.map((params, index) => ({
-          sweepId: sweep.id,
-          index,
-          strategy: entry.name,
-          params,
-          request: requests[index]!,
-        })),
-      );
-    } catch (error) {
-      // Stored, not queued: the next start queues what is missing.
-      throw new HttpException(
-        {
-          code: 'QUEUE_UNAVAILABLE',
-          message: `sweep ${sweep.id} is stored but its jobs could not be queued (${(error as Error).message}); they are queued at the service's next start`,
-        },
-        HttpStatus.SERVICE_UNAVAILABLE,
-      );
-    }
+    await this.enqueue(
+      sweep,
+      combinations.map((params, index) => ({
+        sweepId: sweep.id,
+        index,
+        strategy: entry.name,
+        params,
+        request: requests[index]!,
+      })),
+    );
     return sweep;
   }
 
@@ -224,22 +206,14 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
     };
     const combinations = combinationsOf(grid);
     const variants = combinations.map((params) => this.variant(base, params));
-    const sweep: SweepRecord = {
-      id: randomUUID(),
-      strategy: 'factor',
-      request: base,
-      grid,
+    const sweep = this.record('factor', base, grid, {
       rankBy,
-      order: order ?? (LOWER_IS_BETTER.has(rankBy) ? 'asc' : 'desc'),
-      createdAt: new Date().toISOString(),
+      order,
+      split,
+      walkForward,
       total,
-      options: {
-        executor: this.executor.kind,
-        kind: 'factor',
-        ...(split === undefined ? {} : { split }),
-        ...(walkForward === undefined ? {} : { walkForward }),
-      },
-    };
+      kind: 'factor',
+    });
     await this.store.create(sweep);
     await this.enqueue(
       sweep,
@@ -252,6 +226,38 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
       })),
     );
     return sweep;
+  }
+
+  /** A new sweep's record: the order defaults to what is better for the statistic. */
+  private record(
+    strategy: string,
+    request: Record<string, unknown>,
+    grid: Record<string, unknown[]>,
+    o: {
+      rankBy: string;
+      order?: 'asc' | 'desc';
+      split?: string;
+      walkForward?: number;
+      total: number;
+      kind?: 'factor';
+    },
+  ): SweepRecord {
+    return {
+      id: randomUUID(),
+      strategy,
+      request,
+      grid,
+      rankBy: o.rankBy,
+      order: o.order ?? (LOWER_IS_BETTER.has(o.rankBy) ? 'asc' : 'desc'),
+      createdAt: new Date().toISOString(),
+      total: o.total,
+      options: {
+        executor: this.executor.kind,
+        ...(o.kind ? { kind: o.kind } : {}),
+        ...(o.split === undefined ? {} : { split: o.split }),
+        ...(o.walkForward === undefined ? {} : { walkForward: o.walkForward }),
+      },
+    };
   }
 
   /** One factor variant: the placeholders filled, checked like any study. */
@@ -280,7 +286,7 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
     return this.factors.check(dto);
   }
 
-  /** Queues jobs; a queue that cannot take them leaves the sweep stored for the next start. */
+  /** Queues jobs; a queue that cannot take them leaves the sweep stored: the next start queues what is missing. */
   private async enqueue(sweep: SweepRecord, jobs: SweepJob[]): Promise<void> {
     try {
       await this.executor.enqueue(jobs);

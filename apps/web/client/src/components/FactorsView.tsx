@@ -448,6 +448,42 @@ export function FactorsView(props: { rest: string }) {
   );
 }
 
+/** One swept parameter: its name (of the strategy's) and its values, comma-separated. */
+function ParameterValues(props: {
+  label: string;
+  testId: 'a' | 'b';
+  names: string[];
+  name: string;
+  values: string;
+  onName: (name: string) => void;
+  onValues: (values: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <label>
+      {props.label}
+      <select
+        data-testid={`sw-param-${props.testId}`}
+        value={props.name}
+        onChange={(e) => props.onName(e.target.value)}
+      >
+        {props.names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+      <input
+        data-testid={`sw-values-${props.testId}`}
+        value={props.values}
+        onChange={(e) => props.onValues(e.target.value)}
+        title={t('swValues')}
+        size={10}
+      />
+    </label>
+  );
+}
+
 /** A strategy's parameters over two value lists, run as a sweep: progress, ranking and heat map. */
 function SweepPanel(props: { rest: string; defaultInstruments: string }) {
   const { rest } = props;
@@ -539,48 +575,24 @@ function SweepPanel(props: { rest: string; defaultInstruments: string }) {
         <input data-testid="sw-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
       </div>
       <div className="row">
-        <label>
-          {t('swParamA')}
-          <select
-            data-testid="sw-param-a"
-            value={paramA}
-            onChange={(e) => setParamA(e.target.value)}
-          >
-            {parameters.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-          <input
-            data-testid="sw-values-a"
-            value={valuesA}
-            onChange={(e) => setValuesA(e.target.value)}
-            title={t('swValues')}
-            size={10}
-          />
-        </label>
-        <label>
-          {t('swParamB')}
-          <select
-            data-testid="sw-param-b"
-            value={paramB}
-            onChange={(e) => setParamB(e.target.value)}
-          >
-            {parameters.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-          <input
-            data-testid="sw-values-b"
-            value={valuesB}
-            onChange={(e) => setValuesB(e.target.value)}
-            title={t('swValues')}
-            size={10}
-          />
-        </label>
+        <ParameterValues
+          label={t('swParamA')}
+          testId="a"
+          names={parameters}
+          name={paramA}
+          values={valuesA}
+          onName={setParamA}
+          onValues={setValuesA}
+        />
+        <ParameterValues
+          label={t('swParamB')}
+          testId="b"
+          names={parameters}
+          name={paramB}
+          values={valuesB}
+          onName={setParamB}
+          onValues={setValuesB}
+        />
         <label>
           {t('swRankBy')}
           <select
