@@ -6,6 +6,7 @@ import { SourceError, SourceKind } from './runs/market-source';
 import { Progress, runBacktest, RunRequest } from './runs/run-backtest';
 import { loadStrategy, StrategyLoadError } from '@qautlra/strategies';
 import { resultToWire } from './wire';
+import { numberOption, tsdbOption, UsageError } from './cli-options';
 
 const HELP = `npm run backtest -- --strategy FILE --instruments ID[,ID…] --from DATE --to DATE [options]
   Runs a strategy over history and prints a summary; --json FILE writes
@@ -60,15 +61,6 @@ function parse(argv: string[]) {
   return values;
 }
 
-const number = (name: string, text: string | undefined): number | undefined => {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value)) throw new UsageError(`--${name} must be a number, got ${text}`);
-  return value;
-};
-
-class UsageError extends Error {}
-
 function request(values: ReturnType<typeof parse>, env: NodeJS.ProcessEnv): RunRequest {
   if (!values.instruments) throw new UsageError('--instruments is required');
   if (!values.from || !values.to) throw new UsageError('--from and --to are required');
@@ -84,7 +76,7 @@ function request(values: ReturnType<typeof parse>, env: NodeJS.ProcessEnv): RunR
     if (at <= 0) throw new UsageError(`--param must be NAME=VALUE, got ${entry}`);
     params[entry.slice(0, at)] = entry.slice(at + 1);
   }
-  const cash = number('cash', values.cash);
+  const cash = numberOption('cash', values.cash);
   return {
     source,
     instruments: values.instruments
@@ -94,23 +86,14 @@ function request(values: ReturnType<typeof parse>, env: NodeJS.ProcessEnv): RunR
     from: values.from,
     to: values.to,
     frequency: values.freq as BarFrequency | 'tick',
-    seed: number('seed', values.seed),
+    seed: numberOption('seed', values.seed),
     file: values.file,
-    ...(source === 'tsdb'
-      ? {
-          tsdb: {
-            url: values.tsdb ?? 'http://127.0.0.1:18000',
-            user: env.TSDB_USER ?? 'admin',
-            password: env.TSDB_PASSWORD ?? 'admin',
-            stream: values.stream ?? 'market_data',
-          },
-        }
-      : {}),
+    ...(source === 'tsdb' ? { tsdb: tsdbOption(values, env) } : {}),
     params,
     accounts: cash === undefined ? undefined : [{ name: 'backtest', initCash: cash }],
     fill,
-    volumeCap: number('volume-cap', values['volume-cap']),
-    slippageTicks: number('slippage', values.slippage),
+    volumeCap: numberOption('volume-cap', values['volume-cap']),
+    slippageTicks: numberOption('slippage', values.slippage),
     convention: values.convention,
   };
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { renderFactorSheet } from '@qautlra/report';
+import { numberOption, tsdbOption, UsageError } from './cli-options';
 import { runFactorJob, type FactorReport, type FactorRequest } from './factors/factor-job';
 
 const HELP = `npm run factor -- (--expression TEXT | --builtin NAME | --indicator SPEC) --instruments IDS --from DATE --to DATE [options]
@@ -26,15 +27,6 @@ const HELP = `npm run factor -- (--expression TEXT | --builtin NAME | --indicato
   --backtest           also backtest holding the top quantile (--long Q, --short Q, --every N days)
   --json FILE          write the whole report as JSON
   --html FILE          write the factor tear sheet (one self-contained HTML page)`;
-
-class UsageError extends Error {}
-
-const numberOf = (name: string, text: string | undefined): number | undefined => {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value)) throw new UsageError(`--${name} must be a number, got ${text}`);
-  return value;
-};
 
 function requestOf(
   argv: string[],
@@ -82,7 +74,7 @@ function requestOf(
     values.winsorize !== 'quantile'
   )
     throw new UsageError('--winsorize must be mad or quantile');
-  const periods = values.periods?.split(',').map((p) => numberOf('periods', p)!);
+  const periods = values.periods?.split(',').map((p) => numberOption('periods', p)!);
   return {
     source: values.source,
     instruments: values.instruments
@@ -91,21 +83,12 @@ function requestOf(
       .filter(Boolean),
     from: values.from,
     to: values.to,
-    seed: numberOf('seed', values.seed),
-    ...(values.source === 'tsdb'
-      ? {
-          tsdb: {
-            url: values.tsdb ?? 'http://127.0.0.1:18000',
-            user: env.TSDB_USER ?? 'admin',
-            password: env.TSDB_PASSWORD ?? 'admin',
-            stream: values.stream ?? 'market_data',
-          },
-        }
-      : {}),
+    seed: numberOption('seed', values.seed),
+    ...(values.source === 'tsdb' ? { tsdb: tsdbOption(values, env) } : {}),
     factor: {
       expression: values.expression,
       builtin: values.builtin,
-      window: numberOf('window', values.window),
+      window: numberOption('window', values.window),
       indicator: values.indicator,
       value: values.value,
     },
@@ -118,13 +101,13 @@ function requestOf(
       ? (JSON.parse(readFileSync(values.groups, 'utf8')) as Record<string, string>)
       : undefined,
     periods,
-    quantiles: numberOf('quantiles', values.quantiles),
-    maxLoss: numberOf('max-loss', values['max-loss']),
+    quantiles: numberOption('quantiles', values.quantiles),
+    maxLoss: numberOption('max-loss', values['max-loss']),
     backtest: values.backtest
       ? {
-          long: numberOf('long', values.long),
-          short: numberOf('short', values.short),
-          every: numberOf('every', values.every),
+          long: numberOption('long', values.long),
+          short: numberOption('short', values.short),
+          every: numberOption('every', values.every),
         }
       : undefined,
     json: values.json,

@@ -39,8 +39,8 @@ describe('backtest service: factor studies (/api/factors)', () => {
   }, 60_000);
   afterAll(() => app?.kill('SIGTERM'));
 
-  const post = (body: unknown) =>
-    fetch(`${base}/api/factors/analysis`, {
+  const post = (body: unknown, route: 'analysis' | 'report' | 'sweeps' = 'analysis') =>
+    fetch(`${base}/api/factors/${route}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -113,18 +113,17 @@ describe('backtest service: factor studies (/api/factors)', () => {
   }, 120_000);
 
   it('renders the study as a factor tear sheet, escaping the expression', async () => {
-    const response = await fetch(`${base}/api/factors/report`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const response = await post(
+      {
         instruments: INSTRUMENTS,
         from: '2025-11-03',
         to: '2026-01-30',
         expression: 'where(close < ts_mean(close, 5), 1, 0) * rank(volume)',
         periods: [1, 5],
         groups: GROUPS,
-      }),
-    });
+      },
+      'report',
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const page = await response.text();
@@ -134,22 +133,21 @@ describe('backtest service: factor studies (/api/factors)', () => {
   }, 120_000);
 
   it('sweeps factor variants as jobs, ranked by rank IC IR in and out of sample', async () => {
-    const response = await fetch(`${base}/api/factors/sweeps`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const response = await post(
+      {
         instruments: INSTRUMENTS,
         from: '2025-09-01',
         to: '2026-01-30',
         expression: 'rank(ts_mean(close, {n}) / close)',
         grid: { n: [3, 5, 10] },
         periods: [5],
-        split: '2025-12-01',
-      }),
-    });
+        split: '20251201', // the compact form is taken as the ISO date
+      },
+      'sweeps',
+    );
     expect(response.status).toBe(202);
     const sweep = (await response.json()) as { id: string; total: number; rank_by: string };
-    expect(sweep).toMatchObject({ total: 3, rank_by: 'rank_ic_ir' });
+    expect(sweep).toMatchObject({ total: 3, rank_by: 'rank_ic_ir', split: '2025-12-01' });
     interface View {
       progress: { done: number; total: number; failed: number };
       ranking: {
@@ -184,17 +182,16 @@ describe('backtest service: factor studies (/api/factors)', () => {
       })
     ).json()) as { horizons: { rank_ic_summary: { ir: number } }[] };
     expect(n3.value).toBeCloseTo(study.horizons[0]!.rank_ic_summary.ir, 10);
-    const unused = await fetch(`${base}/api/factors/sweeps`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const unused = await post(
+      {
         instruments: INSTRUMENTS,
         from: '2025-09-01',
         to: '2026-01-30',
         expression: 'rank(close)',
         grid: { n: [1, 2] },
-      }),
-    });
+      },
+      'sweeps',
+    );
     expect([unused.status, await unused.text()]).toEqual([
       400,
       expect.stringMatching(/grid.n is not used: write \{n\}/),

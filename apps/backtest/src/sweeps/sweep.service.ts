@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import { rankSweep, type SweepRanking } from '@qautlra/backtest';
 import { parseExpression } from '@qautlra/factors';
+import { toIsoDate } from '@qautlra/calendar';
 import { randomUUID } from 'node:crypto';
 import { BacktestService } from '../backtest.service';
 import type { BacktestConfig } from '../config';
@@ -22,6 +23,22 @@ import { BACKTEST_CONFIG } from '../tokens';
 import { RedisSweepExecutor, ThreadSweepExecutor, type SweepExecutor } from './sweep-executor';
 import { rankable, type SweepJob, type SweepJobOutcome } from './sweep-job';
 import { SweepStore, type SweepRecord } from './sweep-store';
+
+/**
+ * The first out-of-sample date as ISO (`YYYYMMDD` and `YYYY-MM-DD` both come in, and the ranking compares ISO
+ * dates), after `from` and not after `to`; a 400 otherwise.
+ */
+function splitOf(split: string | undefined, from: string, to: string): string | undefined {
+  if (split === undefined) return undefined;
+  let iso: string;
+  try {
+    iso = toIsoDate(split);
+    if (!(iso > toIsoDate(from) && iso <= toIsoDate(to))) throw new RangeError('outside');
+  } catch {
+    throw new BadRequestException('split must be a date after from and not after to');
+  }
+  return iso;
+}
 
 /** Statistics where a lower value is better (ranked ascending unless told otherwise). */
 const LOWER_IS_BETTER = new Set([
@@ -126,12 +143,11 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
       grid,
       rank_by: rankBy = 'sharpe',
       order,
-      split,
+      split: splitText,
       walk_forward: walkForward,
       ...base
     } = dto;
-    if (split !== undefined && !(split > dto.from && split <= dto.to))
-      throw new BadRequestException('split must be a date after from and not after to');
+    const split = splitOf(splitText, dto.from, dto.to);
     const combinations = combinationsOf(grid);
     // Every combination is checked before any runs.
     const requests = combinations.map((params) =>
@@ -164,7 +180,7 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
       grid,
       rank_by: rankBy = 'rank_ic_ir',
       order,
-      split,
+      split: splitText,
       walk_forward: walkForward,
       ...study
     } = dto;
@@ -198,8 +214,7 @@ export class SweepService implements OnApplicationBootstrap, OnApplicationShutdo
       throw new BadRequestException(
         `the grid has ${total} combinations; at most ${this.config.maxSweep} (BACKTEST_MAX_SWEEP)`,
       );
-    if (split !== undefined && !(split > study.from && split <= study.to))
-      throw new BadRequestException('split must be a date after from and not after to');
+    const split = splitOf(splitText, study.from, study.to);
     const base = {
       ...study,
       periods: [...new Set([1, ...(study.periods ?? [1, 5, 20])])].sort((a, b) => a - b),
