@@ -152,6 +152,23 @@ describe('factor analysis properties', () => {
     );
   });
 
+  it('neutralizing by log caps that differ only by rounding leaves the industry residuals summing to zero', () => {
+    // A case the property test found: two names of one industry, caps equal but for rounding.
+    const names = Array.from({ length: 12 }, (_, i) => `I${i}`);
+    const x = Panel.filled(['d'], names);
+    const cap = Panel.filled(['d'], names);
+    x.values[1] = 1;
+    x.values[10] = 1.0000000000240001;
+    cap.values[1] = 99.99999999999964;
+    cap.values[10] = 99.99999999999956;
+    const out = neutralize(x, {
+      groups: names.map((_, i) => ['a', 'b', 'c'][i % 3]!),
+      marketCap: cap,
+    });
+    expect(Math.abs(out.at(0, 1) + out.at(0, 10))).toBeLessThan(1e-15);
+    expect(out.at(0, 10) - out.at(0, 1)).toBeCloseTo(2.4e-11, 14);
+  });
+
   it('fills by the stated rules', () => {
     const x = new Panel(
       ['d1', 'd2'],

@@ -153,15 +153,22 @@ export function neutralize(
     }
     let szz = 0;
     let szy = 0;
+    let largest = 0;
+    let count = 0;
     for (let i = 0; i < columns; i += 1) {
       if (!usable[i]) continue;
       const s = sums.get(groupOf[i]!)!;
+      largest = Math.max(largest, Math.abs(z[i]!));
+      count += 1;
       y[i] = y[i]! - s.y / s.n;
       z[i] = z[i]! - s.z / s.n;
       szz += z[i]! * z[i]!;
       szy += z[i]! * y[i]!;
     }
-    const beta = by.marketCap && szz > 0 ? szy / szz : 0;
+    // Log caps that differ within their industries only by rounding carry no loading: dividing by that
+    // noise would blow it up (as z-scores of a row without spread, see hasSpread).
+    const spread = szz > count * (1e-12 * Math.max(largest, Number.MIN_VALUE)) ** 2;
+    const beta = by.marketCap && spread ? szy / szz : 0;
     for (let i = 0; i < columns; i += 1) if (usable[i]) out[d * columns + i] = y[i]! - beta * z[i]!;
   }
   return x.like(out);
