@@ -99,4 +99,22 @@ describe.each([
     expect(Object.keys(bigStored?.document.trades ?? {})).toHaveLength(2_500);
     expect(bigStored?.document.positions['SHFE.rb2601']?.volume_long).toBe(2_500);
   });
+
+  it('keeps text and numbers exactly through the jsonb parameters (quotes, backslashes, CJK, emoji)', async () => {
+    const odd = account('odd');
+    await store.createAccount(odd, simBank('odd'));
+    const id = `q"'\\n\\\\中文😀$1`;
+    order(odd, id, 3000.1);
+    const fill = odd.receiveDeal(id, { price: 3000.1, volume: 1 }, Date.now());
+    if (!fill.ok) throw new Error(fill.rejection.message);
+    store.stage(odd, [id], [fill.value]);
+    store.stageBank({ ...simBank('odd'), bank_name: '银行 "x" \\', balance: 0.1 + 0.2 });
+    await store.commit();
+    const stored = await store.loadAccount('odd');
+    expect(Object.keys(stored?.document.orders ?? {})).toEqual([id]);
+    expect(stored?.document.orders[id]?.limit_price).toBe(3000.1);
+    expect(Object.values(stored?.document.trades ?? {})[0]?.order_id).toBe(id);
+    expect(stored?.document.accounts.balance).toBe(odd.toQifi('').accounts.balance);
+    expect(stored?.banks[0]?.balance).toBe(0.1 + 0.2);
+  });
 });

@@ -1,7 +1,8 @@
-import { AliasedRawBuilder, Generated, Insertable, Kysely, Migration, sql } from 'kysely';
+import { CompiledQuery, Generated, Kysely, Migration, sql } from 'kysely';
 import { DatabaseHandle, openAppDatabase } from '@qautlra/platform';
 import { parseQifi, Qifi, QifiAccount, QifiBankDetail, QifiOrder, QifiTrade } from '@qautlra/qifi';
 import { TRADE_USER_MIGRATIONS, TradeUserDatabase } from '../auth/user.repository';
+import { WRITE_SQL, writeParameters, WriteRows } from './write-sql';
 
 /** One account's QIFI document without the day's orders and trades (those have their own tables). */
 export interface TradeAccountStateTable {
@@ -356,10 +357,9 @@ export class TradeStore {
     const states = [...batch.accounts.values()].map((account) => ({
       account_cookie: account.accountCookie,
       trading_day: account.getTradingDay(),
-      document: json(account.toQifi('', { dayRecords: false })),
-      updated_at: now,
+      document: account.toQifi('', { dayRecords: false }),
     }));
-    const orders: Insertable<TradeOrderTable>[] = [];
+    const orders: WriteRows['orders'] = [];
     for (const { account, orderId } of batch.orders.values()) {
       const order = account.order(orderId);
       if (!order) continue;
@@ -368,8 +368,7 @@ export class TradeStore {
         trading_day: account.getTradingDay(),
         order_id: orderId,
         status: order.status,
-        document: json(order),
-        updated_at: now,
+        document: order,
       });
     }
     const trades = batch.trades.map(({ account, trade }) => ({
@@ -377,10 +376,10 @@ export class TradeStore {
       trading_day: account.getTradingDay(),
       trade_id: trade.trade_id,
       order_id: trade.order_id,
-      document: json(trade),
+      document: trade,
     }));
     // One row per key: a statement may not update the same row twice.
-    const settlements = [
+    const settlements: WriteRows['settlements'] = [
       ...new Map(
         batch.settlements.map((row) => [`${row.account_cookie}\u0000${row.trading_day}`, row]),
       ).values(),
@@ -400,113 +399,14 @@ export class TradeStore {
       banks: banks.slice(index * CHUNK, (index + 1) * CHUNK),
     });
     if (statements === 1) {
-      await writeStatement(this.db, part(0));
+      await this.db.executeQuery(CompiledQuery.raw(WRITE_SQL, writeParameters(part(0), now)));
       return;
     }
     await this.db.transaction().execute(async (trx) => {
-      for (let index = 0; index < statements; index += 1) await writeStatement(trx, part(index));
+      for (let index = 0; index < statements; index += 1)
+        await trx.executeQuery(CompiledQuery.raw(WRITE_SQL, writeParameters(part(index), now)));
     });
   }
-}
-
-/** The rows of one write statement. */
-interface WriteRows {
-  states: Insertable<TradeAccountStateTable>[];
-  orders: Insertable<TradeOrderTable>[];
-  trades: Insertable<TradeTradeTable>[];
-  settlements: Insertable<TradeSettlementTable>[];
-  banks: TradeBankTable[];
-}
-
-/** Upserts the rows of every table in one statement (a CTE per non-empty table). */
-async function writeStatement(db: Kysely<TradeStoreDatabase>, rows: WriteRows): Promise<void> {
-  type Db = Kysely<TradeStoreDatabase>;
-  /** What the CTEs need of an upsert (its table types differ, so the list holds them loosely). */
-  interface Upsert {
-    returning(selection: AliasedRawBuilder<number, 'one'>): unknown;
-    execute(): Promise<unknown>;
-  }
-  const parts: [string, (creator: Db) => Upsert][] = [];
-  if (rows.states.length > 0)
-    parts.push([
-      'states',
-      (creator) =>
-        creator
-          .insertInto('trade_account_state')
-          .values(rows.states)
-          .onConflict((conflict) =>
-            conflict.column('account_cookie').doUpdateSet((eb) => ({
-              trading_day: eb.ref('excluded.trading_day'),
-              document: eb.ref('excluded.document'),
-              updated_at: eb.ref('excluded.updated_at'),
-            })),
-          ),
-    ]);
-  if (rows.orders.length > 0)
-    parts.push([
-      'orders',
-      (creator) =>
-        creator
-          .insertInto('trade_order')
-          .values(rows.orders)
-          .onConflict((conflict) =>
-            conflict.columns(['account_cookie', 'trading_day', 'order_id']).doUpdateSet((eb) => ({
-              status: eb.ref('excluded.status'),
-              document: eb.ref('excluded.document'),
-              updated_at: eb.ref('excluded.updated_at'),
-            })),
-          ),
-    ]);
-  if (rows.trades.length > 0)
-    parts.push([
-      'trades',
-      (creator) =>
-        creator
-          .insertInto('trade_trade')
-          .values(rows.trades)
-          .onConflict((conflict) =>
-            conflict.columns(['account_cookie', 'trading_day', 'trade_id']).doNothing(),
-          ),
-    ]);
-  if (rows.settlements.length > 0)
-    parts.push([
-      'settlements',
-      (creator) =>
-        creator
-          .insertInto('trade_settlement')
-          .values(rows.settlements)
-          .onConflict((conflict) =>
-            conflict
-              .columns(['account_cookie', 'trading_day'])
-              .doUpdateSet((eb) => ({ content: eb.ref('excluded.content') })),
-          ),
-    ]);
-  if (rows.banks.length > 0)
-    parts.push([
-      'banks',
-      (creator) =>
-        creator
-          .insertInto('trade_bank')
-          .values(rows.banks)
-          .onConflict((conflict) =>
-            conflict
-              .columns(['account_cookie', 'bank_id'])
-              .doUpdateSet((eb) => ({ balance: eb.ref('excluded.balance') })),
-          ),
-    ]);
-  // Every upsert but the last is a CTE of the last one.
-  const last = parts.pop();
-  if (!last) return;
-  let query = db;
-  for (const [name, build] of parts)
-    query = query.with(
-      name,
-      (creator) =>
-        build(creator as unknown as Db).returning(sql<number>`1`.as('one')) as ReturnType<
-          Db['selectNoFrom']
-        >,
-    ) as unknown as Db;
-  await last[1](query).execute();
 }
 
 /** The default simulated bank of a new account. */
