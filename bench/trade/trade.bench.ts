@@ -22,7 +22,7 @@
 import type { ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import { FakeMarket, serviceUrls, TestDatabase } from '@qautlra/testing';
-import { cpuSeconds, rssMiB } from '../md-gateway/proc-stats';
+import { cpuSeconds, cpuSecondsOfCommand, rssMiB } from '../md-gateway/proc-stats';
 import { measureQueueFloor, type QueueFloor, SEND_TICK_MS } from './queue-floor';
 import { freePort, percentile, rest, sleep, startApp, withPg } from '../support';
 
@@ -69,6 +69,9 @@ interface RunResult {
   fillP99: number;
   fillMax: number;
   cpuPercent: number;
+  /** CPU of every PostgreSQL and Redis process during the run (they share the machine's cores). */
+  postgresPercent: number;
+  redisPercent: number;
   rssMiB: number;
   lost: number;
   duplicated: number;
@@ -236,6 +239,8 @@ async function run(mode: Mode, rate: number, marketUrl: string): Promise<RunResu
     }
     await sleep(1_000);
     const cpuBefore = cpuSeconds(child.pid!);
+    const postgresBefore = cpuSecondsOfCommand('postgres');
+    const redisBefore = cpuSecondsOfCommand('redis-server');
     const started = performance.now();
     let sent = 0;
     let sequence = 0;
@@ -253,6 +258,8 @@ async function run(mode: Mode, rate: number, marketUrl: string): Promise<RunResu
     }
     const elapsed = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(child.pid!) - cpuBefore;
+    const postgresCpu = cpuSecondsOfCommand('postgres') - postgresBefore;
+    const redisCpu = cpuSecondsOfCommand('redis-server') - redisBefore;
     const rss = rssMiB(child.pid!);
     const count = (pick: (client: BenchClient) => Set<string>) =>
       clients.reduce((sum, client) => sum + pick(client).size, 0);
@@ -323,6 +330,8 @@ async function run(mode: Mode, rate: number, marketUrl: string): Promise<RunResu
       fillP99: percentile(fillMs, 99),
       fillMax: fillMs[fillMs.length - 1] ?? NaN,
       cpuPercent: (cpu / elapsed) * 100,
+      postgresPercent: (postgresCpu / elapsed) * 100,
+      redisPercent: (redisCpu / elapsed) * 100,
       rssMiB: rss,
       lost,
       duplicated,
@@ -394,11 +403,11 @@ async function main(): Promise<void> {
     `\ntrade bench: ${CLIENTS} DIFF clients, ${INSTRUMENTS.length} instruments, ${SECONDS} s per run, 1-lot marketable limit orders, PostgreSQL store\n`,
   );
   console.log(
-    'mode                          rate   sent    orders/s  filled/s  stored/s  accept p50/p99 ms  fill p50/p99/max ms    cpu%  rss MiB  lost  dup  disconnected (unsent)',
+    'mode                          rate   sent    orders/s  filled/s  stored/s  accept p50/p99 ms  fill p50/p99/max ms    cpu%  pg cpu%  redis cpu%  rss MiB  lost  dup  disconnected (unsent)',
   );
   for (const result of results)
     console.log(
-      `${result.mode.padEnd(28)} ${String(result.rate).padStart(5)} ${String(result.sent).padStart(7)} ${fmt(result.throughput).padStart(10)} ${fmt(result.processed).padStart(9)} ${fmt(result.persisted).padStart(9)}  ${`${fmt(result.acceptP50)}/${fmt(result.acceptP99)}`.padStart(16)}  ${`${fmt(result.fillP50)}/${fmt(result.fillP99)}/${fmt(result.fillMax)}`.padStart(20)}  ${fmt(result.cpuPercent).padStart(6)}  ${fmt(result.rssMiB).padStart(7)}  ${String(result.lost).padStart(4)}  ${String(result.duplicated).padStart(3)}  ${result.disconnected} (${result.unsent})`,
+      `${result.mode.padEnd(28)} ${String(result.rate).padStart(5)} ${String(result.sent).padStart(7)} ${fmt(result.throughput).padStart(10)} ${fmt(result.processed).padStart(9)} ${fmt(result.persisted).padStart(9)}  ${`${fmt(result.acceptP50)}/${fmt(result.acceptP99)}`.padStart(16)}  ${`${fmt(result.fillP50)}/${fmt(result.fillP99)}/${fmt(result.fillMax)}`.padStart(20)}  ${fmt(result.cpuPercent).padStart(6)}  ${fmt(result.postgresPercent).padStart(7)}  ${fmt(result.redisPercent).padStart(10)}  ${fmt(result.rssMiB).padStart(7)}  ${String(result.lost).padStart(4)}  ${String(result.duplicated).padStart(3)}  ${result.disconnected} (${result.unsent})`,
     );
   console.log(
     `\nqueue floor (BullMQ add → worker, concurrency ${WORKER_CONCURRENCY} → Redis publish → subscriber; no trade server):`,

@@ -14,6 +14,7 @@ describe('trade-server config', () => {
       brokerAliases: ['sim', 'simnow', 'QAPaperTrading'],
       workerConcurrency: 64,
       leaseMs: 10_000,
+      commitIntervalMs: 5,
       jwtSecret: undefined,
       namespace: 'qautlra',
       websocketDeflate: false,
@@ -31,9 +32,11 @@ describe('trade-server config', () => {
         TRADE_SIM_ALWAYS_OPEN: 'true',
         TRADE_DEMO: 'false',
         TRADE_WORKER_CONCURRENCY: '8',
+        TRADE_COMMIT_INTERVAL_MS: '0',
       }),
     ).toMatchObject({
       workerConcurrency: 8,
+      commitIntervalMs: 0,
       host: '127.0.0.1',
       port: 0,
       databaseUrl: 'postgres://x',
@@ -45,5 +48,9 @@ describe('trade-server config', () => {
     expect(() => loadConfig({ TRADE_SERVER_ADDR: 'h:70000' })).toThrow('TRADE_SERVER_ADDR');
     expect(() => loadConfig({ TRADE_DEMO_CASH: '-5' })).toThrow('TRADE_DEMO_CASH');
     expect(() => loadConfig({ TRADE_SIM_ALWAYS_OPEN: 'maybe' })).toThrow('TRADE_SIM_ALWAYS_OPEN');
+    for (const bad of ['-1', '1001', '2.5', 'soon'])
+      expect(() => loadConfig({ TRADE_COMMIT_INTERVAL_MS: bad })).toThrow(
+        'TRADE_COMMIT_INTERVAL_MS',
+      );
   });
 });

@@ -28,6 +28,11 @@ export interface TradeServerConfig {
   brokerAliases: string[];
   /** Jobs the broker worker has in flight (matching runs in queue order; the commit is shared). */
   workerConcurrency: number;
+  /**
+   * The least time between two group commits of the store, ms (what is staged meanwhile joins the
+   * next one); 0 writes back to back.
+   */
+  commitIntervalMs: number;
   /** The broker lease's time to live among instances on one Redis, ms. */
   leaseMs: number;
   /** Offer permessage-deflate on the DIFF socket (off by default: it costs latency per frame). */
@@ -127,6 +132,7 @@ export function loadConfig(env: Env = process.env): TradeServerConfig {
       64,
     ),
     leaseMs: parsePositiveInteger(env.TRADE_LEASE_MS, 'TRADE_LEASE_MS', 10_000),
+    commitIntervalMs: parseCommitInterval(env.TRADE_COMMIT_INTERVAL_MS),
     jwtSecret: readOptionalString(env, 'TRADE_JWT_SECRET'),
     monitorToken: readOptionalString(env, 'TRADE_MONITOR_TOKEN'),
     namespace: readString(env, 'TRADE_REDIS_NAMESPACE', 'qautlra'),
@@ -142,4 +148,16 @@ export function loadConfig(env: Env = process.env): TradeServerConfig {
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
     ctp: loadCtp(env, readString(env, 'TRADE_DATA_DIR', './data/trade-server')),
   };
+}
+
+/** TRADE_COMMIT_INTERVAL_MS: 0–1,000 ms, default 5. */
+function parseCommitInterval(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 5;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 1_000)
+    throw new ConfigError(
+      'TRADE_COMMIT_INTERVAL_MS',
+      `must be a whole number of milliseconds 0-1000, got ${JSON.stringify(raw)}`,
+    );
+  return value;
 }

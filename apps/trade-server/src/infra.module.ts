@@ -54,11 +54,13 @@ class InfraShutdown implements OnApplicationShutdown {
     },
     {
       provide: TradeStore,
-      inject: [TRADE_DATABASE],
-      useFactory: (database: TradeDatabase) => {
+      inject: [TRADE_DATABASE, TRADE_SERVER_CONFIG],
+      useFactory: (database: TradeDatabase, config: TradeServerConfig) => {
         const logger = new Logger('trade-store');
-        return new TradeStore(database.db, (error) =>
-          logger.error(`store write failed, retrying: ${(error as Error).message}`),
+        return new TradeStore(
+          database,
+          (error) => logger.error(`store write failed, retrying: ${(error as Error).message}`),
+          config.commitIntervalMs,
         );
       },
     },

@@ -125,7 +125,7 @@ describe('backtest (tick mode) = the trade server sim broker', () => {
   beforeAll(async () => {
     database = await TestDatabase.create('trade_equal');
     handle = await openTradeDatabase({ url: database.url, dataDir: '' });
-    store = new TradeStore(handle.db);
+    store = new TradeStore(handle);
   });
   afterAll(async () => {
     await handle?.close();

@@ -135,7 +135,7 @@ describe('trade engine + store: any command sequence survives a restart (propert
   beforeAll(async () => {
     database = await TestDatabase.create('trade_prop');
     handle = await openTradeDatabase({ url: database.url, dataDir: '' });
-    store = new TradeStore(handle.db);
+    store = new TradeStore(handle);
   });
   afterAll(async () => {
     await handle?.close();

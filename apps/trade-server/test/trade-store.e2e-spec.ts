@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseHandle } from '@qautlra/platform';
+import { Pool } from 'pg';
 import { defaultPresetFor, QifiAccount } from '@qautlra/qifi';
 import {
   openTradeDatabase,
@@ -28,7 +29,7 @@ describe.each([
     dataDir = mkdtempSync(join(tmpdir(), 'qautlra-store-'));
     if (postgres) database = await TestDatabase.create('trade_store');
     handle = await openTradeDatabase({ url: database?.url, dataDir });
-    store = new TradeStore(handle.db);
+    store = new TradeStore(handle);
   });
   afterAll(async () => {
     await handle?.close();
@@ -116,5 +117,66 @@ describe.each([
     expect(Object.values(stored?.document.trades ?? {})[0]?.order_id).toBe(id);
     expect(stored?.document.accounts.balance).toBe(odd.toQifi('').accounts.balance);
     expect(stored?.banks[0]?.balance).toBe(0.1 + 0.2);
+  });
+
+  it.each([
+    [0, 2],
+    [200, 1],
+  ])(
+    'with %i ms between commits, three commits asked in one turn after a write take %i more write(s)',
+    async (interval, expected) => {
+      const paced = new TradeStore(handle, undefined, interval);
+      const cookie = `paced${interval}`;
+      const one = account(cookie);
+      await paced.createAccount(one, simBank(cookie));
+      paced.stage(one);
+      await paced.commit();
+      const before = paced.writes;
+      const done: Promise<void>[] = [];
+      for (const id of ['p1', 'p2', 'p3']) {
+        order(one, id, 3000);
+        paced.stage(one, [id]);
+        done.push(paced.commit());
+      }
+      await Promise.all(done);
+      expect(paced.writes - before).toBe(expected);
+      const stored = await paced.loadAccount(cookie);
+      expect(Object.keys(stored?.document.orders ?? {}).sort()).toEqual(['p1', 'p2', 'p3']);
+    },
+  );
+
+  it('answers a commit asked by a caller the previous commit just resolved (it once waited for ever)', async () => {
+    const one = account('again');
+    await store.createAccount(one, simBank('again'));
+    order(one, 'a1', 3000);
+    store.stage(one, ['a1']);
+    await store.commit();
+    // Asked in the turn the last write resolved its callers, before the drain loop had finished.
+    order(one, 'a2', 3000);
+    store.stage(one, ['a2']);
+    await store.commit();
+    const stored = await store.loadAccount('again');
+    expect(Object.keys(stored?.document.orders ?? {}).sort()).toEqual(['a1', 'a2']);
+  });
+
+  it('writes through the driver as a prepared statement on PostgreSQL', async () => {
+    expect(handle.pool !== undefined).toBe(postgres);
+    if (!database) return;
+    // One connection: the session that wrote is the one asked.
+    const pool = new Pool({ connectionString: database.url, max: 1 });
+    try {
+      const single = new TradeStore({ db: handle.db, pool });
+      const one = account('prepared');
+      await single.createAccount(one, simBank('prepared'));
+      single.stage(one);
+      await single.commit();
+      const prepared = await pool.query<{ name: string }>(
+        "SELECT name FROM pg_prepared_statements WHERE name = 'trade_store_write'",
+      );
+      expect(prepared.rows).toHaveLength(1);
+      expect((await single.loadAccount('prepared'))?.document.account_cookie).toBe('prepared');
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -15,6 +15,11 @@ export interface DatabaseOptions {
 export interface DatabaseHandle<DB> {
   readonly db: Kysely<DB>;
   readonly kind: 'postgres' | 'pglite';
+  /**
+   * The driver's pool (PostgreSQL only), for what the query builder cannot say: a named prepared
+   * statement, parsed and planned once per connection.
+   */
+  readonly pool?: Pool;
   close(): Promise<void>;
 }
 
@@ -23,7 +28,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
   if (options.url) {
     const pool = new Pool({ connectionString: options.url, max: 10 });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
   const client = options.embeddedDir ? new PGlite(options.embeddedDir) : new PGlite();
   await client.waitReady;

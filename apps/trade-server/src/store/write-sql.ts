@@ -66,6 +66,9 @@ export const WRITE_SQL = `WITH
     RETURNING 1)
 SELECT 1`;
 
+/** The name {@link WRITE_SQL} is prepared under on a PostgreSQL connection. */
+export const WRITE_STATEMENT = 'trade_store_write';
+
 /** The parameters of {@link WRITE_SQL} for one chunk of rows written at `at`. */
 export function writeParameters(rows: WriteRows, at: Date): string[] {
   return [
