@@ -12,6 +12,10 @@ describe('RedisEventBus (Redis)', () => {
     return client;
   };
   const channel = `qtest-bus-${randomUUID()}`;
+  let pinger: Redis;
+  beforeAll(() => {
+    pinger = connect();
+  });
 
   afterAll(() => {
     for (const client of connections) client.disconnect();
@@ -57,5 +61,66 @@ describe('RedisEventBus (Redis)', () => {
     expect(seen).toEqual(['{"old":true}']);
     expect(originOf('{"x":1}')).toEqual({ body: '{"x":1}' });
     await bus.close();
+  });
+
+  it('stops publishing a quiet channel nobody else hears, and starts again when a listener announces itself', async () => {
+    const quiet = `qtest-quiet-${randomUUID()}`;
+    const a = new RedisEventBus(connect(), connect(), { quietWhenAlone: (name) => name === quiet });
+    const b = new RedisEventBus(connect(), connect());
+    const atA: string[] = [];
+    const atB: string[] = [];
+    await a.subscribe(quiet, (message) => atA.push(message));
+    let n = 0;
+    const send = () => a.publish(quiet, `{"n":${(n += 1)}}`);
+    // Alone: after a PUBLISH answered "only my own subscriber", the next ones stay in-process.
+    await waitFor(
+      () => {
+        send();
+        return a.skipped > 0;
+      },
+      { intervalMs: 5 },
+    );
+    // A listener elsewhere subscribes, then announces itself (its command reaches the worker).
+    await b.subscribe(quiet, (message) => atB.push(message));
+    a.expectListeners(quiet);
+    const skippedBefore = a.skipped;
+    for (let index = 0; index < 30; index += 1) {
+      send();
+      await pinger.ping(); // a Redis round trip between two events: the last one's answer is in
+    }
+    const last = `{"n":${n}}`;
+    await waitFor(() => atB.includes(last), { intervalMs: 5 });
+    expect(a.skipped).toBe(skippedBefore);
+    expect(atB).toHaveLength(30);
+    // The own handler heard every event, in order, once.
+    expect(atA).toEqual(Array.from({ length: n }, (_, index) => `{"n":${index + 1}}`));
+    // The listener leaves: the channel goes quiet again.
+    await b.unsubscribe(quiet, () => undefined);
+    await b.close();
+    await waitFor(
+      () => {
+        send();
+        return a.skipped > skippedBefore;
+      },
+      { intervalMs: 5 },
+    );
+    await a.close();
+  });
+
+  it('never goes quiet while another instance listens, even one that never announced itself', async () => {
+    const quiet = `qtest-quiet-${randomUUID()}`;
+    const a = new RedisEventBus(connect(), connect(), { quietWhenAlone: (name) => name === quiet });
+    const b = new RedisEventBus(connect(), connect());
+    const atB: string[] = [];
+    await a.subscribe(quiet, () => undefined);
+    await b.subscribe(quiet, (message) => atB.push(message));
+    for (let index = 1; index <= 40; index += 1) {
+      a.publish(quiet, `{"n":${index}}`);
+      await pinger.ping();
+    }
+    await waitFor(() => atB.length === 40, { intervalMs: 5 });
+    expect(a.skipped).toBe(0);
+    await a.close();
+    await b.close();
   });
 });

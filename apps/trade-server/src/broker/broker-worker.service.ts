@@ -104,7 +104,12 @@ export class BrokerWorker implements OnModuleInit, BeforeApplicationShutdown {
     feed.start();
     const ctp = this.config.ctp ? await this.startCtp() : undefined;
     // Commands of CTP accounts go to their CTP sessions; the rest to the sim engine.
-    await queue.process((commands) => {
+    await queue.process((commands, origin) => {
+      // A command from another instance: it listens on the account's channel (it subscribed before
+      // sending), so the account's events must reach it through Redis.
+      if (origin !== this.transport.instanceId)
+        for (const command of commands)
+          if ('account' in command) bus.expectListeners?.(accountChannel(command.account));
       if (!ctp) return engine.handleAll(commands);
       const sim: TradeCommand[] = [];
       for (const command of commands) {

@@ -16,7 +16,7 @@ export interface QueuedCommand<T> {
  * done. It rejects with the failure of a command (an `AggregateError` for several); the queue
  * reports it and goes on (the other commands ran).
  */
-export type CommandHandler<T> = (commands: T[]) => Promise<void>;
+export type CommandHandler<T> = (commands: T[], origin?: string) => Promise<void>;
 
 /** The failures inside a handler's rejection, one by one. */
 function failuresOf(error: unknown): unknown[] {
@@ -118,11 +118,14 @@ export interface BullOrderQueueOptions {
   maxBatch?: number;
   /** Hears of a command whose handler failed (the rest of its job still runs). */
   onError?: (error: unknown) => void;
+  /** This instance's id, carried by its jobs and handed to the handler with their commands. */
+  origin?: string;
 }
 
-/** A job's data: the commands added during one turn of the event loop, in order. */
+/** A job's data: the commands added during one turn of the event loop, in order, and who added them. */
 interface CommandBatch<T> {
   commands: T[];
+  origin?: string;
 }
 
 /** The commands of a job: a batch, or one command (a job queued by an earlier version). */
@@ -189,7 +192,8 @@ export class BullOrderQueue<T> implements OrderQueue<T> {
       async (job) => {
         // The job is done when its commands are (committed); a failed command is reported, not
         // retried with the others.
-        await handler(commandsOf<T>(job.data)).catch((error: unknown) =>
+        const { origin } = (job.data ?? {}) as Partial<CommandBatch<T>>;
+        await handler(commandsOf<T>(job.data), typeof origin === 'string' ? origin : undefined).catch((error: unknown) =>
           failuresOf(error).forEach(report),
         );
       },
@@ -237,7 +241,10 @@ export class BullOrderQueue<T> implements OrderQueue<T> {
     if (this.gathering !== batch) return;
     this.gathering = undefined;
     const added = this.queue
-      .add('commands', { commands: batch.commands } satisfies CommandBatch<T>)
+      .add('commands', {
+        commands: batch.commands,
+        origin: this.options.origin,
+      } satisfies CommandBatch<T>)
       .then(
         () => batch.settle(),
         (error: unknown) =>

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { createRedis, HealthRegistry, Lease, LocalLease, RedisLease } from '@qautlra/platform';
 import type Redis from 'ioredis';
 import type { TradeServerConfig } from '../config';
 import type { TradeCommand } from '../engine/trade-events';
-import { EventBus, InProcessEventBus, PrefixedBus, RedisEventBus } from './event-bus';
+import { accountChannel, EventBus, InProcessEventBus, PrefixedBus, RedisEventBus } from './event-bus';
 import { BullOrderQueue, InProcessOrderQueue, OrderQueue } from './order-queue';
 
 /** The sim broker (`bid` values that name it: TRADE_SIM_BROKER_IDS). */
@@ -14,6 +15,8 @@ export const CTP_BROKER = 'ctp';
 /** How commands reach the broker worker and its events come back, and who the worker is. */
 export interface TradeTransport {
   readonly kind: 'redis' | 'in-process';
+  /** This instance's id (its queue jobs carry it). */
+  readonly instanceId: string;
   readonly queue: OrderQueue<TradeCommand>;
   readonly bus: EventBus;
   readonly lease: Lease;
@@ -36,6 +39,7 @@ export async function createTransport(
     const bus = new InProcessEventBus();
     return {
       kind: 'in-process',
+      instanceId: randomUUID(),
       queue,
       bus,
       lease: new LocalLease(),
@@ -60,19 +64,29 @@ export async function createTransport(
   health.register('redis', async () => {
     await control.ping();
   });
+  const instanceId = randomUUID();
   const queue = new BullOrderQueue<TradeCommand>({
     name: `trade-${SIM_BROKER}`,
     prefix: config.namespace,
     connect,
     concurrency: config.workerConcurrency,
     onError: commandFailed,
+    origin: instanceId,
   });
   const publisher = connect('publisher');
   const subscriber = connect('subscriber');
   await Promise.all([publisher.connect(), subscriber.connect()]);
-  const bus = new PrefixedBus(new RedisEventBus(publisher, subscriber), config.namespace);
+  // Account events go to Redis only while another instance may hear them (see expectListeners).
+  const accountPrefix = `${config.namespace}:${accountChannel('')}`;
+  const bus = new PrefixedBus(
+    new RedisEventBus(publisher, subscriber, {
+      quietWhenAlone: (channel) => channel.startsWith(accountPrefix),
+    }),
+    config.namespace,
+  );
   return {
     kind: 'redis',
+    instanceId,
     queue,
     bus,
     lease: new RedisLease(control, `${config.namespace}:trade:lease:${SIM_BROKER}`, config.leaseMs),
