@@ -123,4 +123,22 @@ describe('RedisEventBus (Redis)', () => {
     await a.close();
     await b.close();
   });
+
+  it('says when it is back after its subscriber connection dropped, and hears again', async () => {
+    const loud = `qtest-loud-${randomUUID()}`;
+    const subscriber = connect();
+    const id = Number(await subscriber.client('ID'));
+    const b = new RedisEventBus(connect(), subscriber);
+    const a = new RedisEventBus(connect(), connect());
+    let reconnections = 0;
+    b.onReconnected(() => (reconnections += 1));
+    const atB: string[] = [];
+    await b.subscribe(loud, (message) => atB.push(message));
+    await pinger.client('KILL', 'ID', String(id));
+    await waitFor(() => reconnections === 1, { intervalMs: 10 });
+    a.publish(loud, '{"after":true}');
+    await waitFor(() => atB.includes('{"after":true}'), { intervalMs: 5 });
+    await a.close();
+    await b.close();
+  });
 });

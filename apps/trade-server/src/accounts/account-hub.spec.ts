@@ -89,4 +89,26 @@ describe('AccountHub', () => {
     await hub.watch('a2', second.listener);
     expect(second.state.snapshot).toEqual({ trade: { a2: { accounts: { CNY: { balance: 5 } } } } });
   });
+
+  it('asks every mirror for a snapshot again when the bus is back after a drop', async () => {
+    const reconnect: (() => void)[] = [];
+    const dropping = Object.assign(new InProcessEventBus(), {
+      onReconnected: (listener: () => void) => reconnect.push(listener),
+    });
+    const commands: TradeCommand[] = [];
+    const hub = new AccountHub(dropping, (command) => {
+      commands.push(command);
+      return Promise.resolve();
+    });
+    void hub.watch('r1', mirrorListener().listener);
+    void hub.watch('r2', mirrorListener().listener);
+    await flush();
+    expect(commands).toHaveLength(2);
+    // The snapshots asked before the drop were never answered: asked again regardless.
+    for (const listener of reconnect) listener();
+    expect(commands.slice(2)).toEqual([
+      { type: 'snapshot', account: 'r1' },
+      { type: 'snapshot', account: 'r2' },
+    ]);
+  });
 });

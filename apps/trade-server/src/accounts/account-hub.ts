@@ -27,6 +27,12 @@ class AccountMirror {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
   }
 
+  /** Asks for a snapshot again even if one was asked (the answer may have been lost). */
+  resync(): void {
+    this.requested = false;
+    this.askSnapshot();
+  }
+
   askSnapshot(): void {
     if (this.requested) return;
     this.requested = true;
@@ -86,7 +92,13 @@ export class AccountHub {
   constructor(
     private readonly bus: EventBus,
     private readonly send: (command: TradeCommand) => Promise<void>,
-  ) {}
+  ) {
+    // Back after a dropped connection: events were missed, and the worker may have stopped
+    // publishing these accounts to Redis; a snapshot request (a command) brings both back.
+    bus.onReconnected?.(() => {
+      for (const mirror of this.mirrors.values()) mirror.resync();
+    });
+  }
 
   /** Starts watching `account` for `listener`; resolves when the mirror holds the section. */
   async watch(account: string, listener: AccountListener): Promise<void> {

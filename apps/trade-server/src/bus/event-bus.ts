@@ -16,6 +16,12 @@ export interface EventBus {
    * queue): a bus that stops publishing channels nobody else hears starts again.
    */
   expectListeners?(channel: string): void;
+  /**
+   * Calls `listener` each time the bus is back after its connection dropped: what was published
+   * meanwhile is lost, and a worker that stopped publishing channels nobody heard does not know
+   * this instance listens again until it sends a command.
+   */
+  onReconnected?(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +50,10 @@ export class PrefixedBus implements EventBus {
 
   expectListeners(channel: string): void {
     this.inner.expectListeners?.(`${this.prefix}:${channel}`);
+  }
+
+  onReconnected(listener: () => void): void {
+    this.inner.onReconnected?.(listener);
   }
 
   close(): Promise<void> {
@@ -146,6 +156,7 @@ export class RedisEventBus implements EventBus {
   /** Bumped whenever the subscriber connection drops or resubscribes: older answers say nothing. */
   private epoch = 0;
   private resubscribing = false;
+  private readonly reconnected: (() => void)[] = [];
   /** Events not sent to Redis because no other instance listened (a statistic). */
   skipped = 0;
 
@@ -185,6 +196,10 @@ export class RedisEventBus implements EventBus {
       },
       () => undefined,
     );
+  }
+
+  onReconnected(listener: () => void): void {
+    this.reconnected.push(listener);
   }
 
   /** Another instance listens on `channel` (its command arrived): publish it to Redis again. */
@@ -257,6 +272,7 @@ export class RedisEventBus implements EventBus {
     if (epoch !== this.epoch) return;
     this.epoch += 1;
     this.resubscribing = false;
+    for (const listener of this.reconnected) listener();
   }
 }
 
