@@ -1,4 +1,4 @@
-import { commandsOf, InProcessOrderQueue } from './order-queue';
+import { batchOf, InProcessOrderQueue } from './order-queue';
 
 describe('InProcessOrderQueue', () => {
   it('runs commands in order and drops a duplicate while the first is in flight', async () => {
@@ -46,12 +46,15 @@ describe('InProcessOrderQueue', () => {
   });
 
   it('reads a batch job and a single-command job queued by an earlier version', () => {
-    expect(commandsOf({ commands: [{ type: 'a' }, { type: 'b' }] })).toEqual([
+    expect(batchOf({ commands: [{ type: 'a' }, { type: 'b' }] }).commands).toEqual([
       { type: 'a' },
       { type: 'b' },
     ]);
-    expect(commandsOf({ type: 'insert', account: 'x' })).toEqual([
-      { type: 'insert', account: 'x' },
-    ]);
+    expect(batchOf({ type: 'insert', account: 'x' })).toEqual({
+      commands: [{ type: 'insert', account: 'x' }],
+    });
+    // Who added the batch, when it says so as text.
+    expect(batchOf({ commands: [], origin: 'i1' }).origin).toBe('i1');
+    expect(batchOf({ commands: [], origin: 7 }).origin).toBeUndefined();
   });
 });

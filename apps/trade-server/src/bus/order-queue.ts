@@ -123,17 +123,23 @@ export interface BullOrderQueueOptions {
 }
 
 /** A job's data: the commands added during one turn of the event loop, in order, and who added them. */
-interface CommandBatch<T> {
+export interface CommandBatch<T> {
   commands: T[];
   origin?: string;
 }
 
-/** The commands of a job: a batch, or one command (a job queued by an earlier version). */
-export function commandsOf<T>(data: unknown): T[] {
+/**
+ * A job's commands and who added them: a batch, or one command without an origin (a job queued
+ * by an earlier version).
+ */
+export function batchOf<T>(data: unknown): CommandBatch<T> {
   const batch = data as Partial<CommandBatch<T>> | null;
-  return batch !== null && typeof batch === 'object' && Array.isArray(batch.commands)
-    ? batch.commands
-    : [data as T];
+  if (batch === null || typeof batch !== 'object' || !Array.isArray(batch.commands))
+    return { commands: [data as T] };
+  return {
+    commands: batch.commands,
+    origin: typeof batch.origin === 'string' ? batch.origin : undefined,
+  };
 }
 
 /**
@@ -192,8 +198,8 @@ export class BullOrderQueue<T> implements OrderQueue<T> {
       async (job) => {
         // The job is done when its commands are (committed); a failed command is reported, not
         // retried with the others.
-        const { origin } = (job.data ?? {}) as Partial<CommandBatch<T>>;
-        await handler(commandsOf<T>(job.data), typeof origin === 'string' ? origin : undefined).catch((error: unknown) =>
+        const { commands, origin } = batchOf<T>(job.data);
+        await handler(commands, origin).catch((error: unknown) =>
           failuresOf(error).forEach(report),
         );
       },

@@ -4,7 +4,13 @@ import { createRedis, HealthRegistry, Lease, LocalLease, RedisLease } from '@qau
 import type Redis from 'ioredis';
 import type { TradeServerConfig } from '../config';
 import type { TradeCommand } from '../engine/trade-events';
-import { accountChannel, EventBus, InProcessEventBus, PrefixedBus, RedisEventBus } from './event-bus';
+import {
+  accountChannel,
+  EventBus,
+  InProcessEventBus,
+  PrefixedBus,
+  RedisEventBus,
+} from './event-bus';
 import { BullOrderQueue, InProcessOrderQueue, OrderQueue } from './order-queue';
 
 /** The sim broker (`bid` values that name it: TRADE_SIM_BROKER_IDS). */

@@ -443,7 +443,8 @@ export class TradeStore {
       await this.db.executeQuery(CompiledQuery.raw(WRITE_SQL, parameters[0]));
     else
       await this.db.transaction().execute(async (trx) => {
-        for (const values of parameters) await trx.executeQuery(CompiledQuery.raw(WRITE_SQL, values));
+        for (const values of parameters)
+          await trx.executeQuery(CompiledQuery.raw(WRITE_SQL, values));
       });
   }
 }
